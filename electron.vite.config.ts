@@ -1,0 +1,22 @@
+import { resolve } from 'node:path'
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+
+export default defineConfig({
+  main: {},
+  preload: {
+    build: {
+      // A sandboxed preload can require nothing but 'electron': bundle zod and the contract into it.
+      externalizeDeps: false,
+      rollupOptions: {
+        // ...and it cannot load ES modules: emit CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'src/renderer'),
+    build: { rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') } },
+    plugins: [react()],
+  },
+})

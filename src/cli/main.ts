@@ -1,0 +1,121 @@
+import { openCore, type Core } from '../core/app-core'
+import { defaultDataDir, systemLocale } from '../core/paths'
+import { packageVersion } from '../core/version'
+import { AppError } from '../shared/errors'
+import { providerIds, type ModelView } from '../shared/catalog-types'
+import { parse, USAGE, UsageError, wholeNumber } from './cli-args'
+
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
+
+const pricingJson = (m: ModelView) => ({
+  provider: m.provider,
+  modelId: m.modelId,
+  displayName: m.displayName,
+  multiplier: Number(m.multiplier),
+  credits: m.credits,
+  inputUsdPer1M: m.inputUsdPer1M,
+  outputUsdPer1M: m.outputUsdPer1M,
+  contextTokens: m.contextTokens,
+  active: m.active,
+  kind: m.kind,
+})
+
+async function withCore<T>(dataDir: string | undefined, fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = await openCore({
+    dataDir: dataDir ?? defaultDataDir(),
+    shell: 'cli',
+    version: packageVersion(),
+    systemLocale: systemLocale(),
+  })
+  if (core.store.notice) {
+    process.stderr.write(
+      `warning: db.json was unreadable; it was kept as ${core.store.notice.corruptCopy} and ` +
+        (core.store.notice.kind === 'restored-from-backup'
+          ? 'the last good backup was restored.\n'
+          : 'a fresh database was started.\n'),
+    )
+  }
+  return fn(core)
+}
+
+export async function run(argv: string[], out: Out): Promise<number> {
+  const [command, ...rest] = argv
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    out.stdout(USAGE)
+    return command ? 0 : 2
+  }
+  try {
+    switch (command) {
+      case 'pricing': {
+        const { values } = parse(rest, { provider: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } })
+        if (values.help) return (out.stdout(USAGE), 0)
+        const provider = values.provider as string | undefined
+        if (provider && !(providerIds as readonly string[]).includes(provider)) {
+          throw new UsageError(`Unknown provider "${provider}". Choose one of: ${providerIds.join(', ')}`)
+        }
+        return await withCore(values['data-dir'] as string | undefined, async (core) => {
+          const models = core.catalog.list(Boolean(values.all)).filter((m) => !provider || m.provider === provider)
+          if (values.json) out.stdout(`${JSON.stringify(models.map(pricingJson), null, 2)}\n`)
+          else
+            for (const m of models)
+              out.stdout(`${m.multiplier}x | ${m.credits} credits | ${m.modelId}${m.active ? '' : ' (inactive)'}\n`)
+          return 0
+        })
+      }
+      case 'credits': {
+        const { values, positionals } = parse(rest, {
+          json: { type: 'boolean' },
+          reason: { type: 'string' },
+          limit: { type: 'string' },
+        })
+        if (values.help) return (out.stdout(USAGE), 0)
+        const [sub, amount] = positionals
+        return await withCore(values['data-dir'] as string | undefined, async (core) => {
+          if (sub === undefined) {
+            const s = core.credits.state()
+            if (values.json) out.stdout(`${JSON.stringify({ balance: s.balance, ledgerEntries: s.ledgerEntries })}\n`)
+            else out.stdout(`${s.balance} credits${s.low ? ' (low balance)' : ''}\n`)
+            return 0
+          }
+          if (sub === 'add') {
+            const n = wholeNumber(amount, 'N')
+            if (n <= 0) throw new UsageError('N must be above 0')
+            const s = await core.credits.topUp(n, (values.reason as string | undefined) ?? 'Top-up (CLI)')
+            out.stdout(values.json ? `${JSON.stringify(s)}\n` : `Added ${n} credits. Balance: ${s.balance} credits\n`)
+            return 0
+          }
+          if (sub === 'history') {
+            const limit = values.limit === undefined ? 50 : wholeNumber(values.limit as string, '--limit')
+            const { entries } = core.credits.history(0, Math.max(1, limit))
+            if (values.json) out.stdout(`${JSON.stringify(entries, null, 2)}\n`)
+            else
+              for (const e of entries)
+                out.stdout(
+                  `${e.at}  ${e.type.padEnd(10)} ${String(e.amount).padStart(7)}  → ${String(e.balanceAfter).padStart(7)}  ${e.reason}\n`,
+                )
+            return 0
+          }
+          throw new UsageError(`Unknown credits command "${sub}"`)
+        })
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}"`)
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.stderr(`error: ${err.message}\n\n${USAGE}`)
+      return 2
+    }
+    out.stderr(`error: ${err instanceof AppError || err instanceof Error ? err.message : String(err)}\n`)
+    return 1
+  }
+}
+
+const isEntry = process.argv[1] && /(main\.ts|mp4totext(\.mjs)?)$/.test(process.argv[1])
+if (isEntry) {
+  const code = await run(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+  })
+  process.exitCode = code
+}

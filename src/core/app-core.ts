@@ -1,0 +1,61 @@
+import type { Handlers } from '../shared/contract'
+import { Settings } from '../shared/settings-types'
+import { CatalogService } from './catalog/catalog-service'
+import { CreditsService } from './credits/credits-service'
+import { EventBus } from './event-bus'
+import { createInitialDb } from './initial-db'
+import { Store } from './store/store'
+
+export interface CoreOptions {
+  dataDir: string
+  shell: 'electron' | 'web' | 'cli'
+  version: string
+  systemLocale: string
+}
+
+export interface Core {
+  store: Store
+  events: EventBus
+  catalog: CatalogService
+  credits: CreditsService
+  handlers: Handlers
+}
+
+/** Open the data dir and wire the services; every shell starts here. */
+export async function openCore(opts: CoreOptions): Promise<Core> {
+  const store = await Store.open(opts.dataDir, createInitialDb)
+  const events = new EventBus()
+  const catalog = new CatalogService(store)
+  const credits = new CreditsService(store, (s) => events.emit('credits.changed', s))
+  await credits.refundInterrupted()
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: opts.version,
+      dataDir: opts.dataDir,
+      shell: opts.shell,
+      systemLocale: opts.systemLocale,
+      storeNotice: store.notice,
+    }),
+    'catalog.list': async ({ includeInactive }) => catalog.list(includeInactive),
+    'catalog.summary': async () => catalog.summary(),
+    'catalog.compare': async () => catalog.compare(),
+    'catalog.recommendations': async () => catalog.recommendations(),
+    'credits.get': async () => credits.state(),
+    'credits.history': async ({ page, pageSize }) => credits.history(page, pageSize),
+    'credits.topUp': async ({ amount, reason }) => credits.topUp(amount, reason),
+    'settings.get': async () => store.data.settings,
+    'settings.set': async (patch) => {
+      const next = await store.mutate((db) => {
+        db.settings = Settings.parse({ ...db.settings, ...patch })
+        return db.settings
+      })
+      events.emit('settings.changed', next)
+      if (patch.baseCredits !== undefined) events.emit('catalog.changed', { reason: 'baseCredits' })
+      if (patch.lowBalanceThreshold !== undefined) events.emit('credits.changed', credits.state())
+      return next
+    },
+  }
+
+  return { store, events, catalog, credits, handlers }
+}

@@ -1,0 +1,68 @@
+import { modelKey, ModelRecord, ProviderId } from '../../shared/catalog-types'
+import { bundledCatalogCsv, BUNDLED_CATALOG_VERSION } from './bundled-catalog-csv'
+import { parseMultiplierTenths } from './credits-math'
+import { flagshipModels, isReasoningModel, publishedTokensPerSec } from './provider-facts'
+
+export { BUNDLED_CATALOG_VERSION }
+
+/** Minimal CSV reader for the bundled file: no quoted commas occur in it, and a test pins that. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
+  const header = lines[0]?.split(',') ?? []
+  return lines.slice(1).map((line, i) => {
+    const cells = line.split(',')
+    if (cells.length < header.length) throw new Error(`catalog line ${i + 2}: ${cells.length} cells`)
+    // the last column (source) may itself contain commas
+    const row: Record<string, string> = {}
+    header.forEach((h, j) => {
+      row[h] = j === header.length - 1 ? cells.slice(j).join(',') : (cells[j] ?? '')
+    })
+    return row
+  })
+}
+
+function withTraits(base: Omit<ModelRecord, 'reasoning' | 'flagship' | 'publishedTokensPerSec'>): ModelRecord {
+  const key = modelKey(base)
+  const tps = publishedTokensPerSec[key]
+  return ModelRecord.parse({
+    ...base,
+    reasoning: isReasoningModel(base.modelId),
+    flagship: flagshipModels.has(key),
+    ...(tps ? { publishedTokensPerSec: tps } : {}),
+  })
+}
+
+export function bundledCatalog(): ModelRecord[] {
+  const rows = parseCsv(bundledCatalogCsv).map((r) =>
+    withTraits({
+      provider: ProviderId.parse(r.provider),
+      modelId: r.model_id!,
+      displayName: r.display_name!,
+      inputUsdPer1M: Number(r.input_usd_per_1m),
+      outputUsdPer1M: Number(r.output_usd_per_1m),
+      contextTokens: Number(r.context_tokens),
+      multiplierTenths: parseMultiplierTenths(r.multiplier!),
+      active: true,
+      kind: 'chat',
+      api: /Responses API only/.test(r.source ?? '') ? 'responses' : 'chat',
+      source: r.source ?? '',
+    }),
+  )
+  // Groq's speech-to-text model: kept in the catalog for cloud transcription, never for enhancement.
+  rows.push(
+    withTraits({
+      provider: 'groq',
+      modelId: 'whisper-large-v3-turbo',
+      displayName: 'Whisper Large v3 Turbo',
+      inputUsdPer1M: 0,
+      outputUsdPer1M: 0,
+      contextTokens: 448,
+      multiplierTenths: 0,
+      active: false,
+      kind: 'transcription',
+      api: 'chat',
+      source: 'SEED: deactivated for enhancement (audio transcription model)',
+    }),
+  )
+  return rows
+}

@@ -1,0 +1,21 @@
+import { providerIds, type CatalogSummary, type ModelView } from '../../shared/catalog-types'
+import { byCreditsThenName } from './model-view'
+
+export function summarize(active: ModelView[]): CatalogSummary {
+  const sorted = [...active].sort(byCreditsThenName)
+  return {
+    totalActive: active.length,
+    providers: providerIds.map((provider) => {
+      const mine = active.filter((m) => m.provider === provider)
+      const credits = mine.map((m) => m.credits)
+      return {
+        provider,
+        activeCount: mine.length,
+        credits: mine.length ? { min: Math.min(...credits), max: Math.max(...credits) } : null,
+        hasFreeModel: mine.some((m) => m.free),
+      }
+    }),
+    cheapest: sorted.slice(0, 3),
+    mostExpensive: sorted.slice(-3).reverse(),
+  }
+}

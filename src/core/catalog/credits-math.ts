@@ -1,0 +1,33 @@
+/**
+ * Credit arithmetic in integer tenths. 0.2x is stored as 2; credits for one enhancement are
+ * round(baseCredits × tenths / 10), rounded half up, computed without floating point so that
+ * 20 × 0.29 can never become 5.799… and truncate to 5.
+ */
+export function creditsFor(multiplierTenths: number, baseCredits: number): number {
+  assertWhole(multiplierTenths, 'multiplier tenths')
+  assertWhole(baseCredits, 'base credits')
+  return Math.floor((baseCredits * multiplierTenths + 5) / 10)
+}
+
+/** "0.2" → 2, "50" → 500, "16.7" → 167; refuses anything finer than a tenth. */
+export function parseMultiplierTenths(text: string): number {
+  const m = /^\s*(\d+)(?:\.(\d))?\s*x?\s*$/i.exec(text)
+  if (!m) throw new Error(`Not a multiplier with at most one decimal: "${text}"`)
+  return Number(m[1]) * 10 + Number(m[2] ?? 0)
+}
+
+export function formatMultiplier(tenths: number): string {
+  const whole = Math.floor(tenths / 10)
+  const frac = tenths % 10
+  return frac === 0 ? `${whole}` : `${whole}.${frac}`
+}
+
+/** Whole percent difference from `before` to `after`, truncated toward zero (the spec's "33% cheaper"). */
+export function percentChange(before: number, after: number): number {
+  if (before === 0) return 0
+  return Math.trunc(((after - before) * 100) / before)
+}
+
+function assertWhole(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number ≥ 0, got ${n}`)
+}

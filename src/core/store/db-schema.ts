@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import { ModelRecord } from '../../shared/catalog-types'
+import { LedgerEntry } from '../../shared/credits-types'
+import { Settings } from '../../shared/settings-types'
+
+export const CURRENT_SCHEMA_VERSION = 1
+
+export const Reservation = z.object({
+  id: z.string(),
+  at: z.string(),
+  cost: z.number().int().nonnegative(),
+  ref: z.string(),
+  status: z.enum(['pending', 'committed', 'refunded']),
+  chargeEntryId: z.string().nullable(),
+})
+export type Reservation = z.infer<typeof Reservation>
+
+export const DbSchema = z.object({
+  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+  settings: Settings,
+  catalog: z.object({
+    /** which bundled catalog the user's copy was last merged from */
+    bundledVersion: z.string(),
+    models: z.array(ModelRecord),
+  }),
+  credits: z.object({
+    ledger: z.array(LedgerEntry),
+    reservations: z.array(Reservation),
+  }),
+})
+export type Db = z.infer<typeof DbSchema>

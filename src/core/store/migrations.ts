@@ -1,0 +1,43 @@
+import { CURRENT_SCHEMA_VERSION } from './db-schema'
+
+type Json = Record<string, unknown>
+
+/**
+ * migrations[n] turns a version-n document into version n+1. Each is pure and must keep every
+ * ledger entry: losing a user's history is worse than refusing to start.
+ */
+export const migrations: Record<number, (doc: Json) => Json> = {
+  // Version 0: documents from before schemaVersion existed (pre-release builds). They held
+  // settings and ledger only; the catalog is re-seeded from the bundle.
+  0: (doc) => ({
+    ...doc,
+    schemaVersion: 1,
+    catalog: doc.catalog ?? { bundledVersion: '', models: [] },
+    credits: {
+      ledger: (doc.credits as Json | undefined)?.ledger ?? [],
+      reservations: (doc.credits as Json | undefined)?.reservations ?? [],
+    },
+  }),
+}
+
+export class NewerSchemaError extends Error {
+  constructor(readonly found: number) {
+    super(
+      `db.json was written by a newer MP4toText (schema ${found}, this version reads up to ${CURRENT_SCHEMA_VERSION}). ` +
+        'Update the app; the file was left untouched.',
+    )
+  }
+}
+
+export function migrate(input: Json): Json {
+  let doc = input
+  let version = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0
+  if (version > CURRENT_SCHEMA_VERSION) throw new NewerSchemaError(version)
+  while (version < CURRENT_SCHEMA_VERSION) {
+    const step = migrations[version]
+    if (!step) throw new Error(`No migration from schema ${version}`)
+    doc = step(doc)
+    version = doc.schemaVersion as number
+  }
+  return doc
+}

@@ -1,0 +1,73 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { openCore } from '../core/app-core'
+import { IPC_PREFIX, registerIpc, trustedUrlCheck } from './ipc-adapter'
+import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
+
+app.setName('MP4toText')
+if (!app.requestSingleInstanceLock()) app.quit()
+
+let mainWindow: BrowserWindow | null = null
+const here = path.dirname(fileURLToPath(import.meta.url))
+const rendererFile = path.join(here, '../renderer/index.html')
+const devUrl = process.env.ELECTRON_RENDERER_URL
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'MP4toText',
+    webPreferences: { ...webPreferences, preload: path.join(here, '../preload/index.cjs') },
+  })
+  win.on('ready-to-show', () => win.show())
+  // No navigation away from the app and no new windows; http(s) links open in the system browser.
+  win.webContents.on('will-navigate', (e) => e.preventDefault())
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalHttpUrl(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  if (devUrl) void win.loadURL(devUrl)
+  else void win.loadFile(rendererFile)
+  return win
+}
+
+app.on('second-instance', () => {
+  if (!mainWindow) return
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.focus()
+})
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault())
+})
+
+void app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  if (!devUrl) {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [productionCsp] } })
+    })
+  }
+  const core = await openCore({
+    dataDir: process.env.MP4TOTEXT_DATA_DIR ?? app.getPath('userData'),
+    shell: 'electron',
+    version: app.getVersion(),
+    systemLocale: app.getLocale(),
+  })
+  registerIpc(ipcMain, core.handlers, trustedUrlCheck(devUrl, rendererFile))
+  core.events.subscribe((name, payload) => {
+    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_PREFIX + 'event', name, payload)
+  })
+  mainWindow = createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})

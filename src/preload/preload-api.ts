@@ -1,0 +1,26 @@
+import { isCallName, isEventName, type Api, type Envelope } from '../shared/contract'
+
+const PREFIX = 'mp4totext:'
+
+export interface IpcRendererLike {
+  invoke(channel: string, input: unknown): Promise<unknown>
+  on(channel: string, listener: (name: string, payload: unknown) => void): () => void
+}
+
+/** `window.api`: only the contract's channels, errors re-thrown with their code. */
+export function createPreloadApi(ipc: IpcRendererLike): Api {
+  return {
+    async invoke(channel, input) {
+      if (!isCallName(channel)) throw new Error(`Unknown call: ${String(channel)}`)
+      const env = (await ipc.invoke(PREFIX + channel, input)) as Envelope<never>
+      if (env.ok) return env.value
+      throw Object.assign(new Error(env.error.message), { code: env.error.code })
+    },
+    on(event, listener) {
+      if (!isEventName(event)) throw new Error(`Unknown event: ${String(event)}`)
+      return ipc.on(PREFIX + 'event', (name, payload) => {
+        if (name === event) listener(payload as never)
+      })
+    },
+  }
+}

@@ -1,0 +1,69 @@
+import { useEffect } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Header } from './components/Header'
+import { StoreNotice } from './components/StoreNotice'
+import { pickLocale, switchLocale } from './i18n/i18n'
+import { api } from './lib/api'
+import { routes, useRoute, type Route } from './lib/use-route'
+import { ComparePage } from './pages/compare/ComparePage'
+import { CreditsPage } from './pages/credits/CreditsPage'
+import { ModelsPage } from './pages/models/ModelsPage'
+import { RecommendationsPage } from './pages/recommendations/RecommendationsPage'
+import { SettingsPage } from './pages/settings/SettingsPage'
+import { SummaryPage } from './pages/summary/SummaryPage'
+
+const pages: Record<Route, () => React.JSX.Element> = {
+  models: ModelsPage,
+  compare: ComparePage,
+  recommendations: RecommendationsPage,
+  summary: SummaryPage,
+  credits: CreditsPage,
+  settings: SettingsPage,
+}
+
+function applyTheme(theme: 'system' | 'light' | 'dark') {
+  document.documentElement.dataset.theme = theme
+}
+
+export function App({ systemLocale }: { systemLocale: string }) {
+  const { t } = useTranslation()
+  const route = useRoute()
+  const Page = pages[route]
+
+  useEffect(
+    () =>
+      api.on('settings.changed', (s) => {
+        void switchLocale(pickLocale(s.locale, systemLocale))
+        applyTheme(s.theme)
+      }),
+    [systemLocale],
+  )
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Header />
+      <div className="layout">
+        <nav aria-label={t('nav.label')} className="side-nav">
+          <ul>
+            {routes.map((r) => (
+              <li key={r}>
+                <a href={`#/${r}`} aria-current={r === route ? 'page' : undefined}>
+                  {t(`nav.${r}`)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>
+          <StoreNotice />
+          <Page />
+        </main>
+      </div>
+    </div>
+  )
+}
+
+export { applyTheme }

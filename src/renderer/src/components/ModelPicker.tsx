@@ -1,0 +1,148 @@
+import { useId, useMemo, useState, type KeyboardEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { providerIds, type ModelView, type ProviderId } from '../../../shared/catalog-types'
+import { useFormat } from '../i18n/format'
+import { filterModels, groupByProvider, sortModels, type SortKey } from './model-sort'
+import { ModelRow } from './ModelRow'
+
+export interface ModelPickerProps {
+  models: ModelView[]
+  balance: number
+  value: string | null
+  onChange: (key: string) => void
+}
+
+/**
+ * The one model picker: a searchable, sortable, filterable listbox grouped by provider.
+ * Unaffordable models stay visible but cannot be chosen. Keyboard: arrows, Home/End, Enter.
+ */
+export function ModelPicker({ models, balance, value, onChange }: ModelPickerProps) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const id = useId()
+  const [query, setQuery] = useState('')
+  const [sort, setSort] = useState<SortKey>('credits')
+  const [provider, setProvider] = useState<ProviderId | 'all'>('all')
+  const groups = useMemo(
+    () => groupByProvider(sortModels(filterModels(models, query, provider), sort)),
+    [models, query, provider, sort],
+  )
+  const flat = groups.flatMap((g) => g.models)
+  const [activeKey, setActiveKey] = useState<string | null>(value)
+  const active = flat.find((m) => m.key === activeKey) ?? flat[0]
+  const affordable = (m: ModelView) => m.credits <= balance
+  const optionId = (m: ModelView) => `${id}-opt-${flat.indexOf(m)}`
+  const selected = models.find((m) => m.key === value)
+
+  const choose = (m: ModelView | undefined) => {
+    if (m && affordable(m)) onChange(m.key)
+  }
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!flat.length || !active) return
+    const i = flat.indexOf(active)
+    const move = (to: number) => {
+      e.preventDefault()
+      const next = flat[Math.max(0, Math.min(flat.length - 1, to))]!
+      setActiveKey(next.key)
+      document.getElementById(optionId(next))?.scrollIntoView({ block: 'nearest' })
+    }
+    if (e.key === 'ArrowDown') move(i + 1)
+    else if (e.key === 'ArrowUp') move(i - 1)
+    else if (e.key === 'Home') move(0)
+    else if (e.key === 'End') move(flat.length - 1)
+    else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault()
+      choose(active)
+    }
+  }
+
+  return (
+    <div className="picker">
+      <div className="picker-controls">
+        <label>
+          <span>{t('picker.search')}</span>
+          <input
+            type="search"
+            value={query}
+            placeholder={t('picker.searchPlaceholder')}
+            aria-controls={`${id}-list`}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown') {
+                e.preventDefault()
+                document.getElementById(`${id}-list`)?.focus()
+              }
+            }}
+          />
+        </label>
+        <label>
+          <span>{t('picker.sort')}</span>
+          <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+            <option value="credits">{t('picker.sortCredits')}</option>
+            <option value="speed">{t('picker.sortSpeed')}</option>
+            <option value="name">{t('picker.sortName')}</option>
+          </select>
+        </label>
+        <label>
+          <span>{t('picker.provider')}</span>
+          <select value={provider} onChange={(e) => setProvider(e.target.value as ProviderId | 'all')}>
+            <option value="all">{t('picker.allProviders')}</option>
+            {providerIds.map((p) => (
+              <option key={p} value={p}>
+                {t(`providers.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="picker-count" aria-live="polite">
+          {t('picker.count', { count: flat.length })}
+        </span>
+      </div>
+      {selected ? (
+        <p className="picker-selected" aria-live="polite">
+          {t('picker.selected', { name: selected.displayName, credits: f.credits(selected.credits) })}
+        </p>
+      ) : null}
+      {flat.length === 0 ? (
+        <p className="empty">{t('picker.noMatch', { query })}</p>
+      ) : (
+        <div
+          id={`${id}-list`}
+          role="listbox"
+          tabIndex={0}
+          aria-label={t('picker.label')}
+          aria-activedescendant={active ? optionId(active) : undefined}
+          className="picker-list"
+          onKeyDown={onKeyDown}
+        >
+          {groups.map((g) => (
+            <div role="group" key={g.provider} aria-labelledby={`${id}-${g.provider}`}>
+              <div className="picker-group" id={`${id}-${g.provider}`} role="presentation">
+                {t(`providers.${g.provider}`)}
+              </div>
+              {g.models.map((m) => (
+                <div
+                  key={m.key}
+                  id={optionId(m)}
+                  role="option"
+                  data-key={m.key}
+                  aria-selected={m.key === value}
+                  aria-disabled={!affordable(m)}
+                  className={`picker-option${m === active ? ' is-active' : ''}${affordable(m) ? '' : ' is-unaffordable'}`}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => {
+                    setActiveKey(m.key)
+                    choose(m)
+                  }}
+                >
+                  <ModelRow model={m} affordable={affordable(m)} />
+                </div>
+              ))}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  )
+}

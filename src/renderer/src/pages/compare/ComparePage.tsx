@@ -1,0 +1,109 @@
+import { useTranslation } from 'react-i18next'
+import type { FeatureRow } from '../../../../shared/catalog-types'
+import { AsyncView } from '../../components/AsyncView'
+import { Badge } from '../../components/Badge'
+import { useFormat } from '../../i18n/format'
+import { useCompare } from './use-compare'
+
+export function ComparePage() {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const state = useCompare()
+  const cell = (side: FeatureRow['groq']) => t(side.key, side.values)
+  return (
+    <section aria-labelledby="compare-title">
+      <h1 id="compare-title">{t('compare.title')}</h1>
+      <AsyncView state={state}>
+        {(r) => (
+          <>
+            <h2>{t('compare.sameModels')}</h2>
+            <table data-testid="same-model-pairs">
+              <thead>
+                <tr>
+                  <th scope="col">{t('compare.model')}</th>
+                  <th scope="col">{t('providers.groq')}</th>
+                  <th scope="col">{t('providers.together')}</th>
+                  <th scope="col">{t('compare.difference')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.sameModelPairs.map((p) => (
+                  <tr key={p.modelId}>
+                    <th scope="row">{p.displayName}</th>
+                    <td data-testid="groq-credits">{f.credits(p.groq.credits)}</td>
+                    <td data-testid="together-credits">{f.credits(p.together.credits)}</td>
+                    <td>
+                      {p.difference === 0
+                        ? t('compare.same')
+                        : p.difference < 0
+                          ? t('compare.groqCheaperBy', { amount: f.credits(-p.difference) })
+                          : t('compare.groqDearerBy', { amount: f.credits(p.difference) })}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+
+            <h2>{t('compare.familyTitle', { name: r.family.name })}</h2>
+            <table data-testid="family">
+              <thead>
+                <tr>
+                  <th scope="col">{t('compare.model')}</th>
+                  <th scope="col">{t('compare.provider')}</th>
+                  <th scope="col">{t('compare.credits')}</th>
+                  <th scope="col">{t('compare.speed')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.family.models.map((m) => (
+                  <tr key={m.key}>
+                    <th scope="row">{m.displayName}</th>
+                    <td>{t(`providers.${m.provider}`)}</td>
+                    <td data-testid="family-credits">
+                      {f.credits(m.credits)} {m.free ? <Badge tone="free">{t('picker.free')}</Badge> : null}
+                    </td>
+                    <td>{m.speedTier === 'ultra-fast' ? t('picker.ultraFast') : t('picker.standard')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {r.family.groqVsTogether ? (
+              <p className="verdict" data-testid="family-verdict">
+                {r.family.groqVsTogether.percentCheaper > 0
+                  ? t('compare.familyVerdict', {
+                      groq: r.family.groqVsTogether.groq.displayName,
+                      together: r.family.groqVsTogether.together.displayName,
+                      percent: r.family.groqVsTogether.percentCheaper,
+                    })
+                  : t('compare.familyVerdictNot', {
+                      groq: r.family.groqVsTogether.groq.displayName,
+                      together: r.family.groqVsTogether.together.displayName,
+                    })}
+              </p>
+            ) : null}
+
+            <h2>{t('compare.featuresTitle')}</h2>
+            <table data-testid="features">
+              <thead>
+                <tr>
+                  <th scope="col">{t('compare.aspect')}</th>
+                  <th scope="col">{t('providers.groq')}</th>
+                  <th scope="col">{t('providers.together')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.features.map((row) => (
+                  <tr key={row.aspect}>
+                    <th scope="row">{t(`compare.aspects.${row.aspect}`)}</th>
+                    <td>{cell(row.groq)}</td>
+                    <td>{cell(row.together)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </AsyncView>
+    </section>
+  )
+}

@@ -1,0 +1,18 @@
+import { useState } from 'react'
+import { useCall } from '../../lib/use-call'
+
+export function useModels() {
+  const catalog = useCall('catalog.list', { includeInactive: true }, ['catalog.changed'])
+  const credits = useCall('credits.get', {}, ['credits.changed'])
+  const [selected, setSelected] = useState<string | null>(null)
+  const all = catalog.data ?? []
+  return {
+    catalog,
+    credits,
+    active: all.filter((m) => m.active && m.kind === 'chat'),
+    inactive: all.filter((m) => !m.active || m.kind !== 'chat'),
+    balance: credits.data?.balance ?? 0,
+    selected,
+    setSelected,
+  }
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod'
+import { CatalogSummary, CompareReport, ModelView, ProviderId, Recommendation } from './catalog-types'
+import { CreditsState, LedgerEntry } from './credits-types'
+import { Settings, SettingsPatch } from './settings-types'
+
+/**
+ * The one contract between the UI and the core. Electron's IPC adapter and the web host are
+ * both transports over a `Handlers` map typed from this object, so a call without a handler
+ * does not compile.
+ */
+export const calls = {
+  'app.info': {
+    input: z.object({}),
+    output: z.object({
+      version: z.string(),
+      dataDir: z.string(),
+      shell: z.enum(['electron', 'web', 'cli']),
+      systemLocale: z.string(),
+      storeNotice: z.object({ kind: z.enum(['restored-from-backup', 'reset']), corruptCopy: z.string() }).nullable(),
+    }),
+  },
+  'catalog.list': {
+    input: z.object({ includeInactive: z.boolean().default(true) }),
+    output: z.array(ModelView),
+  },
+  'catalog.summary': { input: z.object({}), output: CatalogSummary },
+  'catalog.compare': { input: z.object({}), output: CompareReport },
+  'catalog.recommendations': { input: z.object({}), output: z.array(Recommendation) },
+  'credits.get': { input: z.object({}), output: CreditsState },
+  'credits.history': {
+    input: z.object({
+      page: z.number().int().nonnegative().default(0),
+      pageSize: z.number().int().min(1).max(200).default(20),
+    }),
+    output: z.object({ entries: z.array(LedgerEntry), total: z.number().int() }),
+  },
+  'credits.topUp': {
+    input: z.object({
+      amount: z.number().int().positive().max(1_000_000),
+      reason: z.string().max(200).default(''),
+    }),
+    output: CreditsState,
+  },
+  'settings.get': { input: z.object({}), output: Settings },
+  'settings.set': { input: SettingsPatch, output: Settings },
+} as const
+
+export const events = {
+  'credits.changed': CreditsState,
+  'catalog.changed': z.object({ reason: z.string() }),
+  'settings.changed': Settings,
+} as const
+
+export type Calls = typeof calls
+export type CallName = keyof Calls
+export type CallInput<K extends CallName> = z.input<Calls[K]['input']>
+export type CallOutput<K extends CallName> = z.infer<Calls[K]['output']>
+export type EventName = keyof typeof events
+export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>
+
+export type Handlers = {
+  [K in CallName]: (input: z.infer<Calls[K]['input']>) => Promise<CallOutput<K>>
+}
+
+export const callNames = Object.keys(calls) as CallName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name)
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name)
+}
+
+/** What `window.api` offers the renderer, whichever shell hosts it. */
+export interface Api {
+  invoke<K extends CallName>(channel: K, input: CallInput<K>): Promise<CallOutput<K>>
+  on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void
+}
+
+/** Envelope every transport returns so errors keep their code across the boundary. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+
+export { ProviderId }

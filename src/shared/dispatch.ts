@@ -1,0 +1,23 @@
+import { AppError, toErrorShape } from './errors'
+import { calls, isCallName, type Envelope, type Handlers } from './contract'
+
+/**
+ * The shared heart of every transport: look up the channel, validate the input against the
+ * contract, run the handler and wrap the outcome. Transports add only their own checks
+ * (sender frame, token) on top.
+ */
+export async function dispatch(handlers: Handlers, channel: string, rawInput: unknown): Promise<Envelope<unknown>> {
+  try {
+    if (!isCallName(channel)) throw new AppError('unknown-channel', `Unknown call: ${channel}`)
+    const parsed = calls[channel].input.safeParse(rawInput ?? {})
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'input'
+      throw new AppError('invalid-input', `${channel}: ${where}: ${issue?.message ?? 'invalid'}`)
+    }
+    const handler = handlers[channel] as (input: unknown) => Promise<unknown>
+    return { ok: true, value: await handler(parsed.data) }
+  } catch (err) {
+    return { ok: false, error: toErrorShape(err) }
+  }
+}

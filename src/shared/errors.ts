@@ -1,0 +1,37 @@
+import { z } from 'zod'
+
+export const ErrorCode = z.enum([
+  'invalid-input',
+  'not-found',
+  'insufficient-credits',
+  'forbidden',
+  'store-failed',
+  'unknown-channel',
+  'internal',
+])
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+/** The only error shape that crosses a process boundary: never a stack, never a secret. */
+export const AppErrorShape = z.object({ code: ErrorCode, message: z.string() })
+export type AppErrorShape = z.infer<typeof AppErrorShape>
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+
+  toShape(): AppErrorShape {
+    return { code: this.code, message: this.message }
+  }
+}
+
+export function toErrorShape(err: unknown): AppErrorShape {
+  if (err instanceof AppError) return err.toShape()
+  const parsed = AppErrorShape.safeParse(err)
+  if (parsed.success) return parsed.data
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+}

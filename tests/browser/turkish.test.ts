@@ -1,0 +1,16 @@
+import { expect, it } from 'vitest'
+import { go, useApp } from '../helpers/browser'
+
+const open = useApp({ locale: 'tr' })
+
+it('a Turkish system gets the Turkish UI with Turkish number formatting, and switches live', async () => {
+  const { page, shot } = await open()
+  expect(await page.getByTestId('header-balance-value').textContent()).toBe('1.000 kredi')
+  expect(await page.getByRole('navigation', { name: 'Ana menü' }).textContent()).toContain('Krediler')
+  await go(page, 'models')
+  expect(await page.locator('[data-key="groq/llama-3.1-8b-instant"]').textContent()).toContain('Ultra hızlı')
+  await shot('models-tr')
+  await go(page, 'settings')
+  await page.getByLabel('Dil').selectOption('en')
+  await expect.poll(() => page.getByTestId('header-balance-value').textContent()).toBe('1,000 credits')
+})

@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { openCore, type Core } from '../../src/core/app-core'
+import { startWebHost, type WebHost } from '../../src/web/web-host'
+
+const root = path.resolve(import.meta.dirname, '../..')
+export const screenshotDir = path.join(root, 'test-results', 'screenshots')
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+}
+
+export interface AppSession {
+  page: Page
+  core: Core
+  host: WebHost
+  dataDir: string
+  shot: (name: string) => Promise<void>
+}
+
+/**
+ * One Chromium per test file; each test gets a fresh data dir, core and web host, so no test
+ * sees another's credits.
+ */
+export function useApp(opts: { locale?: 'tr' | 'en' } = {}): () => Promise<AppSession> {
+  let browser: Browser
+  const cleanups: (() => Promise<void>)[] = []
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+  })
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mp4totext-e2e-'))
+    const core = await openCore({
+      dataDir,
+      shell: 'web',
+      version: 'test',
+      systemLocale: opts.locale === 'tr' ? 'tr-TR' : 'en-US',
+    })
+    const host = await startWebHost(core, { staticDir: path.join(root, 'out', 'web') })
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: opts.locale === 'tr' ? 'tr-TR' : 'en-US',
+    })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    cleanups.push(async () => {
+      await context.close()
+      await host.close()
+      rmSync(dataDir, { recursive: true, force: true })
+      if (errors.length) throw new Error(`Page errors: ${errors.join('; ')}`)
+    })
+    await page.goto(host.url)
+    await page.getByTestId('header-balance-value').waitFor()
+    mkdirSync(screenshotDir, { recursive: true })
+    return {
+      page,
+      core,
+      host,
+      dataDir,
+      shot: async (name) => {
+        await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
+      },
+    }
+  }
+}
+
+/** Navigate the way the side menu does: change the hash, the app re-renders in place. */
+export async function go(page: Page, route: string): Promise<void> {
+  await page.evaluate((r) => {
+    ;(globalThis as unknown as { location: { hash: string } }).location.hash = `#/${r}`
+  }, route)
+  await page.locator('main h1').first().waitFor()
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import en from '../../src/renderer/src/i18n/locales/en.json'
+import tr from '../../src/renderer/src/i18n/locales/tr.json'
+
+function keys(obj: object, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+const placeholders = (s: string) => [...s.matchAll(/{{\s*(\w+)/g)].map((m) => m[1]).sort()
+
+describe('locales', () => {
+  it('Turkish and English have exactly the same keys', () => {
+    const e = keys(en)
+    const t = keys(tr)
+    expect(
+      e.filter((k) => !t.includes(k)),
+      'missing in tr',
+    ).toEqual([])
+    expect(
+      t.filter((k) => !e.includes(k)),
+      'missing in en',
+    ).toEqual([])
+  })
+
+  it('every translation keeps the same placeholders and none is empty', () => {
+    const get = (o: object, k: string) => k.split('.').reduce<unknown>((a, p) => (a as Record<string, unknown>)[p], o) as string
+    for (const k of keys(en)) {
+      expect(get(tr, k).trim(), k).not.toBe('')
+      expect(placeholders(get(tr, k)), k).toEqual(placeholders(get(en, k)))
+    }
+  })
+})

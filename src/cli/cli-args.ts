@@ -6,6 +6,13 @@ export const USAGE = `Usage: mp4totext <command> [options]
 
 Commands:
   pricing [--provider P] [--all] [--json]   one line per model: "0.2x | 4 credits | llama-3.1-8b-instant"
+  pricing apply FILE [--dry-run] [--yes] [--json]
+                                            apply a pricing update file (--dry-run: preview only;
+                                            --yes: confirm warnings such as a deactivated recommendation)
+  pricing history [--json]                  applied updates and edits, newest first
+  pricing undo                              undo the last update or edit still in effect
+  pricing set PROVIDER/MODEL [--multiplier 0.2] [--active true|false] --reason TEXT
+  pricing export [--json]                   the whole catalog as CSV (or JSON)
   credits [--json]                          balance and ledger size
   credits add N [--reason TEXT]             top up N credits
   credits history [--json] [--limit N]      ledger, newest first

@@ -2,23 +2,11 @@ import { openCore, type Core } from '../core/app-core'
 import { defaultDataDir, systemLocale } from '../core/paths'
 import { packageVersion } from '../core/version'
 import { AppError } from '../shared/errors'
-import { providerIds, type ModelView } from '../shared/catalog-types'
+import { providerIds } from '../shared/catalog-types'
 import { parse, USAGE, UsageError, wholeNumber } from './cli-args'
+import { pricingJson, pricingSubcommand } from './pricing-commands'
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
-
-const pricingJson = (m: ModelView) => ({
-  provider: m.provider,
-  modelId: m.modelId,
-  displayName: m.displayName,
-  multiplier: Number(m.multiplier),
-  credits: m.credits,
-  inputUsdPer1M: m.inputUsdPer1M,
-  outputUsdPer1M: m.outputUsdPer1M,
-  contextTokens: m.contextTokens,
-  active: m.active,
-  kind: m.kind,
-})
 
 async function withCore<T>(dataDir: string | undefined, fn: (core: Core) => Promise<T>): Promise<T> {
   const core = await openCore({
@@ -47,8 +35,23 @@ export async function run(argv: string[], out: Out): Promise<number> {
   try {
     switch (command) {
       case 'pricing': {
-        const { values } = parse(rest, { provider: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } })
+        const args = parse(rest, {
+          provider: { type: 'string' },
+          all: { type: 'boolean' },
+          json: { type: 'boolean' },
+          'dry-run': { type: 'boolean' },
+          yes: { type: 'boolean' },
+          multiplier: { type: 'string' },
+          active: { type: 'string' },
+          reason: { type: 'string' },
+        })
+        const { values } = args
         if (values.help) return (out.stdout(USAGE), 0)
+        const sub = args.positionals[0]
+        if (sub)
+          return await withCore(values['data-dir'] as string | undefined, (core) =>
+            pricingSubcommand(core, sub, args, out.stdout),
+          )
         const provider = values.provider as string | undefined
         if (provider && !(providerIds as readonly string[]).includes(provider)) {
           throw new UsageError(`Unknown provider "${provider}". Choose one of: ${providerIds.join(', ')}`)

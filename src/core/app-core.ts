@@ -4,6 +4,7 @@ import { CatalogService } from './catalog/catalog-service'
 import { CreditsService } from './credits/credits-service'
 import { EventBus } from './event-bus'
 import { createInitialDb } from './initial-db'
+import { PricingService } from './pricing/pricing-service'
 import { Store } from './store/store'
 
 export interface CoreOptions {
@@ -18,6 +19,7 @@ export interface Core {
   events: EventBus
   catalog: CatalogService
   credits: CreditsService
+  pricing: PricingService
   handlers: Handlers
 }
 
@@ -27,7 +29,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const events = new EventBus()
   const catalog = new CatalogService(store)
   const credits = new CreditsService(store, (s) => events.emit('credits.changed', s))
+  const pricing = new PricingService(store, events)
   await credits.refundInterrupted()
+  await pricing.mergeBundledIfNewer()
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -44,6 +48,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'credits.get': async () => credits.state(),
     'credits.history': async ({ page, pageSize }) => credits.history(page, pageSize),
     'credits.topUp': async ({ amount, reason }) => credits.topUp(amount, reason),
+    'pricing.preview': async ({ text }) => pricing.preview(text),
+    'pricing.apply': async ({ text, confirmWarnings }) => pricing.apply(text, { confirmWarnings }),
+    'pricing.history': async () => pricing.history(),
+    'pricing.undo': async () => pricing.undo(),
+    'pricing.set': async (edit) => pricing.setModel(edit),
     'settings.get': async () => store.data.settings,
     'settings.set': async (patch) => {
       const next = await store.mutate((db) => {
@@ -57,5 +66,5 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
   }
 
-  return { store, events, catalog, credits, handlers }
+  return { store, events, catalog, credits, pricing, handlers }
 }

@@ -8,8 +8,9 @@ export function createInitialDb(): Db {
   const db: Db = {
     schemaVersion: CURRENT_SCHEMA_VERSION,
     settings: { ...defaultSettings },
-    catalog: { bundledVersion: BUNDLED_CATALOG_VERSION, models: bundledCatalog() },
+    catalog: { bundledVersion: BUNDLED_CATALOG_VERSION, models: bundledCatalog(), bundleBase: bundledCatalog() },
     credits: { ledger: [], reservations: [] },
+    pricingHistory: [],
   }
   if (db.settings.startingBalance > 0) append(db, 'grant', db.settings.startingBalance, 'Welcome credits')
   return db

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CatalogSummary, CompareReport, ModelView, ProviderId, Recommendation } from './catalog-types'
 import { CreditsState, LedgerEntry } from './credits-types'
+import { PricingHistoryEntry, PricingPreview } from './pricing-types'
 import { Settings, SettingsPatch } from './settings-types'
 
 /**
@@ -40,6 +41,23 @@ export const calls = {
       reason: z.string().max(200).default(''),
     }),
     output: CreditsState,
+  },
+  'pricing.preview': { input: z.object({ text: z.string().max(1_000_000) }), output: PricingPreview },
+  'pricing.apply': {
+    input: z.object({ text: z.string().max(1_000_000), confirmWarnings: z.boolean().default(false) }),
+    output: PricingHistoryEntry,
+  },
+  'pricing.history': { input: z.object({}), output: z.array(PricingHistoryEntry) },
+  'pricing.undo': { input: z.object({}), output: PricingHistoryEntry },
+  'pricing.set': {
+    input: z.object({
+      provider: ProviderId,
+      modelId: z.string().min(1),
+      multiplier: z.string().optional(),
+      active: z.boolean().optional(),
+      reason: z.string().trim().min(1, 'a reason is required'),
+    }),
+    output: PricingHistoryEntry,
   },
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },

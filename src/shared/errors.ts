@@ -4,6 +4,7 @@ export const ErrorCode = z.enum([
   'invalid-input',
   'not-found',
   'insufficient-credits',
+  'needs-confirmation',
   'forbidden',
   'store-failed',
   'unknown-channel',

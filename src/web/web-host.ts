@@ -9,6 +9,8 @@ import { dispatch } from '../shared/dispatch'
 export interface WebHost {
   url: string
   token: string
+  /** how many pages are subscribed to events right now */
+  eventClients: () => number
   close: () => Promise<void>
 }
 
@@ -116,6 +118,7 @@ export async function startWebHost(core: Core, opts: { staticDir: string; port?:
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     token,
+    eventClients: () => sse.size,
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe()

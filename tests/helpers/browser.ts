@@ -72,6 +72,9 @@ export function useApp(opts: { locale?: 'tr' | 'en' } = {}): () => Promise<AppSe
     })
     await page.goto(host.url)
     await page.getByTestId('header-balance-value').waitFor()
+    // Changes made from the test side are pushed over SSE: wait until the page listens.
+    const deadline = Date.now() + 10_000
+    while (host.eventClients() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     mkdirSync(screenshotDir, { recursive: true })
     return {
       page,

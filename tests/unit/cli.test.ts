@@ -99,3 +99,64 @@ describe('mp4totext CLI', () => {
     expect(JSON.parse(res.stdout)).toEqual({ balance: 1000, ledgerEntries: 1 })
   })
 })
+
+describe('mp4totext pricing apply / history / undo / set / export', () => {
+  it("previews, applies and undoes the spec's update on the pre-update catalog", async () => {
+    const { openCore } = await import('../../src/core/app-core')
+    const { preUpdateCatalog, specUpdatePath } = await import('../helpers/pre-update-catalog')
+    const dir = tempDir()
+    const core = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en' })
+    await core.store.mutate((db) => {
+      db.catalog.models = preUpdateCatalog()
+    })
+    const dry = await cli('pricing', 'apply', specUpdatePath, '--dry-run', '--data-dir', dir)
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain('Cheaper:\n  groq/llama-3.1-8b-instant: 0.3x → 0.2x (6 → 4 credits, 33% cheaper)\n')
+    expect(dry.stdout).toContain(
+      'More expensive:\n  groq/llama-3.3-70b-versatile: 1.5x → 2.3x (30 → 46 credits, 53% more expensive)\n',
+    )
+    expect((await cli('pricing', '--provider', 'groq', '--data-dir', dir)).stdout).toContain(
+      '0.3x | 6 credits | llama-3.1-8b-instant',
+    )
+
+    expect((await cli('pricing', 'apply', specUpdatePath, '--data-dir', dir)).code).toBe(0)
+    expect((await cli('pricing', '--provider', 'groq', '--data-dir', dir)).stdout).toContain(
+      '0.2x | 4 credits | llama-3.1-8b-instant',
+    )
+    const hist = JSON.parse((await cli('pricing', 'history', '--json', '--data-dir', dir)).stdout)
+    expect(hist[0]).toMatchObject({ kind: 'update', title: 'Groq pricing update', undoneAt: null })
+    expect((await cli('pricing', 'undo', '--data-dir', dir)).stdout).toMatch(/^Undid "Groq pricing update"/)
+    expect((await cli('pricing', '--provider', 'groq', '--data-dir', dir)).stdout).toContain(
+      '0.3x | 6 credits | llama-3.1-8b-instant',
+    )
+  })
+
+  it('set needs a reason and a provider/model reference; export quotes CSV cells', async () => {
+    const dir = tempDir()
+    expect((await cli('pricing', 'set', 'groq/llama-3.1-8b-instant', '--multiplier', '0.3', '--data-dir', dir)).stderr).toMatch(
+      /--reason/,
+    )
+    expect((await cli('pricing', 'set', 'llama', '--reason', 'x', '--data-dir', dir)).code).toBe(2)
+    expect(
+      (await cli('pricing', 'set', 'groq/llama-3.1-8b-instant', '--active', 'maybe', '--reason', 'x', '--data-dir', dir)).code,
+    ).toBe(2)
+    const ok = await cli(
+      'pricing',
+      'set',
+      'groq/llama-3.1-8b-instant',
+      '--multiplier',
+      '0.3',
+      '--reason',
+      'test',
+      '--data-dir',
+      dir,
+    )
+    expect(ok.stdout).toContain('0.2x → 0.3x (4 → 6 credits, 50% more expensive)')
+    const bad = await cli('pricing', 'apply', '/nonexistent/update.json', '--data-dir', dir)
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/Cannot read .*no such file/)
+    const csv = (await cli('pricing', 'export', '--data-dir', dir)).stdout.trim().split('\n')
+    expect(csv).toHaveLength(43)
+    expect(csv).toContain('groq,llama-3.1-8b-instant,Llama 3.1 8B Instant,0.05,0.08,131072,0.3,6,true,chat')
+  })
+})

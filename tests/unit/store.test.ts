@@ -119,6 +119,18 @@ describe('migrations', () => {
     expect(JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')).schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
   })
 
+  it('brings a version-1 document to version 2: pricing history and bundle base added, nothing lost', () => {
+    const v2 = createInitialDb()
+    const { bundleBase: _b, ...catalogV1 } = v2.catalog
+    const { pricingHistory: _p, ...rest } = v2
+    const v1 = { ...rest, schemaVersion: 1, catalog: catalogV1 }
+    const migrated = migrate(v1 as unknown as Record<string, unknown>) as unknown as typeof v2
+    expect(migrated.schemaVersion).toBe(2)
+    expect(migrated.pricingHistory).toEqual([])
+    expect(migrated.catalog.bundleBase).toEqual(v2.catalog.models)
+    expect(migrated.credits).toEqual(v2.credits)
+  })
+
   it('is a no-op on a current document', () => {
     const db = createInitialDb() as unknown as Record<string, unknown>
     expect(migrate(db)).toEqual(db)

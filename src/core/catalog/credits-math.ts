@@ -9,11 +9,16 @@ export function creditsFor(multiplierTenths: number, baseCredits: number): numbe
   return Math.floor((baseCredits * multiplierTenths + 5) / 10)
 }
 
-/** "0.2" → 2, "50" → 500, "16.7" → 167; refuses anything finer than a tenth. */
+/** 100x: the ceiling for any multiplier a user or an update may set. */
+export const MAX_MULTIPLIER_TENTHS = 1000
+
+/** "0.2" → 2, "50" → 500, "16.7" → 167, "0.2x" → 2; refuses anything finer than a tenth or above 100x. */
 export function parseMultiplierTenths(text: string): number {
   const m = /^\s*(\d+)(?:\.(\d))?\s*x?\s*$/i.exec(text)
-  if (!m) throw new Error(`Not a multiplier with at most one decimal: "${text}"`)
-  return Number(m[1]) * 10 + Number(m[2] ?? 0)
+  if (!m) throw new Error(`must be a number with at most one decimal, got "${text}"`)
+  const tenths = Number(m[1]) * 10 + Number(m[2] ?? 0)
+  if (tenths > MAX_MULTIPLIER_TENTHS) throw new Error(`must be between 0x and 100x, got ${text}x`)
+  return tenths
 }
 
 export function formatMultiplier(tenths: number): string {

@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { ModelRecord } from '../../shared/catalog-types'
 import { LedgerEntry } from '../../shared/credits-types'
+import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
 
-export const CURRENT_SCHEMA_VERSION = 1
+export const CURRENT_SCHEMA_VERSION = 2
 
 export const Reservation = z.object({
   id: z.string(),
@@ -22,10 +23,15 @@ export const DbSchema = z.object({
     /** which bundled catalog the user's copy was last merged from */
     bundledVersion: z.string(),
     models: z.array(ModelRecord),
+    /** the bundled catalog as last merged: the base of the three-way merge on app upgrades */
+    bundleBase: z.array(ModelRecord),
   }),
+  /** applied pricing updates and edits, oldest first; `before` makes undo exact */
+  pricingHistory: z.array(PricingHistoryEntry.extend({ before: z.array(ModelRecord) })),
   credits: z.object({
     ledger: z.array(LedgerEntry),
     reservations: z.array(Reservation),
   }),
 })
 export type Db = z.infer<typeof DbSchema>
+export type PricingHistoryRecord = Db['pricingHistory'][number]

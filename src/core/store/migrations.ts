@@ -18,6 +18,12 @@ export const migrations: Record<number, (doc: Json) => Json> = {
       reservations: (doc.credits as Json | undefined)?.reservations ?? [],
     },
   }),
+  // Version 2 adds pricing history and the bundle base. Version 1 had no way to edit prices, so
+  // the user's catalog is exactly the bundle it was seeded from.
+  1: (doc) => {
+    const catalog = doc.catalog as Json
+    return { ...doc, schemaVersion: 2, catalog: { ...catalog, bundleBase: catalog.models }, pricingHistory: [] }
+  },
 }
 
 export class NewerSchemaError extends Error {

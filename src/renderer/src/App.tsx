@@ -8,6 +8,7 @@ import { routes, useRoute, type Route } from './lib/use-route'
 import { ComparePage } from './pages/compare/ComparePage'
 import { CreditsPage } from './pages/credits/CreditsPage'
 import { ModelsPage } from './pages/models/ModelsPage'
+import { PricingPage } from './pages/pricing/PricingPage'
 import { RecommendationsPage } from './pages/recommendations/RecommendationsPage'
 import { SettingsPage } from './pages/settings/SettingsPage'
 import { SummaryPage } from './pages/summary/SummaryPage'
@@ -17,6 +18,7 @@ const pages: Record<Route, () => React.JSX.Element> = {
   compare: ComparePage,
   recommendations: RecommendationsPage,
   summary: SummaryPage,
+  pricing: PricingPage,
   credits: CreditsPage,
   settings: SettingsPage,
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 
-export const routes = ['models', 'compare', 'recommendations', 'summary', 'credits', 'settings'] as const
+export const routes = ['models', 'compare', 'recommendations', 'summary', 'pricing', 'credits', 'settings'] as const
 export type Route = (typeof routes)[number]
 
 const parse = (hash: string): Route => {

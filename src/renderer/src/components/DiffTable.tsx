@@ -1,0 +1,46 @@
+import { useTranslation } from 'react-i18next'
+import type { DiffLine } from '../../../shared/pricing-types'
+import { useFormat } from '../i18n/format'
+
+const order: DiffLine['group'][] = ['cheaper', 'dearer', 'kept', 'deactivated', 'activated', 'added', 'edited']
+
+/** A pricing change grouped the way the spec groups it, before → after with the percentage. */
+export function DiffTable({ lines, testId }: { lines: DiffLine[]; testId?: string }) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const describe = (l: DiffLine) => {
+    if ((l.group === 'cheaper' || l.group === 'dearer') && l.multiplierBefore !== null && l.creditsBefore !== null) {
+      const change = t('pricing.change', {
+        from: l.multiplierBefore,
+        to: l.multiplierAfter,
+        creditsFrom: f.number(l.creditsBefore),
+        creditsTo: f.credits(l.creditsAfter),
+      })
+      const pct = t(l.group === 'cheaper' ? 'pricing.cheaperBy' : 'pricing.dearerBy', { percent: Math.abs(l.percent ?? 0) })
+      return `${change} · ${pct}`
+    }
+    return t('pricing.now', { multiplier: l.multiplierAfter, credits: f.credits(l.creditsAfter) })
+  }
+  return (
+    <div data-testid={testId}>
+      {order.map((group) => {
+        const mine = lines.filter((l) => l.group === group)
+        if (!mine.length) return null
+        return (
+          <div key={group} className="diff-group" data-group={group}>
+            <h3>{t(`pricing.groups.${group}`)}</h3>
+            <ul>
+              {mine.map((l) => (
+                <li key={`${l.provider}/${l.modelId}`}>
+                  <strong>{l.displayName}</strong> <code className="model-id">{`${l.provider}/${l.modelId}`}</code>{' '}
+                  <span data-testid="diff-change">{describe(l)}</span>
+                  {l.note ? <span className="muted">{` — ${l.note}`}</span> : null}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )
+      })}
+    </div>
+  )
+}

@@ -71,7 +71,9 @@ export function useApp(opts: { locale?: 'tr' | 'en' } = {}): () => Promise<AppSe
       if (errors.length) throw new Error(`Page errors: ${errors.join('; ')}`)
     })
     await page.goto(host.url)
-    await page.getByTestId('header-balance-value').waitFor()
+    // ready when the header shows a number (not "Loading…")
+    // (a locator, not waitForFunction: the app's CSP rightly forbids evaluating strings)
+    await page.getByTestId('header-balance-value').filter({ hasText: /\d/ }).waitFor()
     // Changes made from the test side are pushed over SSE: wait until the page listens.
     const deadline = Date.now() + 10_000
     while (host.eventClients() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))

@@ -2,7 +2,7 @@ import { openCore, type Core } from '../core/app-core'
 import { defaultDataDir, systemLocale } from '../core/paths'
 import { packageVersion } from '../core/version'
 import { AppError } from '../shared/errors'
-import { providerIds } from '../shared/catalog-types'
+import { cloudProviderIds as providerIds } from '../shared/catalog-types'
 import { parse, USAGE, UsageError, wholeNumber } from './cli-args'
 import { pricingJson, pricingSubcommand } from './pricing-commands'
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Core } from '../core/app-core'
-import { ProviderId, type ModelView } from '../shared/catalog-types'
+import { CloudProviderId, ProviderId, type ModelView } from '../shared/catalog-types'
 import type { DiffLine, PricingHistoryEntry } from '../shared/pricing-types'
 import { UsageError, type Parsed } from './cli-args'
 
@@ -41,9 +41,12 @@ export function pricingJson(m: ModelView) {
 }
 
 /** "groq/openai/gpt-oss-20b" → provider groq, model openai/gpt-oss-20b */
-export function splitModelRef(ref: string | undefined): { provider: ProviderId; modelId: string } {
+export function splitModelRef<P extends string = ProviderId>(
+  ref: string | undefined,
+  schema: { safeParse: (v: unknown) => { success: true; data: P } | { success: false } } = ProviderId as never,
+): { provider: P; modelId: string } {
   const i = ref?.indexOf('/') ?? -1
-  const provider = ProviderId.safeParse(ref?.slice(0, i))
+  const provider = schema.safeParse(ref?.slice(0, i))
   if (!ref || i < 1 || !provider.success || i === ref.length - 1) {
     throw new UsageError(`Give the model as <provider>/<modelId>, e.g. groq/llama-3.1-8b-instant (got "${ref ?? ''}")`)
   }
@@ -105,7 +108,7 @@ export async function pricingSubcommand(core: Core, sub: string, args: Parsed, o
       return 0
     }
     case 'set': {
-      const ref = splitModelRef(positionals[1])
+      const ref = splitModelRef(positionals[1], CloudProviderId)
       const active =
         values.active === undefined ? undefined : values.active === 'true' ? true : values.active === 'false' ? false : null
       if (active === null) throw new UsageError('--active takes true or false')

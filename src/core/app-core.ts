@@ -4,7 +4,10 @@ import { CatalogService } from './catalog/catalog-service'
 import { CreditsService } from './credits/credits-service'
 import { EventBus } from './event-bus'
 import { createInitialDb } from './initial-db'
+import { EnhanceService, type RetryPolicy } from './enhance/enhance-service'
 import { PricingService } from './pricing/pricing-service'
+import { EnvKeyStore, type KeyStore } from './providers/key-store'
+import { ProvidersService } from './providers/providers-service'
 import { Store } from './store/store'
 
 export interface CoreOptions {
@@ -12,6 +15,10 @@ export interface CoreOptions {
   shell: 'electron' | 'web' | 'cli'
   version: string
   systemLocale: string
+  /** API keys: Electron passes its safeStorage store; the CLI and web host read the environment */
+  keys?: KeyStore
+  env?: NodeJS.ProcessEnv
+  retry?: Partial<RetryPolicy>
 }
 
 export interface Core {
@@ -20,6 +27,8 @@ export interface Core {
   catalog: CatalogService
   credits: CreditsService
   pricing: PricingService
+  enhance: EnhanceService
+  providers: ProvidersService
   handlers: Handlers
 }
 
@@ -32,6 +41,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const pricing = new PricingService(store, events)
   await credits.refundInterrupted()
   await pricing.mergeBundledIfNewer()
+  const env = opts.env ?? process.env
+  const keys = opts.keys ?? new EnvKeyStore(env)
+  const enhance = new EnhanceService({ store, catalog, credits, events, keys, dataDir: opts.dataDir, env, retry: opts.retry })
+  await enhance.markInterrupted()
+  const providers = new ProvidersService(store, keys, events, env)
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -53,6 +67,15 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'pricing.history': async () => pricing.history(),
     'pricing.undo': async () => pricing.undo(),
     'pricing.set': async (edit) => pricing.setModel(edit),
+    'enhance.start': async (req) => enhance.start(req),
+    'enhance.cancel': async ({ id }) => ({ cancelled: enhance.cancel(id) }),
+    'enhance.history': async () => enhance.history(),
+    'enhance.output': async ({ id }) => enhance.output(id),
+    'enhance.compare': async ({ models, ...rest }) => enhance.compare(rest, models),
+    'providers.status': async () => providers.status(),
+    'providers.setKey': async ({ provider, key }) => providers.setKey(provider, key),
+    'providers.testKey': async ({ provider }) => providers.testKey(provider),
+    'providers.refreshLocalModels': async () => providers.refreshLocalModels(),
     'settings.get': async () => store.data.settings,
     'settings.set': async (patch) => {
       const next = await store.mutate((db) => {
@@ -66,5 +89,5 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
   }
 
-  return { store, events, catalog, credits, pricing, handlers }
+  return { store, events, catalog, credits, pricing, enhance, providers, handlers }
 }

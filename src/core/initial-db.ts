@@ -11,6 +11,11 @@ export function createInitialDb(): Db {
     catalog: { bundledVersion: BUNDLED_CATALOG_VERSION, models: bundledCatalog(), bundleBase: bundledCatalog() },
     credits: { ledger: [], reservations: [] },
     pricingHistory: [],
+    enhancements: [],
+    speedStats: {},
+    unavailableModels: {},
+    customModels: [],
+    savedPrompts: [],
   }
   if (db.settings.startingBalance > 0) append(db, 'grant', db.settings.startingBalance, 'Welcome credits')
   return db

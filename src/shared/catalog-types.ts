@@ -1,6 +1,12 @@
 import { z } from 'zod'
 
-export const providerIds = ['gemini', 'groq', 'openai', 'together'] as const
+/** Providers whose models the bundled catalog prices. */
+export const cloudProviderIds = ['gemini', 'groq', 'openai', 'together'] as const
+export const CloudProviderId = z.enum(cloudProviderIds)
+export type CloudProviderId = z.infer<typeof CloudProviderId>
+
+/** Everything that can run an enhancement: the cloud providers and a local OpenAI-compatible server. */
+export const providerIds = [...cloudProviderIds, 'custom'] as const
 export const ProviderId = z.enum(providerIds)
 export type ProviderId = z.infer<typeof ProviderId>
 
@@ -12,7 +18,7 @@ export type SpeedTier = z.infer<typeof SpeedTier>
 
 /** A catalog row as stored. Multipliers are integer tenths (0.2x → 2) so no float ever truncates a price. */
 export const ModelRecord = z.object({
-  provider: ProviderId,
+  provider: CloudProviderId,
   modelId: z.string().min(1),
   displayName: z.string().min(1),
   inputUsdPer1M: z.number().nonnegative(),
@@ -31,7 +37,14 @@ export type ModelRecord = z.infer<typeof ModelRecord>
 
 /** What the UI and the CLI see: the record plus everything computed from it. */
 export const ModelView = ModelRecord.extend({
+  provider: ProviderId,
   key: z.string(),
+  /** a local server's model: no credits, no catalog row */
+  local: z.boolean(),
+  /** the provider said the model is gone (404); kept in the catalog, not offered */
+  unavailable: z.object({ at: z.string(), message: z.string() }).nullable(),
+  /** rolling median of this machine's own runs */
+  measured: z.object({ tokensPerSec: z.number(), ttftMs: z.number(), at: z.string(), samples: z.number().int() }).nullable(),
   credits: z.number().int().nonnegative(),
   multiplier: z.string(),
   free: z.boolean(),
@@ -46,7 +59,7 @@ export const CatalogSummary = z.object({
   totalActive: z.number().int(),
   providers: z.array(
     z.object({
-      provider: ProviderId,
+      provider: CloudProviderId,
       activeCount: z.number().int(),
       credits: CreditRange.nullable(),
       hasFreeModel: z.boolean(),
@@ -100,7 +113,7 @@ export type Scenario = z.infer<typeof Scenario>
 export const Recommendation = z.object({
   scenario: Scenario,
   reason: z.string(),
-  ref: z.object({ provider: ProviderId, modelId: z.string() }),
+  ref: z.object({ provider: CloudProviderId, modelId: z.string() }),
   model: ModelView.nullable(),
 })
 export type Recommendation = z.infer<typeof Recommendation>

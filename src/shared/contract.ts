@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import { CatalogSummary, CompareReport, ModelView, ProviderId, Recommendation } from './catalog-types'
+import { CatalogSummary, CloudProviderId, CompareReport, ModelView, ProviderId, Recommendation } from './catalog-types'
 import { CreditsState, LedgerEntry } from './credits-types'
+import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus } from './enhance-types'
+import { AppErrorShape } from './errors'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
 import { Settings, SettingsPatch } from './settings-types'
 
@@ -51,7 +53,7 @@ export const calls = {
   'pricing.undo': { input: z.object({}), output: PricingHistoryEntry },
   'pricing.set': {
     input: z.object({
-      provider: ProviderId,
+      provider: CloudProviderId,
       modelId: z.string().min(1),
       multiplier: z.string().optional(),
       active: z.boolean().optional(),
@@ -59,6 +61,37 @@ export const calls = {
     }),
     output: PricingHistoryEntry,
   },
+  'enhance.start': { input: EnhanceRequest, output: z.object({ id: z.string() }) },
+  'enhance.cancel': { input: z.object({ id: z.string() }), output: z.object({ cancelled: z.boolean() }) },
+  'enhance.history': { input: z.object({}), output: z.array(EnhancementRecord) },
+  'enhance.output': {
+    input: z.object({ id: z.string() }),
+    output: z.object({ input: z.string(), output: z.string(), partial: z.boolean() }),
+  },
+  'enhance.compare': {
+    input: EnhanceRequest.omit({ provider: true, modelId: true, compareId: true }).extend({
+      models: z
+        .array(z.object({ provider: ProviderId, modelId: z.string() }))
+        .min(2)
+        .max(4),
+    }),
+    output: z.object({
+      compareId: z.string(),
+      runs: z.array(
+        z.object({ provider: ProviderId, modelId: z.string(), id: z.string().nullable(), error: AppErrorShape.nullable() }),
+      ),
+    }),
+  },
+  'providers.status': { input: z.object({}), output: z.array(ProviderStatus) },
+  'providers.setKey': {
+    input: z.object({ provider: ProviderId, key: z.string().max(500).nullable() }),
+    output: z.array(ProviderStatus),
+  },
+  'providers.testKey': {
+    input: z.object({ provider: ProviderId }),
+    output: z.object({ ok: z.boolean(), message: z.string(), models: z.number().int() }),
+  },
+  'providers.refreshLocalModels': { input: z.object({}), output: z.array(z.string()) },
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },
 } as const
@@ -67,6 +100,26 @@ export const events = {
   'credits.changed': CreditsState,
   'catalog.changed': z.object({ reason: z.string() }),
   'settings.changed': Settings,
+  'enhance.delta': z.object({
+    id: z.string(),
+    chunk: z.number().int(),
+    phase: z.enum(['map', 'reduce']),
+    text: z.string(),
+    /** the chunk is being retried: drop what it streamed so far */
+    reset: z.boolean(),
+  }),
+  'enhance.progress': z.object({
+    id: z.string(),
+    chunksDone: z.number().int(),
+    chunksTotal: z.number().int(),
+    phase: z.enum(['map', 'reduce']),
+  }),
+  'enhance.finished': z.object({
+    id: z.string(),
+    status: z.enum(['done', 'failed', 'cancelled']),
+    result: EnhanceResult.nullable(),
+    error: AppErrorShape.nullable(),
+  }),
 } as const
 
 export type Calls = typeof calls
@@ -100,4 +153,4 @@ export interface Api {
 /** Envelope every transport returns so errors keep their code across the boundary. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
 
-export { ProviderId }
+export { ProviderId, Preset }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ProviderId } from './catalog-types'
+import { CloudProviderId } from './catalog-types'
 
 export const DiffGroup = z.enum(['cheaper', 'dearer', 'kept', 'deactivated', 'activated', 'added', 'edited'])
 export type DiffGroup = z.infer<typeof DiffGroup>
@@ -7,7 +7,7 @@ export type DiffGroup = z.infer<typeof DiffGroup>
 /** One model's change, before → after, with the spec's changelog sentence ready-made. */
 export const DiffLine = z.object({
   group: DiffGroup,
-  provider: ProviderId,
+  provider: CloudProviderId,
   modelId: z.string(),
   displayName: z.string(),
   multiplierBefore: z.string().nullable(),

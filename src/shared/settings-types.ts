@@ -11,6 +11,16 @@ export const Settings = z.object({
   startingBalance: z.number().int().nonnegative(),
   lowBalanceThreshold: z.number().int().nonnegative(),
   groqTier: z.enum(['free', 'developer']),
+  /** per-provider base URL overrides (a proxy, a mirror, or the local server for 'custom') */
+  baseUrls: z.object({
+    gemini: z.string().url().nullable(),
+    groq: z.string().url().nullable(),
+    openai: z.string().url().nullable(),
+    together: z.string().url().nullable(),
+    custom: z.string().url().nullable(),
+  }),
+  /** how many chunks of one enhancement may be in flight at once */
+  enhanceConcurrency: z.number().int().min(1).max(8),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -21,6 +31,8 @@ export const defaultSettings: Settings = {
   startingBalance: 1000,
   lowBalanceThreshold: 100,
   groqTier: 'free',
+  baseUrls: { gemini: null, groq: null, openai: null, together: null, custom: null },
+  enhanceConcurrency: 3,
 }
 
 export const SettingsPatch = Settings.partial()

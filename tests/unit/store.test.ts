@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createInitialDb } from '../../src/core/initial-db'
-import { CURRENT_SCHEMA_VERSION } from '../../src/core/store/db-schema'
+import { CURRENT_SCHEMA_VERSION, DbSchema } from '../../src/core/store/db-schema'
 import { migrate } from '../../src/core/store/migrations'
 import { Store } from '../../src/core/store/store'
 import { useTempDirs } from '../helpers/temp-dir'
@@ -119,16 +119,22 @@ describe('migrations', () => {
     expect(JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')).schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
   })
 
-  it('brings a version-1 document to version 2: pricing history and bundle base added, nothing lost', () => {
-    const v2 = createInitialDb()
-    const { bundleBase: _b, ...catalogV1 } = v2.catalog
-    const { pricingHistory: _p, ...rest } = v2
-    const v1 = { ...rest, schemaVersion: 1, catalog: catalogV1 }
-    const migrated = migrate(v1 as unknown as Record<string, unknown>) as unknown as typeof v2
-    expect(migrated.schemaVersion).toBe(2)
-    expect(migrated.pricingHistory).toEqual([])
-    expect(migrated.catalog.bundleBase).toEqual(v2.catalog.models)
-    expect(migrated.credits).toEqual(v2.credits)
+  it('brings a version-1 document to the current schema step by step, nothing lost', () => {
+    const now = createInitialDb()
+    const { bundleBase: _b, ...catalogV1 } = now.catalog
+    const {
+      pricingHistory: _p,
+      enhancements: _e,
+      speedStats: _s,
+      unavailableModels: _u,
+      customModels: _c,
+      savedPrompts: _sp,
+      ...rest
+    } = now
+    const { baseUrls: _bu, enhanceConcurrency: _ec, ...settingsV1 } = now.settings
+    const v1 = { ...rest, schemaVersion: 1, catalog: catalogV1, settings: settingsV1 }
+    const migrated = migrate(v1 as unknown as Record<string, unknown>)
+    expect(DbSchema.parse(migrated)).toEqual(now)
   })
 
   it('is a no-op on a current document', () => {

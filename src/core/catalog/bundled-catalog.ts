@@ -1,4 +1,4 @@
-import { modelKey, ModelRecord, ProviderId } from '../../shared/catalog-types'
+import { CloudProviderId, modelKey, ModelRecord } from '../../shared/catalog-types'
 import { bundledCatalogCsv, BUNDLED_CATALOG_VERSION } from './bundled-catalog-csv'
 import { parseMultiplierTenths } from './credits-math'
 import { flagshipModels, isReasoningModel, publishedTokensPerSec } from './provider-facts'
@@ -35,7 +35,7 @@ function withTraits(base: Omit<ModelRecord, 'reasoning' | 'flagship' | 'publishe
 export function bundledCatalog(): ModelRecord[] {
   const rows = parseCsv(bundledCatalogCsv).map((r) =>
     withTraits({
-      provider: ProviderId.parse(r.provider),
+      provider: CloudProviderId.parse(r.provider),
       modelId: r.model_id!,
       displayName: r.display_name!,
       inputUsdPer1M: Number(r.input_usd_per_1m),

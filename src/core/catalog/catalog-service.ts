@@ -2,7 +2,7 @@ import type { CatalogSummary, CompareReport, ModelView, Recommendation } from '.
 import { AppError } from '../../shared/errors'
 import type { Store } from '../store/store'
 import { summarize } from './catalog-summary'
-import { isUsable, toModelView } from './model-view'
+import { isUsable, localModelView, toModelView } from './model-view'
 import { compareGroqTogether } from './provider-compare'
 import { recommend } from './recommendations'
 
@@ -10,19 +10,36 @@ import { recommend } from './recommendations'
 export class CatalogService {
   constructor(private readonly store: Store) {}
 
+  /** Cloud catalog rows (all, or only usable ones), then the local server's models. */
   list(includeInactive = true): ModelView[] {
-    const base = this.store.data.settings.baseCredits
-    return this.store.data.catalog.models.filter((m) => includeInactive || isUsable(m)).map((m) => toModelView(m, base))
+    const db = this.store.data
+    const cloud = db.catalog.models
+      .filter((m) => includeInactive || (isUsable(m) && !db.unavailableModels[`${m.provider}/${m.modelId}`]))
+      .map((m) => {
+        const key = `${m.provider}/${m.modelId}`
+        return toModelView(m, db.settings.baseCredits, {
+          unavailable: db.unavailableModels[key] ?? null,
+          samples: db.speedStats[key],
+        })
+      })
+    const local = db.customModels.map((id) => localModelView(id, db.speedStats[`custom/${id}`]))
+    return [...cloud, ...local]
   }
 
+  /** Usable cloud models: what the spec's pages compute over (local models are not priced). */
   active(): ModelView[] {
-    return this.list(false)
+    return this.list(false).filter((m) => !m.local)
   }
 
   get(provider: string, modelId: string): ModelView {
     const m = this.list(true).find((x) => x.provider === provider && x.modelId === modelId)
-    if (!m)
-      throw new AppError('not-found', `Unknown model ${provider}/${modelId}. Run "mp4totext pricing --all" to list the catalog.`)
+    if (!m) {
+      const hint =
+        provider === 'custom'
+          ? "Refresh the local server's model list in Settings."
+          : 'Run "mp4totext pricing --all" to list the catalog.'
+      throw new AppError('not-found', `Unknown model ${provider}/${modelId}. ${hint}`)
+    }
     return m
   }
 

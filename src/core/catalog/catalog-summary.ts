@@ -1,11 +1,11 @@
-import { providerIds, type CatalogSummary, type ModelView } from '../../shared/catalog-types'
+import { cloudProviderIds, type CatalogSummary, type ModelView } from '../../shared/catalog-types'
 import { byCreditsThenName } from './model-view'
 
 export function summarize(active: ModelView[]): CatalogSummary {
   const sorted = [...active].sort(byCreditsThenName)
   return {
     totalActive: active.length,
-    providers: providerIds.map((provider) => {
+    providers: cloudProviderIds.map((provider) => {
       const mine = active.filter((m) => m.provider === provider)
       const credits = mine.map((m) => m.credits)
       return {

@@ -1,8 +1,30 @@
 import { modelKey, type ModelRecord, type ModelView } from '../../shared/catalog-types'
+import type { SpeedSample } from '../../shared/enhance-types'
 import { creditsFor, formatMultiplier } from './credits-math'
 import { providerFacts } from './provider-facts'
 
-export function toModelView(m: ModelRecord, baseCredits: number): ModelView {
+export interface ViewExtras {
+  unavailable?: { at: string; message: string } | null
+  samples?: SpeedSample[]
+}
+
+/** Median of this machine's own runs, with the date of the newest. */
+export function measuredSpeed(samples: SpeedSample[] | undefined): ModelView['measured'] {
+  if (!samples?.length) return null
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b)
+    const mid = Math.floor(s.length / 2)
+    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+  }
+  return {
+    tokensPerSec: Math.round(median(samples.map((x) => x.tokensPerSec))),
+    ttftMs: Math.round(median(samples.map((x) => x.ttftMs))),
+    at: samples.at(-1)!.at,
+    samples: samples.length,
+  }
+}
+
+export function toModelView(m: ModelRecord, baseCredits: number, extras: ViewExtras = {}): ModelView {
   const facts = providerFacts[m.provider]
   const credits = creditsFor(m.multiplierTenths, baseCredits)
   return {
@@ -13,6 +35,37 @@ export function toModelView(m: ModelRecord, baseCredits: number): ModelView {
     free: credits === 0,
     speedTier: facts.speedTier,
     freeTierRpm: facts.freeTierRpm,
+    local: false,
+    unavailable: extras.unavailable ?? null,
+    measured: measuredSpeed(extras.samples),
+  }
+}
+
+/** A model served by the user's own OpenAI-compatible server: free, unknown context (assume 8K). */
+export function localModelView(modelId: string, samples?: SpeedSample[]): ModelView {
+  return {
+    provider: 'custom',
+    modelId,
+    displayName: modelId,
+    inputUsdPer1M: 0,
+    outputUsdPer1M: 0,
+    contextTokens: 8192,
+    multiplierTenths: 0,
+    active: true,
+    kind: 'chat',
+    reasoning: false,
+    flagship: false,
+    api: 'chat',
+    source: 'local server /models',
+    key: `custom/${modelId}`,
+    credits: 0,
+    multiplier: '0',
+    free: true,
+    speedTier: 'standard',
+    freeTierRpm: null,
+    local: true,
+    unavailable: null,
+    measured: measuredSpeed(samples),
   }
 }
 

@@ -43,6 +43,13 @@ export const providerFacts: Record<ProviderId, ProviderFacts> = {
     bestForKey: 'bestFor.longContext',
     rateLimitKey: 'rateLimit.higher',
   },
+  custom: {
+    speedTier: 'standard',
+    speedFactor: null,
+    freeTierRpm: null,
+    bestForKey: 'bestFor.privacy',
+    rateLimitKey: 'rateLimit.none',
+  },
 }
 
 /** Published output speeds (tokens/s) the spec quotes for Groq. */

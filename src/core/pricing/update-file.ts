@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ModelKind, ProviderId } from '../../shared/catalog-types'
+import { CloudProviderId as ProviderId, ModelKind } from '../../shared/catalog-types'
 import { parseMultiplierTenths } from '../catalog/credits-math'
 
 /** Multipliers are written like the spec writes them ("0.2" or 0.2); at most one decimal, 0–100x. */

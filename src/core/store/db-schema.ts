@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { ModelRecord } from '../../shared/catalog-types'
+import { EnhancementRecord, SpeedSample } from '../../shared/enhance-types'
 import { LedgerEntry } from '../../shared/credits-types'
 import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
 
-export const CURRENT_SCHEMA_VERSION = 2
+export const CURRENT_SCHEMA_VERSION = 3
 
 export const Reservation = z.object({
   id: z.string(),
@@ -28,6 +29,15 @@ export const DbSchema = z.object({
   }),
   /** applied pricing updates and edits, oldest first; `before` makes undo exact */
   pricingHistory: z.array(PricingHistoryEntry.extend({ before: z.array(ModelRecord) })),
+  /** enhancement index; texts live in enhancements/<id>.json beside db.json */
+  enhancements: z.array(EnhancementRecord),
+  /** rolling samples of this machine's own runs, per model key */
+  speedStats: z.record(z.string(), z.array(SpeedSample)),
+  /** models a provider answered 404 for, per model key */
+  unavailableModels: z.record(z.string(), z.object({ at: z.string(), message: z.string() })),
+  /** the local server's model list, as last read from its /models */
+  customModels: z.array(z.string()),
+  savedPrompts: z.array(z.object({ id: z.string(), name: z.string().min(1), prompt: z.string().min(1) })),
   credits: z.object({
     ledger: z.array(LedgerEntry),
     reservations: z.array(Reservation),

@@ -24,6 +24,21 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     const catalog = doc.catalog as Json
     return { ...doc, schemaVersion: 2, catalog: { ...catalog, bundleBase: catalog.models }, pricingHistory: [] }
   },
+  // Version 3 adds enhancement state and the provider settings it needs.
+  2: (doc) => ({
+    ...doc,
+    schemaVersion: 3,
+    settings: {
+      ...(doc.settings as Json),
+      baseUrls: { gemini: null, groq: null, openai: null, together: null, custom: null },
+      enhanceConcurrency: 3,
+    },
+    enhancements: [],
+    speedStats: {},
+    unavailableModels: {},
+    customModels: [],
+    savedPrompts: [],
+  }),
 }
 
 export class NewerSchemaError extends Error {

@@ -26,7 +26,7 @@ export function filterModels(models: ModelView[], query: string, provider: Provi
 
 /** Groups in a fixed provider order, each group keeping the sort order within it. */
 export function groupByProvider(models: ModelView[]): { provider: ProviderId; models: ModelView[] }[] {
-  const order: ProviderId[] = ['groq', 'together', 'openai', 'gemini']
+  const order: ProviderId[] = ['custom', 'groq', 'together', 'openai', 'gemini']
   return order
     .map((provider) => ({ provider, models: models.filter((m) => m.provider === provider) }))
     .filter((g) => g.models.length > 0)

@@ -1,0 +1,32 @@
+import type { ProviderId } from '../../shared/catalog-types'
+import type { Settings } from '../../shared/settings-types'
+
+/** Where each provider's OpenAI-compatible API lives (groq-sdk adds /openai/v1 itself). */
+export const defaultBaseUrls: Record<ProviderId, string | null> = {
+  groq: 'https://api.groq.com',
+  openai: 'https://api.openai.com/v1',
+  together: 'https://api.together.xyz/v1',
+  gemini: 'https://generativelanguage.googleapis.com/v1beta/openai/',
+  custom: null,
+}
+
+export const keyEnvVars: Record<ProviderId, string> = {
+  groq: 'GROQ_API_KEY',
+  together: 'TOGETHER_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  gemini: 'GEMINI_API_KEY',
+  custom: 'MP4TOTEXT_CUSTOM_API_KEY',
+}
+
+export const baseUrlEnvVar = (p: ProviderId) => `MP4TOTEXT_${p.toUpperCase()}_BASE_URL`
+
+/** Override order: environment (CLI --base-url sets it too), then Settings, then the default. */
+export function resolveBaseUrl(provider: ProviderId, settings: Settings, env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = env[baseUrlEnvVar(provider)] || settings.baseUrls[provider] || defaultBaseUrls[provider]
+  if (!raw) return null
+  // People paste Groq's documented URL; groq-sdk wants the host only.
+  return provider === 'groq' ? raw.replace(/\/openai\/v1\/?$/, '') : raw
+}
+
+/** Providers whose calls need a key; a local server may not. */
+export const needsKey = (p: ProviderId) => p !== 'custom'

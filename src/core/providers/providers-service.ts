@@ -1,0 +1,76 @@
+import { providerIds, type ProviderId } from '../../shared/catalog-types'
+import type { ProviderStatus } from '../../shared/enhance-types'
+import { AppError } from '../../shared/errors'
+import type { EventBus } from '../event-bus'
+import type { Store } from '../store/store'
+import { needsKey, resolveBaseUrl } from './endpoints'
+import { redact, type KeyStore } from './key-store'
+import { createLlmClient } from './llm-client'
+import { classify } from './provider-errors'
+
+/** Keys (set / not set only), "Test key", and the local server's model list. */
+export class ProvidersService {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyStore,
+    private readonly events: EventBus,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async status(): Promise<ProviderStatus[]> {
+    return Promise.all(
+      providerIds.map(async (provider) => {
+        const source = await this.keys.source(provider)
+        return {
+          provider,
+          keySet: source !== 'none',
+          keySource: source,
+          keysEditable: this.keys.editable,
+          baseUrl: resolveBaseUrl(provider, this.store.data.settings, this.env),
+        }
+      }),
+    )
+  }
+
+  async setKey(provider: ProviderId, key: string | null): Promise<ProviderStatus[]> {
+    await this.keys.set(provider, key?.trim() ? key.trim() : null)
+    return this.status()
+  }
+
+  /** A cheap authenticated call: list the provider's models. */
+  async testKey(provider: ProviderId): Promise<{ ok: boolean; message: string; models: number }> {
+    const key = await this.keys.get(provider)
+    if (needsKey(provider) && !key) return { ok: false, message: 'No key set', models: 0 }
+    const baseURL = resolveBaseUrl(provider, this.store.data.settings, this.env)
+    if (!baseURL) return { ok: false, message: 'No base URL set', models: 0 }
+    try {
+      const ids = await createLlmClient({ provider, baseURL, apiKey: key, timeoutMs: 15_000 }).listModels(
+        AbortSignal.timeout(15_000),
+      )
+      return { ok: true, message: `OK: ${ids.length} models`, models: ids.length }
+    } catch (err) {
+      return { ok: false, message: redact(classify(err, provider, '').message, [key]), models: 0 }
+    }
+  }
+
+  /** Read /models from the local OpenAI-compatible server and offer them in the picker. */
+  async refreshLocalModels(): Promise<string[]> {
+    const baseURL = resolveBaseUrl('custom', this.store.data.settings, this.env)
+    if (!baseURL)
+      throw new AppError('invalid-input', 'Set the local server’s base URL first (e.g. http://127.0.0.1:11434/v1 for Ollama).')
+    const key = await this.keys.get('custom')
+    let ids: string[]
+    try {
+      ids = await createLlmClient({ provider: 'custom', baseURL, apiKey: key, timeoutMs: 10_000 }).listModels(
+        AbortSignal.timeout(10_000),
+      )
+    } catch (err) {
+      throw new AppError('provider-error', redact(classify(err, 'custom', '').message, [key]))
+    }
+    await this.store.mutate((db) => {
+      db.customModels = [...new Set(ids)].sort()
+    })
+    this.events.emit('catalog.changed', { reason: 'local-models' })
+    return this.store.data.customModels
+  }
+}

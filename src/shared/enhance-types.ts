@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import { ProviderId } from './catalog-types'
+
+export const Preset = z.enum(['cleanup', 'summary', 'keyPoints', 'minutes', 'translate', 'custom'])
+export type Preset = z.infer<typeof Preset>
+
+export const Usage = z.object({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() })
+export type Usage = z.infer<typeof Usage>
+
+export const EnhanceRequest = z.object({
+  text: z.string().min(1, 'the transcript is empty').max(5_000_000),
+  provider: ProviderId,
+  modelId: z.string().min(1),
+  preset: Preset,
+  /** the transcript's language, when known (e.g. "tr") */
+  lang: z.string().max(20).optional(),
+  /** for the translate preset */
+  targetLang: z.string().max(40).optional(),
+  /** for the custom preset */
+  prompt: z.string().max(20_000).optional(),
+  /** groups the runs of one side-by-side comparison */
+  compareId: z.string().optional(),
+})
+export type EnhanceRequest = z.infer<typeof EnhanceRequest>
+
+export const EnhanceStats = z.object({
+  ttftMs: z.number().nullable(),
+  durationMs: z.number(),
+  tokensPerSec: z.number().nullable(),
+  chunks: z.number().int(),
+  usage: Usage,
+  estimatedUsd: z.number(),
+})
+export type EnhanceStats = z.infer<typeof EnhanceStats>
+
+export const EnhancementRecord = z.object({
+  id: z.string(),
+  at: z.string(),
+  status: z.enum(['running', 'done', 'failed', 'cancelled']),
+  provider: ProviderId,
+  modelId: z.string(),
+  displayName: z.string(),
+  preset: Preset,
+  credits: z.number().int(),
+  inputChars: z.number().int(),
+  preview: z.string(),
+  stats: EnhanceStats.nullable(),
+  error: z.string().nullable(),
+  compareId: z.string().nullable(),
+})
+export type EnhancementRecord = z.infer<typeof EnhancementRecord>
+
+export const EnhanceResult = z.object({
+  id: z.string(),
+  text: z.string(),
+  provider: ProviderId,
+  modelId: z.string(),
+  preset: Preset,
+  credits: z.number().int(),
+  stats: EnhanceStats,
+})
+export type EnhanceResult = z.infer<typeof EnhanceResult>
+
+export const SpeedSample = z.object({ at: z.string(), ttftMs: z.number(), tokensPerSec: z.number() })
+export type SpeedSample = z.infer<typeof SpeedSample>
+
+export const ProviderStatus = z.object({
+  provider: ProviderId,
+  keySet: z.boolean(),
+  keySource: z.enum(['env', 'keychain', 'none']),
+  /** false where keys come only from environment variables (CLI, web host) */
+  keysEditable: z.boolean(),
+  baseUrl: z.string().nullable(),
+})
+export type ProviderStatus = z.infer<typeof ProviderStatus>

@@ -13,12 +13,21 @@ Commands:
   pricing undo                              undo the last update or edit still in effect
   pricing set PROVIDER/MODEL [--multiplier 0.2] [--active true|false] --reason TEXT
   pricing export [--json]                   the whole catalog as CSV (or JSON)
+  enhance FILE|- --model PROVIDER/MODEL [--preset P] [--lang tr] [--target-lang en] [--prompt TEXT]
+          [--base-url URL] [--json]         improve a transcript (.txt or transcript .json); presets:
+                                            cleanup, summary, keyPoints, minutes, translate, custom
+  compare FILE --models A,B[,C,D] [--preset P] [--json]
+                                            the same transcript on 2–4 models, side by side
   credits [--json]                          balance and ledger size
   credits add N [--reason TEXT]             top up N credits
   credits history [--json] [--limit N]      ledger, newest first
 
 Global options:
   --data-dir DIR    where db.json lives (or MP4TOTEXT_DATA_DIR); defaults to the app's own folder
+
+API keys come from GROQ_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY
+(MP4TOTEXT_CUSTOM_API_KEY for a local server that wants one); base URLs from
+MP4TOTEXT_<PROVIDER>_BASE_URL or --base-url.
   -h, --help        this text
 `
 

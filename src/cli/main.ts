@@ -4,16 +4,22 @@ import { packageVersion } from '../core/version'
 import { AppError } from '../shared/errors'
 import { cloudProviderIds as providerIds } from '../shared/catalog-types'
 import { parse, USAGE, UsageError, wholeNumber } from './cli-args'
+import { compareCommand, enhanceCommand } from './enhance-commands'
 import { pricingJson, pricingSubcommand } from './pricing-commands'
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
 
-async function withCore<T>(dataDir: string | undefined, fn: (core: Core) => Promise<T>): Promise<T> {
+async function withCore<T>(
+  dataDir: string | undefined,
+  fn: (core: Core) => Promise<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
   const core = await openCore({
-    dataDir: dataDir ?? defaultDataDir(),
+    dataDir: dataDir ?? defaultDataDir(env),
     shell: 'cli',
     version: packageVersion(),
     systemLocale: systemLocale(),
+    env,
   })
   if (core.store.notice) {
     process.stderr.write(
@@ -100,6 +106,34 @@ export async function run(argv: string[], out: Out): Promise<number> {
           }
           throw new UsageError(`Unknown credits command "${sub}"`)
         })
+      }
+      case 'enhance':
+      case 'compare': {
+        const args = parse(rest, {
+          model: { type: 'string' },
+          models: { type: 'string' },
+          preset: { type: 'string' },
+          lang: { type: 'string' },
+          'target-lang': { type: 'string' },
+          prompt: { type: 'string' },
+          'base-url': { type: 'string' },
+          json: { type: 'boolean' },
+        })
+        if (args.values.help) return (out.stdout(USAGE), 0)
+        const env = { ...process.env }
+        if (typeof args.values['base-url'] === 'string') {
+          // --base-url applies to the provider(s) named on this command line
+          const refs = String(args.values.model ?? args.values.models ?? '').split(',')
+          for (const r of refs) env[`MP4TOTEXT_${r.split('/')[0]!.toUpperCase()}_BASE_URL`] = args.values['base-url']
+        }
+        return await withCore(
+          args.values['data-dir'] as string | undefined,
+          (core) =>
+            command === 'enhance'
+              ? enhanceCommand(core, args, out.stdout, out.stderr)
+              : compareCommand(core, args, out.stdout, out.stderr),
+          env,
+        )
       }
       default:
         throw new UsageError(`Unknown command "${command}"`)

@@ -36,8 +36,12 @@ export interface EnhanceDeps {
 }
 
 export interface RunHooks {
+  /** aborting it cancels the enhancement (and refunds it), like cancel(id) */
+  signal?: AbortSignal
   onDelta?: (delta: { chunk: number; phase: 'map' | 'reduce'; text: string; reset: boolean }) => void
   onProgress?: (p: { chunksDone: number; chunksTotal: number; phase: 'map' | 'reduce' }) => void
+  /** one part finished, with its final text (parts finish in any order) */
+  onChunkDone?: (chunk: number, text: string) => void
 }
 
 const SPEED_SAMPLES_KEPT = 20
@@ -166,7 +170,9 @@ export class EnhanceService {
 
   /** Run to the end and return the result (the CLI's way); errors are thrown, credits refunded. */
   async run(req: EnhanceRequest, hooks: RunHooks = {}): Promise<EnhanceResult> {
-    return this.execute(await this.prepare(req, randomUUID()), hooks)
+    const job = await this.prepare(req, randomUUID())
+    hooks.signal?.addEventListener('abort', () => this.cancel(job.id), { once: true })
+    return this.execute(job, hooks)
   }
 
   private async prepare(req: EnhanceRequest, id: string): Promise<Job> {
@@ -273,6 +279,7 @@ export class EnhanceService {
         hooks.onDelta?.({ chunk: i, phase: 'map', text, reset })
       })
       results[i] = r.text
+      hooks.onChunkDone?.(i, r.text)
       usage.inputTokens += r.usage.inputTokens
       usage.outputTokens += r.usage.outputTokens
       timings.push(r)

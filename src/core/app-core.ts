@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Handlers } from '../shared/contract'
 import { Settings } from '../shared/settings-types'
 import { CatalogService } from './catalog/catalog-service'
@@ -76,6 +77,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'providers.setKey': async ({ provider, key }) => providers.setKey(provider, key),
     'providers.testKey': async ({ provider }) => providers.testKey(provider),
     'providers.refreshLocalModels': async () => providers.refreshLocalModels(),
+    'prompts.list': async () => store.data.savedPrompts,
+    'prompts.save': async ({ name, prompt }) =>
+      store.mutate((db) => {
+        // saving under an existing name replaces that prompt
+        db.savedPrompts = [...db.savedPrompts.filter((p) => p.name !== name), { id: randomUUID(), name, prompt }]
+        return db.savedPrompts
+      }),
+    'prompts.delete': async ({ id }) =>
+      store.mutate((db) => {
+        db.savedPrompts = db.savedPrompts.filter((p) => p.id !== id)
+        return db.savedPrompts
+      }),
     'settings.get': async () => store.data.settings,
     'settings.set': async (patch) => {
       const next = await store.mutate((db) => {

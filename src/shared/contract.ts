@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { CatalogSummary, CloudProviderId, CompareReport, ModelView, ProviderId, Recommendation } from './catalog-types'
 import { CreditsState, LedgerEntry } from './credits-types'
-import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus } from './enhance-types'
+import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus, SavedPrompt } from './enhance-types'
 import { AppErrorShape } from './errors'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
 import { Settings, SettingsPatch } from './settings-types'
@@ -92,6 +92,9 @@ export const calls = {
     output: z.object({ ok: z.boolean(), message: z.string(), models: z.number().int() }),
   },
   'providers.refreshLocalModels': { input: z.object({}), output: z.array(z.string()) },
+  'prompts.list': { input: z.object({}), output: z.array(SavedPrompt) },
+  'prompts.save': { input: SavedPrompt.omit({ id: true }), output: z.array(SavedPrompt) },
+  'prompts.delete': { input: z.object({ id: z.string() }), output: z.array(SavedPrompt) },
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },
 } as const

@@ -61,6 +61,13 @@ export const EnhanceResult = z.object({
 })
 export type EnhanceResult = z.infer<typeof EnhanceResult>
 
+export const SavedPrompt = z.object({
+  id: z.string(),
+  name: z.string().trim().min(1).max(80),
+  prompt: z.string().trim().min(1).max(20_000),
+})
+export type SavedPrompt = z.infer<typeof SavedPrompt>
+
 export const SpeedSample = z.object({ at: z.string(), ttftMs: z.number(), tokensPerSec: z.number() })
 export type SpeedSample = z.infer<typeof SpeedSample>
 

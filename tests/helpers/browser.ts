@@ -25,7 +25,7 @@ export interface AppSession {
  * One Chromium per test file; each test gets a fresh data dir, core and web host, so no test
  * sees another's credits.
  */
-export function useApp(opts: { locale?: 'tr' | 'en' } = {}): () => Promise<AppSession> {
+export function useApp(opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessEnv } = {}): () => Promise<AppSession> {
   let browser: Browser
   const cleanups: (() => Promise<void>)[] = []
   beforeAll(async () => {
@@ -55,6 +55,9 @@ export function useApp(opts: { locale?: 'tr' | 'en' } = {}): () => Promise<AppSe
       shell: 'web',
       version: 'test',
       systemLocale: opts.locale === 'tr' ? 'tr-TR' : 'en-US',
+      // no keys or base URLs from the developer's own environment leak into a test
+      env: opts.env?.() ?? {},
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
     })
     const host = await startWebHost(core, { staticDir: path.join(root, 'out', 'web') })
     const context = await browser.newContext({

@@ -10,11 +10,14 @@ import { recommend } from './recommendations'
 export class CatalogService {
   constructor(private readonly store: Store) {}
 
-  /** Cloud catalog rows (all, or only usable ones), then the local server's models. */
+  /**
+   * Cloud catalog rows (all, or the active chat models), then the local server's models. Models a
+   * provider withdrew stay in the list, marked `unavailable`, so the picker can show them apart.
+   */
   list(includeInactive = true): ModelView[] {
     const db = this.store.data
     const cloud = db.catalog.models
-      .filter((m) => includeInactive || (isUsable(m) && !db.unavailableModels[`${m.provider}/${m.modelId}`]))
+      .filter((m) => includeInactive || isUsable(m))
       .map((m) => {
         const key = `${m.provider}/${m.modelId}`
         return toModelView(m, db.settings.baseCredits, {
@@ -28,7 +31,7 @@ export class CatalogService {
 
   /** Usable cloud models: what the spec's pages compute over (local models are not priced). */
   active(): ModelView[] {
-    return this.list(false).filter((m) => !m.local)
+    return this.list(false).filter((m) => !m.local && !m.unavailable)
   }
 
   get(provider: string, modelId: string): ModelView {

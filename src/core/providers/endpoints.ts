@@ -1,4 +1,5 @@
 import type { ProviderId } from '../../shared/catalog-types'
+import { keyEnvVars } from '../../shared/provider-env'
 import type { Settings } from '../../shared/settings-types'
 
 /** Where each provider's OpenAI-compatible API lives (groq-sdk adds /openai/v1 itself). */
@@ -10,13 +11,7 @@ export const defaultBaseUrls: Record<ProviderId, string | null> = {
   custom: null,
 }
 
-export const keyEnvVars: Record<ProviderId, string> = {
-  groq: 'GROQ_API_KEY',
-  together: 'TOGETHER_API_KEY',
-  openai: 'OPENAI_API_KEY',
-  gemini: 'GEMINI_API_KEY',
-  custom: 'MP4TOTEXT_CUSTOM_API_KEY',
-}
+export { keyEnvVars }
 
 export const baseUrlEnvVar = (p: ProviderId) => `MP4TOTEXT_${p.toUpperCase()}_BASE_URL`
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ModelRecord } from '../../shared/catalog-types'
-import { EnhancementRecord, SpeedSample } from '../../shared/enhance-types'
+import { EnhancementRecord, SavedPrompt, SpeedSample } from '../../shared/enhance-types'
 import { LedgerEntry } from '../../shared/credits-types'
 import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
@@ -37,7 +37,7 @@ export const DbSchema = z.object({
   unavailableModels: z.record(z.string(), z.object({ at: z.string(), message: z.string() })),
   /** the local server's model list, as last read from its /models */
   customModels: z.array(z.string()),
-  savedPrompts: z.array(z.object({ id: z.string(), name: z.string().min(1), prompt: z.string().min(1) })),
+  savedPrompts: z.array(SavedPrompt),
   credits: z.object({
     ledger: z.array(LedgerEntry),
     reservations: z.array(Reservation),

@@ -7,6 +7,7 @@ import { api } from './lib/api'
 import { routes, useRoute, type Route } from './lib/use-route'
 import { ComparePage } from './pages/compare/ComparePage'
 import { CreditsPage } from './pages/credits/CreditsPage'
+import { EnhancePage } from './pages/enhance/EnhancePage'
 import { ModelsPage } from './pages/models/ModelsPage'
 import { PricingPage } from './pages/pricing/PricingPage'
 import { RecommendationsPage } from './pages/recommendations/RecommendationsPage'
@@ -14,6 +15,7 @@ import { SettingsPage } from './pages/settings/SettingsPage'
 import { SummaryPage } from './pages/summary/SummaryPage'
 
 const pages: Record<Route, () => React.JSX.Element> = {
+  enhance: EnhancePage,
   models: ModelsPage,
   compare: ComparePage,
   recommendations: RecommendationsPage,

@@ -30,7 +30,8 @@ export function ModelPicker({ models, balance, value, onChange }: ModelPickerPro
   const flat = groups.flatMap((g) => g.models)
   const [activeKey, setActiveKey] = useState<string | null>(value)
   const active = flat.find((m) => m.key === activeKey) ?? flat[0]
-  const affordable = (m: ModelView) => m.credits <= balance
+  // unaffordable and withdrawn models stay listed, marked, but cannot be chosen
+  const affordable = (m: ModelView) => m.credits <= balance && !m.unavailable
   const optionId = (m: ModelView) => `${id}-opt-${flat.indexOf(m)}`
   const selected = models.find((m) => m.key === value)
 

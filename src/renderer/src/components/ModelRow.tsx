@@ -22,14 +22,23 @@ export function ModelRow({ model, affordable }: { model: ModelView; affordable: 
         <span className="model-multiplier">{t('picker.multiplier', { value: model.multiplier })}</span>
       </div>
       <div className="model-badges">
+        {model.unavailable ? (
+          <Badge tone="danger" title={model.unavailable.message}>
+            {t('picker.unavailable')}
+          </Badge>
+        ) : null}
+        {model.local ? <Badge tone="accent">{t('picker.local')}</Badge> : null}
         {model.speedTier === 'ultra-fast' ? <Badge tone="fast">{t('picker.ultraFast')}</Badge> : null}
+        {model.measured ? (
+          <Badge tone="fast">{t('picker.measured', { tps: model.measured.tokensPerSec, date: f.date(model.measured.at) })}</Badge>
+        ) : null}
         {model.publishedTokensPerSec ? <Badge>{t('picker.published', { tps: model.publishedTokensPerSec })}</Badge> : null}
         {chat && model.free ? <Badge tone="free">{t('picker.free')}</Badge> : null}
         {model.reasoning ? <Badge tone="accent">{t('picker.reasoning')}</Badge> : null}
         {model.flagship ? <Badge tone="accent">{t('picker.flagship')}</Badge> : null}
         {chat ? <Badge>{t('picker.context', { tokens: f.tokens(model.contextTokens) })}</Badge> : null}
         {chat && model.freeTierRpm ? <Badge tone="warn">{t('picker.rateLimit', { rpm: model.freeTierRpm })}</Badge> : null}
-        {!affordable ? <Badge tone="danger">{t('picker.unaffordable')}</Badge> : null}
+        {!affordable && !model.unavailable ? <Badge tone="danger">{t('picker.unaffordable')}</Badge> : null}
       </div>
     </div>
   )

@@ -4,7 +4,7 @@ export type SortKey = 'credits' | 'speed' | 'name'
 
 /** Fastest first: a published tokens/s figure, then the provider's tier, then price. */
 function speedScore(m: ModelView): number {
-  return (m.publishedTokensPerSec ?? 0) + (m.speedTier === 'ultra-fast' ? 100 : 0)
+  return (m.measured?.tokensPerSec ?? m.publishedTokensPerSec ?? 0) + (m.speedTier === 'ultra-fast' ? 100 : 0)
 }
 
 export function sortModels(models: ModelView[], key: SortKey): ModelView[] {

@@ -8,6 +8,7 @@ export function useFormat() {
   return {
     number,
     credits: (n: number) => t('credits.amount', { count: n }),
+    date: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium' }).format(new Date(iso)),
     dateTime: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
     tokens: (n: number) =>
       n >= 1_000_000

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react'
 
-export const routes = ['models', 'compare', 'recommendations', 'summary', 'pricing', 'credits', 'settings'] as const
+export const routes = ['enhance', 'models', 'compare', 'recommendations', 'summary', 'pricing', 'credits', 'settings'] as const
 export type Route = (typeof routes)[number]
 
 const parse = (hash: string): Route => {
   const name = hash.replace(/^#\/?/, '')
-  return (routes as readonly string[]).includes(name) ? (name as Route) : 'models'
+  return (routes as readonly string[]).includes(name) ? (name as Route) : 'enhance'
 }
 
 /** Hash routing: works from file:// in Electron and from the web host alike. */

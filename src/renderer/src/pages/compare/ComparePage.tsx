@@ -62,7 +62,14 @@ export function ComparePage() {
                     <td data-testid="family-credits">
                       {f.credits(m.credits)} {m.free ? <Badge tone="free">{t('picker.free')}</Badge> : null}
                     </td>
-                    <td>{m.speedTier === 'ultra-fast' ? t('picker.ultraFast') : t('picker.standard')}</td>
+                    <td>
+                      {m.speedTier === 'ultra-fast' ? t('picker.ultraFast') : t('picker.standard')}{' '}
+                      {m.measured ? (
+                        <Badge tone="fast">
+                          {t('picker.measured', { tps: m.measured.tokensPerSec, date: f.date(m.measured.at) })}
+                        </Badge>
+                      ) : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>

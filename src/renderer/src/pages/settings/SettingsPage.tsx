@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Locale, Settings } from '../../../../shared/settings-types'
 import { AsyncView } from '../../components/AsyncView'
+import { ProvidersSection } from './ProvidersSection'
 import { useSettings } from './use-settings'
 
 function ThresholdField({ value, onSave }: { value: number; onSave: (n: number) => void }) {
@@ -74,6 +75,7 @@ export function SettingsPage() {
           </div>
         )}
       </AsyncView>
+      <ProvidersSection />
     </section>
   )
 }

@@ -1,0 +1,221 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Preset } from '../../../../shared/enhance-types'
+import { AsyncView } from '../../components/AsyncView'
+import { ModelPicker } from '../../components/ModelPicker'
+import { useFormat } from '../../i18n/format'
+import { RunPanel } from './RunPanel'
+import { useEnhance } from './use-enhance'
+
+export function EnhancePage() {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const e = useEnhance()
+  const { form } = e
+  const [promptName, setPromptName] = useState('')
+
+  return (
+    <section aria-labelledby="enhance-title">
+      <h1 id="enhance-title">{t('enhance.title')}</h1>
+      <p className="intro">{t('enhance.intro')}</p>
+
+      <div className="card enhance-form">
+        <label className="wide">
+          <span>{t('enhance.transcript')}</span>
+          <textarea
+            rows={8}
+            value={form.text}
+            placeholder={t('enhance.transcriptPlaceholder')}
+            onChange={(ev) => form.setText(ev.target.value)}
+            name="transcript"
+          />
+          <span className="muted">{t('enhance.chars', { count: form.text.length })}</span>
+        </label>
+        <label>
+          <span>{t('enhance.openFile')}</span>
+          <input
+            type="file"
+            accept=".txt,.json,text/plain,application/json"
+            onChange={(ev) => {
+              const file = ev.target.files?.[0]
+              if (file) void file.text().then((raw) => form.setText(transcriptFromFile(file.name, raw)))
+            }}
+          />
+        </label>
+        <div className="form-row">
+          <label>
+            <span>{t('enhance.preset')}</span>
+            <select value={form.preset} onChange={(ev) => form.setPreset(ev.target.value as Preset)} name="preset">
+              {Preset.options.map((p) => (
+                <option key={p} value={p}>
+                  {t(`enhance.presets.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{t('enhance.lang')}</span>
+            <select value={form.lang} onChange={(ev) => form.setLang(ev.target.value)} name="lang">
+              <option value="">{t('enhance.langAuto')}</option>
+              <option value="tr">{'Türkçe'}</option>
+              <option value="en">{'English'}</option>
+            </select>
+          </label>
+          {form.preset === 'translate' ? (
+            <label>
+              <span>{t('enhance.targetLang')}</span>
+              <input value={form.targetLang} onChange={(ev) => form.setTargetLang(ev.target.value)} name="targetLang" />
+            </label>
+          ) : null}
+        </div>
+        {form.preset === 'custom' ? (
+          <div className="form-row">
+            <label className="wide">
+              <span>{t('enhance.prompt')}</span>
+              <textarea rows={3} value={form.prompt} onChange={(ev) => form.setPrompt(ev.target.value)} name="prompt" />
+            </label>
+            <label>
+              <span>{t('enhance.savedPrompts')}</span>
+              <select
+                value=""
+                onChange={(ev) => {
+                  const p = e.prompts.data?.find((x) => x.id === ev.target.value)
+                  if (p) form.setPrompt(p.prompt)
+                }}
+              >
+                <option value="" />
+                {(e.prompts.data ?? []).map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              <span>{t('enhance.promptName')}</span>
+              <input value={promptName} onChange={(ev) => setPromptName(ev.target.value)} />
+            </label>
+            <button
+              type="button"
+              className="secondary"
+              disabled={!promptName.trim() || !form.prompt.trim()}
+              onClick={() => e.savePrompt(promptName.trim())}
+            >
+              {t('enhance.savePrompt')}
+            </button>
+          </div>
+        ) : null}
+      </div>
+
+      <h2>{t('enhance.model')}</h2>
+      <label className="inline">
+        <input
+          type="checkbox"
+          checked={e.compareMode}
+          onChange={(ev) => e.setCompareMode(ev.target.checked)}
+          name="compareMode"
+        />
+        <span>{t('enhance.compareMode')}</span>
+      </label>
+      {e.compareMode ? <p className="muted">{t('enhance.compareAdd')}</p> : null}
+      {e.compareMode && e.chosen.length ? (
+        <ul className="chosen" data-testid="compare-selection">
+          {e.chosen.map((m) => (
+            <li key={m.key}>
+              {m.displayName} <span className="muted">{m.key}</span> {f.credits(m.credits)}{' '}
+              <button type="button" className="secondary" onClick={() => e.unselect(m.key)}>
+                {t('enhance.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <AsyncView state={e.catalog}>
+        {() => (
+          <ModelPicker
+            models={e.models}
+            balance={e.balance}
+            value={e.compareMode ? null : (e.selected[0] ?? null)}
+            onChange={e.choose}
+          />
+        )}
+      </AsyncView>
+
+      <div className="start-bar">
+        <p data-testid="enhance-cost">
+          {e.chosen.length === 0
+            ? t('enhance.noModel')
+            : e.cost > e.balance
+              ? t('enhance.cannotAfford', { credits: f.credits(e.cost), balance: f.credits(e.balance) })
+              : e.cost === 0
+                ? t('enhance.free', { balance: f.credits(e.balance) })
+                : t(e.compareMode ? 'enhance.costCompare' : 'enhance.cost', {
+                    credits: f.credits(e.cost),
+                    balance: f.credits(e.balance),
+                  })}
+        </p>
+        <button type="button" disabled={!e.canStart} onClick={() => void e.start()}>
+          {e.compareMode ? t('enhance.startCompare') : t('enhance.start')}
+        </button>
+      </div>
+      {e.error ? (
+        <p role="alert" className="error-box" data-testid="enhance-error">
+          {e.error}
+        </p>
+      ) : null}
+
+      {e.runs.length ? (
+        <div className={`runs runs-${e.runs.length}`} aria-label={t('enhance.output')}>
+          {e.runs.map((r, i) => (
+            <RunPanel key={r.id ?? `pending-${i}`} run={r} onCancel={() => e.cancel(r.id)} />
+          ))}
+        </div>
+      ) : null}
+
+      <h2>{t('enhance.historyTitle')}</h2>
+      <AsyncView state={e.history}>
+        {(items) =>
+          items.length === 0 ? (
+            <p className="empty">{t('enhance.historyEmpty')}</p>
+          ) : (
+            <table data-testid="enhance-history">
+              <tbody>
+                {items.slice(0, 20).map((h) => (
+                  <tr key={h.id}>
+                    <td>{f.dateTime(h.at)}</td>
+                    <td>{h.displayName}</td>
+                    <td>{t(`enhance.presets.${h.preset}`)}</td>
+                    <td>{t(`enhance.status.${h.status}`)}</td>
+                    <td>{h.status === 'done' ? f.credits(h.credits) : null}</td>
+                    <td>
+                      <button type="button" className="secondary" onClick={() => void e.open(h.id)}>
+                        {t('enhance.open')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </AsyncView>
+    </section>
+  )
+}
+
+/** A transcript JSON ({segments: [{text}]} or {text}) becomes its text; anything else is used as is. */
+function transcriptFromFile(name: string, raw: string): string {
+  if (!name.toLowerCase().endsWith('.json')) return raw
+  try {
+    const doc = JSON.parse(raw) as { text?: unknown; segments?: { text?: unknown }[] }
+    if (Array.isArray(doc.segments))
+      return doc.segments
+        .map((s) => String(s.text ?? '').trim())
+        .filter(Boolean)
+        .join('\n')
+    if (typeof doc.text === 'string') return doc.text
+  } catch {
+    // not JSON after all: show it as text
+  }
+  return raw
+}

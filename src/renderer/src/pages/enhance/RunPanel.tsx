@@ -1,0 +1,70 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useFormat } from '../../i18n/format'
+import { runText, type RunView } from './use-enhance'
+
+/** One model's output: streaming text, progress, then stats — or the failure, with partial text marked. */
+export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void }) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const [copied, setCopied] = useState(false)
+  const text = runText(run)
+  const partial = run.saved?.partial || run.status === 'failed' || run.status === 'cancelled'
+  const stats = run.result?.stats
+  return (
+    <article className="run card" data-testid="run" data-status={run.status} aria-busy={run.status === 'running'}>
+      <header className="run-head">
+        <h3>{run.displayName}</h3>
+        <code className="model-id">{run.modelKey}</code>
+        {run.status === 'running' ? (
+          <button type="button" className="secondary" onClick={onCancel}>
+            {t('enhance.cancel')}
+          </button>
+        ) : null}
+      </header>
+      <p className="run-status" role="status" data-testid="run-status">
+        {run.status === 'running'
+          ? run.progress?.phase === 'reduce'
+            ? t('enhance.merging')
+            : run.progress && run.progress.total > 1
+              ? t('enhance.parts', { done: run.progress.done, total: run.progress.total })
+              : t('enhance.running')
+          : run.status === 'done'
+            ? t('enhance.done')
+            : run.status === 'cancelled'
+              ? t('enhance.cancelled')
+              : t('enhance.failed', { message: run.error ?? '' })}
+      </p>
+      {run.progress && run.progress.total > 1 && run.status === 'running' ? (
+        <progress
+          max={run.progress.total}
+          value={run.progress.done}
+          aria-label={t('enhance.parts', { done: run.progress.done, total: run.progress.total })}
+        />
+      ) : null}
+      {partial && text ? <p className="warn-text">{t('enhance.partial')}</p> : null}
+      <div className={`run-text${partial ? ' is-partial' : ''}`} data-testid="run-text" aria-live="polite">
+        {text}
+      </div>
+      {stats && run.result ? (
+        <p className="muted" data-testid="run-stats">
+          {t('enhance.stats', {
+            credits: f.credits(run.result.credits),
+            ttft: stats.ttftMs === null ? t('enhance.none') : t('enhance.ms', { value: Math.round(stats.ttftMs) }),
+            tps: stats.tokensPerSec === null ? t('enhance.none') : t('enhance.tps', { value: Math.round(stats.tokensPerSec) }),
+            duration: t('enhance.ms', { value: Math.round(stats.durationMs) }),
+          })}
+        </p>
+      ) : null}
+      {run.status === 'done' || run.saved ? (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}
+        >
+          {copied ? t('enhance.copied') : t('enhance.copy')}
+        </button>
+      ) : null}
+    </article>
+  )
+}

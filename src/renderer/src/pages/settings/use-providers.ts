@@ -1,0 +1,47 @@
+import { useState } from 'react'
+import type { ProviderId } from '../../../../shared/catalog-types'
+import type { Settings } from '../../../../shared/settings-types'
+import { api } from '../../lib/api'
+import { useCall } from '../../lib/use-call'
+
+/** Key status (never the key), test results per provider, base URLs and the local server. */
+export function useProviders() {
+  const status = useCall('providers.status', {}, ['settings.changed'])
+  const settings = useCall('settings.get', {}, ['settings.changed'])
+  const [tests, setTests] = useState<Partial<Record<ProviderId, { ok: boolean; message: string } | 'pending'>>>({})
+  const [error, setError] = useState<string | null>(null)
+  const [localCount, setLocalCount] = useState<number | null>(null)
+  const guard = async (fn: () => Promise<unknown>) => {
+    setError(null)
+    try {
+      await fn()
+    } catch (err) {
+      setError((err as Error).message)
+    }
+  }
+  return {
+    status,
+    settings,
+    tests,
+    error,
+    localCount,
+    saveKey: (provider: ProviderId, key: string | null) =>
+      guard(async () => {
+        await api.invoke('providers.setKey', { provider, key })
+        status.reload()
+      }),
+    testKey: (provider: ProviderId) =>
+      guard(async () => {
+        setTests((t) => ({ ...t, [provider]: 'pending' }))
+        const r = await api.invoke('providers.testKey', { provider })
+        setTests((t) => ({ ...t, [provider]: r }))
+      }),
+    saveBaseUrls: (baseUrls: Settings['baseUrls']) =>
+      guard(async () => {
+        await api.invoke('settings.set', { baseUrls })
+        status.reload()
+      }),
+    setGroqTier: (groqTier: Settings['groqTier']) => guard(() => api.invoke('settings.set', { groqTier })),
+    refreshLocal: () => guard(async () => setLocalCount((await api.invoke('providers.refreshLocalModels', {})).length)),
+  }
+}

@@ -74,7 +74,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'enhance.output': async ({ id }) => enhance.output(id),
     'enhance.compare': async ({ models, ...rest }) => enhance.compare(rest, models),
     'providers.status': async () => providers.status(),
-    'providers.setKey': async ({ provider, key }) => providers.setKey(provider, key),
+    'providers.setKey': async ({ provider, key, allowWeakStorage }) => providers.setKey(provider, key, allowWeakStorage),
     'providers.testKey': async ({ provider }) => providers.testKey(provider),
     'providers.refreshLocalModels': async () => providers.refreshLocalModels(),
     'prompts.list': async () => store.data.savedPrompts,

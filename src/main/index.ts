@@ -1,8 +1,9 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
 import { openCore } from '../core/app-core'
 import { IPC_PREFIX, registerIpc, trustedUrlCheck } from './ipc-adapter'
+import { SafeStorageKeyStore } from './safe-storage-key-store'
 import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
 
 app.setName('MP4toText')
@@ -52,8 +53,10 @@ void app.whenReady().then(async () => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [productionCsp] } })
     })
   }
+  const dataDir = process.env.MP4TOTEXT_DATA_DIR ?? app.getPath('userData')
   const core = await openCore({
-    dataDir: process.env.MP4TOTEXT_DATA_DIR ?? app.getPath('userData'),
+    dataDir,
+    keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
     shell: 'electron',
     version: app.getVersion(),
     systemLocale: app.getLocale(),

@@ -84,7 +84,7 @@ export const calls = {
   },
   'providers.status': { input: z.object({}), output: z.array(ProviderStatus) },
   'providers.setKey': {
-    input: z.object({ provider: ProviderId, key: z.string().max(500).nullable() }),
+    input: z.object({ provider: ProviderId, key: z.string().max(500).nullable(), allowWeakStorage: z.boolean().default(false) }),
     output: z.array(ProviderStatus),
   },
   'providers.testKey': {

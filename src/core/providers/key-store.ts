@@ -10,7 +10,7 @@ export interface KeyStore {
   readonly editable: boolean
   get(provider: ProviderId): Promise<string | null>
   source(provider: ProviderId): Promise<'env' | 'keychain' | 'none'>
-  set(provider: ProviderId, key: string | null): Promise<void>
+  set(provider: ProviderId, key: string | null, opts?: { allowWeak?: boolean }): Promise<void>
 }
 
 /** The CLI's and web host's keys: environment variables only. */

@@ -32,8 +32,8 @@ export class ProvidersService {
     )
   }
 
-  async setKey(provider: ProviderId, key: string | null): Promise<ProviderStatus[]> {
-    await this.keys.set(provider, key?.trim() ? key.trim() : null)
+  async setKey(provider: ProviderId, key: string | null, allowWeak = false): Promise<ProviderStatus[]> {
+    await this.keys.set(provider, key?.trim() ? key.trim() : null, { allowWeak })
     return this.status()
   }
 

@@ -89,9 +89,11 @@ export function ProvidersSection() {
                   {s.keySource === 'env' ? <span className="muted">{t('providersSettings.fromEnv')}</span> : null}
                 </td>
                 <td>
-                  {editable ? <KeyForm provider={s.provider} onSave={(k) => void p.saveKey(s.provider, k)} /> : null}
+                  {editable ? (
+                    <KeyForm provider={s.provider} onSave={(k) => void p.saveKey(s.provider, k, (m) => window.confirm(m))} />
+                  ) : null}
                   {editable && s.keySource === 'keychain' ? (
-                    <button type="button" className="secondary" onClick={() => void p.saveKey(s.provider, null)}>
+                    <button type="button" className="secondary" onClick={() => void p.saveKey(s.provider, null, () => false)}>
                       {t('providersSettings.removeKey')}
                     </button>
                   ) : null}

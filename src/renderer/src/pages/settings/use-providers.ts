@@ -25,9 +25,15 @@ export function useProviders() {
     tests,
     error,
     localCount,
-    saveKey: (provider: ProviderId, key: string | null) =>
+    saveKey: (provider: ProviderId, key: string | null, confirmWeak: (message: string) => boolean) =>
       guard(async () => {
-        await api.invoke('providers.setKey', { provider, key })
+        try {
+          await api.invoke('providers.setKey', { provider, key })
+        } catch (err) {
+          // no OS keyring: store weakly only when the user says so
+          if ((err as { code?: string }).code !== 'needs-confirmation' || !confirmWeak((err as Error).message)) throw err
+          await api.invoke('providers.setKey', { provider, key, allowWeakStorage: true })
+        }
         status.reload()
       }),
     testKey: (provider: ProviderId) =>

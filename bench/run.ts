@@ -1,0 +1,3 @@
+// npm run bench: every benchmark, one after another.
+export {}
+await import('./enhance')

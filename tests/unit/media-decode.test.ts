@@ -1,0 +1,113 @@
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { decodeWindows, SAMPLE_RATE } from '../../src/core/media/decode'
+import { probe } from '../../src/core/media/probe'
+import { makeMedia, makeSilentVideo } from '../helpers/media'
+import { useTempDirs } from '../helpers/temp-dir'
+
+const tempDir = useTempDirs()
+
+async function decodeAll(file: string, windowSec = 600): Promise<{ samples: Int16Array; windows: number[] }> {
+  const parts: Buffer[] = []
+  const windows: number[] = []
+  for await (const w of decodeWindows(file, windowSec)) {
+    parts.push(w.pcm)
+    windows.push(w.startSec)
+  }
+  const b = Buffer.concat(parts)
+  return { samples: new Int16Array(b.buffer, b.byteOffset, b.length / 2), windows }
+}
+
+/** Frequency by counting rising zero crossings: plenty for a clean sine. */
+function frequency(s: Int16Array): number {
+  let crossings = 0
+  for (let i = 1; i < s.length; i++) if (s[i - 1]! < 0 && s[i]! >= 0) crossings++
+  return crossings / (s.length / SAMPLE_RATE)
+}
+const rms = (s: Int16Array) => Math.sqrt(s.reduce((a, x) => a + x * x, 0) / s.length)
+
+describe('decoding any container to 16 kHz mono', () => {
+  const containers = ['mp4', 'mkv', 'webm', 'mov', 'avi', 'mp3', 'm4a', 'aac', 'wav', 'flac', 'ogg', 'opus']
+  for (const ext of containers) {
+    it(`${ext}: duration within 20 ms, 440 Hz stays 440 Hz`, async () => {
+      const video = ['mp4', 'mkv', 'webm', 'mov', 'avi'].includes(ext)
+      const file = makeMedia(tempDir(), `tone.${ext}`, { seconds: 3, video })
+      const info = await probe(file)
+      expect(info.hasAudio).toBe(true)
+      expect(info.hasVideo).toBe(video)
+      const { samples } = await decodeAll(file)
+      // Raw ADTS AAC and MP3-in-AVI carry no record of the encoder's priming and padding
+      // (about 2 frames), so for those two the decoded length can only be as exact as that.
+      const tolerance = ext === 'aac' || ext === 'avi' ? 0.05 : 0.02
+      expect(Math.abs(samples.length / SAMPLE_RATE - 3)).toBeLessThanOrEqual(tolerance)
+      expect(Math.abs(frequency(samples.subarray(SAMPLE_RATE / 2, SAMPLE_RATE * 2.5)) - 440)).toBeLessThan(3)
+    })
+  }
+
+  it('wav and flac keep the duration within 20 ms exactly', async () => {
+    for (const ext of ['wav', 'flac']) {
+      const { samples } = await decodeAll(makeMedia(tempDir(), `t.${ext}`, { seconds: 2.5 }))
+      expect(Math.abs(samples.length / SAMPLE_RATE - 2.5)).toBeLessThanOrEqual(0.02)
+    }
+  })
+
+  it('8 kHz and 48 kHz inputs come out at 16 kHz', async () => {
+    for (const rate of [8000, 48_000]) {
+      const file = makeMedia(tempDir(), `r${rate}.wav`, { seconds: 2, sampleRate: rate })
+      expect((await probe(file)).sampleRate).toBe(rate)
+      const { samples } = await decodeAll(file)
+      expect(samples.length).toBe(2 * SAMPLE_RATE)
+      expect(Math.abs(frequency(samples) - 440)).toBeLessThan(3)
+    }
+  })
+
+  it('mixes stereo to mono: opposite channels cancel, equal channels keep the level', async () => {
+    const dir = tempDir()
+    const same = await decodeAll(makeMedia(dir, 'same.wav', { layout: 'stereo' }))
+    const inverted = await decodeAll(makeMedia(dir, 'inv.wav', { layout: 'stereo-inverted' }))
+    expect((await probe(path.join(dir, 'same.wav'))).channels).toBe(2)
+    expect(rms(same.samples)).toBeGreaterThan(1000)
+    expect(rms(inverted.samples)).toBeLessThan(rms(same.samples) / 100)
+  })
+
+  it('cuts long input into windows with continuous offsets and nothing lost', async () => {
+    const file = makeMedia(tempDir(), 'long.flac', { seconds: 25 })
+    const { samples, windows } = await decodeAll(file, 10)
+    expect(windows).toEqual([0, 10, 20])
+    expect(samples.length).toBe(25 * SAMPLE_RATE)
+  })
+
+  it('handles paths with spaces and non-ASCII characters', async () => {
+    const dir = path.join(tempDir(), 'klasör adı')
+    mkdirSync(dir)
+    const file = makeMedia(dir, 'kayıt ğüşiöç çalışma.mp3', { seconds: 1 })
+    expect((await probe(file)).durationSec).toBeGreaterThan(0.9)
+    expect((await decodeAll(file)).samples.length).toBeGreaterThan(SAMPLE_RATE * 0.9)
+  })
+})
+
+describe('broken input gets a clear error', () => {
+  it('missing, folder, empty, not media, no audio stream, truncated', async () => {
+    const dir = tempDir()
+    await expect(probe(path.join(dir, 'nope.mp4'))).rejects.toMatchObject({
+      reason: 'missing',
+      message: expect.stringContaining('File not found'),
+    })
+    await expect(probe(dir)).rejects.toMatchObject({ reason: 'unreadable', message: expect.stringContaining('is a folder') })
+    writeFileSync(path.join(dir, 'empty.mp3'), '')
+    await expect(probe(path.join(dir, 'empty.mp3'))).rejects.toMatchObject({
+      reason: 'empty',
+      message: expect.stringContaining('is empty'),
+    })
+    writeFileSync(path.join(dir, 'notes.mp4'), 'this is just some text, not a video at all\n'.repeat(50))
+    await expect(probe(path.join(dir, 'notes.mp4'))).rejects.toMatchObject({ reason: 'not-media' })
+    await expect(probe(makeSilentVideo(dir, 'silent.mp4'))).rejects.toMatchObject({
+      reason: 'no-audio',
+      message: expect.stringContaining('no audio stream'),
+    })
+    const cut = makeMedia(dir, 'cut.mp4', { seconds: 3, video: true })
+    truncateSync(cut, Math.floor(readFileSync(cut).length / 3))
+    await expect(probe(cut)).rejects.toMatchObject({ reason: expect.stringMatching(/corrupt|not-media/) })
+  })
+})

@@ -9,6 +9,9 @@ import { EnhanceService, type RetryPolicy } from './enhance/enhance-service'
 import { PricingService } from './pricing/pricing-service'
 import { EnvKeyStore, type KeyStore } from './providers/key-store'
 import { ProvidersService } from './providers/providers-service'
+import { ModelManager } from './models/model-manager'
+import { TranscriptionService } from './transcribe/transcription-service'
+import path from 'node:path'
 import { Store } from './store/store'
 
 export interface CoreOptions {
@@ -20,6 +23,12 @@ export interface CoreOptions {
   keys?: KeyStore
   env?: NodeJS.ProcessEnv
   retry?: Partial<RetryPolicy>
+  /** the packaged app's resources folder, where the engine binaries are */
+  resourcesDir?: string
+  /** tests and benchmarks: decode without temperature fallback */
+  noFallback?: boolean
+  /** tests: shorter decode windows, to exercise window boundaries on short files */
+  transcribeWindowSec?: number
 }
 
 export interface Core {
@@ -30,7 +39,11 @@ export interface Core {
   pricing: PricingService
   enhance: EnhanceService
   providers: ProvidersService
+  models: ModelManager
+  transcription: TranscriptionService
+  dataDirPath: string
   handlers: Handlers
+  close: () => Promise<void>
 }
 
 /** Open the data dir and wire the services; every shell starts here. */
@@ -47,6 +60,19 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const enhance = new EnhanceService({ store, catalog, credits, events, keys, dataDir: opts.dataDir, env, retry: opts.retry })
   await enhance.markInterrupted()
   const providers = new ProvidersService(store, keys, events, env)
+  const models = new ModelManager(() => store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'))
+  const transcription = new TranscriptionService({
+    store,
+    events,
+    models,
+    dataDir: opts.dataDir,
+    resourcesDir: opts.resourcesDir,
+    env,
+    noFallback: opts.noFallback,
+    windowSec: opts.transcribeWindowSec,
+  })
+  await transcription.markInterrupted()
+  const downloads = new Map<string, AbortController>()
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -89,6 +115,50 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         db.savedPrompts = db.savedPrompts.filter((p) => p.id !== id)
         return db.savedPrompts
       }),
+    'transcribe.add': async ({ files, options }) => transcription.add(files, options),
+    'transcribe.jobs': async () => transcription.jobs(),
+    'transcribe.cancel': async ({ id }) => ({ cancelled: transcription.cancel(id) }),
+    'transcribe.retry': async ({ id }) => transcription.retry(id),
+    'transcripts.list': async ({ query }) => transcription.transcripts(query),
+    'transcripts.get': async ({ id }) => transcription.transcript(id),
+    'transcripts.updateSegment': async ({ id, segmentId, text }) => transcription.updateSegment(id, segmentId, text),
+    'transcripts.export': async ({ id, format }) => transcription.exportText(id, format),
+    'models.list': async () => models.list(),
+    'models.download': async ({ name }) => {
+      if (downloads.has(name)) return { started: false }
+      const ac = new AbortController()
+      downloads.set(name, ac)
+      const base = { name, receivedBytes: 0, totalBytes: null, bytesPerSec: 0, etaSec: null, error: null }
+      void models
+        .download(name, {
+          baseUrl: store.data.settings.modelBaseUrl ?? undefined,
+          signal: ac.signal,
+          onProgress: (p) => events.emit('models.download', { ...base, ...p, status: 'running' }),
+        })
+        .then(
+          () => events.emit('models.download', { ...base, status: 'done' }),
+          (err: unknown) =>
+            events.emit('models.download', {
+              ...base,
+              status: ac.signal.aborted ? 'cancelled' : 'failed',
+              error: (err as Error).message,
+            }),
+        )
+        .finally(() => downloads.delete(name))
+      return { started: true }
+    },
+    'models.cancelDownload': async ({ name }) => {
+      downloads.get(name)?.abort()
+      return { cancelled: downloads.has(name) }
+    },
+    'models.delete': async ({ name }) => {
+      await models.remove(name)
+      return models.list()
+    },
+    'models.import': async ({ path: file }) => {
+      await models.importFile(file)
+      return models.list()
+    },
     'settings.get': async () => store.data.settings,
     'settings.set': async (patch) => {
       const next = await store.mutate((db) => {
@@ -102,5 +172,22 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
   }
 
-  return { store, events, catalog, credits, pricing, enhance, providers, handlers }
+  const close = async () => {
+    for (const ac of downloads.values()) ac.abort()
+    await transcription.shutdown()
+  }
+  return {
+    store,
+    events,
+    catalog,
+    credits,
+    pricing,
+    enhance,
+    providers,
+    models,
+    transcription,
+    dataDirPath: opts.dataDir,
+    handlers,
+    close,
+  }
 }

@@ -16,6 +16,8 @@ export function createInitialDb(): Db {
     unavailableModels: {},
     customModels: [],
     savedPrompts: [],
+    jobs: [],
+    transcripts: [],
   }
   if (db.settings.startingBalance > 0) append(db, 'grant', db.settings.startingBalance, 'Welcome credits')
   return db

@@ -1,12 +1,18 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell } from 'electron'
 import { openCore } from '../core/app-core'
 import { IPC_PREFIX, registerIpc, trustedUrlCheck } from './ipc-adapter'
 import { SafeStorageKeyStore } from './safe-storage-key-store'
+import { MEDIA_SCHEME } from '../shared/media-scheme'
 import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
 
 app.setName('MP4toText')
+// transcript media plays from this scheme: only files the core knows as a transcript's media
+protocol.registerSchemesAsPrivileged([
+  { scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } },
+])
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let mainWindow: BrowserWindow | null = null
@@ -57,11 +63,21 @@ void app.whenReady().then(async () => {
   const core = await openCore({
     dataDir,
     keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
+    resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
     shell: 'electron',
     version: app.getVersion(),
     systemLocale: app.getLocale(),
   })
   registerIpc(ipcMain, core.handlers, trustedUrlCheck(devUrl, rendererFile))
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const id = decodeURIComponent(new URL(request.url).pathname.replace(/^\//, ''))
+    try {
+      return await net.fetch(pathToFileURL(core.transcription.mediaPath(id)).toString(), { headers: request.headers })
+    } catch {
+      return new Response('Not found', { status: 404 })
+    }
+  })
+  app.on('before-quit', () => void core.close())
   core.events.subscribe((name, payload) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_PREFIX + 'event', name, payload)
   })

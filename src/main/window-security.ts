@@ -11,17 +11,7 @@ export const webPreferences = {
   spellcheck: false,
 } as const
 
-export const productionCsp = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "media-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export { CONTENT_SECURITY_POLICY as productionCsp } from '../shared/csp'
 
 /** Only http(s) links leave the app, and only to the system browser. */
 export function isExternalHttpUrl(url: string): boolean {

@@ -1,11 +1,15 @@
 import { isCallName, isEventName, type Api, type Envelope } from '../shared/contract'
+import { MEDIA_SCHEME } from '../shared/media-scheme'
 
 const PREFIX = 'mp4totext:'
 
 export interface IpcRendererLike {
   invoke(channel: string, input: unknown): Promise<unknown>
   on(channel: string, listener: (name: string, payload: unknown) => void): () => void
+  /** Electron's webUtils.getPathForFile: the real path of a picked or dropped file */
+  pathForFile(file: File): string
 }
+
 
 /** `window.api`: only the contract's channels, errors re-thrown with their code. */
 export function createPreloadApi(ipc: IpcRendererLike): Api {
@@ -15,6 +19,12 @@ export function createPreloadApi(ipc: IpcRendererLike): Api {
       const env = (await ipc.invoke(PREFIX + channel, input)) as Envelope<never>
       if (env.ok) return env.value
       throw Object.assign(new Error(env.error.message), { code: env.error.code })
+    },
+    mediaUrl: (transcriptId) => `${MEDIA_SCHEME}://transcript/${encodeURIComponent(transcriptId)}`,
+    async addFile(file) {
+      const p = ipc.pathForFile(file)
+      if (!p) throw new Error('This file has no path on disk')
+      return p
     },
     on(event, listener) {
       if (!isEventName(event)) throw new Error(`Unknown event: ${String(event)}`)

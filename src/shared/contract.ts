@@ -4,6 +4,7 @@ import { CreditsState, LedgerEntry } from './credits-types'
 import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus, SavedPrompt } from './enhance-types'
 import { AppErrorShape } from './errors'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
+import { ExportFormat, Job, Segment, TranscribeOptions, TranscriptMeta, WhisperModelInfo } from './transcribe-types'
 import { Settings, SettingsPatch } from './settings-types'
 
 /**
@@ -95,6 +96,31 @@ export const calls = {
   'prompts.list': { input: z.object({}), output: z.array(SavedPrompt) },
   'prompts.save': { input: SavedPrompt.omit({ id: true }), output: z.array(SavedPrompt) },
   'prompts.delete': { input: z.object({ id: z.string() }), output: z.array(SavedPrompt) },
+  'transcribe.add': {
+    input: z.object({ files: z.array(z.string().min(1)).min(1).max(100), options: TranscribeOptions.partial().default({}) }),
+    output: z.array(Job),
+  },
+  'transcribe.jobs': { input: z.object({}), output: z.array(Job) },
+  'transcribe.cancel': { input: z.object({ id: z.string() }), output: z.object({ cancelled: z.boolean() }) },
+  'transcribe.retry': { input: z.object({ id: z.string() }), output: Job },
+  'transcripts.list': { input: z.object({ query: z.string().max(200).default('') }), output: z.array(TranscriptMeta) },
+  'transcripts.get': {
+    input: z.object({ id: z.string() }),
+    output: z.object({ meta: TranscriptMeta, segments: z.array(Segment) }),
+  },
+  'transcripts.updateSegment': {
+    input: z.object({ id: z.string(), segmentId: z.number().int(), text: z.string().max(10_000) }),
+    output: TranscriptMeta,
+  },
+  'transcripts.export': {
+    input: z.object({ id: z.string(), format: ExportFormat }),
+    output: z.object({ fileName: z.string(), content: z.string() }),
+  },
+  'models.list': { input: z.object({}), output: z.array(WhisperModelInfo) },
+  'models.download': { input: z.object({ name: z.string() }), output: z.object({ started: z.boolean() }) },
+  'models.cancelDownload': { input: z.object({ name: z.string() }), output: z.object({ cancelled: z.boolean() }) },
+  'models.delete': { input: z.object({ name: z.string() }), output: z.array(WhisperModelInfo) },
+  'models.import': { input: z.object({ path: z.string().min(1) }), output: z.array(WhisperModelInfo) },
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },
 } as const
@@ -103,6 +129,16 @@ export const events = {
   'credits.changed': CreditsState,
   'catalog.changed': z.object({ reason: z.string() }),
   'settings.changed': Settings,
+  'transcribe.job': Job,
+  'models.download': z.object({
+    name: z.string(),
+    status: z.enum(['running', 'done', 'failed', 'cancelled']),
+    receivedBytes: z.number(),
+    totalBytes: z.number().nullable(),
+    bytesPerSec: z.number(),
+    etaSec: z.number().nullable(),
+    error: z.string().nullable(),
+  }),
   'enhance.delta': z.object({
     id: z.string(),
     chunk: z.number().int(),
@@ -151,6 +187,10 @@ export function isEventName(name: string): name is EventName {
 export interface Api {
   invoke<K extends CallName>(channel: K, input: CallInput<K>): Promise<CallOutput<K>>
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void
+  /** a URL the page's <audio>/<video> can play a transcript's media from */
+  mediaUrl(transcriptId: string): string
+  /** hand the shell a file the user picked or dropped; returns the path the core can read */
+  addFile(file: File): Promise<string>
 }
 
 /** Envelope every transport returns so errors keep their code across the boundary. */

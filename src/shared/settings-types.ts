@@ -21,6 +21,16 @@ export const Settings = z.object({
   }),
   /** how many chunks of one enhancement may be in flight at once */
   enhanceConcurrency: z.number().int().min(1).max(8),
+  /** null: <data dir>/models */
+  modelsDir: z.string().nullable(),
+  /** the whisper model new jobs use; null until one is installed and chosen */
+  whisperModel: z.string().nullable(),
+  transcribeLanguage: z.string().min(2).max(8),
+  /** null: as many as the machine has cores, up to 8 */
+  threads: z.number().int().min(1).max(64).nullable(),
+  transcribeConcurrency: z.number().int().min(1).max(4),
+  /** Hugging Face mirror for model downloads */
+  modelBaseUrl: z.string().url().nullable(),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -33,6 +43,12 @@ export const defaultSettings: Settings = {
   groqTier: 'free',
   baseUrls: { gemini: null, groq: null, openai: null, together: null, custom: null },
   enhanceConcurrency: 3,
+  modelsDir: null,
+  whisperModel: null,
+  transcribeLanguage: 'auto',
+  threads: null,
+  transcribeConcurrency: 1,
+  modelBaseUrl: null,
 }
 
 export const SettingsPatch = Settings.partial()

@@ -1,9 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, promises as fs } from 'node:fs'
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
+import { safeChars } from '../core/transcribe/exports'
+import type { Envelope } from '../shared/contract'
+import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { dispatch } from '../shared/dispatch'
 
 export interface WebHost {
@@ -24,15 +29,17 @@ const mime: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 }
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+const CSP = CONTENT_SECURITY_POLICY
 
 /**
  * Serves the built renderer and the contract over HTTP on 127.0.0.1 only. Every API call needs
  * the random token printed with the URL, and the Host header must be our own address so a web
  * page elsewhere cannot reach the API by DNS rebinding.
  */
-export async function startWebHost(core: Core, opts: { staticDir: string; port?: number; token?: string }): Promise<WebHost> {
+export async function startWebHost(
+  core: Core,
+  opts: { staticDir: string; port?: number; token?: string; uploadDir?: string },
+): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
   const tokenBuf = Buffer.from(token)
   const okToken = (t: string | null | undefined) => {
@@ -72,6 +79,23 @@ export async function startWebHost(core: Core, opts: { staticDir: string; port?:
         res.write(': connected\n\n')
         sse.add(res)
         req.on('close', () => sse.delete(res))
+        return
+      }
+      if (url.pathname === '/api/upload' && req.method === 'POST') {
+        send(
+          res,
+          200,
+          await receiveUpload(
+            req,
+            url.searchParams.get('name') ?? 'upload',
+            opts.uploadDir ?? path.join(core.dataDirPath, 'uploads'),
+          ),
+        )
+        return
+      }
+      const media = /^\/api\/media\/([\w-]+)$/.exec(url.pathname)
+      if (media && req.method === 'GET') {
+        await serveMedia(core.transcription.mediaPath(media[1]!), req, res)
         return
       }
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)
@@ -127,6 +151,77 @@ export async function startWebHost(core: Core, opts: { staticDir: string; port?:
         server.closeAllConnections()
       }),
   }
+}
+
+const MAX_UPLOAD = 20 * 1024 ** 3
+
+/** Save an uploaded media file under the data folder; the name is kept (sanitized) for display. */
+async function receiveUpload(req: http.IncomingMessage, name: string, dir: string): Promise<Envelope<string>> {
+  const safe = safeChars(path.basename(name)) || 'upload'
+  const target = path.join(dir, randomBytes(8).toString('hex'), safe)
+  await fs.mkdir(path.dirname(target), { recursive: true })
+  let size = 0
+  try {
+    await pipeline(
+      req,
+      new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          size += chunk.length
+          cb(size > MAX_UPLOAD ? new Error('File too large') : null, chunk)
+        },
+      }),
+      createWriteStream(target),
+    )
+    return { ok: true, value: target }
+  } catch (err) {
+    await fs.rm(path.dirname(target), { recursive: true, force: true })
+    return { ok: false, error: { code: 'invalid-input', message: `Upload failed: ${(err as Error).message}` } }
+  }
+}
+
+/** Stream a media file with byte ranges, so the player can seek. */
+async function serveMedia(file: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const stat = await fs.stat(file).catch(() => null)
+  if (!stat) {
+    send(res, 404, { ok: false, error: { code: 'not-found', message: 'The media file is no longer there' } })
+    return
+  }
+  const type = mediaTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+  const range = /bytes=(\d*)-(\d*)/.exec(req.headers.range ?? '')
+  if (range) {
+    const start = range[1] ? Number(range[1]) : Math.max(0, stat.size - Number(range[2]))
+    const end = range[1] && range[2] ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1
+    if (start >= stat.size || start > end) {
+      res.writeHead(416, { 'content-range': `bytes */${stat.size}` }).end()
+      return
+    }
+    res.writeHead(206, {
+      'content-type': type,
+      'accept-ranges': 'bytes',
+      'content-range': `bytes ${start}-${end}/${stat.size}`,
+      'content-length': end - start + 1,
+    })
+    createReadStream(file, { start, end }).pipe(res)
+    return
+  }
+  res.writeHead(200, { 'content-type': type, 'accept-ranges': 'bytes', 'content-length': stat.size })
+  createReadStream(file).pipe(res)
+}
+
+const mediaTypes: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+  '.avi': 'video/x-msvideo',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.wav': 'audio/wav',
+  '.flac': 'audio/flac',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

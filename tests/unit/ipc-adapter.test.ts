@@ -96,7 +96,10 @@ describe('preload api', () => {
           removed = true
         }
       },
+      pathForFile: () => '/home/ayşe/kayıt.mp4',
     })
+    expect(await api.addFile({} as File)).toBe('/home/ayşe/kayıt.mp4')
+    expect(api.mediaUrl('abc-1')).toBe('mp4totext-media://transcript/abc-1')
     expect(await api.invoke('credits.get', {})).toBe(7)
     await expect(api.invoke('settings.get', {})).rejects.toMatchObject({ code: 'forbidden', message: 'no' })
     await expect(api.invoke('fs.readFile' as never, {} as never)).rejects.toThrow(/Unknown call/)

@@ -4,8 +4,9 @@ import { EnhancementRecord, SavedPrompt, SpeedSample } from '../../shared/enhanc
 import { LedgerEntry } from '../../shared/credits-types'
 import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
+import { Job, TranscriptMeta } from '../../shared/transcribe-types'
 
-export const CURRENT_SCHEMA_VERSION = 3
+export const CURRENT_SCHEMA_VERSION = 4
 
 export const Reservation = z.object({
   id: z.string(),
@@ -38,6 +39,10 @@ export const DbSchema = z.object({
   /** the local server's model list, as last read from its /models */
   customModels: z.array(z.string()),
   savedPrompts: z.array(SavedPrompt),
+  /** transcription jobs; progress is kept in memory and saved at each change of state */
+  jobs: z.array(Job),
+  /** transcript index; segments live in transcripts/<id>.json beside db.json */
+  transcripts: z.array(TranscriptMeta),
   credits: z.object({
     ledger: z.array(LedgerEntry),
     reservations: z.array(Reservation),

@@ -39,6 +39,22 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     customModels: [],
     savedPrompts: [],
   }),
+  // Version 4 adds local transcription: jobs, the transcript index and their settings.
+  3: (doc) => ({
+    ...doc,
+    schemaVersion: 4,
+    settings: {
+      ...(doc.settings as Json),
+      modelsDir: null,
+      whisperModel: null,
+      transcribeLanguage: 'auto',
+      threads: null,
+      transcribeConcurrency: 1,
+      modelBaseUrl: null,
+    },
+    jobs: [],
+    transcripts: [],
+  }),
 }
 
 export class NewerSchemaError extends Error {

@@ -30,6 +30,16 @@ export function createHttpApi(baseUrl: string, token: string): Api {
     }
   }
   return {
+    mediaUrl: (id: string) => `${baseUrl}/api/media/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    async addFile(file: File) {
+      // the browser cannot share a path: the file is uploaded to the host's data folder
+      const res = await fetch(`${baseUrl}/api/upload?name=${encodeURIComponent(file.name)}`, {
+        method: 'POST',
+        headers: { 'x-mp4totext-token': token, 'content-type': 'application/octet-stream' },
+        body: file,
+      })
+      return unwrap((await res.json()) as Envelope<string>)
+    },
     async invoke(channel: CallName, input: unknown) {
       const res = await fetch(`${baseUrl}/api/call/${channel}`, {
         method: 'POST',

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { AppError } from '../../shared/errors'
+import type { WhisperModelInfo } from '../../shared/transcribe-types'
+import {
+  DEFAULT_MODEL_BASE_URL,
+  modelFileName,
+  recommendModel,
+  whisperCatalog,
+  type WhisperCatalogEntry,
+} from './whisper-catalog'
+
+const GGML_MAGIC = 0x67676d6c
+
+export interface DownloadProgress {
+  receivedBytes: number
+  totalBytes: number | null
+  bytesPerSec: number
+  etaSec: number | null
+}
+
+/**
+ * Whisper models on disk: list, import, delete, and download with resume. A download goes to
+ * `<file>.part`, resumes with an HTTP Range request after an interruption, is verified against
+ * the pinned SHA-1, and only then is renamed into place: a partial or unverified file is never
+ * where the engine looks for models.
+ */
+export class ModelManager {
+  constructor(
+    private readonly modelsDir: () => string,
+    private readonly totalRamMiB = Math.round(os.totalmem() / 1048576),
+    private readonly catalog: WhisperCatalogEntry[] = whisperCatalog,
+  ) {}
+
+  async list(): Promise<WhisperModelInfo[]> {
+    const dir = this.modelsDir()
+    const files = new Set(await fs.readdir(dir).catch(() => [] as string[]))
+    const recommended = recommendModel(this.totalRamMiB)
+    const known: WhisperModelInfo[] = this.catalog.map((m) => ({
+      name: m.name,
+      sizeMiB: m.sizeMiB,
+      languages: m.languages,
+      speed: m.speed,
+      accuracy: m.accuracy,
+      quantized: m.quantized,
+      installed: files.has(modelFileName(m.name)),
+      path: files.has(modelFileName(m.name)) ? path.join(dir, modelFileName(m.name)) : null,
+      recommended: m.name === recommended,
+      downloadable: true,
+    }))
+    // imported files: any other ggml .bin in the folder
+    const catalogFiles = new Set(this.catalog.map((m) => modelFileName(m.name)))
+    for (const f of files) {
+      if (!f.endsWith('.bin') || catalogFiles.has(f)) continue
+      const stat = await fs.stat(path.join(dir, f))
+      known.push({
+        name: f.replace(/^ggml-/, '').replace(/\.bin$/, ''),
+        sizeMiB: Math.round(stat.size / 1048576),
+        languages: /\.en\b/.test(f) ? 'english' : 'multilingual',
+        speed: 'medium',
+        accuracy: 'good',
+        quantized: /q\d/.test(f),
+        installed: true,
+        path: path.join(dir, f),
+        recommended: false,
+        downloadable: false,
+      })
+    }
+    return known
+  }
+
+  /** A model name from the list, or a path to a ggml file. */
+  async resolve(nameOrPath: string): Promise<string> {
+    if (nameOrPath.includes('/') || nameOrPath.includes('\\') || nameOrPath.endsWith('.bin')) {
+      await assertGgml(nameOrPath)
+      return path.resolve(nameOrPath)
+    }
+    const m = (await this.list()).find((x) => x.name === nameOrPath)
+    if (!m?.path) {
+      const hint = this.catalog.some((c) => c.name === nameOrPath)
+        ? `Download it first: mp4totext models pull ${nameOrPath}`
+        : 'See "mp4totext models list".'
+      throw new AppError('not-found', `The whisper model "${nameOrPath}" is not installed. ${hint}`)
+    }
+    return m.path
+  }
+
+  async importFile(source: string): Promise<WhisperModelInfo> {
+    await assertGgml(source)
+    const dir = this.modelsDir()
+    await fs.mkdir(dir, { recursive: true })
+    const name = path.basename(source).startsWith('ggml-') ? path.basename(source) : `ggml-${path.basename(source)}`
+    const target = path.join(dir, name.endsWith('.bin') ? name : `${name}.bin`)
+    if (await exists(target)) throw new AppError('invalid-input', `A model named ${path.basename(target)} is already installed`)
+    const tmp = `${target}.part`
+    await fs.copyFile(source, tmp)
+    await fs.rename(tmp, target)
+    return (await this.list()).find((m) => m.path === target)!
+  }
+
+  async remove(name: string): Promise<void> {
+    const m = (await this.list()).find((x) => x.name === name && x.installed)
+    if (!m?.path) throw new AppError('not-found', `No installed model "${name}"`)
+    await fs.rm(m.path)
+  }
+
+  async download(
+    name: string,
+    opts: { baseUrl?: string; onProgress?: (p: DownloadProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<string> {
+    const entry = this.catalog.find((m) => m.name === name)
+    if (!entry) throw new AppError('not-found', `"${name}" is not a downloadable model. See "mp4totext models list".`)
+    const dir = this.modelsDir()
+    await fs.mkdir(dir, { recursive: true })
+    const target = path.join(dir, modelFileName(name))
+    const part = `${target}.part`
+    const url = `${(opts.baseUrl ?? DEFAULT_MODEL_BASE_URL).replace(/\/$/, '')}/${modelFileName(name)}`
+    let have = (await fs.stat(part).catch(() => null))?.size ?? 0
+    const res = await fetch(url, { headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal: opts.signal }).catch(
+      (err: Error) => {
+        throw opts.signal?.aborted
+          ? new AppError('cancelled', 'Download cancelled')
+          : new AppError('provider-error', `Cannot reach ${new URL(url).host}: ${err.message}`)
+      },
+    )
+    if (res.status === 416)
+      have = 0 // the part is already complete (or stale): verify below
+    else if (!res.ok) throw new AppError('provider-error', `Download failed: HTTP ${res.status} for ${url}`)
+    const resumed = res.status === 206
+    if (have > 0 && !resumed && res.status !== 416) have = 0 // the server ignored Range: start over
+    const total = res.status === 416 ? null : Number(res.headers.get('content-length') ?? NaN) + (resumed ? have : 0) || null
+    if (res.status !== 416 && res.body) {
+      const started = performance.now()
+      let received = have
+      const meter = new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, ctl) {
+          received += chunk.byteLength
+          const rate = (received - have) / Math.max(0.001, (performance.now() - started) / 1000)
+          opts.onProgress?.({
+            receivedBytes: received,
+            totalBytes: total,
+            bytesPerSec: rate,
+            etaSec: total && rate > 0 ? (total - received) / rate : null,
+          })
+          ctl.enqueue(chunk)
+        },
+      })
+      try {
+        await pipeline(
+          Readable.fromWeb(res.body.pipeThrough(meter) as never),
+          createWriteStream(part, { flags: resumed ? 'a' : 'w' }),
+          { signal: opts.signal },
+        )
+      } catch (err) {
+        if (opts.signal?.aborted) {
+          // a cancel leaves nothing behind in the models folder
+          await fs.rm(part, { force: true })
+          throw new AppError('cancelled', 'Download cancelled')
+        }
+        // a dropped connection keeps the part for the next attempt to resume from
+        throw new AppError('provider-error', `The download was interrupted (${(err as Error).message}); run it again to resume.`)
+      }
+    }
+    const sha1 = await fileSha1(part)
+    if (sha1 !== entry.sha1) {
+      await fs.rm(part, { force: true })
+      throw new AppError(
+        'invalid-input',
+        `The downloaded ${name} model is corrupt (SHA-1 ${sha1}, expected ${entry.sha1}); it was deleted. Try again.`,
+      )
+    }
+    await fs.rename(part, target)
+    return target
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    () => true,
+    () => false,
+  )
+}
+
+export async function fileSha1(file: string): Promise<string> {
+  const h = createHash('sha1')
+  await pipeline(createReadStream(file), h)
+  return h.digest('hex')
+}
+
+async function assertGgml(file: string): Promise<void> {
+  const fh = await fs.open(file, 'r').catch(() => {
+    throw new AppError('not-found', `Model file not found: ${file}`)
+  })
+  try {
+    const b = Buffer.alloc(4)
+    await fh.read(b, 0, 4, 0)
+    if (b.readUInt32LE(0) !== GGML_MAGIC) throw new AppError('invalid-input', `${file} is not a whisper.cpp ggml model`)
+  } finally {
+    await fh.close()
+  }
+}

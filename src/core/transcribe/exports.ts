@@ -1,0 +1,54 @@
+import path from 'node:path'
+import type { ExportFormat, Segment } from '../../shared/transcribe-types'
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+
+/** 62.345 → "00:01:02,345" (SRT) or "00:01:02.345" (VTT) */
+export function timestamp(sec: number, sep: ',' | '.'): string {
+  const ms = Math.round(sec * 1000)
+  const h = Math.floor(ms / 3_600_000)
+  const m = Math.floor((ms % 3_600_000) / 60_000)
+  const s = Math.floor((ms % 60_000) / 1000)
+  return `${pad(h)}:${pad(m)}:${pad(s)}${sep}${pad(ms % 1000, 3)}`
+}
+
+/** "[01:02]" style for plain text with timestamps */
+function shortStamp(sec: number): string {
+  const t = Math.floor(sec)
+  const h = Math.floor(t / 3600)
+  return h > 0 ? `[${h}:${pad(Math.floor((t % 3600) / 60))}:${pad(t % 60)}]` : `[${pad(Math.floor(t / 60))}:${pad(t % 60)}]`
+}
+
+export function render(segments: Segment[], format: ExportFormat, meta: { fileName?: string; language?: string } = {}): string {
+  switch (format) {
+    case 'txt':
+      return `${segments.map((s) => s.text.trim()).join('\n')}\n`
+    case 'txt-timestamps':
+      return `${segments.map((s) => `${shortStamp(s.start)} ${s.text.trim()}`).join('\n')}\n`
+    case 'srt':
+      return segments
+        .map((s, i) => `${i + 1}\n${timestamp(s.start, ',')} --> ${timestamp(s.end, ',')}\n${s.text.trim()}\n`)
+        .join('\n')
+    case 'vtt':
+      return `WEBVTT\n\n${segments.map((s) => `${timestamp(s.start, '.')} --> ${timestamp(s.end, '.')}\n${s.text.trim()}\n`).join('\n')}`
+    case 'json':
+      return `${JSON.stringify({ file: meta.fileName ?? null, language: meta.language ?? null, segments: segments.map(({ start, end, text }) => ({ start, end, text: text.trim() })) }, null, 2)}\n`
+  }
+}
+
+export const extensionOf = (f: ExportFormat) => (f === 'txt-timestamps' ? 'txt' : f)
+
+/** Characters no file system accepts in a name (and control characters) become "_". */
+export function safeChars(name: string): string {
+  return [...name].map((c) => (c.charCodeAt(0) < 32 || '<>:"/\\|?*'.includes(c) ? '_' : c)).join('')
+}
+
+/** A file name safe on Windows, macOS and Linux, from a media file's name. */
+export function sanitizeFileName(name: string): string {
+  const base = path.basename(name).replace(/\.[^.]+$/, '')
+  const clean = safeChars(base.normalize('NFC'))
+    .replace(/[. ]+$/, '')
+    .trim()
+  const reserved = /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(clean)
+  return (reserved ? `_${clean}` : clean).slice(0, 180) || 'transcript'
+}

@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import { AppError } from '../../shared/errors'
+
+export interface EngineConfig {
+  serverPath: string
+  modelPath: string
+  threads: number
+}
+
+export interface InferenceParams {
+  language: string
+  translate: boolean
+  prompt: string
+  beamSize?: number
+  /** no temperature fallback: faster, and deterministic for tests and benchmarks */
+  noFallback?: boolean
+}
+
+export interface EngineSegment {
+  start: number
+  end: number
+  text: string
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.unref()
+    s.on('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * whisper.cpp's whisper-server as a sidecar process: the model is loaded once and stays warm for
+ * every window of every file. A native crash ends the process, not the app, and becomes an error
+ * of the job that was running. Bound to 127.0.0.1 on a free port.
+ */
+export class WhisperServer {
+  private stderrTail = ''
+  private onProgress: ((pct: number) => void) | null = null
+  private exited = false
+
+  private constructor(
+    readonly config: EngineConfig,
+    private readonly proc: ChildProcess,
+    private readonly url: string,
+  ) {
+    proc.on('exit', () => (this.exited = true))
+    proc.stderr!.on('data', (c: Buffer) => {
+      const text = c.toString()
+      this.stderrTail = (this.stderrTail + text).slice(-4000)
+      for (const m of text.matchAll(/progress =\s*(\d+)%/g)) this.onProgress?.(Number(m[1]) / 100)
+    })
+  }
+
+  get alive(): boolean {
+    return !this.exited
+  }
+
+  static async start(config: EngineConfig, timeoutMs = 120_000): Promise<WhisperServer> {
+    const port = await freePort()
+    const proc = spawn(
+      config.serverPath,
+      ['-m', config.modelPath, '--host', '127.0.0.1', '--port', String(port), '-t', String(config.threads), '-pp'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let log = ''
+    proc.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)))
+    // Handshake: the ready line, or the port accepting connections — whichever comes first.
+    // (The server printf()s that line, and through a pipe stdio holds it in its buffer.)
+    await new Promise<void>((resolve, reject) => {
+      let done = false
+      const finish = (err?: Error) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        clearInterval(poll)
+        if (err) {
+          proc.kill('SIGKILL')
+          reject(err)
+        } else resolve()
+      }
+      const timer = setTimeout(
+        () => finish(new AppError('internal', 'The transcription engine did not start in time.')),
+        timeoutMs,
+      )
+      let out = ''
+      proc.stdout!.on('data', (c: Buffer) => {
+        out += c.toString()
+        if (/whisper server listening at/.test(out)) finish()
+      })
+      const poll = setInterval(() => {
+        const sock = net.connect(port, '127.0.0.1')
+        sock.once('connect', () => {
+          sock.destroy()
+          finish()
+        })
+        sock.once('error', () => sock.destroy())
+      }, 50)
+      proc.on('error', (err) => finish(new AppError('internal', `The transcription engine could not start: ${err.message}`)))
+      proc.on('exit', (code) =>
+        finish(
+          new AppError(
+            'invalid-input',
+            `The transcription engine stopped while loading the model (exit ${code}): ${engineReason(log)}`,
+          ),
+        ),
+      )
+    })
+    proc.stdout!.resume()
+    return new WhisperServer(config, proc, `http://127.0.0.1:${port}`)
+  }
+
+  /** Transcribe one WAV window; progress (0..1) comes from the engine's own progress lines. */
+  async transcribe(
+    wav: Buffer,
+    p: InferenceParams,
+    onProgress?: (fraction: number) => void,
+    signal?: AbortSignal,
+  ): Promise<{ segments: EngineSegment[]; language: string | null }> {
+    if (this.exited) throw new AppError('internal', 'The transcription engine is not running')
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(wav)], { type: 'audio/wav' }), 'window.wav')
+    form.append('response_format', 'verbose_json')
+    form.append('language', p.language)
+    if (p.translate) form.append('translate', 'true')
+    if (p.prompt) form.append('prompt', p.prompt)
+    if (p.beamSize) form.append('beam_size', String(p.beamSize))
+    form.append('temperature', '0.0')
+    form.append('temperature_inc', p.noFallback ? '0.0' : '0.2')
+    this.onProgress = onProgress ?? null
+    const onAbort = () => this.kill()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const res = await fetch(`${this.url}/inference`, { method: 'POST', body: form })
+      const body = (await res.json()) as {
+        error?: string
+        segments?: { start: number; end: number; text: string }[]
+        language?: string
+      }
+      if (!res.ok || body.error)
+        throw new AppError('internal', `The transcription engine refused the audio: ${body.error ?? res.status}`)
+      return {
+        segments: (body.segments ?? []).map((s) => ({ start: s.start, end: s.end, text: s.text })),
+        language: body.language ?? null,
+      }
+    } catch (err) {
+      if (signal?.aborted) throw new AppError('cancelled', 'Cancelled')
+      if (err instanceof AppError) throw err
+      // the process died mid-request: a native crash, reported as this job's error
+      await new Promise((r) => setTimeout(r, 50))
+      throw new AppError('internal', `The transcription engine stopped unexpectedly: ${engineReason(this.stderrTail)}`)
+    } finally {
+      this.onProgress = null
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  kill(): void {
+    if (!this.exited) this.proc.kill('SIGKILL')
+  }
+}
+
+/** The last meaningful line the engine printed, for an error message. */
+function engineReason(log: string): string {
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  return lines.reverse().find((l) => /error|failed|assert|invalid|cannot|unable/i.test(l)) ?? lines[0] ?? 'no details'
+}

@@ -1,0 +1,214 @@
+import { chmodSync, existsSync, readdirSync, truncateSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openCore, type Core } from '../../src/core/app-core'
+import type { Job } from '../../src/shared/transcribe-types'
+import { makeMedia, makeSilentVideo } from '../helpers/media'
+import { useTempDirs } from '../helpers/temp-dir'
+import { installMiniModel } from '../helpers/transcribe-env'
+
+const tempDir = useTempDirs()
+
+async function setup(extra: Partial<Parameters<typeof openCore>[0]> = {}): Promise<{ core: Core; dir: string; model: string }> {
+  const dir = tempDir()
+  const model = await installMiniModel(dir)
+  const core = await openCore({
+    dataDir: dir,
+    shell: 'cli',
+    version: 't',
+    systemLocale: 'en',
+    env: {},
+    noFallback: true,
+    ...extra,
+  })
+  return { core, dir, model }
+}
+
+function finished(core: Core, id: string, timeoutMs = 60_000): Promise<Job> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('job did not finish')), timeoutMs)
+    const check = (j: Job) => {
+      if (j.id === id && ['done', 'failed', 'cancelled'].includes(j.status)) {
+        clearTimeout(t)
+        off()
+        resolve(j)
+      }
+    }
+    const off = core.events.subscribe((name, p) => name === 'transcribe.job' && check(p as Job))
+    const now = core.transcription.jobs().find((j) => j.id === id)
+    if (now) check(now)
+  })
+}
+
+describe('local transcription with the real whisper.cpp engine', () => {
+  it('a video file becomes a transcript: increasing timestamps inside the duration, progress to 100%', async () => {
+    const { core, dir, model } = await setup()
+    const file = makeMedia(dir, 'toplantı kaydı.mp4', { seconds: 8, noise: true, video: true })
+    const progress: number[] = []
+    core.events.subscribe((name, p) => name === 'transcribe.job' && progress.push((p as Job).progress))
+    const [job] = await core.transcription.add([file], { model, language: 'tr' })
+    const done = await finished(core, job!.id)
+    expect(done.status).toBe('done')
+    expect(done.realtimeFactor).toBeGreaterThan(0)
+    expect(progress.at(-1)).toBe(1)
+    const { meta, segments } = await core.transcription.transcript(done.transcriptId!)
+    expect(meta).toMatchObject({ fileName: 'toplantı kaydı.mp4', hasVideo: true, segmentCount: segments.length })
+    expect(Math.abs(meta.durationSec - 8)).toBeLessThan(0.1)
+    expect(segments.length).toBeGreaterThan(0)
+    let prev = 0
+    for (const s of segments) {
+      expect(s.start).toBeGreaterThanOrEqual(prev)
+      expect(s.end).toBeGreaterThanOrEqual(s.start)
+      expect(s.end).toBeLessThanOrEqual(8.05)
+      prev = s.start
+    }
+    await core.close()
+  })
+
+  it('keeps timestamps continuous across decode windows', async () => {
+    const { core, dir, model } = await setup({ transcribeWindowSec: 10 })
+    const file = makeMedia(dir, 'long.flac', { seconds: 25, noise: true })
+    const [job] = await core.transcription.add([file], { model })
+    const done = await finished(core, job!.id)
+    expect(done.status).toBe('done')
+    const { segments } = await core.transcription.transcript(done.transcriptId!)
+    expect(segments.some((s) => s.start >= 20)).toBe(true)
+    expect(segments.every((s, i) => i === 0 || s.start >= segments[i - 1]!.start)).toBe(true)
+    expect(segments.at(-1)!.end).toBeLessThanOrEqual(25.05)
+    await core.close()
+  })
+
+  it('cancel mid-run stops within a second and leaves no transcript', async () => {
+    const { core, dir, model } = await setup()
+    const file = makeMedia(dir, 'ten-minutes.flac', { seconds: 600, noise: true, sampleRate: 16000 })
+    const [job] = await core.transcription.add([file], { model })
+    await new Promise<void>((resolve) => {
+      const off = core.events.subscribe((name, p) => {
+        const j = p as Job
+        if (name === 'transcribe.job' && j.id === job!.id && j.status === 'running' && j.progress > 0) {
+          off()
+          resolve()
+        }
+      })
+    })
+    const t0 = performance.now()
+    expect(core.transcription.cancel(job!.id)).toBe(true)
+    const done = await finished(core, job!.id)
+    expect(performance.now() - t0).toBeLessThan(1000)
+    expect(done).toMatchObject({ status: 'cancelled', transcriptId: null })
+    expect(await core.transcription.transcripts()).toEqual([])
+    expect(existsSync(path.join(dir, 'transcripts')) ? readdirSync(path.join(dir, 'transcripts')) : []).toEqual([])
+    await core.close()
+  })
+
+  it('each broken input fails its own job with its documented error; the others complete', async () => {
+    const { core, dir, model } = await setup()
+    writeFileSync(path.join(dir, 'empty.mp3'), '')
+    writeFileSync(path.join(dir, 'notes.mp4'), 'plain text, not media\n'.repeat(40))
+    const cut = makeMedia(dir, 'cut.mkv', { seconds: 20, noise: true })
+    truncateSync(cut, 30_000)
+    const files = [
+      path.join(dir, 'missing.wav'),
+      path.join(dir, 'empty.mp3'),
+      path.join(dir, 'notes.mp4'),
+      makeSilentVideo(dir, 'silent.mp4'),
+      cut,
+      makeMedia(dir, 'good.wav', { seconds: 2, noise: true }),
+    ]
+    const jobs = await core.transcription.add(files, { model })
+    const results = await Promise.all(jobs.map((j) => finished(core, j.id)))
+    expect(results.map((r) => [r.fileName, r.status])).toEqual([
+      ['missing.wav', 'failed'],
+      ['empty.mp3', 'failed'],
+      ['notes.mp4', 'failed'],
+      ['silent.mp4', 'failed'],
+      ['cut.mkv', 'failed'],
+      ['good.wav', 'done'],
+    ])
+    expect(results[0]!.error).toMatch(/File not found/)
+    expect(results[1]!.error).toMatch(/is empty/)
+    expect(results[2]!.error).toMatch(/not an audio or video file/)
+    expect(results[3]!.error).toMatch(/no audio stream/)
+    expect(results[4]!.error).toMatch(/truncated or damaged/)
+    await core.close()
+  })
+
+  it('an engine crash becomes the job error, never the app’s; a bad model says so', async () => {
+    const dir = tempDir()
+    const crashing = path.join(dir, 'crashing-engine.sh')
+    // answers the ready handshake, then dies like a native crash on the first request
+    writeFileSync(
+      crashing,
+      '#!/bin/sh\nfor a; do [ "$prev" = "--port" ] && PORT=$a; prev=$a; done\necho "whisper server listening at http://127.0.0.1:$PORT"\nsleep 0.3\nkill -SEGV $$\n',
+    )
+    chmodSync(crashing, 0o755)
+    const model = await installMiniModel(dir)
+    const core = await openCore({
+      dataDir: dir,
+      shell: 'cli',
+      version: 't',
+      systemLocale: 'en',
+      env: { MP4TOTEXT_WHISPER_SERVER: crashing },
+    })
+    const [job] = await core.transcription.add([makeMedia(dir, 'a.wav', { seconds: 2 })], { model })
+    const done = await finished(core, job!.id)
+    expect(done.status).toBe('failed')
+    expect(done.error).toMatch(/engine stopped unexpectedly/)
+
+    const good = await setup()
+    const broken = path.join(good.dir, 'models', 'ggml-broken.bin')
+    writeFileSync(broken, Buffer.concat([Buffer.from([0x6c, 0x6d, 0x67, 0x67]), Buffer.alloc(100)]))
+    const [j2] = await good.core.transcription.add([makeMedia(good.dir, 'b.wav', { seconds: 1 })], { model: 'broken' })
+    const d2 = await finished(good.core, j2!.id)
+    expect(d2.status).toBe('failed')
+    expect(d2.error).toMatch(/stopped while loading the model/)
+    const [j3] = await good.core.transcription.add([makeMedia(good.dir, 'c.wav', { seconds: 1 })], { model: 'large-v3' })
+    expect((await finished(good.core, j3!.id)).error).toMatch(/not installed.*models pull large-v3/)
+    await good.core.close()
+  })
+
+  it('after a crash or quit a running job shows as interrupted, and Retry runs it', async () => {
+    const { core, dir, model } = await setup()
+    const file = makeMedia(dir, 'x.wav', { seconds: 2, noise: true })
+    await core.store.mutate((db) => {
+      db.jobs.push({
+        id: 'j1',
+        file,
+        fileName: 'x.wav',
+        status: 'running',
+        progress: 0.4,
+        etaSec: 3,
+        realtimeFactor: 0.1,
+        durationSec: null,
+        options: { model, language: 'auto', translate: false, prompt: '' },
+        createdAt: new Date().toISOString(),
+        startedAt: null,
+        finishedAt: null,
+        error: null,
+        transcriptId: null,
+      })
+    })
+    const reopened = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env: {}, noFallback: true })
+    expect(reopened.transcription.jobs()[0]).toMatchObject({ id: 'j1', status: 'interrupted' })
+    await reopened.transcription.retry('j1')
+    expect((await finished(reopened, 'j1')).status).toBe('done')
+    await reopened.close()
+    await core.close()
+  })
+
+  it('edits are saved and used by exports; history searches names and text', async () => {
+    const { core, dir, model } = await setup()
+    const [job] = await core.transcription.add([makeMedia(dir, 'interview.wav', { seconds: 4, noise: true })], { model })
+    const done = await finished(core, job!.id)
+    const id = done.transcriptId!
+    const { segments } = await core.transcription.transcript(id)
+    await core.transcription.updateSegment(id, segments[0]!.id, 'Merhaba dünya, düzeltilmiş metin.')
+    const srt = await core.transcription.exportText(id, 'srt')
+    expect(srt.fileName).toBe('interview.srt')
+    expect(srt.content).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\nMerhaba dünya, düzeltilmiş metin\.\n/)
+    expect((await core.transcription.transcripts('INTERVIEW')).map((t) => t.id)).toEqual([id])
+    expect((await core.transcription.transcripts('düzeltilmiş')).map((t) => t.id)).toEqual([id])
+    expect(await core.transcription.transcripts('no such words')).toEqual([])
+    await core.close()
+  })
+})

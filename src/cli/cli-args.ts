@@ -13,6 +13,11 @@ Commands:
   pricing undo                              undo the last update or edit still in effect
   pricing set PROVIDER/MODEL [--multiplier 0.2] [--active true|false] --reason TEXT
   pricing export [--json]                   the whole catalog as CSV (or JSON)
+  transcribe FILE… --model NAME|PATH [--language auto|tr|en|…] [--translate]
+          [--format txt|txt-timestamps|srt|vtt|json] [--out FILE|DIR] [--threads N] [--force]
+                                            local transcription with whisper.cpp; one output per input
+  models list [--json] | pull NAME [--base-url URL] | rm NAME | import PATH
+                                            whisper models: download (verified), remove, import
   enhance FILE|- --model PROVIDER/MODEL [--preset P] [--lang tr] [--target-lang en] [--prompt TEXT]
           [--base-url URL] [--json]         improve a transcript (.txt or transcript .json); presets:
                                             cleanup, summary, keyPoints, minutes, translate, custom
@@ -24,11 +29,11 @@ Commands:
 
 Global options:
   --data-dir DIR    where db.json lives (or MP4TOTEXT_DATA_DIR); defaults to the app's own folder
+  -h, --help        this text
 
 API keys come from GROQ_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY
 (MP4TOTEXT_CUSTOM_API_KEY for a local server that wants one); base URLs from
 MP4TOTEXT_<PROVIDER>_BASE_URL or --base-url.
-  -h, --help        this text
 `
 
 export type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] }

@@ -6,6 +6,7 @@ import { cloudProviderIds as providerIds } from '../shared/catalog-types'
 import { parse, USAGE, UsageError, wholeNumber } from './cli-args'
 import { compareCommand, enhanceCommand } from './enhance-commands'
 import { pricingJson, pricingSubcommand } from './pricing-commands'
+import { modelsCommand, transcribeCommand } from './transcribe-commands'
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
 
@@ -135,6 +136,27 @@ export async function run(argv: string[], out: Out): Promise<number> {
           env,
         )
       }
+      case 'transcribe':
+      case 'models': {
+        const args = parse(rest, {
+          model: { type: 'string' },
+          language: { type: 'string' },
+          translate: { type: 'boolean' },
+          format: { type: 'string' },
+          out: { type: 'string' },
+          threads: { type: 'string' },
+          force: { type: 'boolean' },
+          json: { type: 'boolean' },
+          'base-url': { type: 'string' },
+        })
+        if (args.values.help) return (out.stdout(USAGE), 0)
+        const tty = Boolean(process.stderr.isTTY)
+        return await withCore(args.values['data-dir'] as string | undefined, (core) =>
+          command === 'transcribe'
+            ? transcribeCommand(core, args, out.stdout, out.stderr, tty)
+            : modelsCommand(core, args, out.stdout, out.stderr, tty),
+        )
+      }
       default:
         throw new UsageError(`Unknown command "${command}"`)
     }
@@ -150,6 +172,11 @@ export async function run(argv: string[], out: Out): Promise<number> {
 
 const isEntry = process.argv[1] && /(main\.ts|mp4totext(\.mjs)?)$/.test(process.argv[1])
 if (isEntry) {
+  // `mp4totext … | head` closes the pipe early: that is not an error
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+    throw err
+  })
   const code = await run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

@@ -10,7 +10,6 @@ export interface IpcRendererLike {
   pathForFile(file: File): string
 }
 
-
 /** `window.api`: only the contract's channels, errors re-thrown with their code. */
 export function createPreloadApi(ipc: IpcRendererLike): Api {
   return {

@@ -191,3 +191,52 @@ describe('stream writer', () => {
     expect(c.out()).toBe('FINAL\n')
   })
 })
+
+describe('mp4totext transcribe / models', () => {
+  it('writes one output per input, reports failures per file, never overwrites without --force', async () => {
+    const { installMiniModel } = await import('../helpers/transcribe-env')
+    const { makeMedia } = await import('../helpers/media')
+    const { existsSync, readFileSync } = await import('node:fs')
+    const dir = tempDir()
+    const model = await installMiniModel(dir)
+    const good = makeMedia(dir, 'ders notu.mp3', { seconds: 3, noise: true })
+    const r = await cli([
+      'transcribe',
+      good,
+      path.join(dir, 'missing.wav'),
+      '--model',
+      model,
+      '--format',
+      'vtt',
+      '--out',
+      path.join(dir, 'out'),
+      '--data-dir',
+      dir,
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('✓ ders notu.mp3 →')
+    expect(r.stderr).toMatch(/✗ missing\.wav: File not found/)
+    const vtt = readFileSync(path.join(dir, 'out', 'ders notu.vtt'), 'utf8')
+    expect(vtt).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\n/)
+    expect(existsSync(path.join(dir, 'out', 'missing.vtt'))).toBe(false)
+    const again = await cli([
+      'transcribe',
+      good,
+      '--model',
+      model,
+      '--format',
+      'vtt',
+      '--out',
+      path.join(dir, 'out', 'ders notu.vtt'),
+      '--data-dir',
+      dir,
+    ])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain('pass --force')
+    const list = JSON.parse((await cli(['models', 'list', '--json', '--data-dir', dir])).stdout)
+    expect(list.find((m: { name: string }) => m.name === 'mini-test')).toMatchObject({ installed: true })
+    expect(list.filter((m: { recommended: boolean }) => m.recommended)).toHaveLength(1)
+    const missing = await cli(['transcribe', good, '--model', 'small', '--data-dir', dir])
+    expect(missing.stderr).toMatch(/not installed.*models pull small/)
+  })
+})

@@ -25,8 +25,12 @@ describe('exports', () => {
   it('renders TXT with and without timestamps, SRT, VTT and JSON', () => {
     expect(render(segs, 'txt')).toBe('Merhaba.\nİkinci satır.\n')
     expect(render(segs, 'txt-timestamps')).toBe('[00:00] Merhaba.\n[01:02] İkinci satır.\n')
-    expect(render(segs, 'srt')).toBe('1\n00:00:00,000 --> 00:00:02,500\nMerhaba.\n\n2\n00:01:02,345 --> 01:02:05,007\nİkinci satır.\n')
-    expect(render(segs, 'vtt')).toBe('WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nMerhaba.\n\n00:01:02.345 --> 01:02:05.007\nİkinci satır.\n')
+    expect(render(segs, 'srt')).toBe(
+      '1\n00:00:00,000 --> 00:00:02,500\nMerhaba.\n\n2\n00:01:02,345 --> 01:02:05,007\nİkinci satır.\n',
+    )
+    expect(render(segs, 'vtt')).toBe(
+      'WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nMerhaba.\n\n00:01:02.345 --> 01:02:05.007\nİkinci satır.\n',
+    )
     expect(JSON.parse(render(segs, 'json', { fileName: 'a.mp4', language: 'tr' }))).toEqual({
       file: 'a.mp4',
       language: 'tr',
@@ -54,7 +58,10 @@ async function modelServer(body: Buffer, opts: { cutFirstAt?: number } = {}) {
     const m = /bytes=(\d+)-/.exec(req.headers.range ?? '')
     const start = m ? Number(m[1]) : 0
     const slice = body.subarray(start)
-    res.writeHead(m ? 206 : 200, { 'content-length': slice.length, ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}) })
+    res.writeHead(m ? 206 : 200, {
+      'content-length': slice.length,
+      ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+    })
     if (first && opts.cutFirstAt !== undefined) {
       first = false
       res.write(slice.subarray(0, opts.cutFirstAt), () => setTimeout(() => res.socket?.destroy(), 30))
@@ -63,11 +70,24 @@ async function modelServer(body: Buffer, opts: { cutFirstAt?: number } = {}) {
     res.end(slice)
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ranges, close: () => new Promise<void>((r) => server.close(() => r())) }
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ranges,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
 }
 
 const fakeModel = Buffer.concat([Buffer.from([0x6c, 0x6d, 0x67, 0x67]), Buffer.alloc(300_000, 7)])
-const entry = (sha1: string): WhisperCatalogEntry => ({ name: 'tiny', sizeMiB: 1, sha1, languages: 'multilingual', speed: 'fastest', accuracy: 'basic', quantized: false, ramMiB: 100 })
+const entry = (sha1: string): WhisperCatalogEntry => ({
+  name: 'tiny',
+  sizeMiB: 1,
+  sha1,
+  languages: 'multilingual',
+  speed: 'fastest',
+  accuracy: 'basic',
+  quantized: false,
+  ramMiB: 100,
+})
 const sha1 = createHash('sha1').update(fakeModel).digest('hex')
 
 describe('model manager', () => {
@@ -102,7 +122,11 @@ describe('model manager', () => {
     const srv = await modelServer(Buffer.concat([fakeModel, Buffer.alloc(20_000_000)]))
     const mm = new ModelManager(() => dir, 8192, [entry(sha1)])
     const ac = new AbortController()
-    const p = mm.download('tiny', { baseUrl: srv.url, signal: ac.signal, onProgress: (x) => x.receivedBytes > 1_000_000 && ac.abort() })
+    const p = mm.download('tiny', {
+      baseUrl: srv.url,
+      signal: ac.signal,
+      onProgress: (x) => x.receivedBytes > 1_000_000 && ac.abort(),
+    })
     await expect(p).rejects.toThrow(/cancelled/)
     expect(readdirSync(dir)).toEqual([])
     await srv.close()

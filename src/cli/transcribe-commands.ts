@@ -1,0 +1,130 @@
+import { existsSync, promises as fs, statSync } from 'node:fs'
+import path from 'node:path'
+import type { Core } from '../core/app-core'
+import { extensionOf } from '../core/transcribe/exports'
+import { ExportFormat, type Job } from '../shared/transcribe-types'
+import { UsageError, wholeNumber, type Parsed } from './cli-args'
+
+type Write = (s: string) => void
+
+function bar(fraction: number, width = 24): string {
+  const n = Math.round(fraction * width)
+  return `[${'#'.repeat(n)}${'-'.repeat(width - n)}]`
+}
+const fmtEta = (s: number | null) =>
+  s === null ? '--:--' : `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(Math.round(s % 60)).padStart(2, '0')}`
+
+/** The output path for one input: --out FILE (one input), --out DIR, or beside the input. */
+export function outputPathFor(input: string, format: ExportFormat, out: string | undefined, inputs: number): string {
+  const name = `${path.basename(input).replace(/\.[^.]+$/, '')}.${extensionOf(format)}`
+  if (!out) return path.join(path.dirname(input), name)
+  const isDir = existsSync(out) ? statSync(out).isDirectory() : out.endsWith(path.sep) || out.endsWith('/') || inputs > 1
+  return isDir ? path.join(out, name) : out
+}
+
+export async function transcribeCommand(core: Core, args: Parsed, out: Write, err: Write, isTTY: boolean): Promise<number> {
+  const files = args.positionals
+  if (!files.length) throw new UsageError('transcribe needs at least one media file')
+  const format = ExportFormat.safeParse(args.values.format ?? 'txt')
+  if (!format.success) throw new UsageError(`--format must be one of: ${ExportFormat.options.join(', ')}`)
+  const model = (args.values.model as string | undefined) ?? core.store.data.settings.whisperModel
+  if (!model) throw new UsageError('--model is required (a name from "mp4totext models list" or a path to a ggml .bin)')
+  const threads = args.values.threads === undefined ? undefined : wholeNumber(args.values.threads as string, '--threads')
+  const outArg = args.values.out as string | undefined
+  const force = Boolean(args.values.force)
+  // decide every output first: an existing file is never overwritten without --force
+  const targets = files.map((f) => outputPathFor(f, format.data, outArg, files.length))
+  const clashes = targets.filter((t) => existsSync(t))
+  if (clashes.length && !force) throw new UsageError(`Would overwrite ${clashes.join(', ')}; pass --force to replace`)
+  if (outArg && files.length > 1) await fs.mkdir(outArg, { recursive: true })
+
+  const jobs = await core.transcription.add(files, {
+    model,
+    language: (args.values.language as string | undefined) ?? core.store.data.settings.transcribeLanguage,
+    translate: Boolean(args.values.translate),
+    ...(threads ? { threads } : {}),
+  })
+  const remaining = new Set(jobs.map((j) => j.id))
+  let failed = 0
+  await new Promise<void>((resolve) => {
+    const onJob = (j: Job) => {
+      if (!remaining.has(j.id)) return
+      if (j.status === 'running' && isTTY) {
+        err(
+          `\r${j.fileName.slice(0, 30).padEnd(30)} ${bar(j.progress)} ${String(Math.round(j.progress * 100)).padStart(3)}% ETA ${fmtEta(j.etaSec)}${j.realtimeFactor ? ` ×${(1 / j.realtimeFactor).toFixed(1)} realtime` : ''}   `,
+        )
+      }
+      if (['done', 'failed', 'cancelled'].includes(j.status)) {
+        remaining.delete(j.id)
+        void finish(j).finally(() => remaining.size === 0 && (off(), resolve()))
+      }
+    }
+    const finish = async (j: Job) => {
+      if (isTTY) err('\r\x1b[2K')
+      if (j.status !== 'done') {
+        failed++
+        err(`✗ ${j.fileName}: ${j.error ?? j.status}\n`)
+        return
+      }
+      const target = targets[jobs.findIndex((x) => x.id === j.id)]!
+      const { content } = await core.transcription.exportText(j.transcriptId!, format.data)
+      await fs.writeFile(`${target}.tmp`, content)
+      await fs.rename(`${target}.tmp`, target)
+      out(`✓ ${j.fileName} → ${target}\n`)
+    }
+    const off = core.events.subscribe((name, p) => name === 'transcribe.job' && onJob(p as Job))
+    for (const j of core.transcription.jobs()) onJob(j)
+  })
+  await core.close()
+  return failed ? 1 : 0
+}
+
+export async function modelsCommand(core: Core, args: Parsed, out: Write, err: Write, isTTY: boolean): Promise<number> {
+  const [sub, arg] = args.positionals
+  const json = Boolean(args.values.json)
+  switch (sub ?? 'list') {
+    case 'list': {
+      const list = await core.models.list()
+      if (json) out(`${JSON.stringify(list, null, 2)}\n`)
+      else
+        for (const m of list)
+          out(
+            `${m.installed ? '●' : '○'} ${m.name.padEnd(22)} ${String(m.sizeMiB).padStart(5)} MiB  ${m.languages.padEnd(12)} speed: ${m.speed.padEnd(7)} accuracy: ${m.accuracy}${m.recommended ? '  ← recommended for this machine' : ''}\n`,
+          )
+      return 0
+    }
+    case 'pull': {
+      if (!arg) throw new UsageError('models pull needs a model name')
+      const ac = new AbortController()
+      process.once('SIGINT', () => ac.abort())
+      const file = await core.models.download(arg, {
+        baseUrl: (args.values['base-url'] as string | undefined) ?? core.store.data.settings.modelBaseUrl ?? undefined,
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (!isTTY) return
+          const f = p.totalBytes ? p.receivedBytes / p.totalBytes : 0
+          err(
+            `\r${arg} ${bar(f)} ${(p.receivedBytes / 1048576).toFixed(0)} MiB ${(p.bytesPerSec / 1048576).toFixed(1)} MiB/s ETA ${fmtEta(p.etaSec)}   `,
+          )
+        },
+      })
+      if (isTTY) err('\n')
+      out(`Installed and verified: ${file}\n`)
+      return 0
+    }
+    case 'rm': {
+      if (!arg) throw new UsageError('models rm needs a model name')
+      await core.models.remove(arg)
+      out(`Removed ${arg}\n`)
+      return 0
+    }
+    case 'import': {
+      if (!arg) throw new UsageError('models import needs a path to a ggml .bin')
+      const m = await core.models.importFile(arg)
+      out(`Imported ${m.name} → ${m.path}\n`)
+      return 0
+    }
+    default:
+      throw new UsageError(`Unknown models command "${sub}"`)
+  }
+}

@@ -25,7 +25,9 @@ export interface AppSession {
  * One Chromium per test file; each test gets a fresh data dir, core and web host, so no test
  * sees another's credits.
  */
-export function useApp(opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessEnv } = {}): () => Promise<AppSession> {
+export function useApp(
+  opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessEnv; prepare?: (dataDir: string) => Promise<void> } = {},
+): () => Promise<AppSession> {
   let browser: Browser
   const cleanups: (() => Promise<void>)[] = []
   beforeAll(async () => {
@@ -50,6 +52,7 @@ export function useApp(opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessE
   })
   return async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mp4totext-e2e-'))
+    await opts.prepare?.(dataDir)
     const core = await openCore({
       dataDir,
       shell: 'web',
@@ -58,6 +61,7 @@ export function useApp(opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessE
       // no keys or base URLs from the developer's own environment leak into a test
       env: opts.env?.() ?? {},
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
+      noFallback: true,
     })
     const host = await startWebHost(core, { staticDir: path.join(root, 'out', 'web') })
     const context = await browser.newContext({
@@ -69,6 +73,7 @@ export function useApp(opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessE
     page.on('pageerror', (e) => errors.push(e.message))
     cleanups.push(async () => {
       await context.close()
+      await core.close()
       await host.close()
       rmSync(dataDir, { recursive: true, force: true })
       if (errors.length) throw new Error(`Page errors: ${errors.join('; ')}`)

@@ -13,8 +13,12 @@ import { PricingPage } from './pages/pricing/PricingPage'
 import { RecommendationsPage } from './pages/recommendations/RecommendationsPage'
 import { SettingsPage } from './pages/settings/SettingsPage'
 import { SummaryPage } from './pages/summary/SummaryPage'
+import { TranscribePage } from './pages/transcribe/TranscribePage'
+import { TranscriptPage } from './pages/transcript/TranscriptPage'
 
-const pages: Record<Route, () => React.JSX.Element> = {
+const pages: Record<Route, (props: { param: string | null }) => React.JSX.Element> = {
+  transcribe: TranscribePage,
+  transcript: TranscriptPage,
   enhance: EnhancePage,
   models: ModelsPage,
   compare: ComparePage,
@@ -31,7 +35,7 @@ function applyTheme(theme: 'system' | 'light' | 'dark') {
 
 export function App({ systemLocale }: { systemLocale: string }) {
   const { t } = useTranslation()
-  const route = useRoute()
+  const { route, param } = useRoute()
   const Page = pages[route]
 
   useEffect(
@@ -54,7 +58,10 @@ export function App({ systemLocale }: { systemLocale: string }) {
           <ul>
             {routes.map((r) => (
               <li key={r}>
-                <a href={`#/${r}`} aria-current={r === route ? 'page' : undefined}>
+                <a
+                  href={`#/${r}`}
+                  aria-current={r === route || (r === 'transcribe' && route === 'transcript') ? 'page' : undefined}
+                >
                   {t(`nav.${r}`)}
                 </a>
               </li>
@@ -63,7 +70,7 @@ export function App({ systemLocale }: { systemLocale: string }) {
         </nav>
         <main id="main" tabIndex={-1}>
           <StoreNotice />
-          <Page />
+          <Page param={param} />
         </main>
       </div>
     </div>

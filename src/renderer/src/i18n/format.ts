@@ -8,6 +8,16 @@ export function useFormat() {
   return {
     number,
     credits: (n: number) => t('credits.amount', { count: n }),
+    percent: (x: number) => new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 }).format(x),
+    fixed1: (x: number) => new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(x),
+    /** 75 → "1:15", 3725 → "1:02:05" */
+    duration: (sec: number) => {
+      const t = Math.max(0, Math.round(sec))
+      const h = Math.floor(t / 3600)
+      const m = Math.floor((t % 3600) / 60)
+      const s = String(t % 60).padStart(2, '0')
+      return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+    },
     date: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium' }).format(new Date(iso)),
     dateTime: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
     tokens: (n: number) =>

@@ -1,20 +1,42 @@
 import { useEffect, useState } from 'react'
 
-export const routes = ['enhance', 'models', 'compare', 'recommendations', 'summary', 'pricing', 'credits', 'settings'] as const
-export type Route = (typeof routes)[number]
+/** Pages in the side menu, in order. */
+export const routes = [
+  'transcribe',
+  'enhance',
+  'models',
+  'compare',
+  'recommendations',
+  'summary',
+  'pricing',
+  'credits',
+  'settings',
+] as const
+export type Route = (typeof routes)[number] | 'transcript'
 
-const parse = (hash: string): Route => {
-  const name = hash.replace(/^#\/?/, '')
-  return (routes as readonly string[]).includes(name) ? (name as Route) : 'enhance'
+export interface Location {
+  route: Route
+  /** e.g. the transcript id in #/transcript/<id> */
+  param: string | null
+}
+
+const parse = (hash: string): Location => {
+  const [name, param] = hash.replace(/^#\/?/, '').split('/')
+  if (name === 'transcript' && param) return { route: 'transcript', param: decodeURIComponent(param) }
+  return { route: (routes as readonly string[]).includes(name ?? '') ? (name as Route) : 'transcribe', param: null }
 }
 
 /** Hash routing: works from file:// in Electron and from the web host alike. */
-export function useRoute(): Route {
-  const [route, setRoute] = useState<Route>(() => parse(window.location.hash))
+export function useRoute(): Location {
+  const [loc, setLoc] = useState<Location>(() => parse(window.location.hash))
   useEffect(() => {
-    const on = () => setRoute(parse(window.location.hash))
+    const on = () => setLoc(parse(window.location.hash))
     window.addEventListener('hashchange', on)
     return () => window.removeEventListener('hashchange', on)
   }, [])
-  return route
+  return loc
+}
+
+export function navigate(route: Route, param?: string): void {
+  window.location.hash = param ? `#/${route}/${encodeURIComponent(param)}` : `#/${route}`
 }

@@ -3,6 +3,7 @@ import type { ModelView } from '../../../../shared/catalog-types'
 import type { EnhanceResult, Preset } from '../../../../shared/enhance-types'
 import { api } from '../../lib/api'
 import { useCall } from '../../lib/use-call'
+import { ENHANCE_HANDOFF_KEY } from '../transcript/use-transcript'
 
 export interface RunView {
   id: string | null
@@ -31,7 +32,12 @@ export function useEnhance() {
   const credits = useCall('credits.get', {}, ['credits.changed'])
   const history = useCall('enhance.history', {}, ['enhance.finished'])
   const prompts = useCall('prompts.list', {})
-  const [text, setText] = useState('')
+  // a transcript handed over by its "Enhance…" button
+  const [text, setText] = useState(() => {
+    const handed = sessionStorage.getItem(ENHANCE_HANDOFF_KEY)
+    sessionStorage.removeItem(ENHANCE_HANDOFF_KEY)
+    return handed ?? ''
+  })
   const [preset, setPreset] = useState<Preset>('cleanup')
   const [lang, setLang] = useState('')
   const [targetLang, setTargetLang] = useState('English')

@@ -3,6 +3,7 @@ import { AsyncView } from '../../components/AsyncView'
 import { ModelPicker } from '../../components/ModelPicker'
 import { ModelRow } from '../../components/ModelRow'
 import { useModels } from './use-models'
+import { WhisperModels } from './WhisperModels'
 
 export function ModelsPage() {
   const { t } = useTranslation()
@@ -28,6 +29,7 @@ export function ModelsPage() {
           </>
         )}
       </AsyncView>
+      <WhisperModels />
     </section>
   )
 }

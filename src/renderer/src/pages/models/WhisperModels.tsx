@@ -1,0 +1,110 @@
+import { useTranslation } from 'react-i18next'
+import { AsyncView } from '../../components/AsyncView'
+import { Badge } from '../../components/Badge'
+import { useFormat } from '../../i18n/format'
+import { useWhisperModels } from './use-whisper-models'
+
+const mib = (bytes: number) => Math.round(bytes / 1048576)
+
+export function WhisperModels() {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const w = useWhisperModels()
+  return (
+    <section aria-labelledby="whisper-title">
+      <h2 id="whisper-title">{t('whisper.title')}</h2>
+      <p className="intro">{t('whisper.intro')}</p>
+      {w.error ? (
+        <p role="alert" className="error-box">
+          {w.error}
+        </p>
+      ) : null}
+      <AsyncView state={w.list}>
+        {(models) => (
+          <ul className="whisper-models" data-testid="whisper-models">
+            {models.map((m) => {
+              const d = w.downloads[m.name]
+              const running = d?.status === 'running'
+              return (
+                <li key={m.name} className="card" data-model={m.name}>
+                  <div className="job-head">
+                    <strong>{m.name}</strong>
+                    <Badge>{t('whisper.size', { size: m.sizeMiB })}</Badge>
+                    <Badge>{t(m.languages === 'english' ? 'whisper.english' : 'whisper.multilingual')}</Badge>
+                    <Badge tone="fast">{t(`whisper.speed.${m.speed}`)}</Badge>
+                    <Badge tone="accent">{t(`whisper.accuracy.${m.accuracy}`)}</Badge>
+                    {m.quantized ? <Badge>{t('whisper.quantized')}</Badge> : null}
+                    {m.recommended ? <Badge tone="free">{t('whisper.recommended')}</Badge> : null}
+                    {m.installed ? <Badge tone="fast">{t('whisper.installed')}</Badge> : null}
+                    {m.installed && w.defaultModel === m.name ? <Badge tone="accent">{t('whisper.default')}</Badge> : null}
+                    <span className="actions">
+                      {m.installed && w.defaultModel !== m.name ? (
+                        <button type="button" className="secondary" onClick={() => w.useAsDefault(m.name)}>
+                          {t('whisper.useDefault')}
+                        </button>
+                      ) : null}
+                      {!m.installed && m.downloadable && !running ? (
+                        <button type="button" onClick={() => w.download(m.name)}>
+                          {t('whisper.download')}
+                        </button>
+                      ) : null}
+                      {running ? (
+                        <button type="button" className="secondary" onClick={() => w.cancel(m.name)}>
+                          {t('whisper.cancelDownload')}
+                        </button>
+                      ) : null}
+                      {m.installed ? (
+                        <button type="button" className="secondary" onClick={() => w.remove(m.name)}>
+                          {t('whisper.delete')}
+                        </button>
+                      ) : null}
+                    </span>
+                  </div>
+                  {running && d ? (
+                    <div className="job-progress">
+                      <div
+                        className="bar"
+                        role="progressbar"
+                        aria-valuemin={0}
+                        aria-valuemax={100}
+                        aria-valuenow={d.totalBytes ? Math.round((100 * d.receivedBytes) / d.totalBytes) : 0}
+                      >
+                        <div
+                          className="bar-fill"
+                          style={{ width: `${d.totalBytes ? (100 * d.receivedBytes) / d.totalBytes : 0}%` }}
+                        />
+                      </div>
+                      <span className="muted">
+                        {t('whisper.downloading', {
+                          received: mib(d.receivedBytes),
+                          total: d.totalBytes ? mib(d.totalBytes) : '?',
+                          speed: f.fixed1(d.bytesPerSec / 1048576),
+                          eta: d.etaSec === null ? '–' : f.duration(d.etaSec),
+                        })}
+                      </span>
+                    </div>
+                  ) : null}
+                  {d?.status === 'failed' ? (
+                    <p className="negative">{t('whisper.downloadFailed', { message: d.error ?? '' })}</p>
+                  ) : null}
+                </li>
+              )
+            })}
+          </ul>
+        )}
+      </AsyncView>
+      <label>
+        <span>{t('whisper.import')}</span>
+        <input
+          type="file"
+          accept=".bin"
+          onChange={(e) => {
+            const file = e.target.files?.[0]
+            if (file) w.importFile(file)
+            e.target.value = ''
+          }}
+        />
+      </label>
+    </section>
+  )
+}

@@ -1,0 +1,31 @@
+import { useEffect, useState } from 'react'
+import type { EventPayload } from '../../../../shared/contract'
+import { api } from '../../lib/api'
+import { useCall } from '../../lib/use-call'
+
+type Download = EventPayload<'models.download'>
+
+/** Whisper models: list, live download progress, delete, import, and the default for new jobs. */
+export function useWhisperModels() {
+  const list = useCall('models.list', {}, ['models.download'])
+  const settings = useCall('settings.get', {}, ['settings.changed'])
+  const [downloads, setDownloads] = useState<Record<string, Download>>({})
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => api.on('models.download', (d) => setDownloads((all) => ({ ...all, [d.name]: d }))), [])
+  const guard = (fn: () => Promise<unknown>) => {
+    setError(null)
+    void fn().catch((e: Error) => setError(e.message))
+  }
+  return {
+    list,
+    downloads,
+    error,
+    defaultModel: settings.data?.whisperModel ?? null,
+    download: (name: string) => guard(() => api.invoke('models.download', { name })),
+    cancel: (name: string) => guard(() => api.invoke('models.cancelDownload', { name })),
+    remove: (name: string) => guard(() => api.invoke('models.delete', { name }).then(list.reload)),
+    useAsDefault: (name: string) => guard(() => api.invoke('settings.set', { whisperModel: name })),
+    importFile: (file: File) =>
+      guard(async () => api.invoke('models.import', { path: await api.addFile(file) }).then(list.reload)),
+  }
+}

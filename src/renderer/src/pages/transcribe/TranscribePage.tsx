@@ -1,0 +1,183 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { AsyncView } from '../../components/AsyncView'
+import { useFormat } from '../../i18n/format'
+import { spokenLanguages } from '../../i18n/languages'
+import { navigate } from '../../lib/use-route'
+import { useTranscribe } from './use-transcribe'
+
+export function TranscribePage() {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const tr = useTranscribe()
+  const o = tr.options
+  const [over, setOver] = useState(false)
+
+  return (
+    <section aria-labelledby="transcribe-title">
+      <h1 id="transcribe-title">{t('transcribe.title')}</h1>
+      <p className="intro">{t('transcribe.intro')}</p>
+
+      {tr.installed.length === 0 ? (
+        <div className="card empty-state" data-testid="no-model">
+          <p>{t('transcribe.noModel')}</p>
+          <button type="button" onClick={() => navigate('models')}>
+            {t('transcribe.goToModels')}
+          </button>
+        </div>
+      ) : (
+        <>
+          <div className="card form-row">
+            <label>
+              <span>{t('transcribe.model')}</span>
+              <select value={o.model ?? ''} onChange={(e) => o.setModel(e.target.value)} name="whisperModel">
+                {tr.installed.map((m) => (
+                  <option key={m.name} value={m.name}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              <span>{t('transcribe.language')}</span>
+              <select value={o.language} onChange={(e) => o.setLanguage(e.target.value)} name="language">
+                <option value="auto">{t('transcribe.languageAuto')}</option>
+                {spokenLanguages.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="inline">
+              <input type="checkbox" checked={o.translate} onChange={(e) => o.setTranslate(e.target.checked)} name="translate" />
+              <span>{t('transcribe.translate')}</span>
+            </label>
+            <label className="wide">
+              <span>{t('transcribe.prompt')}</span>
+              <input value={o.prompt} onChange={(e) => o.setPrompt(e.target.value)} name="prompt" maxLength={2000} />
+            </label>
+          </div>
+          <div
+            className={`drop-zone${over ? ' is-over' : ''}`}
+            onDragOver={(e) => {
+              e.preventDefault()
+              setOver(true)
+            }}
+            onDragLeave={() => setOver(false)}
+            onDrop={(e) => {
+              e.preventDefault()
+              setOver(false)
+              void tr.addFiles([...e.dataTransfer.files])
+            }}
+          >
+            <p>{tr.adding ? t('transcribe.adding') : t('transcribe.drop')}</p>
+            <label className="button-like">
+              <span>{t('transcribe.choose')}</span>
+              <input
+                type="file"
+                multiple
+                accept="audio/*,video/*,.mkv,.opus,.m4a,.flac"
+                data-testid="media-input"
+                className="visually-hidden"
+                onChange={(e) => {
+                  void tr.addFiles([...(e.target.files ?? [])])
+                  e.target.value = ''
+                }}
+              />
+            </label>
+          </div>
+        </>
+      )}
+      {tr.error ? (
+        <p role="alert" className="error-box">
+          {tr.error}
+        </p>
+      ) : null}
+
+      <h2>{t('transcribe.queueTitle')}</h2>
+      {tr.jobs.length === 0 ? (
+        <p className="empty">{t('transcribe.queueEmpty')}</p>
+      ) : (
+        <ul className="jobs" data-testid="jobs">
+          {tr.jobs.map((j) => (
+            <li key={j.id} className="job card" data-status={j.status} data-testid="job">
+              <div className="job-head">
+                <strong>{j.fileName}</strong>
+                <span className="badge">{t(`transcribe.status.${j.status}`)}</span>
+                {j.status === 'running' || j.status === 'queued' ? (
+                  <button type="button" className="secondary" onClick={() => tr.cancel(j.id)}>
+                    {t('transcribe.cancel')}
+                  </button>
+                ) : null}
+                {['failed', 'cancelled', 'interrupted'].includes(j.status) ? (
+                  <button type="button" className="secondary" onClick={() => tr.retry(j.id)}>
+                    {t('transcribe.retry')}
+                  </button>
+                ) : null}
+                {j.status === 'done' && j.transcriptId ? (
+                  <button type="button" onClick={() => navigate('transcript', j.transcriptId!)}>
+                    {t('transcribe.open')}
+                  </button>
+                ) : null}
+              </div>
+              {j.status === 'running' || j.status === 'done' ? (
+                <div className="job-progress">
+                  <div
+                    className="bar"
+                    role="progressbar"
+                    aria-label={t('transcribe.progressLabel', { file: j.fileName })}
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                    aria-valuenow={Math.round(j.progress * 100)}
+                  >
+                    <div className="bar-fill" style={{ width: `${Math.round(j.progress * 100)}%` }} />
+                  </div>
+                  <span>{f.percent(j.progress)}</span>
+                  {j.status === 'running' && j.etaSec !== null ? (
+                    <span className="muted">{t('transcribe.eta', { eta: f.duration(j.etaSec) })}</span>
+                  ) : null}
+                  {j.realtimeFactor ? (
+                    <span className="muted">{t('transcribe.rtf', { value: f.fixed1(1 / j.realtimeFactor) })}</span>
+                  ) : null}
+                </div>
+              ) : null}
+              {j.error ? <p className="negative">{j.error}</p> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{t('transcribe.historyTitle')}</h2>
+      <label>
+        <span>{t('transcribe.search')}</span>
+        <input type="search" value={tr.query} onChange={(e) => tr.setQuery(e.target.value)} name="transcriptSearch" />
+      </label>
+      <AsyncView state={tr.history}>
+        {(items) =>
+          items.length === 0 ? (
+            <p className="empty">{tr.query ? t('transcribe.noMatch', { query: tr.query }) : t('transcribe.historyEmpty')}</p>
+          ) : (
+            <ul className="history" data-testid="transcripts">
+              {items.map((m) => (
+                <li key={m.id}>
+                  <a href={`#/transcript/${m.id}`}>
+                    <strong>{m.fileName}</strong>
+                  </a>{' '}
+                  <span className="muted">
+                    {[
+                      f.dateTime(m.createdAt),
+                      f.duration(m.durationSec),
+                      t('transcribe.segments', { count: m.segmentCount }),
+                    ].join(' · ')}
+                  </span>
+                  <p className="muted">{m.preview}</p>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </AsyncView>
+    </section>
+  )
+}

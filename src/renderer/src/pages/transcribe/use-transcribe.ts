@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react'
+import type { Job } from '../../../../shared/transcribe-types'
+import { api } from '../../lib/api'
+import { useCall } from '../../lib/use-call'
+
+/** The queue (live over events), the models to choose from, options, and the transcript history. */
+export function useTranscribe() {
+  const settings = useCall('settings.get', {}, ['settings.changed'])
+  const models = useCall('models.list', {}, ['models.download'])
+  const [query, setQuery] = useState('')
+  const history = useCall('transcripts.list', { query }, ['transcribe.job'])
+  const [jobs, setJobs] = useState<Job[]>([])
+  const [model, setModel] = useState<string | null>(null)
+  const [language, setLanguage] = useState<string | null>(null)
+  const [translate, setTranslate] = useState(false)
+  const [prompt, setPrompt] = useState('')
+  const [adding, setAdding] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    void api.invoke('transcribe.jobs', {}).then(setJobs)
+    return api.on('transcribe.job', (j) =>
+      setJobs((all) => {
+        const i = all.findIndex((x) => x.id === j.id)
+        if (i < 0) return [j, ...all]
+        const next = [...all]
+        next[i] = j
+        return next
+      }),
+    )
+  }, [])
+
+  const installed = (models.data ?? []).filter((m) => m.installed)
+  const chosenModel = model ?? settings.data?.whisperModel ?? installed[0]?.name ?? null
+  const chosenLanguage = language ?? settings.data?.transcribeLanguage ?? 'auto'
+
+  const addFiles = async (files: File[]) => {
+    if (!files.length || !chosenModel) return
+    setError(null)
+    setAdding(true)
+    try {
+      const paths: string[] = []
+      for (const f of files) paths.push(await api.addFile(f))
+      await api.invoke('transcribe.add', {
+        files: paths,
+        options: { model: chosenModel, language: chosenLanguage, translate, prompt },
+      })
+    } catch (err) {
+      setError((err as Error).message)
+    } finally {
+      setAdding(false)
+    }
+  }
+
+  return {
+    jobs,
+    installed,
+    history,
+    query,
+    setQuery,
+    options: { model: chosenModel, setModel, language: chosenLanguage, setLanguage, translate, setTranslate, prompt, setPrompt },
+    adding,
+    error,
+    addFiles,
+    cancel: (id: string) => void api.invoke('transcribe.cancel', { id }),
+    retry: (id: string) => void api.invoke('transcribe.retry', { id }).catch((e: Error) => setError(e.message)),
+  }
+}

@@ -1,0 +1,146 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ExportFormat, type Segment } from '../../../../shared/transcribe-types'
+import { AsyncView } from '../../components/AsyncView'
+import { useFormat } from '../../i18n/format'
+import { navigate } from '../../lib/use-route'
+import { useTranscript } from './use-transcript'
+
+function SegmentRow({
+  segment,
+  active,
+  saved,
+  onSeek,
+  onSave,
+}: {
+  segment: Segment
+  active: boolean
+  saved: boolean
+  onSeek: () => void
+  onSave: (text: string) => void
+}) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const [editing, setEditing] = useState(false)
+  const [text, setText] = useState(segment.text)
+  return (
+    <li className={`segment${active ? ' is-current' : ''}`} data-testid="segment" aria-current={active ? 'true' : undefined}>
+      <button type="button" className="segment-time" onClick={onSeek} data-start={segment.start}>
+        {f.duration(segment.start)}
+      </button>
+      {editing ? (
+        <form
+          className="segment-edit"
+          onSubmit={(e) => {
+            e.preventDefault()
+            onSave(text)
+            setEditing(false)
+          }}
+        >
+          <textarea value={text} onChange={(e) => setText(e.target.value)} rows={2} aria-label={t('transcript.edit')} autoFocus />
+          <button type="submit">{t('transcript.save')}</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setText(segment.text)
+              setEditing(false)
+            }}
+          >
+            {t('transcript.cancelEdit')}
+          </button>
+        </form>
+      ) : (
+        <>
+          <span className="segment-text" onClick={onSeek}>
+            {segment.text}
+          </span>
+          <button type="button" className="secondary small" onClick={() => setEditing(true)}>
+            {t('transcript.edit')}
+          </button>
+          {saved ? <span className="positive">{t('transcript.saved')}</span> : null}
+        </>
+      )}
+    </li>
+  )
+}
+
+export function TranscriptPage({ param }: { param: string | null }) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const tr = useTranscript(param ?? '')
+  return (
+    <section aria-labelledby="transcript-title">
+      <a href="#/transcribe">{t('transcript.back')}</a>
+      <AsyncView state={tr.data}>
+        {({ meta }) => (
+          <>
+            <h1 id="transcript-title">{meta.fileName}</h1>
+            <p className="muted">
+              {t('transcript.meta', { duration: f.duration(meta.durationSec), language: meta.language, model: meta.model })}
+            </p>
+            <div className="player card" aria-label={t('transcript.player')}>
+              {meta.hasVideo ? (
+                <video
+                  ref={(el) => void (tr.media.current = el)}
+                  src={tr.mediaUrl}
+                  controls
+                  preload="metadata"
+                  onTimeUpdate={tr.onTime}
+                  data-testid="player"
+                />
+              ) : (
+                <audio
+                  ref={(el) => void (tr.media.current = el)}
+                  src={tr.mediaUrl}
+                  controls
+                  preload="metadata"
+                  onTimeUpdate={tr.onTime}
+                  data-testid="player"
+                />
+              )}
+            </div>
+            <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')}>
+              <span className="muted">{t('transcript.export')}</span>
+              {ExportFormat.options.map((fmt) => (
+                <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt)}>
+                  {t(`transcript.formats.${fmt}`)}
+                </button>
+              ))}
+              <button type="button" onClick={tr.enhance}>
+                {t('transcript.enhance')}
+              </button>
+            </div>
+            {tr.error ? (
+              <p role="alert" className="error-box">
+                {tr.error}
+              </p>
+            ) : null}
+            <h2>{t('transcript.segments')}</h2>
+            {tr.segments.length === 0 ? (
+              <p className="empty">{t('transcript.empty')}</p>
+            ) : (
+              <ol className="segments" data-testid="segments">
+                {tr.segments.map((s) => (
+                  <SegmentRow
+                    key={s.id}
+                    segment={s}
+                    active={tr.current === s.id}
+                    saved={tr.savedId === s.id}
+                    onSeek={() => tr.seek(s)}
+                    onSave={(text) => void tr.save(s.id, text)}
+                  />
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+      </AsyncView>
+      {param === null ? (
+        <button type="button" onClick={() => navigate('transcribe')}>
+          {t('transcript.back')}
+        </button>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,64 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { ExportFormat, Segment } from '../../../../shared/transcribe-types'
+import { api } from '../../lib/api'
+import { useCall } from '../../lib/use-call'
+import { navigate } from '../../lib/use-route'
+
+export const ENHANCE_HANDOFF_KEY = 'mp4totext.enhanceText'
+
+/** One transcript: segments kept in sync with the player, inline edits, exports, hand-off to Enhance. */
+export function useTranscript(id: string) {
+  const data = useCall('transcripts.get', { id })
+  const [segments, setSegments] = useState<Segment[]>([])
+  const [current, setCurrent] = useState<number | null>(null)
+  const [savedId, setSavedId] = useState<number | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const media = useRef<HTMLMediaElement | null>(null)
+
+  useEffect(() => {
+    if (data.data) setSegments(data.data.segments)
+  }, [data.data])
+
+  const onTime = useCallback(() => {
+    const t = media.current?.currentTime ?? 0
+    const seg = segments.find((s) => t >= s.start && t < Math.max(s.end, s.start + 0.05))
+    setCurrent(seg ? seg.id : null)
+  }, [segments])
+
+  const seek = (s: Segment) => {
+    const m = media.current
+    if (!m) return
+    m.currentTime = s.start
+    setCurrent(s.id)
+    void m.play().catch(() => undefined) // autoplay may be refused; the position is set anyway
+  }
+
+  const save = async (segmentId: number, text: string) => {
+    setError(null)
+    try {
+      await api.invoke('transcripts.updateSegment', { id, segmentId, text })
+      setSegments((all) => all.map((s) => (s.id === segmentId ? { ...s, text } : s)))
+      setSavedId(segmentId)
+    } catch (err) {
+      setError((err as Error).message)
+    }
+  }
+
+  const exportAs = async (format: ExportFormat) => {
+    const { fileName, content } = await api.invoke('transcripts.export', { id, format })
+    // a download: the browser, or Electron's save dialog, asks where and never overwrites silently
+    const url = URL.createObjectURL(new Blob([content], { type: 'text/plain;charset=utf-8' }))
+    const a = document.createElement('a')
+    a.href = url
+    a.download = fileName
+    a.click()
+    setTimeout(() => URL.revokeObjectURL(url), 1000)
+  }
+
+  const enhance = () => {
+    sessionStorage.setItem(ENHANCE_HANDOFF_KEY, segments.map((s) => s.text.trim()).join('\n'))
+    navigate('enhance')
+  }
+
+  return { data, segments, current, media, onTime, seek, save, savedId, error, exportAs, enhance, mediaUrl: api.mediaUrl(id) }
+}

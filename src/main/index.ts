@@ -1,10 +1,12 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron'
 import { openCore } from '../core/app-core'
 import { IPC_PREFIX, registerIpc, trustedUrlCheck } from './ipc-adapter'
 import { SafeStorageKeyStore } from './safe-storage-key-store'
+import { loadBounds, mediaFilesFromArgv, saveBounds } from './window-state'
+import type { Core } from '../core/app-core'
 import { MEDIA_SCHEME } from '../shared/media-scheme'
 import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
 
@@ -20,17 +22,27 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererFile = path.join(here, '../renderer/index.html')
 const devUrl = process.env.ELECTRON_RENDERER_URL
 
+let core: Core | null = null
+const stateFile = () => path.join(app.getPath('userData'), 'window-state.json')
+
 function createWindow(): BrowserWindow {
+  const bounds = loadBounds(
+    stateFile(),
+    screen.getAllDisplays().map((d) => d.workArea),
+  )
   const win = new BrowserWindow({
-    width: 1200,
-    height: 820,
+    ...bounds,
     minWidth: 900,
     minHeight: 600,
     show: false,
     title: 'MP4toText',
     webPreferences: { ...webPreferences, preload: path.join(here, '../preload/index.cjs') },
   })
-  win.on('ready-to-show', () => win.show())
+  win.on('ready-to-show', () => {
+    if (bounds.maximized) win.maximize()
+    win.show()
+  })
+  win.on('close', () => void saveBounds(stateFile(), { ...win.getNormalBounds(), maximized: win.isMaximized() }))
   // No navigation away from the app and no new windows; http(s) links open in the system browser.
   win.webContents.on('will-navigate', (e) => e.preventDefault())
   win.webContents.setWindowOpenHandler(({ url }) => {
@@ -42,10 +54,22 @@ function createWindow(): BrowserWindow {
   return win
 }
 
-app.on('second-instance', () => {
+/** Files from a second launch or "Open with…" join the queue with the default model. */
+function queueFiles(files: string[]): void {
+  if (!files.length || !core?.store.data.settings.whisperModel) return
+  // the queue shows them at once: the page listens to transcribe.job events
+  void core.transcription.add(files, {}).catch(() => undefined)
+}
+
+app.on('second-instance', (_e, argv) => {
   if (!mainWindow) return
   if (mainWindow.isMinimized()) mainWindow.restore()
   mainWindow.focus()
+  queueFiles(mediaFilesFromArgv(argv))
+})
+app.on('open-file', (e, file) => {
+  e.preventDefault()
+  queueFiles([file])
 })
 
 app.on('web-contents-created', (_e, contents) => {
@@ -60,7 +84,8 @@ void app.whenReady().then(async () => {
     })
   }
   const dataDir = process.env.MP4TOTEXT_DATA_DIR ?? app.getPath('userData')
-  const core = await openCore({
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu()))
+  core = await openCore({
     dataDir,
     keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
     resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
@@ -68,20 +93,22 @@ void app.whenReady().then(async () => {
     version: app.getVersion(),
     systemLocale: app.getLocale(),
   })
-  registerIpc(ipcMain, core.handlers, trustedUrlCheck(devUrl, rendererFile))
+  const ready = core
+  registerIpc(ipcMain, ready.handlers, trustedUrlCheck(devUrl, rendererFile))
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const id = decodeURIComponent(new URL(request.url).pathname.replace(/^\//, ''))
     try {
-      return await net.fetch(pathToFileURL(core.transcription.mediaPath(id)).toString(), { headers: request.headers })
+      return await net.fetch(pathToFileURL(ready.transcription.mediaPath(id)).toString(), { headers: request.headers })
     } catch {
       return new Response('Not found', { status: 404 })
     }
   })
-  app.on('before-quit', () => void core.close())
-  core.events.subscribe((name, payload) => {
+  app.on('before-quit', () => void ready.close())
+  ready.events.subscribe((name, payload) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_PREFIX + 'event', name, payload)
   })
   mainWindow = createWindow()
+  queueFiles(mediaFilesFromArgv(process.argv))
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
   })
@@ -90,3 +117,15 @@ void app.whenReady().then(async () => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
+
+/** The standard menu, by roles, so every platform gets its native shortcuts. */
+function applicationMenu(): Electron.MenuItemConstructorOptions[] {
+  const mac = process.platform === 'darwin'
+  return [
+    ...(mac ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ]
+}

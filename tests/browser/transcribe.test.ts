@@ -4,9 +4,6 @@ import { go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
 
-/** the bits of HTMLMediaElement the test reads (this tsconfig has no DOM types) */
-type MediaLike = { readyState: number; currentTime: number; addEventListener: (e: string, f: () => void, o: object) => void }
-
 const open = useApp({ prepare: async (dir) => void (await installMiniModel(dir)) })
 
 it('add a file, watch progress, open the transcript, click a segment, edit it, export SRT', async () => {
@@ -34,14 +31,14 @@ it('add a file, watch progress, open the transcript, click a segment, edit it, e
     .evaluate(
       (el) =>
         new Promise((r) =>
-          (el as unknown as MediaLike).readyState >= 1
+          (el as HTMLMediaElement).readyState >= 1
             ? r(null)
-            : (el as unknown as MediaLike).addEventListener('loadedmetadata', () => r(null), { once: true }),
+            : (el as HTMLMediaElement).addEventListener('loadedmetadata', () => r(null), { once: true }),
         ),
     )
   await last.locator('.segment-time').click()
   await expect
-    .poll(() => page.getByTestId('player').evaluate((el) => (el as unknown as MediaLike).currentTime))
+    .poll(() => page.getByTestId('player').evaluate((el) => (el as HTMLMediaElement).currentTime))
     .toBeGreaterThanOrEqual(start - 0.05)
   await expect.poll(() => last.getAttribute('aria-current')).toBe('true')
 

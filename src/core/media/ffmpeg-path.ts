@@ -22,7 +22,7 @@ export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
       `The bundled ffmpeg is missing for ${process.platform}-${process.arch} (${(err as Error).message}). Reinstall the app.`,
     )
   }
-  p = p.replace(`app.asar${pathSep()}`, `app.asar.unpacked${pathSep()}`)
+  p = unpackedPath(p)
   if (!existsSync(p)) throw new AppError('internal', `The bundled ffmpeg was not found at ${p}. Reinstall the app.`)
   if (process.platform !== 'win32') {
     try {
@@ -35,4 +35,7 @@ export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
   return p
 }
 
-const pathSep = () => (process.platform === 'win32' ? '\\' : '/')
+/** Inside a packaged app a binary cannot run from app.asar: electron-builder's asarUnpack puts it beside. */
+export function unpackedPath(p: string): string {
+  return p.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1')
+}

@@ -58,6 +58,10 @@ export class WhisperServer {
     })
   }
 
+  get pid(): number | undefined {
+    return this.proc.pid
+  }
+
   get alive(): boolean {
     return !this.exited
   }

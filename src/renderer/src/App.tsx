@@ -49,7 +49,15 @@ export function App({ systemLocale }: { systemLocale: string }) {
 
   return (
     <div className="app">
-      <a className="skip-link" href="#main">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          // the hash is the router's: move focus without navigating
+          e.preventDefault()
+          document.getElementById('main')?.focus()
+        }}
+      >
         {t('app.skipToContent')}
       </a>
       <Header />

@@ -1,0 +1,165 @@
+// npm run bench:transcribe — ratios against baselines measured in the same run.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { decodeWindows, wavFile } from '../src/core/media/decode'
+import { ffmpegPath } from '../src/core/media/ffmpeg-path'
+import { whisperServerPath } from '../src/core/transcribe/engine-paths'
+import { transcribeFile } from '../src/core/transcribe/transcriber'
+import { WhisperServer } from '../src/core/transcribe/whisper-server'
+import { TINY, writeGgmlModel } from '../tests/helpers/ggml-model'
+import { printTable } from './table'
+
+const root = path.resolve(import.meta.dirname, '..')
+const THREADS = Math.min(2, os.availableParallelism())
+const params = { language: 'en', translate: false, prompt: '', noFallback: true }
+
+async function timingModel(): Promise<string> {
+  // whisper tiny's real shapes; the decoder ends every window at once, so time = the encoder
+  const file = path.join(root, '.cache', 'bench-models', 'ggml-tiny-timing.bin')
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true })
+    console.log('generating the timing model (once)…')
+    await writeGgmlModel(`${file}.tmp`, { ...TINY, decoderEndsAtOnce: true })
+    renameSync(`${file}.tmp`, file)
+  }
+  return file
+}
+
+function makeAudio(dir: string, name: string, seconds: number, video = false): string {
+  const file = path.join(dir, name)
+  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `anoisesrc=d=${seconds}:r=44100:a=0.2`]
+  if (video)
+    args.push(
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=160x120:rate=5:duration=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+    )
+  args.push('-ac', '2', '-t', String(seconds), file)
+  execFileSync(ffmpegPath(), args)
+  return file
+}
+
+async function pcmWav(file: string): Promise<Buffer> {
+  const parts: Buffer[] = []
+  for await (const w of decodeWindows(file, 3600)) parts.push(w.pcm)
+  return wavFile(Buffer.concat(parts))
+}
+
+const time = async (fn: () => Promise<unknown> | unknown) => {
+  const t0 = performance.now()
+  await fn()
+  return (performance.now() - t0) / 1000
+}
+
+/** Peak RSS of a fresh process transcribing `file` (the app's side: node + decode buffers). */
+function peakRss(file: string, model: string): { rssMiB: number; engineRssMiB: number } {
+  const script = `
+    import { WhisperServer } from ${JSON.stringify(path.join(root, 'src/core/transcribe/whisper-server.ts'))}
+    import { transcribeFile } from ${JSON.stringify(path.join(root, 'src/core/transcribe/transcriber.ts'))}
+    import { whisperServerPath } from ${JSON.stringify(path.join(root, 'src/core/transcribe/engine-paths.ts'))}
+    import { readFileSync } from 'node:fs'
+    const e = await WhisperServer.start({ serverPath: whisperServerPath(), modelPath: ${JSON.stringify(model)}, threads: ${THREADS} })
+    let engine = 0
+    const sample = () => { try { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/' + e.pid + '/status', 'utf8')); if (m) engine = Math.max(engine, Number(m[1])) } catch {} }
+    const t = setInterval(sample, 100)
+    await transcribeFile(${JSON.stringify(file)}, e, ${JSON.stringify(params)})
+    sample(); clearInterval(t); e.kill()
+    console.log(JSON.stringify({ rss: process.resourceUsage().maxRSS, engine }))
+  `
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rss-'))
+  writeFileSync(path.join(dir, 'rss.mts'), script)
+  const out = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, 'rss.mts')], { cwd: root, encoding: 'utf8' })
+  rmSync(dir, { recursive: true, force: true })
+  const r = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { rss: number; engine: number }
+  return { rssMiB: r.rss / 1024, engineRssMiB: r.engine / 1024 }
+}
+
+async function main() {
+  const model = await timingModel()
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mp4totext-bench-'))
+  try {
+    const clip = makeAudio(dir, 'clip.mp4', 120, true)
+    const wav = await pcmWav(clip)
+    const wavPath = path.join(dir, 'clip.wav')
+    writeFileSync(wavPath, wav)
+    const windows = 120 / 30
+
+    // (a) whisper.cpp's own CLI, built natively from the same source, same model and threads
+    const cli = path.join(path.dirname(whisperServerPath()), process.platform === 'win32' ? 'whisper-cli.exe' : 'whisper-cli')
+    const cliSec = await time(() =>
+      execFileSync(cli, ['-m', model, '-f', wavPath, '-t', String(THREADS), '-nf', '-np'], { stdio: 'ignore' }),
+    )
+    const engine = await WhisperServer.start({ serverPath: whisperServerPath(), modelPath: model, threads: THREADS })
+    const loadSec = await time(async () => {
+      const e = await WhisperServer.start({ serverPath: whisperServerPath(), modelPath: model, threads: THREADS })
+      e.kill()
+    })
+    const engineSec = await time(() => engine.transcribe(wav, params))
+    // (b) the whole pipeline (probe, decode from mp4, windows, offsets) vs the engine on PCM
+    const pipelineSec = await time(() => transcribeFile(clip, engine, params))
+    engine.kill()
+
+    // (c) decode throughput
+    const long = makeAudio(dir, 'long.m4a', 1800)
+    const decodeSec = await time(async () => {
+      for await (const w of decodeWindows(long, 600)) void w
+    })
+
+    // (d) peak RSS, 3 vs 30 minutes
+    const short = makeAudio(dir, 'short.m4a', 180)
+    const r3 = peakRss(short, model)
+    const r30 = peakRss(long, model)
+
+    printTable(`Transcription (${os.cpus()[0]?.model.trim()}, ${THREADS} threads, tiny-shaped timing model)`, [
+      ['measure', 'baseline', 'app', 'ratio', 'goal'],
+      [
+        '(a) per 30 s window: whisper-cli (incl. load) → app engine (+ load once)',
+        `${(cliSec / windows).toFixed(2)} s`,
+        `${((engineSec + loadSec) / windows).toFixed(2)} s`,
+        `${((engineSec + loadSec) / cliSec).toFixed(2)}×`,
+        '≤ 1.10×',
+      ],
+      [
+        '(b) 2 min mp4: engine on pre-decoded PCM → whole pipeline',
+        `${engineSec.toFixed(2)} s`,
+        `${pipelineSec.toFixed(2)} s`,
+        `${(pipelineSec / engineSec).toFixed(2)}×`,
+        '≤ 1.03×',
+      ],
+      [
+        '(c) decode 30 min of AAC to 16 kHz mono',
+        '30 min audio',
+        `${decodeSec.toFixed(1)} s`,
+        `${Math.round(1800 / decodeSec)}× realtime`,
+        '',
+      ],
+      [
+        '(d) peak RSS of the app process: 3 min → 30 min',
+        `${r3.rssMiB.toFixed(0)} MiB`,
+        `${r30.rssMiB.toFixed(0)} MiB`,
+        `+${(r30.rssMiB - r3.rssMiB).toFixed(0)} MiB`,
+        '≤ +50 MiB',
+      ],
+      [
+        '(d) peak RSS of the engine process: 3 min → 30 min',
+        `${r3.engineRssMiB.toFixed(0)} MiB`,
+        `${r30.engineRssMiB.toFixed(0)} MiB`,
+        `+${(r30.engineRssMiB - r3.engineRssMiB).toFixed(0)} MiB`,
+        '',
+      ],
+    ])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()

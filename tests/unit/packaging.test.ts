@@ -1,0 +1,92 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import yaml from 'js-yaml'
+import { describe, expect, it } from 'vitest'
+import { unpackedPath } from '../../src/core/media/ffmpeg-path'
+import { whisperServerPath } from '../../src/core/transcribe/engine-paths'
+import { loadBounds, mediaFilesFromArgv, saveBounds } from '../../src/main/window-state'
+import { useTempDirs } from '../helpers/temp-dir'
+
+const tempDir = useTempDirs()
+const root = path.resolve(import.meta.dirname, '../..')
+
+type BuilderConfig = {
+  files: string[]
+  asar: boolean
+  asarUnpack: string[]
+  extraResources: { from: string; to: string }[]
+  linux: { target: string[]; icon: string }
+  win: { target: string[] }
+  mac: { target: { target: string; arch: string[] }[]; entitlements: string }
+}
+
+describe('installer configuration', () => {
+  const cfg = yaml.load(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig
+
+  it('builds AppImage and deb, NSIS, and dmg for x64 and arm64', () => {
+    expect(cfg.linux.target).toEqual(['AppImage', 'deb'])
+    expect(cfg.win.target).toEqual(['nsis'])
+    expect(cfg.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }])
+  })
+
+  it('keeps the engine and ffmpeg outside the asar archive, this platform only', () => {
+    expect(cfg.asar).toBe(true)
+    expect(cfg.asarUnpack).toContain('node_modules/@ffmpeg-installer/**')
+    expect(cfg.extraResources).toContainEqual(
+      expect.objectContaining({ from: 'engine/${platform}-${arch}', to: 'engine/${platform}-${arch}' }),
+    )
+  })
+
+  it('points at resources that exist', () => {
+    for (const f of [cfg.linux.icon, cfg.mac.entitlements]) expect(readFileSync(path.join(root, f)).length).toBeGreaterThan(0)
+  })
+})
+
+describe('packaged path resolution', () => {
+  it('finds the engine in resources/engine/<platform>-<arch> of a packaged app', () => {
+    const resources = tempDir()
+    const exe = path.join(
+      resources,
+      'engine',
+      `${process.platform}-${process.arch}`,
+      process.platform === 'win32' ? 'whisper-server.exe' : 'whisper-server',
+    )
+    mkdirSync(path.dirname(exe), { recursive: true })
+    writeFileSync(exe, '')
+    expect(whisperServerPath({ resourcesDir: resources, env: {} })).toBe(exe)
+    expect(whisperServerPath({ resourcesDir: resources, env: { MP4TOTEXT_WHISPER_SERVER: '/opt/x' } })).toBe('/opt/x')
+  })
+
+  it('runs ffmpeg from app.asar.unpacked, never from inside the archive', () => {
+    expect(unpackedPath('/opt/MP4toText/resources/app.asar/node_modules/@ffmpeg-installer/linux-x64/ffmpeg')).toBe(
+      '/opt/MP4toText/resources/app.asar.unpacked/node_modules/@ffmpeg-installer/linux-x64/ffmpeg',
+    )
+    expect(unpackedPath('C:\\Apps\\MP4toText\\resources\\app.asar\\node_modules\\ffmpeg.exe')).toBe(
+      'C:\\Apps\\MP4toText\\resources\\app.asar.unpacked\\node_modules\\ffmpeg.exe',
+    )
+    expect(unpackedPath('/home/me/mp4totext/node_modules/@ffmpeg-installer/linux-x64/ffmpeg')).toBe(
+      '/home/me/mp4totext/node_modules/@ffmpeg-installer/linux-x64/ffmpeg',
+    )
+  })
+})
+
+describe('window state', () => {
+  it('remembers size and position, and never reopens on a display that is gone', async () => {
+    const file = path.join(tempDir(), 'window-state.json')
+    const display = { x: 0, y: 0, width: 1920, height: 1080 }
+    expect(loadBounds(file, [display])).toEqual({ width: 1200, height: 820 })
+    await saveBounds(file, { x: 100, y: 80, width: 1000, height: 700, maximized: false })
+    expect(loadBounds(file, [display])).toEqual({ x: 100, y: 80, width: 1000, height: 700, maximized: false })
+    await saveBounds(file, { x: 3000, y: 80, width: 1000, height: 700 })
+    expect(loadBounds(file, [display])).toEqual({ width: 1000, height: 700, maximized: false })
+    writeFileSync(file, '{broken')
+    expect(loadBounds(file, [display])).toEqual({ width: 1200, height: 820 })
+  })
+
+  it('takes media files from a second launch’s command line', () => {
+    expect(
+      mediaFilesFromArgv(['/opt/MP4toText/mp4totext', '--inspect', '/home/a/kayıt.MP4', '/home/a/notes.txt', 'b.flac']),
+    ).toEqual(['/home/a/kayıt.MP4', 'b.flac'])
+  })
+})

@@ -15,6 +15,7 @@ Commands:
   pricing export [--json]                   the whole catalog as CSV (or JSON)
   transcribe FILE… --model NAME|PATH [--language auto|tr|en|…] [--translate]
           [--format txt|txt-timestamps|srt|vtt|json] [--out FILE|DIR] [--threads N] [--force]
+          [--prompt "names, jargon"] [--beam-size N]
                                             local transcription with whisper.cpp; one output per input
   models list [--json] | pull NAME [--base-url URL] | rm NAME | import PATH
                                             whisper models: download (verified), remove, import

@@ -145,6 +145,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
           format: { type: 'string' },
           out: { type: 'string' },
           threads: { type: 'string' },
+          prompt: { type: 'string' },
+          'beam-size': { type: 'string' },
           force: { type: 'boolean' },
           json: { type: 'boolean' },
           'base-url': { type: 'string' },

@@ -42,6 +42,10 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
     model,
     language: (args.values.language as string | undefined) ?? core.store.data.settings.transcribeLanguage,
     translate: Boolean(args.values.translate),
+    ...(typeof args.values.prompt === 'string' ? { prompt: args.values.prompt } : {}),
+    ...(args.values['beam-size'] !== undefined
+      ? { beamSize: wholeNumber(args.values['beam-size'] as string, '--beam-size') }
+      : {}),
     ...(threads ? { threads } : {}),
   })
   const remaining = new Set(jobs.map((j) => j.id))

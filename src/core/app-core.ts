@@ -27,6 +27,8 @@ export interface CoreOptions {
   resourcesDir?: string
   /** tests and benchmarks: decode without temperature fallback */
   noFallback?: boolean
+  /** opens a folder in the OS file manager; only the Electron shell can */
+  openFolder?: (dir: string) => Promise<boolean>
   /** tests: shorter decode windows, to exercise window boundaries on short files */
   transcribeWindowSec?: number
 }
@@ -158,6 +160,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'models.import': async ({ path: file }) => {
       await models.importFile(file)
       return models.list()
+    },
+    'app.openFolder': async ({ which }) => {
+      const dir = which === 'data' ? opts.dataDir : (store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'))
+      return { opened: opts.openFolder ? await opts.openFolder(dir) : false, path: dir }
     },
     'settings.get': async () => store.data.settings,
     'settings.set': async (patch) => {

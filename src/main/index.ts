@@ -89,6 +89,7 @@ void app.whenReady().then(async () => {
     dataDir,
     keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
     resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
+    openFolder: async (dir) => (await shell.openPath(dir)) === '',
     shell: 'electron',
     version: app.getVersion(),
     systemLocale: app.getLocale(),

@@ -121,6 +121,10 @@ export const calls = {
   'models.cancelDownload': { input: z.object({ name: z.string() }), output: z.object({ cancelled: z.boolean() }) },
   'models.delete': { input: z.object({ name: z.string() }), output: z.array(WhisperModelInfo) },
   'models.import': { input: z.object({ path: z.string().min(1) }), output: z.array(WhisperModelInfo) },
+  'app.openFolder': {
+    input: z.object({ which: z.enum(['data', 'models']) }),
+    output: z.object({ opened: z.boolean(), path: z.string() }),
+  },
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },
 } as const

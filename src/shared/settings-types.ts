@@ -31,6 +31,9 @@ export const Settings = z.object({
   transcribeConcurrency: z.number().int().min(1).max(4),
   /** Hugging Face mirror for model downloads */
   modelBaseUrl: z.string().url().nullable(),
+  /** "provider/modelId" preselected on the Enhance page */
+  defaultEnhanceModel: z.string().nullable(),
+  defaultPreset: z.enum(['cleanup', 'summary', 'keyPoints', 'minutes', 'translate', 'custom']),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -49,6 +52,8 @@ export const defaultSettings: Settings = {
   threads: null,
   transcribeConcurrency: 1,
   modelBaseUrl: null,
+  defaultEnhanceModel: null,
+  defaultPreset: 'cleanup',
 }
 
 export const SettingsPatch = Settings.partial()

@@ -11,6 +11,6 @@ it('a Turkish system gets the Turkish UI with Turkish number formatting, and swi
   expect(await page.locator('[data-key="groq/llama-3.1-8b-instant"]').textContent()).toContain('Ultra hızlı')
   await shot('models-tr')
   await go(page, 'settings')
-  await page.getByLabel('Dil').selectOption('en')
+  await page.locator('select[name=locale]').selectOption('en')
   await expect.poll(() => page.getByTestId('header-balance-value').textContent()).toBe('1,000 credits')
 })

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeWindows, SAMPLE_RATE } from '../../src/core/media/decode'
@@ -12,7 +12,10 @@ async function decodeAll(file: string, windowSec = 600): Promise<{ samples: Int1
   const parts: Buffer[] = []
   const windows: number[] = []
   for await (const w of decodeWindows(file, windowSec)) {
-    parts.push(w.pcm)
+    const wav = readFileSync(w.wavPath)
+    expect(wav.subarray(0, 4).toString()).toBe('RIFF')
+    expect(wav.readUInt32LE(40)).toBe(wav.length - 44)
+    parts.push(wav.subarray(44))
     windows.push(w.startSec)
   }
   const b = Buffer.concat(parts)
@@ -71,11 +74,14 @@ describe('decoding any container to 16 kHz mono', () => {
     expect(rms(inverted.samples)).toBeLessThan(rms(same.samples) / 100)
   })
 
-  it('cuts long input into windows with continuous offsets and nothing lost', async () => {
+  it('cuts long input into WAV windows with continuous offsets, nothing lost, temp files removed', async () => {
     const file = makeMedia(tempDir(), 'long.flac', { seconds: 25 })
     const { samples, windows } = await decodeAll(file, 10)
     expect(windows).toEqual([0, 10, 20])
     expect(samples.length).toBe(25 * SAMPLE_RATE)
+    const seen: string[] = []
+    for await (const w of decodeWindows(file, 10)) seen.push(w.wavPath)
+    expect(seen.map((p) => existsSync(p))).toEqual([false, false, false])
   })
 
   it('handles paths with spaces and non-ASCII characters', async () => {

@@ -129,9 +129,23 @@ describe('migrations', () => {
       unavailableModels: _u,
       customModels: _c,
       savedPrompts: _sp,
+      jobs: _j,
+      transcripts: _t,
       ...rest
     } = now
-    const { baseUrls: _bu, enhanceConcurrency: _ec, ...settingsV1 } = now.settings
+    const {
+      baseUrls: _bu,
+      enhanceConcurrency: _ec,
+      modelsDir: _md,
+      whisperModel: _wm,
+      transcribeLanguage: _tl,
+      threads: _th,
+      transcribeConcurrency: _tc,
+      modelBaseUrl: _mb,
+      defaultEnhanceModel: _de,
+      defaultPreset: _dp,
+      ...settingsV1
+    } = now.settings
     const v1 = { ...rest, schemaVersion: 1, catalog: catalogV1, settings: settingsV1 }
     const migrated = migrate(v1 as unknown as Record<string, unknown>)
     expect(DbSchema.parse(migrated)).toEqual(now)

@@ -1,28 +1,32 @@
 import { spawn } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { ffmpegPath } from './ffmpeg-path'
 import { MediaError } from './probe'
 
 export const SAMPLE_RATE = 16_000
 
-export interface PcmWindow {
-  /** 16-bit little-endian mono samples at 16 kHz */
-  pcm: Buffer
+export interface WavWindow {
+  /** a 16 kHz mono s16le WAV file holding this window; the consumer removes it once used (the rest go with the generator) */
+  wavPath: string
   /** where this window starts in the original file */
   startSec: number
   durationSec: number
 }
 
 /**
- * Decode any container to 16 kHz mono s16le and hand it out in windows of `windowSec`, reading
- * no further ahead than the window being filled, so memory stays flat however long the file.
- * Timestamps stay continuous: each window knows its offset in the file.
+ * Decode any container to 16 kHz mono s16le and hand it out as WAV files of `windowSec` each,
+ * written as ffmpeg produces them. Nothing but a read buffer is held in memory, so memory stays
+ * flat however long the file; reading pauses while a window is being transcribed. Timestamps
+ * stay continuous: each window knows its offset in the file.
  */
 export async function* decodeWindows(
   file: string,
   windowSec: number,
   signal?: AbortSignal,
   env?: NodeJS.ProcessEnv,
-): AsyncGenerator<PcmWindow> {
+): AsyncGenerator<WavWindow> {
   const args = [
     '-hide_banner',
     '-nostdin',
@@ -43,6 +47,7 @@ export async function* decodeWindows(
     'pcm_s16le',
     '-',
   ]
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mp4totext-pcm-'))
   const proc = spawn(ffmpegPath(env), args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const onAbort = () => proc.kill('SIGKILL')
   signal?.addEventListener('abort', onAbort, { once: true })
@@ -51,20 +56,38 @@ export async function* decodeWindows(
   const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)))
 
   const windowBytes = windowSec * SAMPLE_RATE * 2
-  let pending: Buffer[] = []
-  let pendingBytes = 0
-  let emittedSec = 0
+  let index = 0
+  let startSec = 0
+  let current: { path: string; handle: fs.FileHandle; bytes: number } | null = null
+  const open = async () => {
+    const p = path.join(dir, `window-${index++}.wav`)
+    const handle = await fs.open(p, 'w')
+    await handle.write(Buffer.alloc(44)) // header written when the size is known
+    return { path: p, handle, bytes: 0 }
+  }
+  const close = async (w: { path: string; handle: fs.FileHandle; bytes: number }) => {
+    const even = w.bytes - (w.bytes % 2)
+    await w.handle.write(wavHeader(even), 0, 44, 0)
+    if (even !== w.bytes) await w.handle.truncate(44 + even)
+    await w.handle.close()
+    const out: WavWindow = { wavPath: w.path, startSec, durationSec: even / 2 / SAMPLE_RATE }
+    startSec += out.durationSec
+    return out
+  }
   try {
     for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-      pending.push(chunk)
-      pendingBytes += chunk.length
-      while (pendingBytes >= windowBytes) {
-        const all = Buffer.concat(pending)
-        const pcm = all.subarray(0, windowBytes)
-        pending = [all.subarray(windowBytes)]
-        pendingBytes = pending[0]!.length
-        yield { pcm, startSec: emittedSec, durationSec: windowSec }
-        emittedSec += windowSec
+      let rest = chunk
+      while (rest.length > 0) {
+        current ??= await open()
+        const take = Math.min(rest.length, windowBytes - current.bytes)
+        await current.handle.write(rest.subarray(0, take))
+        current.bytes += take
+        rest = rest.subarray(take)
+        if (current.bytes === windowBytes) {
+          const done = await close(current)
+          current = null
+          yield done
+        }
       }
     }
     const code = await exited
@@ -75,20 +98,29 @@ export async function* decodeWindows(
         `ffmpeg could not decode the audio (${stderr.trim().split('\n').at(-1) || `exit code ${code}`}). The file may be truncated or damaged.`,
       )
     }
-    const rest = Buffer.concat(pending)
-    const even = rest.subarray(0, rest.length - (rest.length % 2))
-    if (even.length > 0) yield { pcm: even, startSec: emittedSec, durationSec: even.length / 2 / SAMPLE_RATE }
+    if (current && current.bytes >= 2) {
+      const done = await close(current)
+      current = null
+      yield done
+    }
   } finally {
     signal?.removeEventListener('abort', onAbort)
     if (proc.exitCode === null) proc.kill('SIGKILL')
+    await current?.handle.close().catch(() => undefined)
+    await fs.rm(dir, { recursive: true, force: true })
   }
 }
 
-/** A 44-byte RIFF header in front of 16 kHz mono s16le PCM. */
+/** A WAV file in memory: header + 16 kHz mono s16le PCM. */
 export function wavFile(pcm: Buffer): Buffer {
+  return Buffer.concat([wavHeader(pcm.length), pcm])
+}
+
+/** The 44-byte RIFF header for `dataBytes` of 16 kHz mono s16le PCM. */
+export function wavHeader(dataBytes: number): Buffer {
   const h = Buffer.alloc(44)
   h.write('RIFF', 0)
-  h.writeUInt32LE(36 + pcm.length, 4)
+  h.writeUInt32LE(36 + dataBytes, 4)
   h.write('WAVE', 8)
   h.write('fmt ', 12)
   h.writeUInt32LE(16, 16)
@@ -99,6 +131,6 @@ export function wavFile(pcm: Buffer): Buffer {
   h.writeUInt16LE(2, 32)
   h.writeUInt16LE(16, 34)
   h.write('data', 36)
-  h.writeUInt32LE(pcm.length, 40)
-  return Buffer.concat([h, pcm])
+  h.writeUInt32LE(dataBytes, 40)
+  return h
 }

@@ -6,7 +6,7 @@ import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
 import { Job, TranscriptMeta } from '../../shared/transcribe-types'
 
-export const CURRENT_SCHEMA_VERSION = 4
+export const CURRENT_SCHEMA_VERSION = 5
 
 export const Reservation = z.object({
   id: z.string(),

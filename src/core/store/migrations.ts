@@ -55,6 +55,12 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     jobs: [],
     transcripts: [],
   }),
+  // Version 5: defaults for the Enhance page.
+  4: (doc) => ({
+    ...doc,
+    schemaVersion: 5,
+    settings: { ...(doc.settings as Json), defaultEnhanceModel: null, defaultPreset: 'cleanup' },
+  }),
 }
 
 export class NewerSchemaError extends Error {

@@ -1,6 +1,7 @@
+import { promises as fs } from 'node:fs'
 import type { Segment } from '../../shared/transcribe-types'
 import { AppError } from '../../shared/errors'
-import { decodeWindows, SAMPLE_RATE, wavFile } from '../media/decode'
+import { decodeWindows } from '../media/decode'
 import { MediaError, probe, type MediaInfo } from '../media/probe'
 import type { InferenceParams, WhisperServer } from './whisper-server'
 
@@ -18,8 +19,11 @@ export interface TranscribeOutcome {
   elapsedSec: number
 }
 
-/** 10-minute windows: long enough for context, short enough that memory stays flat. */
-export const WINDOW_SEC = 600
+/**
+ * 5-minute windows: long enough that few sentences are cut at a boundary, short enough that the
+ * engine's own buffers (samples, mel spectrogram) stay small whatever the file's length.
+ */
+export const WINDOW_SEC = 300
 
 /**
  * Decode a file window by window and transcribe each on the warm engine. Segment times are
@@ -45,26 +49,42 @@ export async function transcribeFile(
     hooks.onProgress?.({ fraction, etaSec: rtf === null ? null : Math.max(0, (total - audioDoneSec) * rtf), realtimeFactor: rtf })
   }
   report(0)
-  for await (const w of decodeWindows(file, hooks.windowSec ?? WINDOW_SEC, hooks.signal, hooks.env)) {
-    if (hooks.signal?.aborted) break
-    const windowEnd = w.startSec + w.pcm.length / 2 / SAMPLE_RATE
-    const r = await engine.transcribe(
-      wavFile(w.pcm),
-      params,
-      (f) => report(w.startSec + f * (windowEnd - w.startSec)),
-      hooks.signal,
-    )
-    language ??= r.language
-    for (const s of r.segments) {
-      const text = s.text.trim()
-      if (!text) continue
-      const prevEnd = segments.at(-1)?.end ?? 0
-      const start = Math.min(windowEnd, Math.max(prevEnd, w.startSec + s.start))
-      const end = Math.min(windowEnd, Math.max(start, w.startSec + s.end))
-      segments.push({ id: segments.length, start: round3(start), end: round3(end), text })
+  // Decode the next window while the engine works on this one, so decoding costs no wall time
+  // after the first window.
+  const windows = decodeWindows(file, hooks.windowSec ?? WINDOW_SEC, hooks.signal, hooks.env)
+  let pending = windows.next()
+  try {
+    for (;;) {
+      const step = await pending
+      if (step.done || hooks.signal?.aborted) break
+      const w = step.value
+      pending = windows.next()
+      pending.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
+      const windowEnd = w.startSec + w.durationSec
+      try {
+        const r = await engine.transcribe(
+          w.wavPath,
+          params,
+          (f) => report(w.startSec + f * (windowEnd - w.startSec)),
+          hooks.signal,
+        )
+        language ??= r.language
+        for (const s of r.segments) {
+          const text = s.text.trim()
+          if (!text) continue
+          const prevEnd = segments.at(-1)?.end ?? 0
+          const start = Math.min(windowEnd, Math.max(prevEnd, w.startSec + s.start))
+          const end = Math.min(windowEnd, Math.max(start, w.startSec + s.end))
+          segments.push({ id: segments.length, start: round3(start), end: round3(end), text })
+        }
+      } finally {
+        await fs.rm(w.wavPath, { force: true })
+      }
+      decodedSec = windowEnd
+      report(decodedSec)
     }
-    decodedSec = windowEnd
-    report(decodedSec)
+  } finally {
+    await windows.return(undefined)
   }
   if (hooks.signal?.aborted) throw new AppError('cancelled', 'Cancelled')
   // A file that decodes to much less than its header promises was cut short: say so rather than

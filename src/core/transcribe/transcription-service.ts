@@ -161,6 +161,7 @@ export class TranscriptionService {
   }
 
   async shutdown(): Promise<void> {
+    this.closed = true
     for (const ac of this.aborts.values()) ac.abort()
     for (const e of this.idle) e.kill()
     this.idle = []
@@ -203,6 +204,12 @@ export class TranscriptionService {
   }
 
   private starting = 0
+  private closed = false
+
+  private release(engine: WhisperServer): void {
+    if (this.closed) engine.kill()
+    else this.idle.push(engine)
+  }
 
   private async run(job: Job, signal: AbortSignal): Promise<void> {
     let engine: WhisperServer | null = null
@@ -255,6 +262,9 @@ export class TranscriptionService {
       await this.deps.store.mutate((db) => {
         db.transcripts.push(meta)
       })
+      // back to the pool before anyone hears "done" (a listener may close the service at once)
+      this.release(engine)
+      engine = null
       await this.update(job.id, {
         status: 'done',
         progress: 1,
@@ -264,8 +274,6 @@ export class TranscriptionService {
         finishedAt: now,
         transcriptId,
       })
-      this.idle.push(engine)
-      engine = null
     } catch (err) {
       if (!started) this.starting--
       // a killed or crashed engine is not reused

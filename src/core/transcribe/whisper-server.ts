@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { openAsBlob } from 'node:fs'
 import net from 'node:net'
 import { AppError } from '../../shared/errors'
 
@@ -15,6 +16,8 @@ export interface InferenceParams {
   beamSize?: number
   /** no temperature fallback: faster, and deterministic for tests and benchmarks */
   noFallback?: boolean
+  /** benchmarks: whole 30 s windows per decode, so the timing model's work is the encoder's */
+  noTimestamps?: boolean
 }
 
 export interface EngineSegment {
@@ -22,6 +25,12 @@ export interface EngineSegment {
   end: number
   text: string
 }
+
+/** Every engine this process started: they go when it goes, even on an unplanned exit. */
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL')
+})
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,7 +59,10 @@ export class WhisperServer {
     private readonly proc: ChildProcess,
     private readonly url: string,
   ) {
-    proc.on('exit', () => (this.exited = true))
+    proc.on('exit', () => {
+      this.exited = true
+      live.delete(proc)
+    })
     proc.stderr!.on('data', (c: Buffer) => {
       const text = c.toString()
       this.stderrTail = (this.stderrTail + text).slice(-4000)
@@ -73,6 +85,8 @@ export class WhisperServer {
       ['-m', config.modelPath, '--host', '127.0.0.1', '--port', String(port), '-t', String(config.threads), '-pp'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
+    live.add(proc)
+    proc.once('exit', () => live.delete(proc))
     let log = ''
     proc.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)))
     // Handshake: the ready line, or the port accepting connections — whichever comes first.
@@ -105,7 +119,7 @@ export class WhisperServer {
           finish()
         })
         sock.once('error', () => sock.destroy())
-      }, 50)
+      }, 10)
       proc.on('error', (err) => finish(new AppError('internal', `The transcription engine could not start: ${err.message}`)))
       proc.on('exit', (code) =>
         finish(
@@ -120,16 +134,21 @@ export class WhisperServer {
     return new WhisperServer(config, proc, `http://127.0.0.1:${port}`)
   }
 
-  /** Transcribe one WAV window; progress (0..1) comes from the engine's own progress lines. */
+  /** Transcribe one WAV (a file path, or bytes); progress (0..1) comes from the engine's own lines. */
   async transcribe(
-    wav: Buffer,
+    wav: Buffer | string,
     p: InferenceParams,
     onProgress?: (fraction: number) => void,
     signal?: AbortSignal,
   ): Promise<{ segments: EngineSegment[]; language: string | null }> {
     if (this.exited) throw new AppError('internal', 'The transcription engine is not running')
     const form = new FormData()
-    form.append('file', new Blob([new Uint8Array(wav)], { type: 'audio/wav' }), 'window.wav')
+    // a file-backed Blob: the window is streamed from disk, never copied into memory
+    const blob =
+      typeof wav === 'string'
+        ? await openAsBlob(wav, { type: 'audio/wav' })
+        : new Blob([new Uint8Array(wav)], { type: 'audio/wav' })
+    form.append('file', blob, 'window.wav')
     form.append('response_format', 'verbose_json')
     form.append('language', p.language)
     if (p.translate) form.append('translate', 'true')
@@ -137,6 +156,7 @@ export class WhisperServer {
     if (p.beamSize) form.append('beam_size', String(p.beamSize))
     form.append('temperature', '0.0')
     form.append('temperature_inc', p.noFallback ? '0.0' : '0.2')
+    if (p.noTimestamps) form.append('no_timestamps', 'true')
     this.onProgress = onProgress ?? null
     const onAbort = () => this.kill()
     signal?.addEventListener('abort', onAbort, { once: true })

@@ -29,8 +29,14 @@ const pages: Record<Route, (props: { param: string | null }) => React.JSX.Elemen
   settings: SettingsPage,
 }
 
+const darkQuery = window.matchMedia('(prefers-color-scheme: dark)')
+let themeSetting: 'system' | 'light' | 'dark' = 'system'
+darkQuery.addEventListener('change', () => applyTheme(themeSetting))
+
+/** "system" follows the OS live; the stylesheet only knows light and dark. */
 function applyTheme(theme: 'system' | 'light' | 'dark') {
-  document.documentElement.dataset.theme = theme
+  themeSetting = theme
+  document.documentElement.dataset.theme = theme === 'system' ? (darkQuery.matches ? 'dark' : 'light') : theme
 }
 
 export function App({ systemLocale }: { systemLocale: string }) {

@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Preset } from '../../../../shared/enhance-types'
 import { AsyncView } from '../../components/AsyncView'
 import { ModelPicker } from '../../components/ModelPicker'
+import { PresetSelect } from '../../components/PresetSelect'
 import { useFormat } from '../../i18n/format'
 import { RunPanel } from './RunPanel'
 import { useEnhance } from './use-enhance'
@@ -43,16 +43,7 @@ export function EnhancePage() {
           />
         </label>
         <div className="form-row">
-          <label>
-            <span>{t('enhance.preset')}</span>
-            <select value={form.preset} onChange={(ev) => form.setPreset(ev.target.value as Preset)} name="preset">
-              {Preset.options.map((p) => (
-                <option key={p} value={p}>
-                  {t(`enhance.presets.${p}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PresetSelect label={t('enhance.preset')} value={form.preset} onChange={form.setPreset} name="preset" />
           <label>
             <span>{t('enhance.lang')}</span>
             <select value={form.lang} onChange={(ev) => form.setLang(ev.target.value)} name="lang">

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useFormat } from '../../i18n/format'
+import { downloadText } from '../../lib/download'
 import { runText, type RunView } from './use-enhance'
 
 /** One model's output: streaming text, progress, then stats — or the failure, with partial text marked. */
@@ -55,6 +56,15 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
             duration: t('enhance.ms', { value: Math.round(stats.durationMs) }),
           })}
         </p>
+      ) : null}
+      {run.status === 'done' || run.saved ? (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => downloadText(`${run.displayName.replace(/[^\p{L}\p{N}._-]+/gu, '-')}.txt`, text)}
+        >
+          {t('enhance.download')}
+        </button>
       ) : null}
       {run.status === 'done' || run.saved ? (
         <button

@@ -38,12 +38,15 @@ export function useEnhance() {
     sessionStorage.removeItem(ENHANCE_HANDOFF_KEY)
     return handed ?? ''
   })
-  const [preset, setPreset] = useState<Preset>('cleanup')
+  const settings = useCall('settings.get', {})
+  const [presetChoice, setPreset] = useState<Preset | null>(null)
+  const preset: Preset = presetChoice ?? settings.data?.defaultPreset ?? 'cleanup'
   const [lang, setLang] = useState('')
   const [targetLang, setTargetLang] = useState('English')
   const [prompt, setPrompt] = useState('')
   const [compareMode, setCompareMode] = useState(false)
-  const [selected, setSelected] = useState<string[]>([])
+  const [selection, setSelected] = useState<string[] | null>(null)
+  const selected = selection ?? (settings.data?.defaultEnhanceModel ? [settings.data.defaultEnhanceModel] : [])
   const [runList, setRuns] = useState<RunView[]>([])
   const [error, setError] = useState<string | null>(null)
 
@@ -80,7 +83,7 @@ export function useEnhance() {
 
   const choose = (key: string) => {
     if (!compareMode) return setSelected([key])
-    setSelected((s) => (s.includes(key) ? s : [...s, key].slice(-MAX_COMPARE)))
+    setSelected(selected.includes(key) ? selected : [...selected, key].slice(-MAX_COMPARE))
   }
 
   const blankRun = (m: ModelView, id: string | null): RunView => ({
@@ -161,12 +164,12 @@ export function useEnhance() {
     compareMode,
     setCompareMode: (on: boolean) => {
       setCompareMode(on)
-      setSelected((s) => (on ? s : s.slice(0, 1)))
+      setSelected(on ? selected : selected.slice(0, 1))
     },
     selected,
     chosen,
     choose,
-    unselect: (key: string) => setSelected((s) => s.filter((k) => k !== key)),
+    unselect: (key: string) => setSelected(selected.filter((k) => k !== key)),
     cost,
     balance,
     canStart:

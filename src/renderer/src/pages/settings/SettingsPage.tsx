@@ -2,6 +2,8 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Locale, Settings } from '../../../../shared/settings-types'
 import { AsyncView } from '../../components/AsyncView'
+import { api } from '../../lib/api'
+import { PreferencesSection } from './PreferencesSection'
 import { ProvidersSection } from './ProvidersSection'
 import { useSettings } from './use-settings'
 
@@ -69,12 +71,22 @@ export function SettingsPage() {
             </label>
             <ThresholdField value={settings.lowBalanceThreshold} onSave={(n) => void s.save({ lowBalanceThreshold: n })} />
             <p>
-              <span className="muted">{t('settings.dataDir')}</span> <code>{s.info.data?.dataDir}</code>
+              <span className="muted">{t('settings.dataDir')}</span> <code>{s.info.data?.dataDir}</code>{' '}
+              {s.info.data?.shell === 'electron' ? (
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => void api.invoke('app.openFolder', { which: 'data' })}
+                >
+                  {t('settings.openFolder')}
+                </button>
+              ) : null}
             </p>
             <p role="status">{s.error ? t('errors.generic', { message: s.error }) : s.saved ? t('settings.saved') : null}</p>
           </div>
         )}
       </AsyncView>
+      {s.settings.data ? <PreferencesSection settings={s.settings.data} save={(patch) => void s.save(patch)} /> : null}
       <ProvidersSection />
     </section>
   )

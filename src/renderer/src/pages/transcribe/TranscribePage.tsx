@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
+import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
-import { spokenLanguages } from '../../i18n/languages'
 import { navigate } from '../../lib/use-route'
 import { useTranscribe } from './use-transcribe'
 
@@ -38,17 +38,7 @@ export function TranscribePage() {
                 ))}
               </select>
             </label>
-            <label>
-              <span>{t('transcribe.language')}</span>
-              <select value={o.language} onChange={(e) => o.setLanguage(e.target.value)} name="language">
-                <option value="auto">{t('transcribe.languageAuto')}</option>
-                {spokenLanguages.map(([code, name]) => (
-                  <option key={code} value={code}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <LanguageSelect label={t('transcribe.language')} value={o.language} onChange={o.setLanguage} name="language" />
             <label className="inline">
               <input type="checkbox" checked={o.translate} onChange={(e) => o.setTranslate(e.target.checked)} name="translate" />
               <span>{t('transcribe.translate')}</span>

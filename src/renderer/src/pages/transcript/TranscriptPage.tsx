@@ -6,6 +6,22 @@ import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
 import { useTranscript } from './use-transcript'
 
+/** <video> for files with a picture, <audio> otherwise; the same controls and wiring either way. */
+function MediaElement({
+  kind,
+  src,
+  onTimeUpdate,
+  mediaRef,
+}: {
+  kind: 'video' | 'audio'
+  src: string
+  onTimeUpdate: () => void
+  mediaRef: (el: HTMLMediaElement | null) => void
+}) {
+  const Tag = kind
+  return <Tag ref={mediaRef} src={src} controls preload="metadata" onTimeUpdate={onTimeUpdate} data-testid="player" />
+}
+
 function SegmentRow({
   segment,
   active,
@@ -80,25 +96,12 @@ export function TranscriptPage({ param }: { param: string | null }) {
               {t('transcript.meta', { duration: f.duration(meta.durationSec), language: meta.language, model: meta.model })}
             </p>
             <div className="player card" aria-label={t('transcript.player')}>
-              {meta.hasVideo ? (
-                <video
-                  ref={(el) => void (tr.media.current = el)}
-                  src={tr.mediaUrl}
-                  controls
-                  preload="metadata"
-                  onTimeUpdate={tr.onTime}
-                  data-testid="player"
-                />
-              ) : (
-                <audio
-                  ref={(el) => void (tr.media.current = el)}
-                  src={tr.mediaUrl}
-                  controls
-                  preload="metadata"
-                  onTimeUpdate={tr.onTime}
-                  data-testid="player"
-                />
-              )}
+              <MediaElement
+                kind={meta.hasVideo ? 'video' : 'audio'}
+                src={tr.mediaUrl}
+                onTimeUpdate={tr.onTime}
+                mediaRef={(el) => void (tr.media.current = el)}
+              />
             </div>
             <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')}>
               <span className="muted">{t('transcript.export')}</span>

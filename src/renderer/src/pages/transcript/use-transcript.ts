@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ExportFormat, Segment } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
+import { downloadText } from '../../lib/download'
 import { useCall } from '../../lib/use-call'
 import { navigate } from '../../lib/use-route'
 
@@ -46,13 +47,7 @@ export function useTranscript(id: string) {
 
   const exportAs = async (format: ExportFormat) => {
     const { fileName, content } = await api.invoke('transcripts.export', { id, format })
-    // a download: the browser, or Electron's save dialog, asks where and never overwrites silently
-    const url = URL.createObjectURL(new Blob([content], { type: 'text/plain;charset=utf-8' }))
-    const a = document.createElement('a')
-    a.href = url
-    a.download = fileName
-    a.click()
-    setTimeout(() => URL.revokeObjectURL(url), 1000)
+    downloadText(fileName, content)
   }
 
   const enhance = () => {

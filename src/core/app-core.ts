@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import path from 'node:path'
 import type { Handlers } from '../shared/contract'
 import { Settings } from '../shared/settings-types'
 import { CatalogService } from './catalog/catalog-service'
@@ -9,9 +10,9 @@ import { EnhanceService, type RetryPolicy } from './enhance/enhance-service'
 import { PricingService } from './pricing/pricing-service'
 import { EnvKeyStore, type KeyStore } from './providers/key-store'
 import { ProvidersService } from './providers/providers-service'
+import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
 import { TranscriptionService } from './transcribe/transcription-service'
-import path from 'node:path'
 import { Store } from './store/store'
 
 export interface CoreOptions {
@@ -74,7 +75,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     windowSec: opts.transcribeWindowSec,
   })
   await transcription.markInterrupted()
-  const downloads = new Map<string, AbortController>()
+  const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -126,33 +127,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.updateSegment': async ({ id, segmentId, text }) => transcription.updateSegment(id, segmentId, text),
     'transcripts.export': async ({ id, format }) => transcription.exportText(id, format),
     'models.list': async () => models.list(),
-    'models.download': async ({ name }) => {
-      if (downloads.has(name)) return { started: false }
-      const ac = new AbortController()
-      downloads.set(name, ac)
-      const base = { name, receivedBytes: 0, totalBytes: null, bytesPerSec: 0, etaSec: null, error: null }
-      void models
-        .download(name, {
-          baseUrl: store.data.settings.modelBaseUrl ?? undefined,
-          signal: ac.signal,
-          onProgress: (p) => events.emit('models.download', { ...base, ...p, status: 'running' }),
-        })
-        .then(
-          () => events.emit('models.download', { ...base, status: 'done' }),
-          (err: unknown) =>
-            events.emit('models.download', {
-              ...base,
-              status: ac.signal.aborted ? 'cancelled' : 'failed',
-              error: (err as Error).message,
-            }),
-        )
-        .finally(() => downloads.delete(name))
-      return { started: true }
-    },
-    'models.cancelDownload': async ({ name }) => {
-      downloads.get(name)?.abort()
-      return { cancelled: downloads.has(name) }
-    },
+    'models.download': async ({ name }) => ({ started: downloads.start(name) }),
+    'models.cancelDownload': async ({ name }) => ({ cancelled: downloads.cancel(name) }),
     'models.delete': async ({ name }) => {
       await models.remove(name)
       return models.list()
@@ -179,7 +155,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   }
 
   const close = async () => {
-    for (const ac of downloads.values()) ac.abort()
+    downloads.cancelAll()
     await transcription.shutdown()
   }
   return {

@@ -146,3 +146,32 @@ describe('model manager', () => {
     expect(recommendModel(3000)).toBe('base')
   })
 })
+
+describe('background model downloads', () => {
+  it('reports progress and completion as events; a second start is refused; cancel reports cancelled', async () => {
+    const { ModelDownloads } = await import('../../src/core/models/model-downloads')
+    const { EventBus } = await import('../../src/core/event-bus')
+    const dir = tempDir()
+    const srv = await modelServer(fakeModel)
+    const events = new EventBus()
+    const seen: { name: string; status: string; receivedBytes: number }[] = []
+    events.subscribe((name, p) => name === 'models.download' && seen.push(p as (typeof seen)[number]))
+    const d = new ModelDownloads(new ModelManager(() => dir, 8192, [entry(sha1)]), events, () => srv.url)
+    expect(d.start('tiny')).toBe(true)
+    expect(d.start('tiny')).toBe(false)
+    await expect.poll(() => seen.at(-1)?.status).toBe('done')
+    expect(seen.some((e) => e.status === 'running' && e.receivedBytes > 0)).toBe(true)
+    expect(readdirSync(dir)).toEqual(['ggml-tiny.bin'])
+
+    const big = await modelServer(Buffer.concat([fakeModel, Buffer.alloc(30_000_000)]))
+    const dir2 = tempDir()
+    const d2 = new ModelDownloads(new ModelManager(() => dir2, 8192, [entry(sha1)]), events, () => big.url)
+    d2.start('tiny')
+    await expect.poll(() => seen.some((e) => e.status === 'running' && e.receivedBytes > 500_000)).toBe(true)
+    expect(d2.cancel('tiny')).toBe(true)
+    await expect.poll(() => seen.at(-1)?.status).toBe('cancelled')
+    expect(readdirSync(dir2)).toEqual([])
+    await srv.close()
+    await big.close()
+  })
+})

@@ -1,7 +1,6 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron'
 import { openCore } from '../core/app-core'
 import { IPC_PREFIX, registerIpc, trustedUrlCheck } from './ipc-adapter'
 import { SafeStorageKeyStore } from './safe-storage-key-store'
@@ -54,9 +53,16 @@ function createWindow(): BrowserWindow {
   return win
 }
 
+/** Files opened before the core is up (macOS sends open-file early) wait here. */
+const early: string[] = []
+
 /** Files from a second launch or "Open with…" join the queue with the default model. */
 function queueFiles(files: string[]): void {
-  if (!files.length || !core?.store.data.settings.whisperModel) return
+  if (!core) {
+    early.push(...files)
+    return
+  }
+  if (!files.length || !core.store.data.settings.whisperModel) return
   // the queue shows them at once: the page listens to transcribe.job events
   void core.transcription.add(files, {}).catch(() => undefined)
 }
@@ -85,15 +91,22 @@ void app.whenReady().then(async () => {
   }
   const dataDir = process.env.MP4TOTEXT_DATA_DIR ?? app.getPath('userData')
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu()))
-  core = await openCore({
-    dataDir,
-    keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
-    resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
-    openFolder: async (dir) => (await shell.openPath(dir)) === '',
-    shell: 'electron',
-    version: app.getVersion(),
-    systemLocale: app.getLocale(),
-  })
+  try {
+    core = await openCore({
+      dataDir,
+      keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
+      resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
+      openFolder: async (dir) => (await shell.openPath(dir)) === '',
+      shell: 'electron',
+      version: app.getVersion(),
+      systemLocale: app.getLocale(),
+    })
+  } catch (err) {
+    // e.g. a db.json written by a newer version: say so instead of opening nothing
+    dialog.showErrorBox('MP4toText cannot start', (err as Error).message)
+    app.quit()
+    return
+  }
   const ready = core
   registerIpc(ipcMain, ready.handlers, trustedUrlCheck(devUrl, rendererFile))
   protocol.handle(MEDIA_SCHEME, async (request) => {
@@ -109,7 +122,7 @@ void app.whenReady().then(async () => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_PREFIX + 'event', name, payload)
   })
   mainWindow = createWindow()
-  queueFiles(mediaFilesFromArgv(process.argv))
+  queueFiles([...early.splice(0), ...mediaFilesFromArgv(process.argv)])
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
   })

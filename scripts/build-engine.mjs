@@ -56,6 +56,9 @@ const options = [
         '-DGGML_BACKEND_DL=ON',
         '-DGGML_CPU_ALL_VARIANTS=ON',
         '-DBUILD_SHARED_LIBS=ON',
+        // the binaries find their libraries beside them ($ORIGIN / @loader_path), wherever the
+        // installer puts them, not in this build tree
+        '-DCMAKE_BUILD_RPATH_USE_ORIGIN=ON',
         ...(hasVulkan() ? ['-DGGML_VULKAN=ON'] : []),
       ]
     : ['-DGGML_NATIVE=ON', '-DBUILD_SHARED_LIBS=OFF']),

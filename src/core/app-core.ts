@@ -28,6 +28,8 @@ export interface CoreOptions {
   resourcesDir?: string
   /** tests and benchmarks: decode without temperature fallback */
   noFallback?: boolean
+  /** how model downloads reach the network (Electron: net.fetch, which honours the system proxy) */
+  fetch?: typeof fetch
   /** opens a folder in the OS file manager; only the Electron shell can */
   openFolder?: (dir: string) => Promise<boolean>
   /** tests: shorter decode windows, to exercise window boundaries on short files */
@@ -63,7 +65,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const enhance = new EnhanceService({ store, catalog, credits, events, keys, dataDir: opts.dataDir, env, retry: opts.retry })
   await enhance.markInterrupted()
   const providers = new ProvidersService(store, keys, events, env)
-  const models = new ModelManager(() => store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'))
+  const models = new ModelManager(
+    () => store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'),
+    undefined,
+    undefined,
+    opts.fetch,
+  )
   const transcription = new TranscriptionService({
     store,
     events,

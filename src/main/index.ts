@@ -97,6 +97,7 @@ void app.whenReady().then(async () => {
       keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
       resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
       openFolder: async (dir) => (await shell.openPath(dir)) === '',
+      fetch: (input, init) => net.fetch(input instanceof Request ? input : String(input), init),
       shell: 'electron',
       version: app.getVersion(),
       systemLocale: app.getLocale(),

@@ -175,3 +175,18 @@ describe('background model downloads', () => {
     await big.close()
   })
 })
+
+describe('download transport', () => {
+  it('downloads through the fetch the shell provides (Electron: net.fetch, for the system proxy)', async () => {
+    const dir = tempDir()
+    const srv = await modelServer(fakeModel)
+    const urls: string[] = []
+    const viaShell: typeof fetch = (input, init) => {
+      urls.push(String(input))
+      return fetch(input, init)
+    }
+    await new ModelManager(() => dir, 8192, [entry(sha1)], viaShell).download('tiny', { baseUrl: srv.url })
+    expect(urls).toEqual([`${srv.url}/ggml-tiny.bin`])
+    await srv.close()
+  })
+})

@@ -34,6 +34,8 @@ export class ModelManager {
     private readonly modelsDir: () => string,
     private readonly totalRamMiB = Math.round(os.totalmem() / 1048576),
     private readonly catalog: WhisperCatalogEntry[] = whisperCatalog,
+    /** Electron passes net.fetch, which goes through the system's proxy settings */
+    private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
   async list(): Promise<WhisperModelInfo[]> {
@@ -120,7 +122,7 @@ export class ModelManager {
     const part = `${target}.part`
     const url = `${(opts.baseUrl ?? DEFAULT_MODEL_BASE_URL).replace(/\/$/, '')}/${modelFileName(name)}`
     let have = (await fs.stat(part).catch(() => null))?.size ?? 0
-    const res = await fetch(url, { headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal: opts.signal }).catch(
+    const res = await this.fetchImpl(url, { headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal: opts.signal }).catch(
       (err: Error) => {
         throw opts.signal?.aborted
           ? new AppError('cancelled', 'Download cancelled')

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import { onwarn } from './build/vite-quiet'
 
 export default defineConfig({
   main: {},
@@ -16,7 +17,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
-    build: { rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') } },
+    build: { rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html'), onwarn } },
     plugins: [react()],
   },
 })

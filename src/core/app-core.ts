@@ -129,6 +129,14 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcribe.jobs': async () => transcription.jobs(),
     'transcribe.cancel': async ({ id }) => ({ cancelled: transcription.cancel(id) }),
     'transcribe.retry': async ({ id }) => transcription.retry(id),
+    'transcribe.remove': async ({ id }) => {
+      await transcription.removeJob(id)
+      return transcription.jobs()
+    },
+    'transcripts.delete': async ({ id }) => {
+      await transcription.deleteTranscript(id)
+      return { deleted: true }
+    },
     'transcripts.list': async ({ query }) => transcription.transcripts(query),
     'transcripts.get': async ({ id }) => transcription.transcript(id),
     'transcripts.updateSegment': async ({ id, segmentId, text }) => transcription.updateSegment(id, segmentId, text),

@@ -103,6 +103,8 @@ export const calls = {
   'transcribe.jobs': { input: z.object({}), output: z.array(Job) },
   'transcribe.cancel': { input: z.object({ id: z.string() }), output: z.object({ cancelled: z.boolean() }) },
   'transcribe.retry': { input: z.object({ id: z.string() }), output: Job },
+  'transcribe.remove': { input: z.object({ id: z.string() }), output: z.array(Job) },
+  'transcripts.delete': { input: z.object({ id: z.string() }), output: z.object({ deleted: z.boolean() }) },
   'transcripts.list': { input: z.object({ query: z.string().max(200).default('') }), output: z.array(TranscriptMeta) },
   'transcripts.get': {
     input: z.object({ id: z.string() }),
@@ -134,6 +136,8 @@ export const events = {
   'catalog.changed': z.object({ reason: z.string() }),
   'settings.changed': Settings,
   'transcribe.job': Job,
+  /** a transcript was edited or deleted */
+  'transcripts.changed': z.object({ id: z.string(), deleted: z.boolean() }),
   'models.download': z.object({
     name: z.string(),
     status: z.enum(['running', 'done', 'failed', 'cancelled']),

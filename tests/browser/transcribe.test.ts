@@ -65,4 +65,12 @@ it('add a file, watch progress, open the transcript, click a segment, edit it, e
   await go(page, 'transcribe')
   await page.getByLabel('Search file names and text').fill('düzeltilmiş')
   await expect.poll(() => page.getByTestId('transcripts').locator('li').count()).toBe(1)
+
+  // deleting takes two clicks, then the transcript is gone from the history
+  await page.getByTestId('transcripts').getByRole('link').first().click()
+  await page.getByRole('button', { name: 'Delete transcript' }).click()
+  await page.getByRole('button', { name: 'Delete for good?' }).click()
+  await expect.poll(() => page.locator('h1').first().textContent()).toBe('Transcribe')
+  await page.getByLabel('Search file names and text').fill('')
+  await expect.poll(() => page.getByText('No transcripts yet.').count()).toBe(1)
 })

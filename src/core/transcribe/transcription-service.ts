@@ -145,6 +145,7 @@ export class TranscriptionService {
       m.updatedAt = new Date().toISOString()
       m.preview = preview(segments)
     })
+    this.deps.events.emit('transcripts.changed', { id, deleted: false })
     return this.meta(id)
   }
 
@@ -154,6 +155,33 @@ export class TranscriptionService {
       fileName: `${sanitizeFileName(meta.fileName)}.${extensionOf(format)}`,
       content: render(segments, format, { fileName: meta.fileName, language: meta.language }),
     }
+  }
+
+  /** Forget a finished job; a running or waiting one must be cancelled first. */
+  async removeJob(id: string): Promise<void> {
+    await this.deps.store.mutate((db) => {
+      const j = db.jobs.find((x) => x.id === id)
+      if (!j) throw new AppError('not-found', `No job ${id}`)
+      if (j.status === 'running' || j.status === 'queued')
+        throw new AppError('invalid-input', 'Cancel the job before removing it')
+      db.jobs = db.jobs.filter((x) => x.id !== id)
+    })
+  }
+
+  /**
+   * Delete a transcript: its index entry, its segments file, and the copy of the media the web
+   * host received as an upload (a file the user picked from their own disk is never touched).
+   */
+  async deleteTranscript(id: string): Promise<void> {
+    const meta = this.meta(id)
+    await this.deps.store.mutate((db) => {
+      db.transcripts = db.transcripts.filter((t) => t.id !== id)
+      for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
+    })
+    await fs.rm(this.segmentsPath(id), { force: true })
+    const uploads = path.join(this.deps.dataDir, 'uploads') + path.sep
+    if (meta.mediaPath.startsWith(uploads)) await fs.rm(path.dirname(meta.mediaPath), { recursive: true, force: true })
+    this.deps.events.emit('transcripts.changed', { id, deleted: true })
   }
 
   mediaPath(id: string): string {

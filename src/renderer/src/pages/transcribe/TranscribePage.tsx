@@ -105,6 +105,11 @@ export function TranscribePage() {
                     {t('transcribe.retry')}
                   </button>
                 ) : null}
+                {!['running', 'queued'].includes(j.status) ? (
+                  <button type="button" className="secondary" onClick={() => tr.remove(j.id)}>
+                    {t('transcribe.remove')}
+                  </button>
+                ) : null}
                 {j.status === 'done' && j.transcriptId ? (
                   <button type="button" onClick={() => navigate('transcript', j.transcriptId!)}>
                     {t('transcribe.open')}

@@ -8,7 +8,7 @@ export function useTranscribe() {
   const settings = useCall('settings.get', {}, ['settings.changed'])
   const models = useCall('models.list', {}, ['models.download'])
   const [query, setQuery] = useState('')
-  const history = useCall('transcripts.list', { query }, ['transcribe.job'])
+  const history = useCall('transcripts.list', { query }, ['transcribe.job', 'transcripts.changed'])
   const [jobs, setJobs] = useState<Job[]>([])
   const [model, setModel] = useState<string | null>(null)
   const [language, setLanguage] = useState<string | null>(null)
@@ -64,5 +64,10 @@ export function useTranscribe() {
     addFiles,
     cancel: (id: string) => void api.invoke('transcribe.cancel', { id }),
     retry: (id: string) => void api.invoke('transcribe.retry', { id }).catch((e: Error) => setError(e.message)),
+    remove: (id: string) =>
+      void api
+        .invoke('transcribe.remove', { id })
+        .then(setJobs)
+        .catch((e: Error) => setError(e.message)),
   }
 }

@@ -85,6 +85,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const { t } = useTranslation()
   const f = useFormat()
   const tr = useTranscript(param ?? '')
+  const [confirming, setConfirming] = useState(false)
   return (
     <section aria-labelledby="transcript-title">
       <a href="#/transcribe">{t('transcript.back')}</a>
@@ -112,6 +113,15 @@ export function TranscriptPage({ param }: { param: string | null }) {
               ))}
               <button type="button" onClick={tr.enhance}>
                 {t('transcript.enhance')}
+              </button>
+              {/* deleting asks twice: nothing is lost by one stray click */}
+              <button
+                type="button"
+                className={confirming ? 'danger' : 'secondary'}
+                onClick={() => (confirming ? void tr.remove() : setConfirming(true))}
+                onBlur={() => setConfirming(false)}
+              >
+                {confirming ? t('transcript.confirmDelete') : t('transcript.delete')}
               </button>
             </div>
             {tr.error ? (

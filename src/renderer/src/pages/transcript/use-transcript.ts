@@ -55,5 +55,24 @@ export function useTranscript(id: string) {
     navigate('enhance')
   }
 
-  return { data, segments, current, media, onTime, seek, save, savedId, error, exportAs, enhance, mediaUrl: api.mediaUrl(id) }
+  const remove = async () => {
+    await api.invoke('transcripts.delete', { id })
+    navigate('transcribe')
+  }
+
+  return {
+    remove,
+    data,
+    segments,
+    current,
+    media,
+    onTime,
+    seek,
+    save,
+    savedId,
+    error,
+    exportAs,
+    enhance,
+    mediaUrl: api.mediaUrl(id),
+  }
 }

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { spokenLanguages } from '../i18n/languages'
+import { spokenLanguages } from '../../../shared/languages'
 
 /** Whisper's spoken languages with "detect", Turkish and English first. */
 export function LanguageSelect({
@@ -13,13 +13,13 @@ export function LanguageSelect({
   onChange: (v: string) => void
   name: string
 }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   return (
     <label>
       <span>{label}</span>
       <select value={value} onChange={(e) => onChange(e.target.value)} name={name}>
         <option value="auto">{t('transcribe.languageAuto')}</option>
-        {spokenLanguages.map(([code, n]) => (
+        {spokenLanguages(i18n.language).map(([code, n]) => (
           <option key={code} value={code}>
             {n}
           </option>

@@ -3,7 +3,7 @@ import type { ModelView } from '../../../../shared/catalog-types'
 import type { EnhanceResult, Preset } from '../../../../shared/enhance-types'
 import { api } from '../../lib/api'
 import { useCall } from '../../lib/use-call'
-import { ENHANCE_HANDOFF_KEY } from '../transcript/use-transcript'
+import { ENHANCE_HANDOFF_KEY, ENHANCE_LANG_KEY } from '../transcript/use-transcript'
 
 export interface RunView {
   id: string | null
@@ -41,7 +41,11 @@ export function useEnhance() {
   const settings = useCall('settings.get', {})
   const [presetChoice, setPreset] = useState<Preset | null>(null)
   const preset: Preset = presetChoice ?? settings.data?.defaultPreset ?? 'cleanup'
-  const [lang, setLang] = useState('')
+  const [lang, setLang] = useState(() => {
+    const handed = sessionStorage.getItem(ENHANCE_LANG_KEY) ?? ''
+    sessionStorage.removeItem(ENHANCE_LANG_KEY)
+    return handed
+  })
   const [targetLang, setTargetLang] = useState('English')
   const [prompt, setPrompt] = useState('')
   const [compareMode, setCompareMode] = useState(false)

@@ -6,6 +6,13 @@ import { useCall } from '../../lib/use-call'
 import { navigate } from '../../lib/use-route'
 
 export const ENHANCE_HANDOFF_KEY = 'mp4totext.enhanceText'
+export const ENHANCE_LANG_KEY = 'mp4totext.enhanceLang'
+
+/** whisper names the language ("turkish"); the Enhance form knows tr and en */
+export function enhanceLangOf(language: string): '' | 'tr' | 'en' {
+  const l = language.toLowerCase()
+  return l === 'tr' || l === 'turkish' ? 'tr' : l === 'en' || l === 'english' ? 'en' : ''
+}
 
 /** One transcript: segments kept in sync with the player, inline edits, exports, hand-off to Enhance. */
 export function useTranscript(id: string) {
@@ -52,6 +59,7 @@ export function useTranscript(id: string) {
 
   const enhance = () => {
     sessionStorage.setItem(ENHANCE_HANDOFF_KEY, segments.map((s) => s.text.trim()).join('\n'))
+    sessionStorage.setItem(ENHANCE_LANG_KEY, enhanceLangOf(data.data?.meta.language ?? ''))
     navigate('enhance')
   }
 

@@ -95,26 +95,28 @@ export function TranscribePage() {
               <div className="job-head">
                 <strong>{j.fileName}</strong>
                 <span className="badge">{t(`transcribe.status.${j.status}`)}</span>
-                {j.status === 'running' || j.status === 'queued' ? (
-                  <button type="button" className="secondary" onClick={() => tr.cancel(j.id)}>
-                    {t('transcribe.cancel')}
-                  </button>
-                ) : null}
-                {['failed', 'cancelled', 'interrupted'].includes(j.status) ? (
-                  <button type="button" className="secondary" onClick={() => tr.retry(j.id)}>
-                    {t('transcribe.retry')}
-                  </button>
-                ) : null}
-                {!['running', 'queued'].includes(j.status) ? (
-                  <button type="button" className="secondary" onClick={() => tr.remove(j.id)}>
-                    {t('transcribe.remove')}
-                  </button>
-                ) : null}
-                {j.status === 'done' && j.transcriptId ? (
-                  <button type="button" onClick={() => navigate('transcript', j.transcriptId!)}>
-                    {t('transcribe.open')}
-                  </button>
-                ) : null}
+                <span className="actions">
+                  {j.status === 'running' || j.status === 'queued' ? (
+                    <button type="button" className="secondary" onClick={() => tr.cancel(j.id)}>
+                      {t('transcribe.cancel')}
+                    </button>
+                  ) : null}
+                  {['failed', 'cancelled', 'interrupted'].includes(j.status) ? (
+                    <button type="button" className="secondary" onClick={() => tr.retry(j.id)}>
+                      {t('transcribe.retry')}
+                    </button>
+                  ) : null}
+                  {!['running', 'queued'].includes(j.status) ? (
+                    <button type="button" className="secondary" onClick={() => tr.remove(j.id)}>
+                      {t('transcribe.remove')}
+                    </button>
+                  ) : null}
+                  {j.status === 'done' && j.transcriptId ? (
+                    <button type="button" onClick={() => navigate('transcript', j.transcriptId!)}>
+                      {t('transcribe.open')}
+                    </button>
+                  ) : null}
+                </span>
               </div>
               {j.status === 'running' || j.status === 'done' ? (
                 <div className="job-progress">

@@ -120,3 +120,15 @@ it('a top-up raises the header balance and lands in the ledger', async () => {
   await expect.poll(() => page.getByTestId('ledger').locator('tbody tr').first().textContent()).toContain('Browser test')
   await shot('credits')
 })
+
+it('the low-balance threshold is a setting: raising it turns the header warning on', async () => {
+  const { page } = await open()
+  await go(page, 'settings')
+  expect(await page.getByTestId('header-balance').textContent()).not.toContain('Low balance')
+  const field = page.locator('input[name=lowBalanceThreshold]')
+  await field.fill('abc')
+  expect(await field.locator('xpath=../..').getByRole('button', { name: 'Save' }).isDisabled()).toBe(true)
+  await field.fill('2000')
+  await field.locator('xpath=../..').getByRole('button', { name: 'Save' }).click()
+  await expect.poll(() => page.getByTestId('header-balance').textContent()).toContain('Low balance')
+})

@@ -46,6 +46,13 @@ export interface RunHooks {
 
 const SPEED_SAMPLES_KEPT = 20
 
+/** What every request of one enhancement shares. */
+interface CallContext {
+  client: LlmClient
+  model: ModelView
+  signal: AbortSignal
+}
+
 interface Job {
   id: string
   req: EnhanceRequest
@@ -263,6 +270,7 @@ export class EnhanceService {
     hooks: RunHooks,
     onPartial: (text: string) => void,
   ): Promise<{ text: string; usage: Usage; ttftMs: number | null; tokensPerSec: number | null; chunks: number }> {
+    const ctx: CallContext = { client, model, signal }
     const opts = { lang: req.lang, targetLang: req.targetLang, prompt: req.prompt }
     const chunks = splitIntoChunks(req.text, chunkBudget(model.contextTokens, req.preset))
     const results: string[] = new Array<string>(chunks.length).fill('')
@@ -273,7 +281,7 @@ export class EnhanceService {
     hooks.onProgress?.({ chunksDone: 0, chunksTotal: chunks.length, phase: 'map' })
 
     const runOne = async (i: number) => {
-      const r = await this.callWithRecovery(client, model, systemPrompt(req.preset, opts), chunks[i]!, signal, (text, reset) => {
+      const r = await this.callWithRecovery(ctx, systemPrompt(req.preset, opts), chunks[i]!, (text, reset) => {
         results[i] = reset ? '' : results[i] + text
         onPartial(results.join(chunkSeparator(req)))
         hooks.onDelta?.({ chunk: i, phase: 'map', text, reset })
@@ -296,7 +304,7 @@ export class EnhanceService {
     if (chunks.length > 1 && reducingPresets.has(req.preset)) {
       hooks.onProgress?.({ chunksDone: 0, chunksTotal: 1, phase: 'reduce' })
       let reduced = ''
-      const r = await this.callWithRecovery(client, model, reducePrompt(req.preset, opts), text, signal, (t, reset) => {
+      const r = await this.callWithRecovery(ctx, reducePrompt(req.preset, opts), text, (t, reset) => {
         reduced = reset ? '' : reduced + t
         hooks.onDelta?.({ chunk: 0, phase: 'reduce', text: t, reset })
       })
@@ -314,16 +322,14 @@ export class EnhanceService {
 
   /** Retries with backoff for what can be retried; a too-long chunk is split in two, once. */
   private async callWithRecovery(
-    client: LlmClient,
-    model: ModelView,
+    ctx: CallContext,
     system: string,
     text: string,
-    signal: AbortSignal,
     onDelta: (text: string, reset: boolean) => void,
     splitDepth = 0,
   ): Promise<StreamResult> {
     try {
-      return await this.callWithRetries(client, model, system, text, signal, onDelta)
+      return await this.callWithRetries(ctx, system, text, onDelta)
     } catch (err) {
       if (!(err instanceof ProviderFailure) || err.kind !== 'context-too-long' || splitDepth > 0) throw err
       const halves = splitIntoChunks(text, Math.ceil(text.length / 3.5 / 2))
@@ -332,7 +338,7 @@ export class EnhanceService {
       for (const half of halves) {
         const sep = parts.length ? '\n\n' : ''
         if (sep) onDelta(sep, false)
-        parts.push(await this.callWithRecovery(client, model, system, half, signal, onDelta, splitDepth + 1))
+        parts.push(await this.callWithRecovery(ctx, system, half, onDelta, splitDepth + 1))
       }
       return {
         text: parts.map((p) => p.text).join('\n\n'),
@@ -347,11 +353,9 @@ export class EnhanceService {
   }
 
   private async callWithRetries(
-    client: LlmClient,
-    model: ModelView,
+    { client, model, signal }: CallContext,
     system: string,
     text: string,
-    signal: AbortSignal,
     onDelta: (text: string, reset: boolean) => void,
   ): Promise<StreamResult> {
     const limitKey = model.key

@@ -1,60 +1,37 @@
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Settings, SettingsPatch } from '../../../../shared/settings-types'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { PresetSelect } from '../../components/PresetSelect'
+import { SavedField } from '../../components/SavedField'
 
 /** Transcription and enhancement defaults; each field saves on its own. */
 export function PreferencesSection({ settings, save }: { settings: Settings; save: (p: SettingsPatch) => void }) {
   const { t } = useTranslation()
-  const [modelsDir, setModelsDir] = useState(settings.modelsDir ?? '')
-  const [threads, setThreads] = useState(settings.threads === null ? '' : String(settings.threads))
-  const [model, setModel] = useState(settings.defaultEnhanceModel ?? '')
-  const threadsValid = threads === '' || (/^\d+$/.test(threads) && Number(threads) >= 1 && Number(threads) <= 64)
   return (
     <>
       <div className="card settings">
         <h2>{t('settings.transcription')}</h2>
-        <form
-          className="form-row"
-          onSubmit={(e) => {
-            e.preventDefault()
-            save({ modelsDir: modelsDir.trim() || null })
-          }}
-        >
-          <label className="wide">
-            <span>{t('settings.modelsDir')}</span>
-            <input value={modelsDir} onChange={(e) => setModelsDir(e.target.value)} name="modelsDir" />
-          </label>
-          <button type="submit">{t('settings.save')}</button>
-        </form>
+        <SavedField
+          label={t('settings.modelsDir')}
+          name="modelsDir"
+          initial={settings.modelsDir ?? ''}
+          wide
+          onSave={(v) => save({ modelsDir: v || null })}
+        />
         <LanguageSelect
           label={t('settings.defaultLanguage')}
           value={settings.transcribeLanguage}
           onChange={(v) => save({ transcribeLanguage: v })}
           name="transcribeLanguage"
         />
-        <form
-          className="form-row"
-          onSubmit={(e) => {
-            e.preventDefault()
-            if (threadsValid) save({ threads: threads === '' ? null : Number(threads) })
-          }}
-        >
-          <label>
-            <span>{t('settings.threads')}</span>
-            <input
-              inputMode="numeric"
-              value={threads}
-              aria-invalid={!threadsValid}
-              onChange={(e) => setThreads(e.target.value)}
-              name="threads"
-            />
-          </label>
-          <button type="submit" disabled={!threadsValid}>
-            {t('settings.save')}
-          </button>
-        </form>
+        <SavedField
+          label={t('settings.threads')}
+          name="threads"
+          numeric
+          initial={settings.threads === null ? '' : String(settings.threads)}
+          valid={(v) => v.trim() === '' || (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 64)}
+          onSave={(v) => save({ threads: v === '' ? null : Number(v) })}
+        />
         <label>
           <span>{t('settings.concurrency')}</span>
           <select
@@ -72,24 +49,13 @@ export function PreferencesSection({ settings, save }: { settings: Settings; sav
       </div>
       <div className="card settings">
         <h2>{t('settings.enhancement')}</h2>
-        <form
-          className="form-row"
-          onSubmit={(e) => {
-            e.preventDefault()
-            save({ defaultEnhanceModel: model.trim() || null })
-          }}
-        >
-          <label>
-            <span>{t('settings.defaultModel')}</span>
-            <input
-              value={model}
-              onChange={(e) => setModel(e.target.value)}
-              name="defaultEnhanceModel"
-              placeholder="groq/openai/gpt-oss-20b"
-            />
-          </label>
-          <button type="submit">{t('settings.save')}</button>
-        </form>
+        <SavedField
+          label={t('settings.defaultModel')}
+          name="defaultEnhanceModel"
+          initial={settings.defaultEnhanceModel ?? ''}
+          placeholder="groq/openai/gpt-oss-20b"
+          onSave={(v) => save({ defaultEnhanceModel: v || null })}
+        />
         <PresetSelect
           label={t('settings.defaultPreset')}
           value={settings.defaultPreset}

@@ -1,40 +1,11 @@
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Locale, Settings } from '../../../../shared/settings-types'
 import { AsyncView } from '../../components/AsyncView'
+import { SavedField } from '../../components/SavedField'
 import { api } from '../../lib/api'
 import { PreferencesSection } from './PreferencesSection'
 import { ProvidersSection } from './ProvidersSection'
 import { useSettings } from './use-settings'
-
-function ThresholdField({ value, onSave }: { value: number; onSave: (n: number) => void }) {
-  const { t } = useTranslation()
-  const [text, setText] = useState(String(value))
-  const valid = /^\d+$/.test(text)
-  return (
-    <form
-      className="form-row"
-      onSubmit={(e) => {
-        e.preventDefault()
-        if (valid) onSave(Number(text))
-      }}
-    >
-      <label>
-        <span>{t('settings.lowBalance')}</span>
-        <input
-          inputMode="numeric"
-          value={text}
-          aria-invalid={!valid}
-          onChange={(e) => setText(e.target.value)}
-          name="lowBalanceThreshold"
-        />
-      </label>
-      <button type="submit" disabled={!valid}>
-        {t('settings.save')}
-      </button>
-    </form>
-  )
-}
 
 export function SettingsPage() {
   const { t } = useTranslation()
@@ -69,7 +40,14 @@ export function SettingsPage() {
                 <option value="dark">{t('settings.themeDark')}</option>
               </select>
             </label>
-            <ThresholdField value={settings.lowBalanceThreshold} onSave={(n) => void s.save({ lowBalanceThreshold: n })} />
+            <SavedField
+              label={t('settings.lowBalance')}
+              name="lowBalanceThreshold"
+              numeric
+              initial={String(settings.lowBalanceThreshold)}
+              valid={(v) => /^\d+$/.test(v.trim())}
+              onSave={(v) => void s.save({ lowBalanceThreshold: Number(v) })}
+            />
             <p>
               <span className="muted">{t('settings.dataDir')}</span> <code>{s.info.data?.dataDir}</code>{' '}
               {s.info.data?.shell === 'electron' ? (

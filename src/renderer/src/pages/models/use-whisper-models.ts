@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { EventPayload } from '../../../../shared/contract'
 import { api } from '../../lib/api'
+import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 
 type Download = EventPayload<'models.download'>
@@ -10,12 +11,9 @@ export function useWhisperModels() {
   const list = useCall('models.list', {}, ['models.download'])
   const settings = useCall('settings.get', {}, ['settings.changed'])
   const [downloads, setDownloads] = useState<Record<string, Download>>({})
-  const [error, setError] = useState<string | null>(null)
+  const { error, run } = useAction()
   useEffect(() => api.on('models.download', (d) => setDownloads((all) => ({ ...all, [d.name]: d }))), [])
-  const guard = (fn: () => Promise<unknown>) => {
-    setError(null)
-    void fn().catch((e: Error) => setError(e.message))
-  }
+  const guard = (fn: () => Promise<unknown>) => void run(fn)
   return {
     list,
     downloads,

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { PricingPreview } from '../../../../shared/pricing-types'
 import { api } from '../../lib/api'
+import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 
 /** Preview → confirm → apply, the editor and history with undo. Messages are i18n keys + values. */
@@ -9,17 +10,13 @@ export function usePricing() {
   const catalog = useCall('catalog.list', { includeInactive: true }, ['catalog.changed'])
   const [fileText, setFileText] = useState<string | null>(null)
   const [preview, setPreview] = useState<PricingPreview | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const action = useAction()
+  const error = action.error
   const [status, setStatus] = useState<{ key: string; values: Record<string, string> } | null>(null)
 
-  const run = async (fn: () => Promise<void>) => {
-    setError(null)
+  const run = (fn: () => Promise<void>) => {
     setStatus(null)
-    try {
-      await fn()
-    } catch (err) {
-      setError((err as Error).message)
-    }
+    return action.run(fn)
   }
 
   return {

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { ProviderId } from '../../../../shared/catalog-types'
 import type { Settings } from '../../../../shared/settings-types'
 import { api } from '../../lib/api'
+import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 
 /** Key status (never the key), test results per provider, base URLs and the local server. */
@@ -9,16 +10,8 @@ export function useProviders() {
   const status = useCall('providers.status', {}, ['settings.changed'])
   const settings = useCall('settings.get', {}, ['settings.changed'])
   const [tests, setTests] = useState<Partial<Record<ProviderId, { ok: boolean; message: string } | 'pending'>>>({})
-  const [error, setError] = useState<string | null>(null)
+  const { error, run: guard } = useAction()
   const [localCount, setLocalCount] = useState<number | null>(null)
-  const guard = async (fn: () => Promise<unknown>) => {
-    setError(null)
-    try {
-      await fn()
-    } catch (err) {
-      setError((err as Error).message)
-    }
-  }
   return {
     status,
     settings,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Handlers } from '../shared/contract'
 import { Settings } from '../shared/settings-types'
@@ -13,6 +14,8 @@ import { ProvidersService } from './providers/providers-service'
 import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
 import { TranscriptionService } from './transcribe/transcription-service'
+import { ProcessOwner } from './runtime/process-owner'
+import { recoverInterruptedWork } from './runtime/work-recovery'
 import { Store } from './store/store'
 
 export interface CoreOptions {
@@ -30,7 +33,7 @@ export interface CoreOptions {
   noFallback?: boolean
   /** how model downloads reach the network (Electron: net.fetch, which honours the system proxy) */
   fetch?: typeof fetch
-  /** opens a folder in the OS file manager; only the Electron shell can */
+  /** opens a folder in the OS file manager; only the Electron shell can (and it opens only directories) */
   openFolder?: (dir: string) => Promise<boolean>
   /** tests: shorter decode windows, to exercise window boundaries on short files */
   transcribeWindowSec?: number
@@ -53,17 +56,27 @@ export interface Core {
 
 /** Open the data dir and wire the services; every shell starts here. */
 export async function openCore(opts: CoreOptions): Promise<Core> {
-  const store = await Store.open(opts.dataDir, createInitialDb)
+  // a long-running shell follows the other processes' writes; a CLI run is over before they matter
+  const store = await Store.open(opts.dataDir, createInitialDb, { watch: opts.shell !== 'cli' })
+  const self = await ProcessOwner.start(opts.dataDir)
   const events = new EventBus()
   const catalog = new CatalogService(store)
-  const credits = new CreditsService(store, (s) => events.emit('credits.changed', s))
+  const credits = new CreditsService(store, (s) => events.emit('credits.changed', s), self.owner)
   const pricing = new PricingService(store, events)
-  await credits.refundInterrupted()
   await pricing.mergeBundledIfNewer()
   const env = opts.env ?? process.env
   const keys = opts.keys ?? new EnvKeyStore(env)
-  const enhance = new EnhanceService({ store, catalog, credits, events, keys, dataDir: opts.dataDir, env, retry: opts.retry })
-  await enhance.markInterrupted()
+  const enhance = new EnhanceService({
+    store,
+    catalog,
+    credits,
+    events,
+    keys,
+    dataDir: opts.dataDir,
+    env,
+    retry: opts.retry,
+    owner: self.owner,
+  })
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(
     () => store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'),
@@ -80,8 +93,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     env,
     noFallback: opts.noFallback,
     windowSec: opts.transcribeWindowSec,
+    owner: self.owner,
   })
-  await transcription.markInterrupted()
+  // only work whose process is gone; the app and a CLI run side by side leave each other's alone
+  await recoverInterruptedWork(store, self)
+  await self.sweep()
+  // another process (the CLI, a second shell) wrote db.json: every page catches up
+  store.onExternalChange(() => {
+    credits.changed()
+    events.emit('catalog.changed', { reason: 'external' })
+    events.emit('settings.changed', store.data.settings)
+    for (const job of transcription.jobs()) events.emit('transcribe.job', job)
+  })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
 
   const handlers: Handlers = {
@@ -98,7 +121,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'catalog.recommendations': async () => catalog.recommendations(),
     'credits.get': async () => credits.state(),
     'credits.history': async ({ page, pageSize }) => credits.history(page, pageSize),
-    'credits.topUp': async ({ amount, reason }) => credits.topUp(amount, reason),
+    'credits.topUp': async ({ amount, reason, requestId }) => credits.topUp(amount, reason, requestId),
     'pricing.preview': async ({ text }) => pricing.preview(text),
     'pricing.apply': async ({ text, confirmWarnings }) => pricing.apply(text, { confirmWarnings }),
     'pricing.history': async () => pricing.history(),
@@ -154,7 +177,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     'app.openFolder': async ({ which }) => {
       const dir = which === 'data' ? opts.dataDir : (store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'))
-      return { opened: opts.openFolder ? await opts.openFolder(dir) : false, path: dir }
+      // Settings may name any path as the models folder, and the OS opens (runs) a file it is
+      // handed: only an existing directory goes on (the Electron shell checks again).
+      const isDir = await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )
+      return { opened: isDir && opts.openFolder ? await opts.openFolder(dir) : false, path: dir }
     },
     'settings.get': async () => store.data.settings,
     'settings.set': async (patch) => {
@@ -172,6 +201,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const close = async () => {
     downloads.cancelAll()
     await transcription.shutdown()
+    store.close()
+    await self.close()
   }
   return {
     store,

@@ -10,6 +10,7 @@ export function createInitialDb(): Db {
     settings: { ...defaultSettings },
     catalog: { bundledVersion: BUNDLED_CATALOG_VERSION, models: bundledCatalog(), bundleBase: bundledCatalog() },
     credits: { ledger: [], reservations: [] },
+    owners: {},
     pricingHistory: [],
     enhancements: [],
     speedStats: {},

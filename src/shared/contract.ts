@@ -20,7 +20,7 @@ export const calls = {
       dataDir: z.string(),
       shell: z.enum(['electron', 'web', 'cli']),
       systemLocale: z.string(),
-      storeNotice: z.object({ kind: z.enum(['restored-from-backup', 'reset']), corruptCopy: z.string() }).nullable(),
+      storeNotice: z.object({ kind: z.enum(['restored-from-backup']), corruptCopy: z.string(), backup: z.string() }).nullable(),
     }),
   },
   'catalog.list': {
@@ -42,6 +42,8 @@ export const calls = {
     input: z.object({
       amount: z.number().int().positive().max(1_000_000),
       reason: z.string().max(200).default(''),
+      /** the same id sent again (a retry after a lost answer) adds the credits only once */
+      requestId: z.string().min(8).max(100).optional(),
     }),
     output: CreditsState,
   },

@@ -13,6 +13,8 @@ export const LedgerEntry = z.object({
   reason: z.string(),
   ref: z.string().optional(),
   details: z.record(z.string(), z.unknown()).optional(),
+  /** chained hash of the entry's fields: a hand-edited entry no longer verifies */
+  hash: z.string().optional(),
 })
 export type LedgerEntry = z.infer<typeof LedgerEntry>
 
@@ -21,5 +23,7 @@ export const CreditsState = z.object({
   lowBalanceThreshold: z.number().int().nonnegative(),
   low: z.boolean(),
   ledgerEntries: z.number().int().nonnegative(),
+  /** ledger entries that were edited outside the app; they do not count towards the balance */
+  editedEntries: z.number().int().nonnegative().default(0),
 })
 export type CreditsState = z.infer<typeof CreditsState>

@@ -11,6 +11,8 @@ export interface Fault {
   /** stream this many content chunks, then drop the connection */
   cutAfterChunks?: number
   firstTokenDelayMs?: number
+  /** hold the answer until this settles (a request kept in flight while a test acts) */
+  holdUntil?: Promise<unknown>
 }
 
 export interface RecordedRequest {
@@ -36,7 +38,8 @@ export interface FakeLlmOptions {
   wordsPerChunk?: number
 }
 
-const TRANSCRIPT = /<transcript>\n?([\s\S]*?)\n?<\/transcript>/
+// the data block's tag may carry a per-request random suffix: <transcript-7f3a…>
+const TRANSCRIPT = /<(transcript[\w-]*)>\n?([\s\S]*?)\n?<\/\1>/
 
 /**
  * A local OpenAI-compatible server for tests and benchmarks. Its answer is deterministic: the
@@ -72,7 +75,7 @@ export async function startFakeLlmServer(opts: FakeLlmOptions = {}): Promise<Fak
       return json(res, fault.status, fault.body ?? { error: { message: `scripted ${fault.status}` } }, fault.headers)
 
     const input = path.endsWith('/responses') ? String(body.input ?? '') : lastUser(body)
-    const source = TRANSCRIPT.exec(input)?.[1] ?? input
+    const source = TRANSCRIPT.exec(input)?.[2] ?? input
     const words = source
       .toUpperCase()
       .split(/(\s+)/)
@@ -98,6 +101,7 @@ export async function startFakeLlmServer(opts: FakeLlmOptions = {}): Promise<Fak
     })
     res.flushHeaders()
     if (fault?.firstTokenDelayMs) await delay(fault.firstTokenDelayMs)
+    if (fault?.holdUntil) await fault.holdUntil
     const send = (data: unknown, event?: string) =>
       res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`)
     const responses = path.endsWith('/responses')

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CreditsService } from '../../src/core/credits/credits-service'
 import { createInitialDb } from '../../src/core/initial-db'
+import { ProcessOwner } from '../../src/core/runtime/process-owner'
+import { recoverInterruptedWork } from '../../src/core/runtime/work-recovery'
 import { Store } from '../../src/core/store/store'
 import { useTempDirs } from '../helpers/temp-dir'
 
@@ -31,7 +33,9 @@ describe('credits', () => {
     const r2 = await credits.reserve(46, 'enh-2', 'Enhancement')
     await credits.refund(r2.id, 'Provider error')
     expect(credits.state().balance).toBe(976)
-    await expect(credits.commit(r2.id)).rejects.toThrow(/already refunded/)
+    // refunding twice gives back once
+    await credits.refund(r2.id, 'again')
+    expect(credits.state().balance).toBe(976)
   })
 
   it('refuses work it cannot pay for, with cost and balance in the message, and charges nothing', async () => {
@@ -52,13 +56,33 @@ describe('credits', () => {
     expect(credits.state().balance).toBe(0)
   })
 
-  it('refunds reservations a crash left pending', async () => {
-    const { credits, dir } = await open()
-    await credits.reserve(100, 'crashed', 'Enhancement')
-    const after = await open(dir)
-    expect(await after.credits.refundInterrupted()).toBe(1)
-    expect(after.credits.state().balance).toBe(1000)
-    expect(after.store.data.credits.ledger.at(-1)).toMatchObject({ type: 'refund', amount: 100, ref: 'crashed' })
+  it('refunds what a process that is gone left pending, and leaves a live process’s reservation alone', async () => {
+    const dir = tempDir()
+    const store = await Store.open(dir, createInitialDb)
+    const live = await ProcessOwner.start(dir)
+    const gone = await ProcessOwner.start(dir)
+    const liveCredits = new CreditsService(store, undefined, live.owner)
+    const goneCredits = new CreditsService(store, undefined, gone.owner)
+    await liveCredits.reserve(100, 'running', 'Enhancement')
+    await goneCredits.reserve(50, 'crashed', 'Enhancement')
+    await gone.close() // its lock is released, as when the process ends
+    const next = await ProcessOwner.start(dir)
+    const after = await Store.open(dir, createInitialDb)
+    expect(await recoverInterruptedWork(after, next)).toMatchObject({ refunded: 1 })
+    expect(new CreditsService(after).state().balance).toBe(900)
+    expect(after.data.credits.ledger.at(-1)).toMatchObject({ type: 'refund', amount: 50, ref: 'crashed' })
+    expect(after.data.credits.reservations.map((r) => r.status)).toEqual(['pending', 'refunded'])
+    await live.close()
+    await next.close()
+  })
+
+  it('adds a top-up once however often the same request is sent', async () => {
+    const { credits, store } = await open()
+    await credits.topUp(100, 'Top-up', 'request-0001')
+    await credits.topUp(100, 'Top-up', 'request-0001')
+    await credits.topUp(100, 'Top-up', 'request-0002')
+    expect(credits.state().balance).toBe(1200)
+    expect(store.data.credits.ledger.filter((e) => e.type === 'top-up')).toHaveLength(2)
   })
 
   it('warns under the low-balance threshold', async () => {

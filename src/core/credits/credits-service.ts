@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { CreditsState, LedgerEntry } from '../../shared/credits-types'
 import { AppError } from '../../shared/errors'
-import type { Reservation } from '../store/db-schema'
+import type { Owner, Reservation } from '../store/db-schema'
 import type { Store } from '../store/store'
-import { append, balanceOf } from './ledger'
+import { append, balanceOf, checkLedger } from './ledger'
 
 /**
  * Balance plus append-only ledger. Work that costs credits follows reserve → commit | refund:
@@ -14,13 +14,21 @@ export class CreditsService {
   constructor(
     private readonly store: Store,
     private readonly onChange: (state: CreditsState) => void = () => undefined,
+    /** the process that owns the work it reserves for (null: nobody can tell, e.g. a test) */
+    private readonly owner: Owner | null = null,
   ) {}
 
   state(): CreditsState {
     const db = this.store.data
-    const balance = balanceOf(db)
+    const { balance, edited } = checkLedger(db.credits.ledger)
     const threshold = db.settings.lowBalanceThreshold
-    return { balance, lowBalanceThreshold: threshold, low: balance < threshold, ledgerEntries: db.credits.ledger.length }
+    return {
+      balance,
+      lowBalanceThreshold: threshold,
+      low: balance < threshold,
+      ledgerEntries: db.credits.ledger.length,
+      editedEntries: edited.length,
+    }
   }
 
   history(page: number, pageSize: number): { entries: LedgerEntry[]; total: number } {
@@ -29,9 +37,16 @@ export class CreditsService {
     return { entries: newestFirst.slice(page * pageSize, page * pageSize + pageSize), total: ledger.length }
   }
 
-  async topUp(amount: number, reason: string): Promise<CreditsState> {
+  /**
+   * Add credits. `requestId` makes a retry safe: a top-up whose answer was lost (the window
+   * closed, the write's reply never came) and is sent again with the same id is applied once.
+   */
+  async topUp(amount: number, reason: string, requestId?: string): Promise<CreditsState> {
     requirePositive(amount)
-    await this.store.mutate((db) => append(db, 'top-up', amount, reason || 'Top-up'))
+    await this.store.mutate((db) => {
+      if (requestId && db.credits.ledger.some((e) => e.type === 'top-up' && e.details?.requestId === requestId)) return
+      append(db, 'top-up', amount, reason || 'Top-up', requestId ? { details: { requestId } } : {})
+    })
     return this.changed()
   }
 
@@ -61,6 +76,7 @@ export class CreditsService {
         ref,
         status: 'pending',
         chargeEntryId: charge?.id ?? null,
+        owner: this.owner,
       }
       db.credits.reservations.push(r)
       return r
@@ -69,19 +85,36 @@ export class CreditsService {
     return reservation
   }
 
+  /**
+   * The work succeeded: its charge stands. Never fails the work it follows: a reservation that
+   * another process took for interrupted (this one stalled past its lock, e.g. the machine
+   * slept) and refunded is charged again when the balance allows, since the result was delivered.
+   */
   async commit(reservationId: string, details: Record<string, unknown> = {}): Promise<void> {
+    let charged = false
     await this.store.mutate((db) => {
-      const r = pending(db.credits.reservations, reservationId)
+      const r = find(db.credits.reservations, reservationId)
+      if (r.status === 'committed') return
+      if (r.status === 'refunded' && r.cost > 0) {
+        const cost = Math.min(r.cost, balanceOf(db))
+        const charge =
+          cost > 0 ? append(db, 'charge', -cost, 'Charge: finished after it was taken for interrupted', { ref: r.ref }) : null
+        r.chargeEntryId = charge?.id ?? null
+        charged = cost > 0
+      }
       r.status = 'committed'
       const entry = db.credits.ledger.find((e) => e.id === r.chargeEntryId)
       // The charge line gains what the work reported (tokens, duration); its amount never changes.
       if (entry) entry.details = { ...entry.details, ...details }
     })
+    if (charged) this.changed()
   }
 
+  /** The work failed or was cancelled: give the credits back, once however often it is asked. */
   async refund(reservationId: string, reason: string): Promise<void> {
     const refunded = await this.store.mutate((db) => {
-      const r = pending(db.credits.reservations, reservationId)
+      const r = find(db.credits.reservations, reservationId)
+      if (r.status !== 'pending') return 0
       r.status = 'refunded'
       if (r.cost > 0) append(db, 'refund', r.cost, reason, { ref: r.ref })
       return r.cost
@@ -89,24 +122,17 @@ export class CreditsService {
     if (refunded > 0) this.changed()
   }
 
-  /** Give back what a crash left reserved; run once at start-up. */
-  async refundInterrupted(): Promise<number> {
-    const open = this.store.data.credits.reservations.filter((r) => r.status === 'pending')
-    for (const r of open) await this.refund(r.id, 'Refund: work interrupted before it finished')
-    return open.length
-  }
-
-  private changed(): CreditsState {
+  /** Tell listeners the balance may have changed (also after another process's write). */
+  changed(): CreditsState {
     const s = this.state()
     this.onChange(s)
     return s
   }
 }
 
-function pending(list: Reservation[], id: string): Reservation {
+function find(list: Reservation[], id: string): Reservation {
   const r = list.find((x) => x.id === id)
   if (!r) throw new AppError('not-found', `No reservation ${id}`)
-  if (r.status !== 'pending') throw new AppError('invalid-input', `Reservation ${id} is already ${r.status}`)
   return r
 }
 

@@ -6,7 +6,11 @@ import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
 import { Job, TranscriptMeta } from '../../shared/transcribe-types'
 
-export const CURRENT_SCHEMA_VERSION = 5
+export const CURRENT_SCHEMA_VERSION = 6
+
+/** The process that runs a piece of work; start-up recovery touches only work whose owner is gone. */
+export const Owner = z.object({ instance: z.string(), pid: z.number().int(), host: z.string() })
+export type Owner = z.infer<typeof Owner>
 
 export const Reservation = z.object({
   id: z.string(),
@@ -15,6 +19,8 @@ export const Reservation = z.object({
   ref: z.string(),
   status: z.enum(['pending', 'committed', 'refunded']),
   chargeEntryId: z.string().nullable(),
+  /** null: written before owners were recorded (treated as gone) */
+  owner: Owner.nullable(),
 })
 export type Reservation = z.infer<typeof Reservation>
 
@@ -43,6 +49,8 @@ export const DbSchema = z.object({
   jobs: z.array(Job),
   /** transcript index; segments live in transcripts/<id>.json beside db.json */
   transcripts: z.array(TranscriptMeta),
+  /** who runs each running enhancement (`enhancement:<id>`) and each queued or running job (`job:<id>`) */
+  owners: z.record(z.string(), Owner),
   credits: z.object({
     ledger: z.array(LedgerEntry),
     reservations: z.array(Reservation),

@@ -1,3 +1,5 @@
+import type { LedgerEntry } from '../../shared/credits-types'
+import { chainLedger } from '../credits/ledger'
 import { CURRENT_SCHEMA_VERSION } from './db-schema'
 
 type Json = Record<string, unknown>
@@ -61,6 +63,20 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     schemaVersion: 5,
     settings: { ...(doc.settings as Json), defaultEnhanceModel: null, defaultPreset: 'cleanup' },
   }),
+  // Version 6: work has an owner (so one process never recovers another's live work) and the
+  // ledger is hash-chained (so hand edits show). Existing entries are taken as they are.
+  5: (doc) => {
+    const credits = doc.credits as { ledger: LedgerEntry[]; reservations: Json[] }
+    return {
+      ...doc,
+      schemaVersion: 6,
+      owners: {},
+      credits: {
+        ledger: chainLedger(credits.ledger),
+        reservations: credits.reservations.map((r) => ({ ...r, owner: null })),
+      },
+    }
+  },
 }
 
 export class NewerSchemaError extends Error {

@@ -1,33 +1,63 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { Adapter } from 'lowdb'
+
+/** Files in the data folder are the user's alone (POSIX; Windows ignores the mode). */
+export const PRIVATE_FILE_MODE = 0o600
+export const PRIVATE_DIR_MODE = 0o700
+
+/** How many earlier good versions of db.json are kept beside it, newest first. */
+export const BACKUPS_KEPT = 3
+
+export const backupPaths = (file: string): string[] => Array.from({ length: BACKUPS_KEPT }, (_, i) => `${file}.bak-${i + 1}`)
 
 /**
- * A lowdb adapter that never leaves a half-written db.json: write to a temp file, fsync,
- * rename over the original, then refresh db.json.bak the same way. Reads return raw text so the
- * store decides what is valid (and what to do when it is not).
+ * db.json on disk. A write is one rename of a complete, fsynced temp file: before it nothing
+ * changed, after it the write happened — nothing after the rename can fail the write, so an
+ * error reported to the caller always means the file was left as it was. The version being
+ * replaced is kept first as `db.json.bak-1` (older ones shift to -2, -3): rotating backups hold
+ * earlier good versions, never a copy of the current file.
  */
-export class SafeJsonFile implements Adapter<string> {
-  readonly backupPath: string
-  private queue: Promise<void> = Promise.resolve()
+export class SafeJsonFile {
+  readonly backups: string[]
 
   constructor(readonly filePath: string) {
-    this.backupPath = `${filePath}.bak`
+    this.backups = backupPaths(filePath)
   }
 
-  async read(): Promise<string | null> {
+  read(): Promise<string | null> {
     return readIfExists(this.filePath)
   }
 
-  write(text: string): Promise<void> {
-    // Serialized: two writes in flight must land in the order they were asked for.
-    const next = this.queue.then(async () => {
-      await atomicWrite(this.filePath, text)
-      await atomicWrite(this.backupPath, text)
-    })
-    this.queue = next.catch(() => undefined)
-    return next
+  async write(text: string): Promise<void> {
+    const tmp = await writeTemp(this.filePath, text)
+    try {
+      await this.rotateBackups()
+      await fs.rename(tmp, this.filePath)
+    } catch (err) {
+      await fs.rm(tmp, { force: true })
+      throw err
+    }
   }
+
+  /** Best effort: a full disk or an odd file in the way must not stop the real write. */
+  private async rotateBackups(): Promise<void> {
+    try {
+      for (let i = this.backups.length - 1; i > 0; i--) {
+        await fs.rename(this.backups[i - 1]!, this.backups[i]!).catch(ignoreMissing)
+      }
+      // a hard link costs no space and no copy; where links are not supported, copy
+      await fs.link(this.filePath, this.backups[0]!).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return
+        await fs.copyFile(this.filePath, this.backups[0]!)
+      })
+    } catch {
+      // the backups are a convenience; db.json itself is what must be right
+    }
+  }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err
 }
 
 export async function readIfExists(file: string): Promise<string | null> {
@@ -39,19 +69,26 @@ export async function readIfExists(file: string): Promise<string | null> {
   }
 }
 
-export async function atomicWrite(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true })
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`
-  const handle = await fs.open(tmp, 'w')
+/** Write `text` to a fresh private temp file beside `file` and fsync it; returns its path. */
+async function writeTemp(file: string, text: string): Promise<string> {
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE })
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
+  const handle = await fs.open(tmp, 'w', PRIVATE_FILE_MODE)
   try {
     await handle.writeFile(text, 'utf8')
     await handle.sync()
+    await handle.close()
   } catch (err) {
     await handle.close().catch(() => undefined)
     await fs.rm(tmp, { force: true })
     throw err
   }
-  await handle.close()
+  return tmp
+}
+
+/** Replace `file` with `text` all at once: readers see the old file or the new one, never half. */
+export async function atomicWrite(file: string, text: string): Promise<void> {
+  const tmp = await writeTemp(file, text)
   try {
     await fs.rename(tmp, file)
   } catch (err) {

@@ -1,14 +1,13 @@
-import { promises as fs } from 'node:fs'
+import { watch, promises as fs, type FSWatcher } from 'node:fs'
 import path from 'node:path'
 import { Low, type Adapter } from 'lowdb'
+import lockfile from 'proper-lockfile'
 import { AppError } from '../../shared/errors'
 import { DbSchema, type Db } from './db-schema'
 import { migrate, NewerSchemaError } from './migrations'
-import { SafeJsonFile, atomicWrite, readIfExists } from './safe-json-file'
+import { PRIVATE_DIR_MODE, SafeJsonFile, readIfExists } from './safe-json-file'
 
-export type StoreNotice = { kind: 'restored-from-backup' | 'reset'; corruptCopy: string }
-
-type Loaded = { db: Db; notice: StoreNotice | null; needsWrite: boolean }
+export type StoreNotice = { kind: 'restored-from-backup'; corruptCopy: string; backup: string }
 
 /** Parse, migrate and validate one db.json text; throws on anything it cannot trust. */
 export function parseDb(text: string): { db: Db; migrated: boolean } {
@@ -22,83 +21,237 @@ export function parseDb(text: string): { db: Db; migrated: boolean } {
 }
 
 /**
- * The app's one lowdb database. Every change goes through `mutate`, which is serialized,
- * validated and all-or-nothing: if the write fails (full disk, permissions) the in-memory copy
- * is rolled back and the caller gets the error.
+ * The cross-process lock on db.json. Writes take milliseconds, so waiting is short; a lock left
+ * by a process that was killed is taken over once it is `stale` (its holder refreshes it while
+ * alive, so a slow write is never mistaken for a dead one).
+ */
+const LOCK_OPTIONS = {
+  stale: 10_000,
+  update: 2_000,
+  realpath: false,
+  retries: { retries: 400, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true },
+} as const
+/** How often a watching store checks db.json for another process's write (fs.watch misses some). */
+const POLL_MS = 1_000
+
+/** What identifies one version of db.json on disk: every write is a rename, so a new inode. */
+type Signature = string
+async function signatureOf(file: string): Promise<Signature | null> {
+  const s = await fs.stat(file, { bigint: true }).catch(() => null)
+  return s ? `${s.ino}:${s.size}:${s.mtimeNs}` : null
+}
+
+export interface StoreOptions {
+  /** follow other processes' writes while open (the app and the web host; a CLI run need not) */
+  watch?: boolean
+}
+
+/**
+ * The app's one lowdb database, shared by every process that opens the same data folder (the
+ * app, the CLI, the web host). Every change goes through `mutate`, which is serialized inside
+ * the process and across processes (a lock file beside db.json): it re-reads db.json if another
+ * process wrote it since, applies the change to that fresh copy, validates and writes it — so an
+ * in-memory copy never overwrites another process's write, and checks such as "is the balance
+ * enough" see every process's spending. If the write fails nothing changed, on disk or here.
  */
 export class Store {
-  private lock: Promise<unknown> = Promise.resolve()
+  private queue: Promise<unknown> = Promise.resolve()
+  private signature: Signature | null = null
+  private readonly listeners = new Set<() => void>()
+  private watcher: FSWatcher | null = null
+  private poll: NodeJS.Timeout | null = null
+  private refreshing: Promise<boolean> | null = null
 
   private constructor(
     private readonly low: Low<Db>,
-    readonly filePath: string,
+    private readonly file: SafeJsonFile,
     readonly notice: StoreNotice | null,
   ) {}
 
-  static async open(dataDir: string, createInitial: () => Db): Promise<Store> {
-    await fs.mkdir(dataDir, { recursive: true })
-    const filePath = path.join(dataDir, 'db.json')
-    const file = new SafeJsonFile(filePath)
-    const loaded = await loadWithRecovery(file, createInitial)
-    const adapter: Adapter<Db> = {
-      read: async () => loaded.db,
-      write: (db) => file.write(`${JSON.stringify(db, null, 2)}\n`),
+  get filePath(): string {
+    return this.file.filePath
+  }
+
+  static async open(dataDir: string, createInitial: () => Db, opts: StoreOptions = {}): Promise<Store> {
+    await fs.mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
+    // an existing folder from an older version may be readable by others
+    await fs.chmod(dataDir, PRIVATE_DIR_MODE).catch(() => undefined)
+    const file = new SafeJsonFile(path.join(dataDir, 'db.json'))
+    const release = await lockFile(file.filePath)
+    let store: Store
+    try {
+      const loaded = await load(file, createInitial)
+      const adapter: Adapter<Db> = {
+        read: async () => parseDb((await file.read()) ?? '').db,
+        write: (db) => file.write(`${JSON.stringify(db, null, 2)}\n`),
+      }
+      const low = new Low<Db>(adapter, loaded.db)
+      store = new Store(low, file, loaded.notice)
+      if (loaded.needsWrite) await low.write()
+      store.signature = await signatureOf(file.filePath)
+    } finally {
+      await release()
     }
-    const low = new Low<Db>(adapter, loaded.db)
-    await low.read()
-    const store = new Store(low, filePath, loaded.notice)
-    if (loaded.needsWrite) await low.write()
+    if (opts.watch) store.startWatching(path.dirname(file.filePath))
     return store
   }
 
+  /** The latest copy this process knows; `mutate` always works on what is on disk. */
   get data(): Readonly<Db> {
     return this.low.data
   }
 
+  /** Called after another process changed db.json and this copy caught up. */
+  onExternalChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Catch up with db.json if another process wrote it; true when something changed. */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.enqueue(() => this.catchUp())
+      .then((changed) => {
+        if (changed) for (const l of this.listeners) l()
+        return changed
+      })
+      .finally(() => (this.refreshing = null))
+    return this.refreshing
+  }
+
   mutate<T>(fn: (draft: Db) => T): Promise<T> {
-    const run = this.lock.then(async () => {
-      const previous = this.low.data
-      const draft = structuredClone(previous)
-      const result = fn(draft)
-      const checked = DbSchema.safeParse(draft)
-      if (!checked.success) {
-        throw new AppError('store-failed', `Refusing to save invalid data: ${checked.error.issues[0]?.message}`)
-      }
-      this.low.data = checked.data
+    return this.enqueue(async () => {
+      const release = await lockFile(this.file.filePath)
+      let external = false
       try {
-        await this.low.write()
-      } catch (err) {
-        this.low.data = previous
-        throw new AppError('store-failed', `Could not save ${this.filePath}: ${(err as Error).message}`)
+        external = await this.catchUp()
+        const previous = this.low.data
+        const draft = structuredClone(previous)
+        const result = fn(draft)
+        const checked = DbSchema.safeParse(draft)
+        if (!checked.success) {
+          throw new AppError('store-failed', `Refusing to save invalid data: ${checked.error.issues[0]?.message}`)
+        }
+        this.low.data = checked.data
+        try {
+          await this.low.write()
+        } catch (err) {
+          this.low.data = previous
+          throw new AppError('store-failed', `Could not save ${this.file.filePath}: ${(err as Error).message}`)
+        }
+        this.signature = await signatureOf(this.file.filePath)
+        return result
+      } finally {
+        await release()
+        if (external) queueMicrotask(() => this.listeners.forEach((l) => l()))
       }
-      return result
     })
-    this.lock = run.catch(() => undefined)
+  }
+
+  /** Stop following other processes' writes. */
+  close(): void {
+    this.watcher?.close()
+    this.watcher = null
+    if (this.poll) clearInterval(this.poll)
+    this.poll = null
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task)
+    this.queue = run.catch(() => undefined)
     return run
+  }
+
+  /** Re-read db.json if its signature changed since this process last read or wrote it. */
+  private async catchUp(): Promise<boolean> {
+    const now = await signatureOf(this.file.filePath)
+    if (now === null || now === this.signature) return false
+    let db: Db
+    try {
+      const text = await this.file.read()
+      if (text === null) return false
+      db = parseDb(text).db
+    } catch (err) {
+      // Someone broke db.json while we run: keep working from the last good copy and say why
+      // writes stop, rather than overwrite what they left or adopt what cannot be trusted.
+      throw new AppError(
+        'store-failed',
+        `${this.file.filePath} was changed outside the app and can no longer be read (${(err as Error).message}). Quit every MP4toText window and command, then start the app again: it restores the newest good backup.`,
+      )
+    }
+    this.low.data = db
+    this.signature = now
+    return true
+  }
+
+  private startWatching(dir: string): void {
+    const check = () => void this.refresh().catch(() => undefined)
+    try {
+      this.watcher = watch(dir, (_event, name) => {
+        if (name === null || name === 'db.json') check()
+      })
+      this.watcher.on('error', () => undefined)
+      this.watcher.unref()
+    } catch {
+      // some file systems cannot be watched; the poll below still notices
+    }
+    this.poll = setInterval(check, POLL_MS)
+    this.poll.unref()
   }
 }
 
-async function loadWithRecovery(file: SafeJsonFile, createInitial: () => Db): Promise<Loaded> {
-  const text = await readIfExists(file.filePath)
+async function lockFile(file: string): Promise<() => Promise<void>> {
+  try {
+    const release = await lockfile.lock(file, {
+      ...LOCK_OPTIONS,
+      // the lock is refreshed on a timer; if it was lost the next write re-checks db.json anyway
+      onCompromised: () => undefined,
+    })
+    return () => release().catch(() => undefined)
+  } catch (err) {
+    throw new AppError(
+      'store-failed',
+      `Another MP4toText process holds the lock on ${file} and did not let go (${(err as Error).message}). Try again; if it persists, quit the other window or command.`,
+    )
+  }
+}
+
+type Loaded = { db: Db; notice: StoreNotice | null; needsWrite: boolean }
+
+/**
+ * Read db.json, or recover. A database that exists but cannot be trusted is never replaced by a
+ * fresh one (that would hand out the welcome credits again and lose the history): the newest
+ * backup that parses is restored, and if none does the app stops and says how to get out.
+ */
+async function load(file: SafeJsonFile, createInitial: () => Db): Promise<Loaded> {
+  const text = await file.read()
+  // no db.json at all: a first run (or the user moved it away on purpose to start over)
   if (text === null) return { db: createInitial(), notice: null, needsWrite: true }
+  let problem: string
   try {
     const { db, migrated } = parseDb(text)
     return { db, notice: null, needsWrite: migrated }
   } catch (err) {
     // A file from a newer version is not corrupt: leave it exactly as it is.
     if (err instanceof NewerSchemaError) throw new AppError('store-failed', err.message)
+    problem = (err as Error).message
   }
-  const corruptCopy = `${file.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
-  await fs.rename(file.filePath, corruptCopy)
-  const backup = await readIfExists(file.backupPath)
-  if (backup !== null) {
+  for (const backup of file.backups) {
+    const saved = await readIfExists(backup)
+    if (saved === null) continue
+    let db: Db
     try {
-      const { db } = parseDb(backup)
-      await atomicWrite(file.filePath, backup)
-      return { db, notice: { kind: 'restored-from-backup', corruptCopy }, needsWrite: false }
+      db = parseDb(saved).db
     } catch {
-      // fall through: the backup is no better than the file
+      continue
     }
+    const corruptCopy = `${file.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    await fs.rename(file.filePath, corruptCopy)
+    return { db, notice: { kind: 'restored-from-backup', corruptCopy, backup }, needsWrite: true }
   }
-  return { db: createInitial(), notice: { kind: 'reset', corruptCopy }, needsWrite: true }
+  throw new AppError(
+    'store-failed',
+    `${file.filePath} cannot be read (${problem}) and no backup beside it is usable. Nothing was changed. ` +
+      `To keep your history, restore a copy of db.json from your own backups into ${path.dirname(file.filePath)}; ` +
+      `to start over with a new, empty database, move db.json out of that folder and start the app again.`,
+  )
 }

@@ -99,11 +99,19 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   await recoverInterruptedWork(store, self)
   await self.sweep()
   // another process (the CLI, a second shell) wrote db.json: every page catches up
+  const seenJobs = new Map(store.data.jobs.map((j) => [j.id, JSON.stringify(j)]))
   store.onExternalChange(() => {
     credits.changed()
     events.emit('catalog.changed', { reason: 'external' })
     events.emit('settings.changed', store.data.settings)
-    for (const job of transcription.jobs()) events.emit('transcribe.job', job)
+    events.emit('transcripts.changed', { id: '', deleted: false })
+    // only jobs another process added or moved on: a long history is not re-sent each time
+    for (const job of transcription.jobs()) {
+      const text = JSON.stringify(job)
+      if (seenJobs.get(job.id) === text) continue
+      seenJobs.set(job.id, text)
+      events.emit('transcribe.job', job)
+    }
   })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
 

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
@@ -13,9 +13,15 @@ export function useCredits() {
   const [lastAdded, setLastAdded] = useState<number | null>(null)
   const pages = Math.max(1, Math.ceil((history.data?.total ?? 0) / LEDGER_PAGE_SIZE))
 
+  // One id per top-up the user asked for: sending it again after an error (the answer may have
+  // been lost after the credits were added) can never add them twice.
+  const pending = useRef<{ key: string; requestId: string } | null>(null)
   const topUp = (amount: number, reason: string) =>
     run(async () => {
-      await api.invoke('credits.topUp', { amount, reason })
+      const key = `${amount}\n${reason}`
+      if (pending.current?.key !== key) pending.current = { key, requestId: crypto.randomUUID() }
+      await api.invoke('credits.topUp', { amount, reason, requestId: pending.current.requestId })
+      pending.current = null
       setLastAdded(amount)
       setPage(0)
     })

@@ -11,7 +11,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.node } },
+    // the config's own folder, so a second checkout linted in the same process is not confused with this one
+    languageOptions: { globals: { ...globals.node }, parserOptions: { tsconfigRootDir: import.meta.dirname } },
     plugins: { architecture },
     rules: {
       'architecture/layers': 'error',

@@ -1,14 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
-import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { Core } from '../core/app-core'
-import { safeChars } from '../core/transcribe/exports'
-import type { Envelope } from '../shared/contract'
+import { mediaReply, openRegularFile, type MediaReply } from '../core/media/regular-file'
+import { saveUpload, UploadRefused, type UploadLimits } from '../core/uploads/upload-store'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
+import { toErrorShape } from '../shared/errors'
 import { dispatch } from '../shared/dispatch'
 
 export interface WebHost {
@@ -19,7 +19,17 @@ export interface WebHost {
   close: () => Promise<void>
 }
 
-const MAX_BODY = 1_000_000
+/**
+ * A call's JSON body. The largest input of the contract is a 5 M-character transcript (enhance);
+ * at up to 3 UTF-8 bytes a character (Turkish letters take 2) that is 15 MB, plus the rest of
+ * the call. Above this the answer is a 413 with a JSON error.
+ */
+export const MAX_JSON_BODY_BYTES = 16 * 1024 ** 2
+/**
+ * After a refusal (413, 507) the rest of the body is read and dropped, so the client finishes
+ * sending and reads the answer instead of meeting a reset; past this much, the connection is cut.
+ */
+const DRAIN_MAX_BYTES = 1024 ** 3
 const mime: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -38,7 +48,13 @@ const CSP = CONTENT_SECURITY_POLICY
  */
 export async function startWebHost(
   core: Core,
-  opts: { staticDir: string; port?: number; token?: string; uploadDir?: string },
+  opts: {
+    staticDir: string
+    port?: number
+    token?: string
+    /** tests: a smaller cap, a simulated nearly full disk */
+    uploads?: Partial<UploadLimits>
+  },
 ): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
   const tokenBuf = Buffer.from(token)
@@ -82,25 +98,38 @@ export async function startWebHost(
         return
       }
       if (url.pathname === '/api/upload' && req.method === 'POST') {
-        send(
-          res,
-          200,
-          await receiveUpload(
-            req,
-            url.searchParams.get('name') ?? 'upload',
-            opts.uploadDir ?? path.join(core.dataDirPath, 'uploads'),
-          ),
-        )
+        const length = req.headers['content-length']
+        try {
+          const file = await saveUpload(core.dataDirPath, url.searchParams.get('name') ?? 'upload', req, {
+            declaredBytes: length === undefined ? null : Number(length),
+            limits: opts.uploads,
+          })
+          send(res, 200, { ok: true, value: file })
+        } catch (err) {
+          refuse(req, res, err instanceof UploadRefused ? err.httpStatus : 200, { ok: false, error: toErrorShape(err) })
+        }
         return
       }
       const media = /^\/api\/media\/([\w-]+)$/.exec(url.pathname)
       if (media && req.method === 'GET') {
-        await serveMedia(core.transcription.mediaPath(media[1]!), req, res)
+        let file: string
+        try {
+          file = core.transcription.mediaPath(media[1]!)
+        } catch (err) {
+          send(res, 404, { ok: false, error: toErrorShape(err) })
+          return
+        }
+        await sendReply(res, await mediaReply(file, req.headers.range))
         return
       }
       const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)
       if (call && req.method === 'POST') {
         const body = await readBody(req)
+        if (body === null) {
+          const message = `The request is larger than ${MAX_JSON_BODY_BYTES / 1024 ** 2} MiB, the most one call may carry (a transcript of up to 5 million characters fits).`
+          refuse(req, res, 413, { ok: false, error: { code: 'invalid-input', message } })
+          return
+        }
         let input: unknown
         try {
           input = body === '' ? {} : JSON.parse(body)
@@ -119,23 +148,42 @@ export async function startWebHost(
 
   async function serveStatic(pathname: string, res: http.ServerResponse): Promise<void> {
     const root = path.resolve(opts.staticDir)
-    let file = path.resolve(root, `.${decodeURIComponent(pathname)}`)
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      res.writeHead(400).end('Bad request')
+      return
+    }
+    const file = path.resolve(root, `.${decoded}`)
     if (!file.startsWith(root + path.sep) && file !== root) {
       res.writeHead(403).end()
       return
     }
-    const stat = await fs.stat(file).catch(() => null)
-    if (!stat || stat.isDirectory()) file = path.join(root, 'index.html') // single-page app
-    const type = mime[path.extname(file)] ?? 'application/octet-stream'
+    let opened = await openRegularFile(file)
+    let served = file
+    // single-page app: a path that is not a file is a route of the app
+    if (!opened.ok && (opened.reason === 'missing' || opened.reason === 'directory')) {
+      served = path.join(root, 'index.html')
+      opened = await openRegularFile(served)
+    }
+    if (!opened.ok) {
+      res.writeHead(opened.status).end()
+      return
+    }
     res.writeHead(200, {
-      'content-type': type,
+      'content-type': mime[path.extname(served)] ?? 'application/octet-stream',
+      'content-length': opened.size,
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
     })
-    createReadStream(file).pipe(res)
+    await pipeline(opened.handle.createReadStream(), res).catch(() => undefined)
   }
 
+  // an upload of up to 20 GiB to a slow disk may take longer than Node's default 5 minutes per
+  // request; the host is loopback-only and token-guarded, and headers still time out
+  server.requestTimeout = 0
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   hostPort = `127.0.0.1:${port}`
@@ -153,75 +201,26 @@ export async function startWebHost(
   }
 }
 
-const MAX_UPLOAD = 20 * 1024 ** 3
-
-/** Save an uploaded media file under the data folder; the name is kept (sanitized) for display. */
-async function receiveUpload(req: http.IncomingMessage, name: string, dir: string): Promise<Envelope<string>> {
-  const safe = safeChars(path.basename(name)) || 'upload'
-  const target = path.join(dir, randomBytes(8).toString('hex'), safe)
-  await fs.mkdir(path.dirname(target), { recursive: true })
-  let size = 0
-  try {
-    await pipeline(
-      req,
-      new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          size += chunk.length
-          cb(size > MAX_UPLOAD ? new Error('File too large') : null, chunk)
-        },
-      }),
-      createWriteStream(target),
-    )
-    return { ok: true, value: target }
-  } catch (err) {
-    await fs.rm(path.dirname(target), { recursive: true, force: true })
-    return { ok: false, error: { code: 'invalid-input', message: `Upload failed: ${(err as Error).message}` } }
-  }
+/** Stream a media reply (status, headers, body from the one handle opened); errors end the response. */
+async function sendReply(res: http.ServerResponse, r: MediaReply): Promise<void> {
+  res.writeHead(r.status, r.headers)
+  if (r.body instanceof Readable) await pipeline(r.body, res).catch(() => undefined)
+  else res.end(r.body ?? undefined)
 }
 
-/** Stream a media file with byte ranges, so the player can seek. */
-async function serveMedia(file: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const stat = await fs.stat(file).catch(() => null)
-  if (!stat) {
-    send(res, 404, { ok: false, error: { code: 'not-found', message: 'The media file is no longer there' } })
-    return
-  }
-  const type = mediaTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
-  const range = /bytes=(\d*)-(\d*)/.exec(req.headers.range ?? '')
-  if (range) {
-    const start = range[1] ? Number(range[1]) : Math.max(0, stat.size - Number(range[2]))
-    const end = range[1] && range[2] ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1
-    if (start >= stat.size || start > end) {
-      res.writeHead(416, { 'content-range': `bytes */${stat.size}` }).end()
-      return
-    }
-    res.writeHead(206, {
-      'content-type': type,
-      'accept-ranges': 'bytes',
-      'content-range': `bytes ${start}-${end}/${stat.size}`,
-      'content-length': end - start + 1,
-    })
-    createReadStream(file, { start, end }).pipe(res)
-    return
-  }
-  res.writeHead(200, { 'content-type': type, 'accept-ranges': 'bytes', 'content-length': stat.size })
-  createReadStream(file).pipe(res)
-}
-
-const mediaTypes: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.webm': 'video/webm',
-  '.mkv': 'video/x-matroska',
-  '.avi': 'video/x-msvideo',
-  '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/mp4',
-  '.aac': 'audio/aac',
-  '.wav': 'audio/wav',
-  '.flac': 'audio/flac',
-  '.ogg': 'audio/ogg',
-  '.opus': 'audio/ogg',
+/**
+ * Answer now, then read and drop the rest of the body: the client is still sending, and cutting
+ * the connection under it would show a reset instead of this answer.
+ */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown): void {
+  send(res, status, body)
+  if (req.readableEnded) return
+  let drained = 0
+  req.on('data', (c: Buffer) => {
+    drained += c.length
+    if (drained > DRAIN_MAX_BYTES) req.socket.destroy()
+  })
+  req.resume()
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -229,17 +228,22 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body))
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The body as text, or null when it is larger than the limit (the rest is left unread). */
+function readBody(req: http.IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     let size = 0
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length
-      if (size > MAX_BODY) {
-        reject(new Error('Request body too large'))
-        req.destroy()
-      } else chunks.push(c)
-    })
+      if (size <= MAX_JSON_BODY_BYTES) {
+        chunks.push(c)
+        return
+      }
+      req.off('data', onData)
+      req.pause()
+      resolve(null)
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })

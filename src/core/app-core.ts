@@ -17,6 +17,7 @@ import { TranscriptionService } from './transcribe/transcription-service'
 import { ProcessOwner } from './runtime/process-owner'
 import { recoverInterruptedWork } from './runtime/work-recovery'
 import { Store } from './store/store'
+import { sweepOrphanUploads } from './uploads/upload-store'
 
 export interface CoreOptions {
   dataDir: string
@@ -98,6 +99,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // only work whose process is gone; the app and a CLI run side by side leave each other's alone
   await recoverInterruptedWork(store, self)
   await self.sweep()
+  await sweepOrphanUploads(opts.dataDir, store.data)
   // another process (the CLI, a second shell) wrote db.json: every page catches up
   const seenJobs = new Map(store.data.jobs.map((j) => [j.id, JSON.stringify(j)]))
   store.onExternalChange(() => {

@@ -1,25 +1,24 @@
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron'
 import { openCore } from '../core/app-core'
+import { mediaFileResponse } from '../core/media/regular-file'
 import { IPC_PREFIX, registerIpc, trustedUrlCheck } from './ipc-adapter'
 import { SafeStorageKeyStore } from './safe-storage-key-store'
+import { devServerUrl, KEY_CONFIRM_SEND, keyConfirmDialog, openFolderSafely } from './shell-guards'
+import { startMain } from './start-main'
 import { loadBounds, mediaFilesFromArgv, saveBounds } from './window-state'
 import type { Core } from '../core/app-core'
+import type { ProviderId } from '../shared/catalog-types'
 import { MEDIA_SCHEME } from '../shared/media-scheme'
 import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
 
 app.setName('MP4toText')
-// transcript media plays from this scheme: only files the core knows as a transcript's media
-protocol.registerSchemesAsPrivileged([
-  { scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } },
-])
-if (!app.requestSingleInstanceLock()) app.quit()
 
 let mainWindow: BrowserWindow | null = null
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererFile = path.join(here, '../renderer/index.html')
-const devUrl = process.env.ELECTRON_RENDERER_URL
+const devUrl = devServerUrl(app, process.env)
 
 let core: Core | null = null
 const stateFile = () => path.join(app.getPath('userData'), 'window-state.json')
@@ -67,22 +66,31 @@ function queueFiles(files: string[]): void {
   void core.transcription.add(files, {}).catch(() => undefined)
 }
 
-app.on('second-instance', (_e, argv) => {
-  if (!mainWindow) return
-  if (mainWindow.isMinimized()) mainWindow.restore()
-  mainWindow.focus()
-  queueFiles(mediaFilesFromArgv(argv))
-})
-app.on('open-file', (e, file) => {
-  e.preventDefault()
-  queueFiles([file])
-})
+/** Listeners that belong to the running instance only (a second launch registers none). */
+function beforeReady(): void {
+  // transcript media plays from this scheme: only files the core knows as a transcript's media
+  protocol.registerSchemesAsPrivileged([
+    { scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } },
+  ])
+  app.on('second-instance', (_e, argv) => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+    queueFiles(mediaFilesFromArgv(argv))
+  })
+  app.on('open-file', (e, file) => {
+    e.preventDefault()
+    queueFiles([file])
+  })
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}
 
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault())
-})
-
-void app.whenReady().then(async () => {
+async function openAppCore(): Promise<Core> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   if (!devUrl) {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -91,29 +99,33 @@ void app.whenReady().then(async () => {
   }
   const dataDir = process.env.MP4TOTEXT_DATA_DIR ?? app.getPath('userData')
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu()))
-  try {
-    core = await openCore({
-      dataDir,
-      keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json')),
-      resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
-      openFolder: async (dir) => (await shell.openPath(dir)) === '',
-      fetch: (input, init) => net.fetch(input instanceof Request ? input : String(input), init),
-      shell: 'electron',
-      version: app.getVersion(),
-      systemLocale: app.getLocale(),
-    })
-  } catch (err) {
-    // e.g. a db.json written by a newer version: say so instead of opening nothing
-    dialog.showErrorBox('MP4toText cannot start', (err as Error).message)
-    app.quit()
-    return
+  // A key goes to another URL than it was entered for only after this native question, which
+  // the renderer can neither answer nor skip.
+  const confirmKeyForUrl = async (provider: ProviderId, url: string, boundTo: string | null) => {
+    const options = keyConfirmDialog(provider, url, boundTo, app.getLocale())
+    const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
+    return response === KEY_CONFIRM_SEND
   }
-  const ready = core
+  return openCore({
+    dataDir,
+    keys: new SafeStorageKeyStore(safeStorage, path.join(dataDir, 'keys.json'), process.env, confirmKeyForUrl),
+    resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
+    openFolder: (dir) => openFolderSafely(dir, shell, process.platform),
+    fetch: (input, init) => net.fetch(input instanceof Request ? input : String(input), init),
+    shell: 'electron',
+    version: app.getVersion(),
+    systemLocale: app.getLocale(),
+  })
+}
+
+function onReady(ready: Core): void {
+  core = ready
   registerIpc(ipcMain, ready.handlers, trustedUrlCheck(devUrl, rendererFile))
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const id = decodeURIComponent(new URL(request.url).pathname.replace(/^\//, ''))
     try {
-      return await net.fetch(pathToFileURL(ready.transcription.mediaPath(id)).toString(), { headers: request.headers })
+      // only a readable regular file, streamed from the one handle opened (never a folder, FIFO or device)
+      return await mediaFileResponse(ready.transcription.mediaPath(id), request.headers)
     } catch {
       return new Response('Not found', { status: 404 })
     }
@@ -127,10 +139,14 @@ void app.whenReady().then(async () => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
   })
-})
+}
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
+void startMain(app, {
+  beforeReady,
+  openCore: openAppCore,
+  onReady,
+  // e.g. a db.json written by a newer version: say so instead of opening nothing
+  onOpenFailed: (err) => dialog.showErrorBox('MP4toText cannot start', err.message),
 })
 
 /** The standard menu, by roles, so every platform gets its native shortcuts. */

@@ -10,6 +10,42 @@ export const providerIds = [...cloudProviderIds, 'custom'] as const
 export const ProviderId = z.enum(providerIds)
 export type ProviderId = z.infer<typeof ProviderId>
 
+/**
+ * A provider's model id as providers write them: letters, digits and . _ : / - (e.g.
+ * "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "ft:gpt-4o-mini:org:name:id"), at most 128.
+ * Ids arrive from pricing files and edits, and end up in keys, file names and messages.
+ */
+export const MAX_MODEL_ID_LENGTH = 128
+export const ModelId = z
+  .string()
+  .min(1, 'a model id is required')
+  .max(MAX_MODEL_ID_LENGTH, `a model id has at most ${MAX_MODEL_ID_LENGTH} characters`)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
+    'a model id has only letters, digits and . _ : / - (and starts with a letter or digit)',
+  )
+
+/**
+ * US dollars per million tokens. The dearest model priced today costs 120; the ceiling leaves
+ * room for any real price while keeping every estimate finite (tokens × price stays far from
+ * overflow), so a cost computed after credits were committed can never fail to be recorded.
+ */
+export const MAX_USD_PER_1M = 10_000
+export const UsdPer1M = z
+  .number({ error: (issue) => (issue.input === undefined ? undefined : 'a price must be a finite number') })
+  .min(0, 'a price cannot be negative')
+  .max(MAX_USD_PER_1M, `a price must be at most ${MAX_USD_PER_1M} USD per 1M tokens`)
+
+/** Context windows: the largest offered today is 10M tokens. */
+export const MAX_CONTEXT_TOKENS = 100_000_000
+export const ContextTokens = z
+  .number()
+  .int('a context size is a whole number of tokens')
+  .positive('a context size must be positive')
+  .max(MAX_CONTEXT_TOKENS, `a context size must be at most ${MAX_CONTEXT_TOKENS} tokens`)
+
+export const DisplayName = z.string().trim().min(1, 'a name is required').max(100, 'a name has at most 100 characters')
+
 export const ModelKind = z.enum(['chat', 'transcription'])
 export type ModelKind = z.infer<typeof ModelKind>
 
@@ -21,9 +57,10 @@ export const ModelRecord = z.object({
   provider: CloudProviderId,
   modelId: z.string().min(1),
   displayName: z.string().min(1),
-  inputUsdPer1M: z.number().nonnegative(),
-  outputUsdPer1M: z.number().nonnegative(),
-  contextTokens: z.number().int().positive(),
+  // bounded here too: an estimate computed from a stored row must stay finite
+  inputUsdPer1M: UsdPer1M,
+  outputUsdPer1M: UsdPer1M,
+  contextTokens: ContextTokens,
   multiplierTenths: z.number().int().min(0).max(1000),
   active: z.boolean(),
   kind: ModelKind,

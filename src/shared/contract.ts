@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CatalogSummary, CloudProviderId, CompareReport, ModelView, ProviderId, Recommendation } from './catalog-types'
+import { CatalogSummary, CloudProviderId, CompareReport, ModelId, ModelView, ProviderId, Recommendation } from './catalog-types'
 import { CreditsState, LedgerEntry } from './credits-types'
 import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus, SavedPrompt } from './enhance-types'
 import { AppErrorShape } from './errors'
@@ -57,10 +57,10 @@ export const calls = {
   'pricing.set': {
     input: z.object({
       provider: CloudProviderId,
-      modelId: z.string().min(1),
-      multiplier: z.string().optional(),
+      modelId: ModelId,
+      multiplier: z.string().max(20).optional(),
       active: z.boolean().optional(),
-      reason: z.string().trim().min(1, 'a reason is required'),
+      reason: z.string().trim().min(1, 'a reason is required').max(500),
     }),
     output: PricingHistoryEntry,
   },

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
@@ -10,6 +11,8 @@ import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
+// electron-builder's own modules, and the @electron/fuses it packages with
+const builderRequire = createRequire(path.join(root, 'node_modules/app-builder-lib/package.json'))
 
 type BuilderConfig = {
   files: string[]
@@ -36,6 +39,59 @@ describe('installer configuration', () => {
     expect(cfg.extraResources).toContainEqual(
       expect.objectContaining({ from: 'engine/${platform}-${arch}', to: 'engine/${platform}-${arch}' }),
     )
+  })
+
+  it('is a configuration electron-builder itself accepts', async () => {
+    const { validateConfiguration } = builderRequire('app-builder-lib/out/util/config/config') as {
+      validateConfiguration: (c: unknown, log: { isEnabled: boolean }) => Promise<void>
+    }
+    await expect(validateConfiguration(cfg, { isEnabled: false })).resolves.toBeUndefined()
+  })
+
+  // electron-builder flips the fuses with @electron/fuses right before signing. The Electron
+  // binary cannot be downloaded here, so its fuse wire is synthesized (sentinel, version 1, eight
+  // fuses at their Electron defaults) and flipped by electron-builder's own code path.
+  it('flips the Electron fuses at packaging: no Node mode, no NODE_OPTIONS or --inspect, asar only and checked', async () => {
+    type Packager = { prototype: { doAddElectronFuses(ctx: unknown): Promise<void> } }
+    const { LinuxPackager, WinPackager } = builderRequire('app-builder-lib') as Record<string, Packager>
+    const { getCurrentFuseWire, FuseV1Options } = builderRequire('@electron/fuses') as {
+      getCurrentFuseWire(exe: string): Promise<Record<number, number>>
+      FuseV1Options: Record<string, number>
+    }
+    const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+    const [ENABLE, DISABLE] = [49, 48]
+    // Electron's defaults: RunAsNode, cookie encryption off, NODE_OPTIONS, inspect, integrity off, asar-only off, snapshot off, file privileges on
+    const defaults = [ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE]
+    for (const platform of ['linux', 'win32'] as const) {
+      const appOutDir = tempDir()
+      const exe = path.join(appOutDir, platform === 'win32' ? 'MP4toText.exe' : 'mp4totext')
+      writeFileSync(
+        exe,
+        Buffer.concat([Buffer.alloc(64, 7), Buffer.from(SENTINEL), Buffer.from([1, 8, ...defaults]), Buffer.alloc(64, 7)]),
+      )
+      // a packager with just what the fuse step reads: the config, and the executable's name
+      const packager = Object.assign(
+        Object.create((platform === 'win32' ? WinPackager : LinuxPackager)!.prototype) as Packager['prototype'],
+        { info: { config: cfg }, appInfo: { productFilename: 'MP4toText' }, executableName: 'mp4totext' },
+      )
+      await packager.doAddElectronFuses({ appOutDir, electronPlatformName: platform })
+      const wire = await getCurrentFuseWire(exe)
+      expect({
+        runAsNode: wire[FuseV1Options.RunAsNode!],
+        nodeOptions: wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable!],
+        inspect: wire[FuseV1Options.EnableNodeCliInspectArguments!],
+        onlyAsar: wire[FuseV1Options.OnlyLoadAppFromAsar!],
+        asarIntegrity: wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation!],
+        cookieEncryption: wire[FuseV1Options.EnableCookieEncryption!],
+      }).toEqual({
+        runAsNode: DISABLE,
+        nodeOptions: DISABLE,
+        inspect: DISABLE,
+        onlyAsar: ENABLE,
+        asarIntegrity: ENABLE,
+        cookieEncryption: ENABLE,
+      })
+    }
   })
 
   it('points at resources that exist', () => {

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { CloudProviderId as ProviderId, ModelKind } from '../../shared/catalog-types'
+import {
+  CloudProviderId as ProviderId,
+  ContextTokens,
+  DisplayName,
+  ModelId,
+  ModelKind,
+  UsdPer1M as Price,
+} from '../../shared/catalog-types'
 import { parseMultiplierTenths } from '../catalog/credits-math'
 
 /** Multipliers are written like the spec writes them ("0.2" or 0.2); at most one decimal, 0–100x. */
@@ -12,18 +19,20 @@ const Multiplier = z.union([z.number(), z.string()]).transform((v, ctx) => {
   }
 })
 
-const Price = z.number().nonnegative({ message: 'a price cannot be negative' })
+const Note = z.string().max(500, 'a note has at most 500 characters')
+/** far more rows than any catalog has; a file is checked as a whole, and must stay cheap to check */
+const MAX_ROWS = 1000
 
 export const ModelChange = z
   .object({
     provider: ProviderId,
-    modelId: z.string().min(1),
+    modelId: ModelId,
     multiplier: Multiplier.optional(),
     inputUsdPer1M: Price.optional(),
     outputUsdPer1M: Price.optional(),
     active: z.boolean().optional(),
-    displayName: z.string().min(1).optional(),
-    note: z.string().optional(),
+    displayName: DisplayName.optional(),
+    note: Note.optional(),
   })
   .strict()
 export type ModelChange = z.infer<typeof ModelChange>
@@ -31,18 +40,18 @@ export type ModelChange = z.infer<typeof ModelChange>
 export const NewModel = z
   .object({
     provider: ProviderId,
-    modelId: z.string().min(1),
-    displayName: z.string().min(1),
+    modelId: ModelId,
+    displayName: DisplayName,
     multiplier: Multiplier,
     inputUsdPer1M: Price,
     outputUsdPer1M: Price,
-    contextTokens: z.number().int().positive(),
+    contextTokens: ContextTokens,
     kind: ModelKind.default('chat'),
     active: z.boolean().default(true),
     reasoning: z.boolean().default(false),
     flagship: z.boolean().default(false),
     api: z.enum(['chat', 'responses']).default('chat'),
-    note: z.string().optional(),
+    note: Note.optional(),
   })
   .strict()
 export type NewModel = z.infer<typeof NewModel>
@@ -54,10 +63,10 @@ export const PricingUpdateFile = z
     format: z.literal(PRICING_FORMAT),
     formatVersion: z.literal(1),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2025-11-03'),
-    title: z.string().min(1),
-    notes: z.string().default(''),
-    changes: z.array(ModelChange).default([]),
-    newModels: z.array(NewModel).default([]),
+    title: z.string().trim().min(1).max(200, 'a title has at most 200 characters'),
+    notes: z.string().max(5000, 'notes have at most 5000 characters').default(''),
+    changes: z.array(ModelChange).max(MAX_ROWS, `at most ${MAX_ROWS} changes`).default([]),
+    newModels: z.array(NewModel).max(MAX_ROWS, `at most ${MAX_ROWS} new models`).default([]),
   })
   .strict()
 export type PricingUpdateFile = z.infer<typeof PricingUpdateFile>

@@ -25,3 +25,23 @@ export function resolveBaseUrl(provider: ProviderId, settings: Settings, env: No
 
 /** Providers whose calls need a key; a local server may not. */
 export const needsKey = (p: ProviderId) => p !== 'custom'
+
+/** scheme://host:port of a URL, the unit a key is bound to; null when it is not a URL. */
+export function originOf(url: string | null | undefined): string | null {
+  if (!url) return null
+  try {
+    const o = new URL(url).origin
+    return o === 'null' ? null : o
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Where a key from the environment may be sent: the base URL the environment sets beside it
+ * (the CLI's --base-url sets it too), otherwise the provider's own API. Never Settings: anyone
+ * who can change Settings (a web client, a compromised page) could point the key at their server.
+ */
+export function envKeyOrigin(provider: ProviderId, env: NodeJS.ProcessEnv): string | null {
+  return originOf(env[baseUrlEnvVar(provider)] || defaultBaseUrls[provider])
+}

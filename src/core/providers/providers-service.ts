@@ -3,7 +3,8 @@ import type { ProviderStatus } from '../../shared/enhance-types'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import type { Store } from '../store/store'
-import { needsKey, resolveBaseUrl } from './endpoints'
+import { credentialsFor } from './credentials'
+import { resolveBaseUrl } from './endpoints'
 import { redact, type KeyStore } from './key-store'
 import { createLlmClient } from './llm-client'
 import { classify } from './provider-errors'
@@ -33,16 +34,21 @@ export class ProvidersService {
   }
 
   async setKey(provider: ProviderId, key: string | null, allowWeak = false): Promise<ProviderStatus[]> {
-    await this.keys.set(provider, key?.trim() ? key.trim() : null, { allowWeak })
+    // the key is bound to the base URL it is entered for: it will be sent nowhere else unasked
+    const baseUrl = resolveBaseUrl(provider, this.store.data.settings, this.env)
+    await this.keys.set(provider, key?.trim() ? key.trim() : null, { baseUrl, allowWeak })
     return this.status()
   }
 
   /** A cheap authenticated call: list the provider's models. */
   async testKey(provider: ProviderId): Promise<{ ok: boolean; message: string; models: number }> {
-    const key = await this.keys.get(provider)
-    if (needsKey(provider) && !key) return { ok: false, message: 'No key set', models: 0 }
-    const baseURL = resolveBaseUrl(provider, this.store.data.settings, this.env)
-    if (!baseURL) return { ok: false, message: 'No base URL set', models: 0 }
+    // no key, no URL, or a key given for another URL: say so instead of sending anything
+    const creds = await credentialsFor(provider, this.sources()).catch((err: unknown) => {
+      if (err instanceof AppError) return err
+      throw err
+    })
+    if (creds instanceof AppError) return { ok: false, message: creds.message, models: 0 }
+    const { baseURL, key } = creds
     try {
       const ids = await createLlmClient({ provider, baseURL, apiKey: key, timeoutMs: 15_000 }).listModels(
         AbortSignal.timeout(15_000),
@@ -55,10 +61,7 @@ export class ProvidersService {
 
   /** Read /models from the local OpenAI-compatible server and offer them in the picker. */
   async refreshLocalModels(): Promise<string[]> {
-    const baseURL = resolveBaseUrl('custom', this.store.data.settings, this.env)
-    if (!baseURL)
-      throw new AppError('invalid-input', 'Set the local server’s base URL first (e.g. http://127.0.0.1:11434/v1 for Ollama).')
-    const key = await this.keys.get('custom')
+    const { baseURL, key } = await credentialsFor('custom', this.sources())
     let ids: string[]
     try {
       ids = await createLlmClient({ provider: 'custom', baseURL, apiKey: key, timeoutMs: 10_000 }).listModels(
@@ -72,5 +75,9 @@ export class ProvidersService {
     })
     this.events.emit('catalog.changed', { reason: 'local-models' })
     return this.store.data.customModels
+  }
+
+  private sources() {
+    return { keys: this.keys, settings: this.store.data.settings, env: this.env }
   }
 }

@@ -1,3 +1,4 @@
+import { MAX_CONTEXT_TOKENS, MAX_USD_PER_1M } from '../../shared/catalog-types'
 import type { LedgerEntry } from '../../shared/credits-types'
 import { chainLedger } from '../credits/ledger'
 import { CURRENT_SCHEMA_VERSION } from './db-schema'
@@ -65,10 +66,18 @@ export const migrations: Record<number, (doc: Json) => Json> = {
   }),
   // Version 6: work has an owner (so one process never recovers another's live work) and the
   // ledger is hash-chained (so hand edits show). Existing entries are taken as they are.
+  // Prices and context sizes are bounded from this version on (a price of 1e308 made cost
+  // estimates infinite); the rare stored value above a bound is brought down to it.
   5: (doc) => {
     const credits = doc.credits as { ledger: LedgerEntry[]; reservations: Json[] }
+    const catalog = doc.catalog as { models: Json[]; bundleBase: Json[] }
     return {
       ...doc,
+      catalog: { ...catalog, models: catalog.models.map(boundRow), bundleBase: catalog.bundleBase.map(boundRow) },
+      pricingHistory: ((doc.pricingHistory as Json[] | undefined) ?? []).map((h) => ({
+        ...h,
+        before: ((h.before as Json[] | undefined) ?? []).map(boundRow),
+      })),
       schemaVersion: 6,
       owners: {},
       credits: {
@@ -77,6 +86,16 @@ export const migrations: Record<number, (doc: Json) => Json> = {
       },
     }
   },
+}
+
+function boundRow(row: Json): Json {
+  const bound = (v: unknown, max: number) => (typeof v === 'number' && v > max ? max : v)
+  return {
+    ...row,
+    inputUsdPer1M: bound(row.inputUsdPer1M, MAX_USD_PER_1M),
+    outputUsdPer1M: bound(row.outputUsdPer1M, MAX_USD_PER_1M),
+    contextTokens: bound(row.contextTokens, MAX_CONTEXT_TOKENS),
+  }
 }
 
 export class NewerSchemaError extends Error {

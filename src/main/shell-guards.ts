@@ -1,0 +1,77 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { ProviderId } from '../shared/catalog-types'
+
+/**
+ * electron-vite's dev server, only in a development run: a packaged app loads its own files
+ * whatever the environment says, so ELECTRON_RENDERER_URL cannot point it at a foreign page.
+ */
+export function devServerUrl(app: { isPackaged: boolean }, env: NodeJS.ProcessEnv): string | undefined {
+  return app.isPackaged ? undefined : env.ELECTRON_RENDERER_URL || undefined
+}
+
+/** The slice of Electron's `shell` used to show folders. */
+export interface FolderShell {
+  /** resolves to '' on success, an error message otherwise; opens (runs) files too */
+  openPath(p: string): Promise<string>
+  showItemInFolder(p: string): void
+}
+
+/**
+ * Show a folder in the file manager. shell.openPath opens whatever it is given with its default
+ * handler — a script, a .desktop file, an .exe — so only an existing directory (by absolute
+ * path, checked right before opening) is passed to it. On macOS a directory can be an
+ * application bundle (Calculator.app) that openPath would launch: such a folder is revealed
+ * in Finder instead of opened.
+ */
+export async function openFolderSafely(dir: string, shell: FolderShell, platform: NodeJS.Platform): Promise<boolean> {
+  if (!path.isAbsolute(dir)) return false
+  const stat = await fs.stat(dir).catch(() => null)
+  if (!stat?.isDirectory()) return false
+  if (platform === 'darwin' && path.extname(dir) !== '') {
+    shell.showItemInFolder(dir)
+    return true
+  }
+  return (await shell.openPath(dir)) === ''
+}
+
+/** The button of the key question that sends the key; every other answer keeps it. */
+export const KEY_CONFIRM_SEND = 1
+
+const keyTexts = {
+  en: {
+    title: 'Send your API key?',
+    message: (p: string, url: string) => `Send your ${p} API key to ${url}?`,
+    detail: (bound: string) =>
+      `The key was entered for ${bound}, and the base URL in Settings now names another address. Send the key only if you set that address yourself and trust it; otherwise enter a key for it in Settings, or set the base URL back.`,
+    cancel: 'Do not send',
+    send: 'Send the key',
+  },
+  tr: {
+    title: 'API anahtarı gönderilsin mi?',
+    message: (p: string, url: string) => `${p} API anahtarınız ${url} adresine gönderilsin mi?`,
+    detail: (bound: string) =>
+      `Anahtar ${bound} için girilmişti; Ayarlar'daki temel URL artık başka bir adresi gösteriyor. Anahtarı yalnızca bu adresi kendiniz girdiyseniz ve ona güveniyorsanız gönderin; aksi halde Ayarlar'da bu adres için bir anahtar girin ya da temel URL'yi geri alın.`,
+    cancel: 'Gönderme',
+    send: 'Anahtarı gönder',
+  },
+}
+
+/**
+ * The native question Electron's main process asks before a stored key goes to another origin
+ * than it was entered for. The safe answer is the default and what Escape gives.
+ */
+export function keyConfirmDialog(provider: ProviderId, url: string, boundTo: string | null, locale: string) {
+  const t = locale.toLowerCase().startsWith('tr') ? keyTexts.tr : keyTexts.en
+  const buttons = [t.cancel, t.send]
+  return {
+    type: 'warning' as const,
+    title: t.title,
+    message: t.message(provider, url),
+    detail: t.detail(boundTo ?? '—'),
+    buttons,
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  }
+}

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron'
 import { openCore } from '../core/app-core'
 import { mediaFileResponse } from '../core/media/regular-file'
-import { IPC_PREFIX, registerIpc, trustedUrlCheck } from './ipc-adapter'
+import { registerIpc, trustedUrlCheck } from './ipc-adapter'
+import { IPC_EVENT_CHANNEL } from '../shared/transport'
 import { SafeStorageKeyStore } from './safe-storage-key-store'
 import { devServerUrl, KEY_CONFIRM_SEND, keyConfirmDialog, openFolderSafely } from './shell-guards'
 import { startMain } from './start-main'
@@ -132,7 +133,7 @@ function onReady(ready: Core): void {
   })
   app.on('before-quit', () => void ready.close())
   ready.events.subscribe((name, payload) => {
-    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_PREFIX + 'event', name, payload)
+    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, name, payload)
   })
   mainWindow = createWindow()
   queueFiles([...early.splice(0), ...mediaFilesFromArgv(process.argv)])

@@ -1,6 +1,7 @@
 import type { Handlers } from '../shared/contract'
 import { callNames } from '../shared/contract'
 import { dispatch } from '../shared/dispatch'
+import { ipcCallChannel } from '../shared/transport'
 
 /** The slice of Electron's ipcMain the adapter uses, so tests can pass a fake. */
 export interface IpcMainLike {
@@ -12,8 +13,6 @@ export interface IpcEventLike {
   senderFrame: { url: string } | null
 }
 
-export const IPC_PREFIX = 'mp4totext:'
-
 /**
  * Registers one ipcMain handler per contract call. A call is served only when it comes from the
  * app's own page (file:// in production, the dev server's origin in development); its input is
@@ -21,7 +20,7 @@ export const IPC_PREFIX = 'mp4totext:'
  */
 export function registerIpc(ipc: IpcMainLike, handlers: Handlers, isTrustedUrl: (url: string) => boolean): () => void {
   for (const name of callNames) {
-    ipc.handle(IPC_PREFIX + name, async (event, input) => {
+    ipc.handle(ipcCallChannel(name), async (event, input) => {
       const url = event.senderFrame?.url ?? ''
       if (!isTrustedUrl(url)) {
         return { ok: false, error: { code: 'forbidden', message: 'IPC call from an untrusted frame' } }
@@ -29,7 +28,7 @@ export function registerIpc(ipc: IpcMainLike, handlers: Handlers, isTrustedUrl: 
       return dispatch(handlers, name, input)
     })
   }
-  return () => callNames.forEach((name) => ipc.removeHandler(IPC_PREFIX + name))
+  return () => callNames.forEach((name) => ipc.removeHandler(ipcCallChannel(name)))
 }
 
 /** The renderer's own origin: the bundled file in production, the dev server in development. */

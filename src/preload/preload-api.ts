@@ -1,7 +1,6 @@
 import { isCallName, isEventName, type Api, type Envelope } from '../shared/contract'
 import { MEDIA_SCHEME } from '../shared/media-scheme'
-
-const PREFIX = 'mp4totext:'
+import { IPC_EVENT_CHANNEL, ipcCallChannel, unwrap } from '../shared/transport'
 
 export interface IpcRendererLike {
   invoke(channel: string, input: unknown): Promise<unknown>
@@ -15,9 +14,7 @@ export function createPreloadApi(ipc: IpcRendererLike): Api {
   return {
     async invoke(channel, input) {
       if (!isCallName(channel)) throw new Error(`Unknown call: ${String(channel)}`)
-      const env = (await ipc.invoke(PREFIX + channel, input)) as Envelope<never>
-      if (env.ok) return env.value
-      throw Object.assign(new Error(env.error.message), { code: env.error.code })
+      return unwrap((await ipc.invoke(ipcCallChannel(channel), input)) as Envelope<never>)
     },
     mediaUrl: (transcriptId) => `${MEDIA_SCHEME}://transcript/${encodeURIComponent(transcriptId)}`,
     async addFile(file) {
@@ -27,7 +24,7 @@ export function createPreloadApi(ipc: IpcRendererLike): Api {
     },
     on(event, listener) {
       if (!isEventName(event)) throw new Error(`Unknown event: ${String(event)}`)
-      return ipc.on(PREFIX + 'event', (name, payload) => {
+      return ipc.on(IPC_EVENT_CHANNEL, (name, payload) => {
         if (name === event) listener(payload as never)
       })
     },

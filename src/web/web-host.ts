@@ -10,6 +10,7 @@ import { saveUpload, UploadRefused, type UploadLimits } from '../core/uploads/up
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { toErrorShape } from '../shared/errors'
 import { dispatch } from '../shared/dispatch'
+import { API_PREFIX, apiRoutePatterns, apiRoutes, TOKEN_HEADER, TOKEN_QUERY } from '../shared/transport'
 
 export interface WebHost {
   url: string
@@ -84,20 +85,20 @@ export async function startWebHost(
       return
     }
     const url = new URL(req.url ?? '/', `http://${host}`)
-    if (url.pathname.startsWith('/api/')) {
-      const given = req.headers['x-mp4totext-token']
-      if (!okToken(typeof given === 'string' ? given : url.searchParams.get('token'))) {
+    if (url.pathname.startsWith(API_PREFIX)) {
+      const given = req.headers[TOKEN_HEADER]
+      if (!okToken(typeof given === 'string' ? given : url.searchParams.get(TOKEN_QUERY))) {
         send(res, 401, { ok: false, error: { code: 'forbidden', message: 'Missing or wrong token' } })
         return
       }
-      if (url.pathname === '/api/events' && req.method === 'GET') {
+      if (url.pathname === apiRoutes.events && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
         res.write(': connected\n\n')
         sse.add(res)
         req.on('close', () => sse.delete(res))
         return
       }
-      if (url.pathname === '/api/upload' && req.method === 'POST') {
+      if (url.pathname === apiRoutes.upload && req.method === 'POST') {
         const length = req.headers['content-length']
         try {
           const file = await saveUpload(core.dataDirPath, url.searchParams.get('name') ?? 'upload', req, {
@@ -110,7 +111,7 @@ export async function startWebHost(
         }
         return
       }
-      const media = /^\/api\/media\/([\w-]+)$/.exec(url.pathname)
+      const media = apiRoutePatterns.media.exec(url.pathname)
       if (media && req.method === 'GET') {
         let file: string
         try {
@@ -122,7 +123,7 @@ export async function startWebHost(
         await sendReply(res, await mediaReply(file, req.headers.range))
         return
       }
-      const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname)
+      const call = apiRoutePatterns.call.exec(url.pathname)
       if (call && req.method === 'POST') {
         const body = await readBody(req)
         if (body === null) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
-import { IPC_PREFIX, registerIpc, trustedUrlCheck, type IpcEventLike, type IpcMainLike } from '../../src/main/ipc-adapter'
+import { registerIpc, trustedUrlCheck, type IpcEventLike, type IpcMainLike } from '../../src/main/ipc-adapter'
+import { ipcCallChannel } from '../../src/shared/transport'
 import { isExternalHttpUrl, productionCsp, webPreferences } from '../../src/main/window-security'
 import { createPreloadApi } from '../../src/preload/preload-api'
 import { callNames } from '../../src/shared/contract'
@@ -17,7 +18,7 @@ class FakeIpcMain implements IpcMainLike {
     this.handlers.delete(channel)
   }
   call(channel: string, url: string, input: unknown) {
-    return this.handlers.get(IPC_PREFIX + channel)!({ senderFrame: { url } }, input)
+    return this.handlers.get(ipcCallChannel(channel))!({ senderFrame: { url } }, input)
   }
 }
 
@@ -33,7 +34,7 @@ async function setup() {
 describe('IPC adapter', () => {
   it('registers one handler per contract call and removes them all', async () => {
     const { ipc, unregister } = await setup()
-    expect([...ipc.handlers.keys()].sort()).toEqual(callNames.map((n) => IPC_PREFIX + n).sort())
+    expect([...ipc.handlers.keys()].sort()).toEqual(callNames.map((n) => ipcCallChannel(n)).sort())
     unregister()
     expect(ipc.handlers.size).toBe(0)
   })
@@ -69,12 +70,10 @@ describe('IPC adapter', () => {
   })
 
   it('maps core errors to {code, message}', async () => {
-    const { ipc, core } = await setup()
-    await core.store.mutate((db) => {
-      db.settings.baseCredits = 20
-    })
-    const res = await ipc.call('settings.set', `file://${appFile}`, { baseCredits: 0 })
-    expect(res).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    const { ipc } = await setup()
+    // valid input, so the error comes from the core itself (no such transcript), not from the schema
+    const res = await ipc.call('transcripts.get', `file://${appFile}`, { id: 'no-such-transcript' })
+    expect(res).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('no-such-transcript') } })
   })
 })
 

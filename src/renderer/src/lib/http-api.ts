@@ -1,19 +1,6 @@
 import type { Api, CallName, Envelope, EventName } from '../../../shared/contract'
 import { eventNames } from '../../../shared/contract'
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-export function unwrap<T>(env: Envelope<T>): T {
-  if (env.ok) return env.value
-  throw new ApiError(env.error.code, env.error.message)
-}
+import { apiRoutes, TOKEN_HEADER, TOKEN_QUERY, unwrap } from '../../../shared/transport'
 
 /** `window.api` over the web host: POST per call, one EventSource for all events. */
 export function createHttpApi(baseUrl: string, token: string): Api {
@@ -21,7 +8,7 @@ export function createHttpApi(baseUrl: string, token: string): Api {
   let source: EventSource | null = null
   const ensureSource = () => {
     if (source) return
-    source = new EventSource(`${baseUrl}/api/events?token=${encodeURIComponent(token)}`)
+    source = new EventSource(`${baseUrl}${apiRoutes.events}?${TOKEN_QUERY}=${encodeURIComponent(token)}`)
     for (const name of eventNames) {
       source.addEventListener(name, (ev) => {
         const payload: unknown = JSON.parse((ev as MessageEvent<string>).data)
@@ -30,20 +17,20 @@ export function createHttpApi(baseUrl: string, token: string): Api {
     }
   }
   return {
-    mediaUrl: (id: string) => `${baseUrl}/api/media/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
+    mediaUrl: (id: string) => `${baseUrl}${apiRoutes.media(id)}?${TOKEN_QUERY}=${encodeURIComponent(token)}`,
     async addFile(file: File) {
       // the browser cannot share a path: the file is uploaded to the host's data folder
-      const res = await fetch(`${baseUrl}/api/upload?name=${encodeURIComponent(file.name)}`, {
+      const res = await fetch(`${baseUrl}${apiRoutes.upload}?name=${encodeURIComponent(file.name)}`, {
         method: 'POST',
-        headers: { 'x-mp4totext-token': token, 'content-type': 'application/octet-stream' },
+        headers: { [TOKEN_HEADER]: token, 'content-type': 'application/octet-stream' },
         body: file,
       })
       return unwrap((await res.json()) as Envelope<string>)
     },
     async invoke(channel: CallName, input: unknown) {
-      const res = await fetch(`${baseUrl}/api/call/${channel}`, {
+      const res = await fetch(`${baseUrl}${apiRoutes.call(channel)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-mp4totext-token': token },
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
         body: JSON.stringify(input ?? {}),
       })
       return unwrap((await res.json()) as Envelope<never>)

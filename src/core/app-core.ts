@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import path from 'node:path'
 import type { Handlers } from '../shared/contract'
 import { Settings } from '../shared/settings-types'
 import { CatalogService } from './catalog/catalog-service'
@@ -16,6 +15,7 @@ import { ModelManager } from './models/model-manager'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { ProcessOwner } from './runtime/process-owner'
 import { recoverInterruptedWork } from './runtime/work-recovery'
+import { modelsDirOf } from './paths'
 import { Store } from './store/store'
 import { sweepOrphanUploads } from './uploads/upload-store'
 
@@ -79,12 +79,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     owner: self.owner,
   })
   const providers = new ProvidersService(store, keys, events, env)
-  const models = new ModelManager(
-    () => store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'),
-    undefined,
-    undefined,
-    opts.fetch,
-  )
+  const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
   const transcription = new TranscriptionService({
     store,
     events,
@@ -186,7 +181,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       return models.list()
     },
     'app.openFolder': async ({ which }) => {
-      const dir = which === 'data' ? opts.dataDir : (store.data.settings.modelsDir ?? path.join(opts.dataDir, 'models'))
+      const dir = which === 'data' ? opts.dataDir : modelsDirOf(opts.dataDir, store.data.settings)
       // Settings may name any path as the models folder, and the OS opens (runs) a file it is
       // handed: only an existing directory goes on (the Electron shell checks again).
       const isDir = await stat(dir).then(

@@ -12,6 +12,11 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME)
 }
 
+/** Where whisper models live: the folder the user chose in Settings, or `models/` in the data folder. */
+export function modelsDirOf(dataDir: string, settings: { modelsDir: string | null }): string {
+  return settings.modelsDir ?? path.join(dataDir, 'models')
+}
+
 export function systemLocale(): string {
   return Intl.DateTimeFormat().resolvedOptions().locale
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Preset } from './enhance-types'
 
 export const Locale = z.enum(['tr', 'en'])
 export type Locale = z.infer<typeof Locale>
@@ -33,7 +34,7 @@ export const Settings = z.object({
   modelBaseUrl: z.string().url().nullable(),
   /** "provider/modelId" preselected on the Enhance page */
   defaultEnhanceModel: z.string().nullable(),
-  defaultPreset: z.enum(['cleanup', 'summary', 'keyPoints', 'minutes', 'translate', 'custom']),
+  defaultPreset: Preset,
 })
 export type Settings = z.infer<typeof Settings>
 

@@ -3,9 +3,9 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
 import { createPreloadApi } from '../../src/preload/preload-api'
-import { createHttpApi } from '../../src/renderer/src/lib/http-api'
 import { dispatch } from '../../src/shared/dispatch'
-import { ApiError, ipcCallChannel } from '../../src/shared/transport'
+import type { Envelope } from '../../src/shared/contract'
+import { ApiError, apiRoutes, ipcCallChannel, TOKEN_HEADER, unwrap } from '../../src/shared/transport'
 import { startWebHost } from '../../src/web/web-host'
 import { useTempDirs } from '../helpers/temp-dir'
 
@@ -19,7 +19,17 @@ describe('both transports', () => {
     writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html>')
     const host = await startWebHost(core, { staticDir })
     const url = new URL(host.url)
-    const overHttp = createHttpApi(url.origin, url.searchParams.get('token')!)
+    // what the renderer's http transport does: POST the call, unwrap the envelope
+    const overHttp = {
+      invoke: async (channel: string, input: unknown) => {
+        const res = await fetch(`${url.origin}${apiRoutes.call(channel)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: url.searchParams.get('token')! },
+          body: JSON.stringify(input),
+        })
+        return unwrap((await res.json()) as Envelope<unknown>)
+      },
+    }
     const overIpc = createPreloadApi({
       invoke: (channel, input) => dispatch(core.handlers, channel.slice(ipcCallChannel('').length), input),
       on: () => () => undefined,

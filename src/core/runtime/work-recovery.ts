@@ -1,3 +1,4 @@
+import { isJobActive } from '../../shared/transcribe-types'
 import { append } from '../credits/ledger'
 import type { Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
@@ -26,7 +27,7 @@ export async function recoverInterruptedWork(store: Store, self: ProcessOwner): 
   const owners: (Owner | null)[] = [
     ...db.credits.reservations.filter((r) => r.status === 'pending').map((r) => r.owner),
     ...db.enhancements.filter((e) => e.status === 'running').map((e) => db.owners[ownedBy.enhancement(e.id)] ?? null),
-    ...db.jobs.filter((j) => j.status === 'running' || j.status === 'queued').map((j) => db.owners[ownedBy.job(j.id)] ?? null),
+    ...db.jobs.filter((j) => isJobActive(j.status)).map((j) => db.owners[ownedBy.job(j.id)] ?? null),
     ...Object.values(db.owners),
   ]
   const dead = await self.deadAmong(owners)
@@ -47,7 +48,7 @@ export async function recoverInterruptedWork(store: Store, self: ProcessOwner): 
       out.enhancements++
     }
     for (const j of draft.jobs) {
-      if ((j.status !== 'running' && j.status !== 'queued') || !gone(draft.owners[ownedBy.job(j.id)])) continue
+      if (!isJobActive(j.status) || !gone(draft.owners[ownedBy.job(j.id)])) continue
       Object.assign(j, { status: 'interrupted', error: 'The app stopped before this job finished' })
       out.jobs++
     }

@@ -168,7 +168,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.list': async ({ query }) => transcription.transcripts(query),
     'transcripts.get': async ({ id }) => transcription.transcript(id),
     'transcripts.updateSegment': async ({ id, segmentId, text }) => transcription.updateSegment(id, segmentId, text),
-    'transcripts.export': async ({ id, format }) => transcription.exportText(id, format),
+    'transcripts.export': async ({ id, format, subtitles }) => transcription.exportText(id, format, subtitles),
     'models.list': async () => models.list(),
     'models.download': async ({ name }) => ({ started: downloads.start(name) }),
     'models.cancelDownload': async ({ name }) => ({ cancelled: downloads.cancel(name) }),

@@ -4,7 +4,15 @@ import { CreditsState, LedgerEntry } from './credits-types'
 import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus, SavedPrompt } from './enhance-types'
 import { AppErrorShape } from './errors'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
-import { ExportFormat, Job, Segment, TranscribeOptions, TranscriptMeta, WhisperModelInfo } from './transcribe-types'
+import {
+  ExportFormat,
+  Job,
+  Segment,
+  SubtitleRules,
+  TranscribeOptions,
+  TranscriptMeta,
+  WhisperModelInfo,
+} from './transcribe-types'
 import { Settings, SettingsPatch } from './settings-types'
 
 /**
@@ -117,7 +125,7 @@ export const calls = {
     output: TranscriptMeta,
   },
   'transcripts.export': {
-    input: z.object({ id: z.string(), format: ExportFormat }),
+    input: z.object({ id: z.string(), format: ExportFormat, subtitles: SubtitleRules.partial().optional() }),
     output: z.object({ fileName: z.string(), content: z.string() }),
   },
   'models.list': { input: z.object({}), output: z.array(WhisperModelInfo) },

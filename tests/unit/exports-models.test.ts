@@ -25,12 +25,15 @@ describe('exports', () => {
   it('renders TXT with and without timestamps, SRT, VTT and JSON', () => {
     expect(render(segs, 'txt')).toBe('Merhaba.\nİkinci satır.\n')
     expect(render(segs, 'txt-timestamps')).toBe('[00:00] Merhaba.\n[01:02] İkinci satır.\n')
-    expect(render(segs, 'srt')).toBe(
-      '1\n00:00:00,000 --> 00:00:02,500\nMerhaba.\n\n2\n00:01:02,345 --> 01:02:05,007\nİkinci satır.\n',
+    // a cue is shown at most 7 s, however long the segment ran
+    const talk = [segs[0]!, { id: 1, start: 62.345, end: 65.007, text: 'İkinci satır.' }]
+    expect(render(talk, 'srt')).toBe(
+      '1\n00:00:00,000 --> 00:00:02,500\nMerhaba.\n\n2\n00:01:02,345 --> 00:01:05,007\nİkinci satır.\n',
     )
-    expect(render(segs, 'vtt')).toBe(
-      'WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nMerhaba.\n\n00:01:02.345 --> 01:02:05.007\nİkinci satır.\n',
+    expect(render(talk, 'vtt')).toBe(
+      'WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nMerhaba.\n\n00:01:02.345 --> 00:01:05.007\nİkinci satır.\n',
     )
+    expect(render([{ id: 0, start: 10, end: 3600, text: 'Uzun.' }], 'srt')).toBe('1\n00:00:10,000 --> 00:00:17,000\nUzun.\n')
     expect(JSON.parse(render(segs, 'json', { fileName: 'a.mp4', language: 'tr' }))).toEqual({
       file: 'a.mp4',
       language: 'tr',

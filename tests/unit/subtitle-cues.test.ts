@@ -82,3 +82,18 @@ describe('subtitle cues', () => {
     expect(words(cues)).toEqual(['a', long, 'b'])
   })
 })
+
+describe('SRT and VTT exports', () => {
+  it('are shaped by default and follow the rules given', async () => {
+    const { render } = await import('../../src/core/transcribe/exports')
+    const segs = lecture.map((s, id) => ({ id, ...s }))
+    const srt = render(segs, 'srt')
+    const lines = srt.split('\n').filter((l) => l && !/^\d+$/.test(l) && !l.includes('-->'))
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(42)
+    const narrow = render(segs, 'vtt', {}, { maxLineChars: 20, maxLines: 1 })
+    expect(narrow.startsWith('WEBVTT\n\n')).toBe(true)
+    const textLines = narrow.split('\n').filter((l) => l && l !== 'WEBVTT' && !l.includes('-->'))
+    expect(Math.max(...textLines.map((l) => l.length))).toBeLessThanOrEqual(20)
+    expect(textLines.join(' ')).toBe(lecture.map((s) => s.text).join(' '))
+  })
+})

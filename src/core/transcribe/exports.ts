@@ -1,5 +1,6 @@
 import path from 'node:path'
-import type { ExportFormat, Segment } from '../../shared/transcribe-types'
+import type { ExportFormat, Segment, SubtitleRules } from '../../shared/transcribe-types'
+import { shapeCues } from './subtitle-cues'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
@@ -19,18 +20,30 @@ function shortStamp(sec: number): string {
   return h > 0 ? `[${h}:${pad(Math.floor((t % 3600) / 60))}:${pad(t % 60)}]` : `[${pad(Math.floor(t / 60))}:${pad(t % 60)}]`
 }
 
-export function render(segments: Segment[], format: ExportFormat, meta: { fileName?: string; language?: string } = {}): string {
+/** SRT/VTT cues shaped to the rules (broadcast norms unless told otherwise). */
+function cuesOf(segments: Segment[], rules: Partial<SubtitleRules>) {
+  return shapeCues(segments, rules)
+}
+
+export function render(
+  segments: Segment[],
+  format: ExportFormat,
+  meta: { fileName?: string; language?: string } = {},
+  subtitles: Partial<SubtitleRules> = {},
+): string {
   switch (format) {
     case 'txt':
       return `${segments.map((s) => s.text.trim()).join('\n')}\n`
     case 'txt-timestamps':
       return `${segments.map((s) => `${shortStamp(s.start)} ${s.text.trim()}`).join('\n')}\n`
     case 'srt':
-      return segments
-        .map((s, i) => `${i + 1}\n${timestamp(s.start, ',')} --> ${timestamp(s.end, ',')}\n${s.text.trim()}\n`)
+      return cuesOf(segments, subtitles)
+        .map((c, i) => `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${c.lines.join('\n')}\n`)
         .join('\n')
     case 'vtt':
-      return `WEBVTT\n\n${segments.map((s) => `${timestamp(s.start, '.')} --> ${timestamp(s.end, '.')}\n${s.text.trim()}\n`).join('\n')}`
+      return `WEBVTT\n\n${cuesOf(segments, subtitles)
+        .map((c) => `${timestamp(c.start, '.')} --> ${timestamp(c.end, '.')}\n${c.lines.join('\n')}\n`)
+        .join('\n')}`
     case 'json':
       return `${JSON.stringify({ file: meta.fileName ?? null, language: meta.language ?? null, segments: segments.map(({ start, end, text }) => ({ start, end, text: text.trim() })) }, null, 2)}\n`
   }

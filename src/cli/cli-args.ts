@@ -1,52 +1,202 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { parseArgs } from 'node:util'
+import { cloudProviderIds } from '../shared/catalog-types'
 
 export class UsageError extends Error {}
+
+interface OptionSpec {
+  type: 'string' | 'boolean'
+  /** the value's placeholder in the help, e.g. DIR */
+  value?: string
+  short?: string
+  help: string
+}
+
+interface CommandSpec {
+  /** each way to call the command, with what it does */
+  forms: [string, string][]
+  options: Record<string, OptionSpec>
+}
+
+const json: OptionSpec = { type: 'boolean', help: 'machine-readable output' }
+const presets = 'cleanup, summary, keyPoints, minutes, translate, custom'
+const enhanceOptions = (): Record<string, OptionSpec> => ({
+  preset: { type: 'string', value: 'P', help: `what to do (default cleanup): ${presets}` },
+  lang: { type: 'string', value: 'CODE', help: 'the transcript’s language, e.g. tr' },
+  'target-lang': { type: 'string', value: 'LANG', help: 'translate: the language to write, e.g. English' },
+  prompt: { type: 'string', value: 'TEXT', help: 'custom: your instructions' },
+  'base-url': {
+    type: 'string',
+    value: 'URL',
+    help: 'the provider’s API address; for custom/ models the local server, e.g. http://127.0.0.1:11434/v1 (Ollama)',
+  },
+  json,
+})
+
+/**
+ * The one definition of the command line: what each command accepts is what `parse` allows and
+ * what the help says, so the two cannot drift apart.
+ */
+export const COMMANDS = {
+  pricing: {
+    forms: [
+      ['pricing [--provider P] [--all] [--json]', 'one line per model: "0.2x | 4 credits | llama-3.1-8b-instant"'],
+      [
+        'pricing apply FILE [--dry-run] [--yes] [--json]',
+        'apply a pricing update file (--dry-run: preview only; --yes: confirm warnings such as a deactivated recommendation)',
+      ],
+      ['pricing history [--json]', 'applied updates and edits, newest first'],
+      ['pricing undo', 'undo the last update or edit still in effect'],
+      ['pricing set PROVIDER/MODEL [--multiplier 0.2] [--active true|false] --reason TEXT', 'change one model’s price'],
+      ['pricing export [--json]', 'the whole catalog as CSV (or JSON)'],
+    ],
+    options: {
+      provider: { type: 'string', value: 'P', help: `only this provider: ${cloudProviderIds.join(', ')}` },
+      all: { type: 'boolean', help: 'include inactive models' },
+      json,
+      'dry-run': { type: 'boolean', help: 'apply: show the preview, change nothing' },
+      yes: { type: 'boolean', help: 'apply: confirm its warnings' },
+      multiplier: { type: 'string', value: 'M', help: 'set: the new multiplier, e.g. 0.2' },
+      active: { type: 'string', value: 'true|false', help: 'set: offer the model or not' },
+      reason: { type: 'string', value: 'TEXT', help: 'set: why (kept in the history)' },
+    },
+  },
+  transcribe: {
+    forms: [['transcribe FILE… --model NAME|PATH [options]', 'local transcription with whisper.cpp; one output per input']],
+    options: {
+      model: { type: 'string', value: 'NAME|PATH', help: 'a whisper model (see "models list") or a ggml file' },
+      language: { type: 'string', value: 'CODE', help: 'auto (default), tr, en, …' },
+      translate: { type: 'boolean', help: 'translate the speech into English' },
+      format: { type: 'string', value: 'F', help: 'txt (default), txt-timestamps, srt, vtt, json' },
+      out: { type: 'string', value: 'FILE|DIR', help: 'where to write (default: next to each input)' },
+      threads: { type: 'string', value: 'N', help: 'CPU threads to use' },
+      prompt: { type: 'string', value: 'TEXT', help: 'names and jargon to expect, e.g. "Kubernetes, Ayşe"' },
+      'beam-size': { type: 'string', value: 'N', help: 'beam search width (slower, sometimes better)' },
+      force: { type: 'boolean', help: 'overwrite existing outputs' },
+    },
+  },
+  models: {
+    forms: [
+      ['models list [--json]', 'whisper models, installed or not'],
+      ['models pull NAME [--base-url URL]', 'download one (verified; resumes after an interruption)'],
+      ['models rm NAME', 'remove one'],
+      ['models import PATH', 'add a ggml file from disk'],
+    ],
+    options: {
+      json,
+      'base-url': { type: 'string', value: 'URL', help: 'pull: a mirror of the model downloads' },
+    },
+  },
+  enhance: {
+    forms: [
+      [
+        'enhance FILE|- --model PROVIDER/MODEL [options]',
+        `improve a transcript (.txt or transcript .json; - reads standard input); presets: ${presets}`,
+      ],
+    ],
+    options: { model: { type: 'string', value: 'PROVIDER/MODEL', help: 'e.g. groq/llama-3.1-8b-instant' }, ...enhanceOptions() },
+  },
+  compare: {
+    forms: [['compare FILE --models A,B[,C,D] [options]', 'the same transcript on 2–4 models, side by side']],
+    options: {
+      models: { type: 'string', value: 'A,B[,C,D]', help: '2 to 4 models as PROVIDER/MODEL' },
+      ...enhanceOptions(),
+    },
+  },
+  credits: {
+    forms: [
+      ['credits [--json]', 'balance and ledger size'],
+      ['credits add N [--reason TEXT]', 'top up N credits'],
+      ['credits history [--json] [--limit N]', 'ledger, newest first'],
+    ],
+    options: {
+      json,
+      reason: { type: 'string', value: 'TEXT', help: 'add: shown in the history' },
+      limit: { type: 'string', value: 'N', help: 'history: how many entries (default 50)' },
+    },
+  },
+} satisfies Record<string, CommandSpec>
+
+export type CommandName = keyof typeof COMMANDS
+
+const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  'data-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: 'where db.json lives (or MP4TOTEXT_DATA_DIR); defaults to the app’s own folder',
+  },
+  help: { type: 'boolean', short: 'h', help: 'this text' },
+}
+
+export function isCommand(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name)
+}
+
+/** Two columns, the second wrapped at 100 characters and aligned. */
+function columns(rows: [string, string][], indent = 2): string {
+  const width = Math.min(44, Math.max(...rows.map(([a]) => a.length)) + 2)
+  const lines: string[] = []
+  for (const [left, right] of rows) {
+    const words = right.split(' ')
+    const wrapped: string[] = ['']
+    for (const w of words) {
+      if (wrapped.at(-1)!.length + w.length + 1 > 100 - indent - width && wrapped.at(-1)) wrapped.push('')
+      wrapped[wrapped.length - 1] = `${wrapped.at(-1)}${wrapped.at(-1) ? ' ' : ''}${w}`
+    }
+    const pad = ' '.repeat(indent + width)
+    if (left.length + 2 > width) lines.push(`${' '.repeat(indent)}${left}`, ...wrapped.map((t) => pad + t))
+    else lines.push(`${' '.repeat(indent)}${left.padEnd(width)}${wrapped[0]}`, ...wrapped.slice(1).map((t) => pad + t))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function optionRows(options: Record<string, OptionSpec>): [string, string][] {
+  return Object.entries(options).map(([name, o]) => [
+    `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`,
+    o.help,
+  ])
+}
+
+const FOOTER = `API keys come from GROQ_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY
+(MP4TOTEXT_CUSTOM_API_KEY for a local server that wants one); base URLs from
+MP4TOTEXT_<PROVIDER>_BASE_URL or --base-url.
+
+Exit codes: 0 done; 1 failed; 2 bad arguments; 3 transcribe wrote every file, but some hold
+only part of their audio (the file was cut short).
+`
 
 export const USAGE = `Usage: mp4totext <command> [options]
 
 Commands:
-  pricing [--provider P] [--all] [--json]   one line per model: "0.2x | 4 credits | llama-3.1-8b-instant"
-  pricing apply FILE [--dry-run] [--yes] [--json]
-                                            apply a pricing update file (--dry-run: preview only;
-                                            --yes: confirm warnings such as a deactivated recommendation)
-  pricing history [--json]                  applied updates and edits, newest first
-  pricing undo                              undo the last update or edit still in effect
-  pricing set PROVIDER/MODEL [--multiplier 0.2] [--active true|false] --reason TEXT
-  pricing export [--json]                   the whole catalog as CSV (or JSON)
-  transcribe FILE… --model NAME|PATH [--language auto|tr|en|…] [--translate]
-          [--format txt|txt-timestamps|srt|vtt|json] [--out FILE|DIR] [--threads N] [--force]
-          [--prompt "names, jargon"] [--beam-size N]
-                                            local transcription with whisper.cpp; one output per input
-  models list [--json] | pull NAME [--base-url URL] | rm NAME | import PATH
-                                            whisper models: download (verified), remove, import
-  enhance FILE|- --model PROVIDER/MODEL [--preset P] [--lang tr] [--target-lang en] [--prompt TEXT]
-          [--base-url URL] [--json]         improve a transcript (.txt or transcript .json); presets:
-                                            cleanup, summary, keyPoints, minutes, translate, custom
-  compare FILE --models A,B[,C,D] [--preset P] [--json]
-                                            the same transcript on 2–4 models, side by side
-  credits [--json]                          balance and ledger size
-  credits add N [--reason TEXT]             top up N credits
-  credits history [--json] [--limit N]      ledger, newest first
+${columns(Object.values(COMMANDS).flatMap((c) => c.forms as [string, string][]))}
+Each command's options: mp4totext <command> --help
 
 Global options:
-  --data-dir DIR    where db.json lives (or MP4TOTEXT_DATA_DIR); defaults to the app's own folder
-  -h, --help        this text
+${columns(optionRows(GLOBAL_OPTIONS))}
+${FOOTER}`
 
-API keys come from GROQ_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY
-(MP4TOTEXT_CUSTOM_API_KEY for a local server that wants one); base URLs from
-MP4TOTEXT_<PROVIDER>_BASE_URL or --base-url.
-`
+/** One command's help: its forms and every option it accepts. */
+export function commandUsage(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name]
+  return `Usage: mp4totext ${name} [options]
+
+${columns(spec.forms.map(([form, what]) => [`mp4totext ${form}`, what]))}
+Options:
+${columns(optionRows({ ...spec.options, ...GLOBAL_OPTIONS }))}
+${FOOTER}`
+}
 
 export type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] }
 
-export function parse(argv: string[], options: ParseArgsConfig['options']): Parsed {
+export function parse(argv: string[], command: CommandName): Parsed {
+  const spec: CommandSpec = COMMANDS[command]
+  const options = Object.fromEntries(
+    Object.entries({ ...spec.options, ...GLOBAL_OPTIONS }).map(([name, o]) => [
+      name,
+      o.short ? { type: o.type, short: o.short } : { type: o.type },
+    ]),
+  )
   try {
-    return parseArgs({
-      args: argv,
-      options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    }) as Parsed
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as Parsed
   } catch (err) {
     throw new UsageError((err as Error).message)
   }

@@ -1,8 +1,12 @@
 import type { Core } from '../core/app-core'
 import type { RunHooks } from '../core/enhance/enhance-service'
 import type { ProviderId } from '../shared/catalog-types'
+import type { EventName, EventPayload } from '../shared/contract'
 import { Preset, type EnhanceResult } from '../shared/enhance-types'
+import { AppError } from '../shared/errors'
+import { keyEnvVars } from '../shared/provider-env'
 import { UsageError, type Parsed } from './cli-args'
+import { call, type FieldNames } from './cli-call'
 import { splitModelRef } from './pricing-commands'
 import { readTranscript } from './transcript-input'
 
@@ -111,24 +115,147 @@ function baseRequest(args: Parsed, text: string) {
   }
 }
 
+/** The request's fields as the command line names them, for refusals worded in its terms. */
+const requestNames = (file: string): FieldNames => ({
+  text: { name: file === '-' ? 'standard input' : file, arg: false },
+  lang: { name: '--lang', arg: true },
+  targetLang: { name: '--target-lang', arg: true },
+  prompt: { name: '--prompt', arg: true },
+  models: { name: '--models', arg: true },
+  modelId: { name: '--model', arg: true },
+})
+
+type Ref = { provider: ProviderId; modelId: string }
+
+/**
+ * A custom/ model is whatever the local server (Ollama, LM Studio, llama.cpp) offers. The app
+ * learns that list from Settings; a CLI user has none, so the CLI reads the server's /models
+ * itself (through the contract's providers.refreshLocalModels) when a model is not known yet.
+ */
+async function ensureLocalModels(core: Core, refs: Ref[]): Promise<void> {
+  const wanted = refs.filter((r) => r.provider === 'custom')
+  if (!wanted.length) return
+  const known = new Set(
+    (await call(core, 'catalog.list', { includeInactive: true })).filter((m) => m.provider === 'custom').map((m) => m.modelId),
+  )
+  if (wanted.every((r) => known.has(r.modelId))) return
+  const url = (await call(core, 'providers.status', {})).find((s) => s.provider === 'custom')?.baseUrl
+  if (!url)
+    throw new UsageError(
+      'A custom/ model runs on a local server: give its address with --base-url (Ollama: http://127.0.0.1:11434/v1, LM Studio: http://127.0.0.1:1234/v1) or MP4TOTEXT_CUSTOM_BASE_URL',
+    )
+  let ids: string[]
+  try {
+    ids = await call(core, 'providers.refreshLocalModels', {})
+  } catch (err) {
+    throw new AppError(
+      'provider-error',
+      `Cannot read the model list of the local server at ${url}: ${(err as Error).message.replace(/\.$/, '')}. Is the server running, and is the address right?`,
+    )
+  }
+  for (const r of wanted)
+    if (!ids.includes(r.modelId))
+      throw new AppError(
+        'not-found',
+        `custom/${r.modelId} is not offered by the local server at ${url}. It has: ${ids.join(', ') || 'no models'}.`,
+      )
+}
+
+type Followed = (name: EventName, payload: unknown) => void
+
+/**
+ * Follows enhancements started through the contract by their events, as the app's pages do.
+ * It subscribes before the start call, because a fast failure can be reported before that call
+ * has returned the run's id; such early events wait here until the run is followed.
+ */
+function runFollower(core: Core) {
+  const followers = new Map<string, Followed>()
+  const early = new Map<string, [EventName, unknown][]>()
+  const off = core.events.subscribe((name, payload) => {
+    if (name !== 'enhance.delta' && name !== 'enhance.progress' && name !== 'enhance.finished') return
+    const id = (payload as { id: string }).id
+    const f = followers.get(id)
+    if (f) f(name, payload)
+    else early.set(id, [...(early.get(id) ?? []), [name, payload]])
+  })
+
+  /** Feeds the run's events to the hooks; resolves with the result, or rejects with its error. */
+  const follow = (id: string, hooks: RunHooks = {}): Promise<EnhanceResult> =>
+    new Promise((resolve, reject) => {
+      const texts: string[][] = [] // each part's text as streamed, to hand on when it is complete
+      const done = new Set<number>()
+      const partDone = (i: number) => {
+        if (done.has(i)) return
+        done.add(i)
+        hooks.onChunkDone?.(i, (texts[i] ?? []).join(''))
+      }
+      const handle: Followed = (name, payload) => {
+        if (name === 'enhance.delta') {
+          const d = payload as EventPayload<'enhance.delta'>
+          if (d.phase === 'map') {
+            if (d.reset) texts[d.chunk] = []
+            else (texts[d.chunk] ??= []).push(d.text)
+          }
+          hooks.onDelta?.(d)
+        } else if (name === 'enhance.progress') {
+          const p = payload as EventPayload<'enhance.progress'> & { chunk?: unknown }
+          hooks.onProgress?.({ chunksDone: p.chunksDone, chunksTotal: p.chunksTotal, phase: p.phase })
+          // the part that just finished, when the core says which (its text is complete by now)
+          if (p.phase === 'map' && typeof p.chunk === 'number') partDone(p.chunk)
+        } else {
+          const f = payload as EventPayload<'enhance.finished'>
+          followers.delete(id)
+          if (f.status === 'done' && f.result) {
+            for (let i = 0; i < f.result.stats.chunks; i++) partDone(i)
+            resolve(f.result)
+          } else reject(new AppError(f.error?.code ?? 'internal', f.error?.message ?? `The enhancement ${f.status}`))
+        }
+      }
+      followers.set(id, handle)
+      const waiting = early.get(id) ?? []
+      early.delete(id)
+      for (const [name, payload] of waiting) handle(name, payload)
+    })
+
+  return { follow, close: off }
+}
+
+/** Ctrl-C cancels through the contract (the credits are refunded), once the run has an id. */
+function cancelOnSigint(core: Core, err: Write) {
+  const ids: string[] = []
+  let interrupted = false
+  const cancel = (id: string) => void call(core, 'enhance.cancel', { id }).catch(() => undefined)
+  const onSigint = () => {
+    err('\nCancelling… (the credits are refunded)\n')
+    interrupted = true
+    ids.forEach(cancel)
+  }
+  process.once('SIGINT', onSigint)
+  return {
+    started: (id: string) => {
+      ids.push(id)
+      if (interrupted) cancel(id)
+    },
+    dispose: () => process.removeListener('SIGINT', onSigint),
+  }
+}
+
 export async function enhanceCommand(core: Core, args: Parsed, out: Write, err: Write): Promise<number> {
   const file = args.positionals[0]
   if (!file) throw new UsageError('enhance needs a transcript file (or - for standard input)')
-  const { provider, modelId } = splitModelRef(args.values.model as string | undefined)
+  const ref = splitModelRef(args.values.model as string | undefined)
   const text = await readTranscript(file)
-  if (!text.trim()) throw new Error(`${file} holds no text`)
+  const request = { ...baseRequest(args, text), ...ref }
+  await ensureLocalModels(core, [ref])
   const json = Boolean(args.values.json)
   const live = !json && Boolean(process.stdout.isTTY)
-  const ac = new AbortController()
-  const onSigint = () => {
-    err('\nCancelling… (the credits are refunded)\n')
-    ac.abort()
-  }
-  process.once('SIGINT', onSigint)
+  const writer = json ? null : createStreamWriter(out, err, live, ['summary', 'keyPoints', 'minutes'].includes(request.preset))
+  const runs = runFollower(core)
+  const sigint = cancelOnSigint(core, err)
   try {
-    const request = { ...baseRequest(args, text), provider, modelId }
-    const writer = json ? null : createStreamWriter(out, err, live, ['summary', 'keyPoints', 'minutes'].includes(request.preset))
-    const r = await core.enhance.run(request, { ...(writer ?? {}), signal: ac.signal })
+    const { id } = await call(core, 'enhance.start', request, requestNames(file))
+    sigint.started(id)
+    const r = await runs.follow(id, writer ?? {})
     if (!writer) out(`${JSON.stringify(resultJson(r), null, 2)}\n`)
     else {
       writer.finish(r)
@@ -136,9 +263,25 @@ export async function enhanceCommand(core: Core, args: Parsed, out: Write, err: 
       err(`[${r.credits} credits · ${r.stats.chunks} part(s) · ${Math.round(r.stats.durationMs)} ms${tps}]\n`)
     }
     return 0
+  } catch (e) {
+    throw ref.provider === 'custom' ? await withLocalServerHint(core, e) : forTheCommandLine(e, ref.provider)
   } finally {
-    process.removeListener('SIGINT', onSigint)
+    sigint.dispose()
+    runs.close()
   }
+}
+
+/** The core's messages speak to the app's user; a CLI user has environment variables, not Settings. */
+function forTheCommandLine(e: unknown, provider: ProviderId): unknown {
+  if (!(e instanceof AppError) || e.code !== 'provider-auth') return e
+  return new AppError(e.code, e.message.replace(/Check the key in Settings\.?$/, `Check ${keyEnvVars[provider]}.`))
+}
+
+/** A local server that fails is most often not running, or at another address: say which one. */
+async function withLocalServerHint(core: Core, e: unknown): Promise<unknown> {
+  if (!(e instanceof AppError) || e.code !== 'provider-error') return e
+  const url = (await call(core, 'providers.status', {}).catch(() => [])).find((s) => s.provider === 'custom')?.baseUrl
+  return url ? new AppError(e.code, `${e.message} (local server: ${url}; give another with --base-url)`) : e
 }
 
 export async function compareCommand(core: Core, args: Parsed, out: Write, err: Write): Promise<number> {
@@ -150,14 +293,24 @@ export async function compareCommand(core: Core, args: Parsed, out: Write, err: 
     .map((m) => splitModelRef(m))
   if (refs.length < 2 || refs.length > 4) throw new UsageError('--models takes 2 to 4 models: provider/model,provider/model')
   const text = await readTranscript(file)
-  const base = baseRequest(args, text)
-  const totals = refs.reduce((s, m) => s + core.catalog.get(m.provider, m.modelId).credits, 0)
-  if (totals > core.credits.state().balance) {
-    throw new Error(`This comparison needs ${totals} credits and the balance is ${core.credits.state().balance}.`)
+  await ensureLocalModels(core, refs)
+  const runs = runFollower(core)
+  const sigint = cancelOnSigint(core, err)
+  let settled: PromiseSettledResult<EnhanceResult>[]
+  try {
+    // the core checks that the whole comparison is affordable before anything starts
+    const started = await call(core, 'enhance.compare', { ...baseRequest(args, text), models: refs }, requestNames(file))
+    settled = await Promise.allSettled(
+      started.runs.map((r) => {
+        if (!r.id) return Promise.reject(new AppError(r.error?.code ?? 'internal', r.error?.message ?? 'Did not start'))
+        sigint.started(r.id)
+        return runs.follow(r.id).catch((e: unknown) => Promise.reject(forTheCommandLine(e, r.provider)))
+      }),
+    )
+  } finally {
+    sigint.dispose()
+    runs.close()
   }
-  const settled = await Promise.allSettled(
-    refs.map((m) => core.enhance.run({ ...base, provider: m.provider as ProviderId, modelId: m.modelId })),
-  )
   const rows = settled.map((s, i) => ({ model: `${refs[i]!.provider}/${refs[i]!.modelId}`, s }))
   if (args.values.json) {
     out(

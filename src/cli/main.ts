@@ -1,9 +1,12 @@
 import { openCore, type Core } from '../core/app-core'
 import { defaultDataDir, systemLocale } from '../core/paths'
 import { packageVersion } from '../core/version'
+import type { LedgerEntry } from '../shared/credits-types'
 import { AppError } from '../shared/errors'
 import { cloudProviderIds as providerIds } from '../shared/catalog-types'
-import { parse, USAGE, UsageError, wholeNumber } from './cli-args'
+import { randomUUID } from 'node:crypto'
+import { commandUsage, isCommand, parse, USAGE, UsageError, wholeNumber } from './cli-args'
+import { call } from './cli-call'
 import { compareCommand, enhanceCommand } from './enhance-commands'
 import { pricingJson, pricingSubcommand } from './pricing-commands'
 import { modelsCommand, transcribeCommand } from './transcribe-commands'
@@ -22,38 +25,50 @@ async function withCore<T>(
     systemLocale: systemLocale(),
     env,
   })
-  if (core.store.notice) {
+  const notice = core.store.notice
+  if (notice) {
     process.stderr.write(
-      `warning: db.json was unreadable; it was kept as ${core.store.notice.corruptCopy} and ` +
-        (core.store.notice.kind === 'restored-from-backup'
-          ? 'the last good backup was restored.\n'
-          : 'a fresh database was started.\n'),
+      `warning: db.json was unreadable; it was kept as ${notice.corruptCopy} and the newest good backup (${notice.backup}) was restored.\n`,
     )
   }
-  return fn(core)
+  const edited = core.credits.state().editedEntries
+  if (edited > 0) {
+    process.stderr.write(
+      `warning: ${edited} credit ledger ${edited === 1 ? 'entry was' : 'entries were'} changed outside the app and ${edited === 1 ? 'does' : 'do'} not count towards the balance.\n`,
+    )
+  }
+  try {
+    return await fn(core)
+  } finally {
+    // releases this process's claim on its work, so no later start takes it for a crash
+    await core.close()
+  }
+}
+
+/** The newest `limit` ledger entries, read in the contract's pages (at most 200 per call). */
+async function ledgerNewestFirst(core: Core, limit: number) {
+  const pageSize = 200
+  const entries: LedgerEntry[] = []
+  for (let page = 0; entries.length < limit; page++) {
+    const r = await call(core, 'credits.history', { page, pageSize })
+    entries.push(...r.entries)
+    if (r.entries.length < pageSize || entries.length >= r.total) break
+  }
+  return entries.slice(0, limit)
 }
 
 export async function run(argv: string[], out: Out): Promise<number> {
   const [command, ...rest] = argv
   if (!command || command === '-h' || command === '--help' || command === 'help') {
-    out.stdout(USAGE)
+    out.stdout(command === 'help' && rest[0] && isCommand(rest[0]) ? commandUsage(rest[0]) : USAGE)
     return command ? 0 : 2
   }
   try {
     switch (command) {
       case 'pricing': {
-        const args = parse(rest, {
-          provider: { type: 'string' },
-          all: { type: 'boolean' },
-          json: { type: 'boolean' },
-          'dry-run': { type: 'boolean' },
-          yes: { type: 'boolean' },
-          multiplier: { type: 'string' },
-          active: { type: 'string' },
-          reason: { type: 'string' },
-        })
+        const args = parse(rest, 'pricing')
         const { values } = args
-        if (values.help) return (out.stdout(USAGE), 0)
+        if (values.help) return (out.stdout(commandUsage(command)), 0)
         const sub = args.positionals[0]
         if (sub)
           return await withCore(values['data-dir'] as string | undefined, (core) =>
@@ -64,7 +79,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
           throw new UsageError(`Unknown provider "${provider}". Choose one of: ${providerIds.join(', ')}`)
         }
         return await withCore(values['data-dir'] as string | undefined, async (core) => {
-          const models = core.catalog.list(Boolean(values.all)).filter((m) => !provider || m.provider === provider)
+          const all = await call(core, 'catalog.list', { includeInactive: Boolean(values.all) })
+          const models = all.filter((m) => !provider || m.provider === provider)
           if (values.json) out.stdout(`${JSON.stringify(models.map(pricingJson), null, 2)}\n`)
           else
             for (const m of models)
@@ -73,30 +89,31 @@ export async function run(argv: string[], out: Out): Promise<number> {
         })
       }
       case 'credits': {
-        const { values, positionals } = parse(rest, {
-          json: { type: 'boolean' },
-          reason: { type: 'string' },
-          limit: { type: 'string' },
-        })
-        if (values.help) return (out.stdout(USAGE), 0)
+        const { values, positionals } = parse(rest, 'credits')
+        if (values.help) return (out.stdout(commandUsage(command)), 0)
         const [sub, amount] = positionals
         return await withCore(values['data-dir'] as string | undefined, async (core) => {
           if (sub === undefined) {
-            const s = core.credits.state()
+            const s = await call(core, 'credits.get', {})
             if (values.json) out.stdout(`${JSON.stringify({ balance: s.balance, ledgerEntries: s.ledgerEntries })}\n`)
             else out.stdout(`${s.balance} credits${s.low ? ' (low balance)' : ''}\n`)
             return 0
           }
           if (sub === 'add') {
             const n = wholeNumber(amount, 'N')
-            if (n <= 0) throw new UsageError('N must be above 0')
-            const s = await core.credits.topUp(n, (values.reason as string | undefined) ?? 'Top-up (CLI)')
+            // the bounds are the contract's; the request id makes a retried call count once
+            const s = await call(
+              core,
+              'credits.topUp',
+              { amount: n, reason: (values.reason as string | undefined) ?? 'Top-up (CLI)', requestId: randomUUID() },
+              { amount: { name: 'N', arg: true }, reason: { name: '--reason', arg: true } },
+            )
             out.stdout(values.json ? `${JSON.stringify(s)}\n` : `Added ${n} credits. Balance: ${s.balance} credits\n`)
             return 0
           }
           if (sub === 'history') {
-            const limit = values.limit === undefined ? 50 : wholeNumber(values.limit as string, '--limit')
-            const { entries } = core.credits.history(0, Math.max(1, limit))
+            const limit = Math.max(1, values.limit === undefined ? 50 : wholeNumber(values.limit as string, '--limit'))
+            const entries = await ledgerNewestFirst(core, limit)
             if (values.json) out.stdout(`${JSON.stringify(entries, null, 2)}\n`)
             else
               for (const e of entries)
@@ -110,17 +127,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
       }
       case 'enhance':
       case 'compare': {
-        const args = parse(rest, {
-          model: { type: 'string' },
-          models: { type: 'string' },
-          preset: { type: 'string' },
-          lang: { type: 'string' },
-          'target-lang': { type: 'string' },
-          prompt: { type: 'string' },
-          'base-url': { type: 'string' },
-          json: { type: 'boolean' },
-        })
-        if (args.values.help) return (out.stdout(USAGE), 0)
+        const args = parse(rest, command)
+        if (args.values.help) return (out.stdout(commandUsage(command)), 0)
         const env = { ...process.env }
         if (typeof args.values['base-url'] === 'string') {
           // --base-url applies to the provider(s) named on this command line
@@ -138,20 +146,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
       }
       case 'transcribe':
       case 'models': {
-        const args = parse(rest, {
-          model: { type: 'string' },
-          language: { type: 'string' },
-          translate: { type: 'boolean' },
-          format: { type: 'string' },
-          out: { type: 'string' },
-          threads: { type: 'string' },
-          prompt: { type: 'string' },
-          'beam-size': { type: 'string' },
-          force: { type: 'boolean' },
-          json: { type: 'boolean' },
-          'base-url': { type: 'string' },
-        })
-        if (args.values.help) return (out.stdout(USAGE), 0)
+        const args = parse(rest, command)
+        if (args.values.help) return (out.stdout(commandUsage(command)), 0)
         const tty = Boolean(process.stderr.isTTY)
         return await withCore(args.values['data-dir'] as string | undefined, (core) =>
           command === 'transcribe'
@@ -164,7 +160,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      out.stderr(`error: ${err.message}\n\n${USAGE}`)
+      out.stderr(`error: ${err.message}\n\n${isCommand(command) ? commandUsage(command) : USAGE}`)
       return 2
     }
     out.stderr(`error: ${err instanceof AppError || err instanceof Error ? err.message : String(err)}\n`)

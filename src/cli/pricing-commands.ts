@@ -3,6 +3,7 @@ import type { Core } from '../core/app-core'
 import { CloudProviderId, ProviderId, type ModelView } from '../shared/catalog-types'
 import type { DiffLine, PricingHistoryEntry } from '../shared/pricing-types'
 import { UsageError, type Parsed } from './cli-args'
+import { call } from './cli-call'
 
 type Write = (s: string) => void
 
@@ -76,7 +77,8 @@ export async function pricingSubcommand(core: Core, sub: string, args: Parsed, o
       const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
         throw new Error(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`)
       })
-      const preview = core.pricing.preview(text)
+      const fileField = { text: { name: file, arg: false } }
+      const preview = await call(core, 'pricing.preview', { text }, fileField)
       if (values['dry-run']) {
         if (json) emit(preview)
         else {
@@ -86,7 +88,7 @@ export async function pricingSubcommand(core: Core, sub: string, args: Parsed, o
         }
         return 0
       }
-      const entry = await core.pricing.apply(text, { confirmWarnings: Boolean(values.yes) })
+      const entry = await call(core, 'pricing.apply', { text, confirmWarnings: Boolean(values.yes) }, fileField)
       if (json) emit(entry)
       else {
         out(`Applied "${entry.title}".\n`)
@@ -95,14 +97,14 @@ export async function pricingSubcommand(core: Core, sub: string, args: Parsed, o
       return 0
     }
     case 'history': {
-      const entries = core.pricing.history()
+      const entries = await call(core, 'pricing.history', {})
       if (json) emit(entries)
       else if (!entries.length) out('No pricing changes yet.\n')
       else for (const e of entries) printEntry(e, out)
       return 0
     }
     case 'undo': {
-      const e = await core.pricing.undo()
+      const e = await call(core, 'pricing.undo', {})
       if (json) emit(e)
       else out(`Undid "${e.title}" from ${e.at}.\n`)
       return 0
@@ -113,18 +115,27 @@ export async function pricingSubcommand(core: Core, sub: string, args: Parsed, o
         values.active === undefined ? undefined : values.active === 'true' ? true : values.active === 'false' ? false : null
       if (active === null) throw new UsageError('--active takes true or false')
       if (typeof values.reason !== 'string') throw new UsageError('pricing set needs --reason TEXT')
-      const e = await core.pricing.setModel({
-        ...ref,
-        ...(typeof values.multiplier === 'string' ? { multiplier: values.multiplier } : {}),
-        ...(active !== undefined ? { active } : {}),
-        reason: values.reason,
-      })
+      const e = await call(
+        core,
+        'pricing.set',
+        {
+          ...ref,
+          ...(typeof values.multiplier === 'string' ? { multiplier: values.multiplier } : {}),
+          ...(active !== undefined ? { active } : {}),
+          reason: values.reason,
+        },
+        {
+          modelId: { name: 'the model', arg: true },
+          multiplier: { name: '--multiplier', arg: true },
+          reason: { name: '--reason', arg: true },
+        },
+      )
       if (json) emit(e)
       else printLines(e.lines, out)
       return 0
     }
     case 'export': {
-      const models = core.catalog.list(true).map(pricingJson)
+      const models = (await call(core, 'catalog.list', { includeInactive: true })).map(pricingJson)
       if (json) emit(models)
       else {
         out('provider,model_id,display_name,input_usd_per_1m,output_usd_per_1m,context_tokens,multiplier,credits,active,kind\n')

@@ -3,19 +3,41 @@ import path from 'node:path'
 
 /**
  * Read what `enhance` works on: plain text, or a transcript JSON (our export: {segments: [{text}]}
- * or {text}); "-" reads standard input.
+ * or {text}); "-" reads standard input. What is not text — a video passed by mistake, a file in
+ * another encoding — and what holds no text are refused here, before anything is charged.
  */
 export async function readTranscript(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
-  let raw: string
+  const name = file === '-' ? 'standard input' : file
+  let bytes: Buffer
   if (file === '-') {
     const chunks: Buffer[] = []
     for await (const c of stdin) chunks.push(Buffer.from(c as Buffer))
-    raw = Buffer.concat(chunks).toString('utf8')
+    bytes = Buffer.concat(chunks)
   } else {
-    raw = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new Error(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`)
+    bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(
+        `Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`,
+      )
     })
   }
+  // Text never holds NUL bytes; media, archives and UTF-16 files do.
+  if (bytes.includes(0)) {
+    throw new Error(
+      `${name} is a binary file (audio or video?), not a transcript. Transcribe it first: mp4totext transcribe ${file === '-' ? 'FILE' : file} --model base`,
+    )
+  }
+  let raw: string
+  try {
+    raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new Error(`${name} is not UTF-8 text. Save it as UTF-8 (most editors offer it under "Save as…") and try again.`)
+  }
+  const text = parse(file, raw)
+  if (!text.trim()) throw new Error(`${name} holds no text`)
+  return text
+}
+
+function parse(file: string, raw: string): string {
   if (path.extname(file).toLowerCase() === '.json' || /^\s*[{[]/.test(raw)) {
     let doc: unknown
     try {

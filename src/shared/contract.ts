@@ -167,6 +167,8 @@ export const events = {
   }),
   'enhance.progress': z.object({
     id: z.string(),
+    /** the part that just finished (map phase): a pipe can print it as soon as it is complete */
+    chunk: z.number().int().optional(),
     chunksDone: z.number().int(),
     chunksTotal: z.number().int(),
     phase: z.enum(['map', 'reduce']),

@@ -92,7 +92,8 @@ describe('mp4totext enhance', () => {
       GROQ_API_KEY: 'sk-nope-nope-nope',
     })
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toMatch(/^error: Groq rejected the API key/)
+    expect(bad.stderr).toMatch(/^error: Groq rejected the API key.*Check GROQ_API_KEY\./)
+    expect(bad.stderr).not.toMatch(/Settings/)
     expect(bad.stderr).not.toContain('sk-nope-nope-nope')
     expect(bad.stdout).toBe('')
     const nokey = await cli(['enhance', file, '--model', 'openai/gpt-4o', '--data-dir', dir], { OPENAI_API_KEY: '' })
@@ -214,7 +215,7 @@ describe('mp4totext transcribe / models', () => {
       dir,
     ])
     expect(r.code).toBe(1)
-    expect(r.stdout).toContain('✓ ders notu.mp3 →')
+    expect(r.stdout, r.stderr).toContain('✓ ders notu.mp3 →')
     expect(r.stderr).toMatch(/✗ missing\.wav: File not found/)
     const vtt = readFileSync(path.join(dir, 'out', 'ders notu.vtt'), 'utf8')
     expect(vtt).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\n/)

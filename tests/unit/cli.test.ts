@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { COMMANDS, parse } from '../../src/cli/cli-args'
 import { run } from '../../src/cli/main'
 import { useTempDirs } from '../helpers/temp-dir'
 
@@ -158,5 +159,32 @@ describe('mp4totext pricing apply / history / undo / set / export', () => {
     const csv = (await cli('pricing', 'export', '--data-dir', dir)).stdout.trim().split('\n')
     expect(csv).toHaveLength(43)
     expect(csv).toContain('groq,llama-3.1-8b-instant,Llama 3.1 8B Instant,0.05,0.08,131072,0.3,6,true,chat')
+  })
+})
+
+describe('options and help come from one definition', () => {
+  it('each command’s --help lists exactly the options it accepts, and each of them parses', async () => {
+    for (const [name, spec] of Object.entries(COMMANDS)) {
+      const r = await cli(name, '--help')
+      expect(r.code).toBe(0)
+      expect(r.stdout).toMatch(new RegExp(`^Usage: mp4totext ${name} `))
+      const section = r.stdout.split('\nOptions:\n')[1]!.split('\n\n')[0]!
+      const listed = [...section.matchAll(/^ {2}(?:-\w, )?--([a-z-]+)/gm)].map((m) => m[1])
+      expect(listed.sort(), name).toEqual([...Object.keys(spec.options), 'data-dir', 'help'].sort())
+      for (const [opt, o] of Object.entries(spec.options as Record<string, { type: string }>)) {
+        const argv = o.type === 'string' ? [`--${opt}`, 'x'] : [`--${opt}`]
+        expect(parse(argv, name as keyof typeof COMMANDS).values[opt], `${name} --${opt}`).toBeDefined()
+      }
+    }
+    expect((await cli('help', 'credits')).stdout).toMatch(/^Usage: mp4totext credits /)
+  })
+
+  it('an option another command takes is refused with this command’s help', async () => {
+    const dir = tempDir()
+    const r = await cli('credits', '--force', '--data-dir', dir)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^error: Unknown option '--force'/)
+    expect(r.stderr).toContain('Usage: mp4totext credits')
+    expect(r.stderr).not.toContain('--threads')
   })
 })

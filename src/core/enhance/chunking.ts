@@ -26,42 +26,58 @@ export function chunkBudget(contextTokens: number, preset: Preset): number {
     : Math.min(MAX_MAP_CHUNK_TOKENS, Math.floor(room * 0.45))
 }
 
-/** Sentences and segment lines, each keeping its trailing whitespace so joins are exact. */
-function units(text: string): string[] {
-  return text.match(/[^.!?…\n]*(?:[.!?…]+|\n|$)\s*/g)?.filter((u) => u !== '') ?? [text]
-}
+/** A sentence or a segment line, with its trailing whitespace (so joins are exact). */
+const UNIT = /[^.!?…\n]*(?:[.!?…]+|\n|$)\s*/g
+const WORD = /\S+\s*/g
 
 /**
  * Split at sentence or segment boundaries into chunks of at most `maxTokens` (estimated);
- * a single sentence longer than that is split between words. Concatenating the chunks gives
- * back the original text exactly.
+ * a single sentence longer than that is split between words, and a "word" longer than a chunk
+ * where it must be. Concatenating the chunks gives back the original text exactly.
+ *
+ * The chunk being built is always one contiguous slice of the text, so it is kept as two indices
+ * and sliced once when complete: no string per sentence and no concatenation, which matters for
+ * transcripts of several megabytes (this runs on the thread that serves the UI).
  */
 export function splitIntoChunks(text: string, maxTokens: number): string[] {
   const maxChars = Math.max(1, Math.floor(maxTokens * 3.5))
   const chunks: string[] = []
-  let current = ''
+  let start = 0 // the chunk being built is text.slice(start, end)
+  let end = 0
   const flush = () => {
-    if (current) chunks.push(current)
-    current = ''
+    if (end > start) chunks.push(text.slice(start, end))
+    start = end
   }
-  for (const unit of units(text)) {
-    if (current.length + unit.length <= maxChars) {
-      current += unit
+  UNIT.lastIndex = 0
+  while (UNIT.lastIndex < text.length) {
+    const m = UNIT.exec(text)
+    if (!m || m[0] === '') break
+    const unitEnd = m.index + m[0].length
+    if (unitEnd - start <= maxChars) {
+      end = unitEnd
       continue
     }
     flush()
-    if (unit.length <= maxChars) {
-      current = unit
+    if (unitEnd - start <= maxChars) {
+      end = unitEnd
       continue
     }
-    for (const word of unit.match(/\S+\s*/g) ?? [unit]) {
-      if (current.length + word.length > maxChars) flush()
+    // one sentence longer than a chunk: split between words (whitespace before the first word
+    // belongs to it, so nothing is lost)
+    WORD.lastIndex = m.index
+    let wordStart = m.index
+    while (wordStart < unitEnd) {
+      const w = WORD.exec(text)
+      const wordEnd = !w || w.index >= unitEnd ? unitEnd : Math.min(unitEnd, w.index + w[0].length)
+      WORD.lastIndex = wordEnd
+      if (wordEnd - start > maxChars) flush()
       // a "word" longer than a chunk (no spaces at all) is cut where it must be
-      for (let i = 0; i < word.length; i += maxChars) {
-        const piece = word.slice(i, i + maxChars)
-        if (current.length + piece.length > maxChars) flush()
-        current += piece
+      for (let i = wordStart; i < wordEnd; i += maxChars) {
+        const pieceEnd = Math.min(wordEnd, i + maxChars)
+        if (pieceEnd - start > maxChars) flush()
+        end = pieceEnd
       }
+      wordStart = wordEnd
     }
   }
   flush()

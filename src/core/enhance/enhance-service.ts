@@ -7,15 +7,18 @@ import { AppError, toErrorShape, type AppErrorShape, type ErrorCode } from '../.
 import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import type { EventBus } from '../event-bus'
-import { needsKey, resolveBaseUrl, keyEnvVars } from '../providers/endpoints'
+import { credentialsFor } from '../providers/credentials'
 import { redact, type KeyStore } from '../providers/key-store'
 import { createLlmClient, type LlmClient, type StreamResult } from '../providers/llm-client'
 import { ProviderFailure, type FailureKind } from '../providers/provider-errors'
 import { RateLimiter, sleep } from '../providers/rate-limiter'
 import { atomicWrite } from '../store/safe-json-file'
+import type { Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
+import { ownedBy } from '../runtime/work-recovery'
 import { chunkBudget, splitIntoChunks } from './chunking'
-import { reducePrompt, reducingPresets, systemPrompt, wrapTranscript } from './presets'
+import { coalesceDeltas } from './coalesce-deltas'
+import { newFence, reducePrompt, reducingPresets, systemPrompt, wrapTranscript, type Fence } from './presets'
 
 export interface RetryPolicy {
   maxAttempts: number
@@ -33,13 +36,16 @@ export interface EnhanceDeps {
   limiter?: RateLimiter
   retry?: Partial<RetryPolicy>
   env?: NodeJS.ProcessEnv
+  /** the process running this service's enhancements, recorded so no other process recovers them */
+  owner?: Owner | null
 }
 
 export interface RunHooks {
   /** aborting it cancels the enhancement (and refunds it), like cancel(id) */
   signal?: AbortSignal
   onDelta?: (delta: { chunk: number; phase: 'map' | 'reduce'; text: string; reset: boolean }) => void
-  onProgress?: (p: { chunksDone: number; chunksTotal: number; phase: 'map' | 'reduce' }) => void
+  /** `chunk`: the part that just finished (map phase) */
+  onProgress?: (p: { chunksDone: number; chunksTotal: number; phase: 'map' | 'reduce'; chunk?: number }) => void
   /** one part finished, with its final text (parts finish in any order) */
   onChunkDone?: (chunk: number, text: string) => void
 }
@@ -51,6 +57,8 @@ interface CallContext {
   client: LlmClient
   model: ModelView
   signal: AbortSignal
+  /** the data block's random tag, shared by the system prompt and every request of this run */
+  fence: Fence
 }
 
 interface Job {
@@ -99,12 +107,22 @@ export class EnhanceService {
     const job = await this.prepare(req, randomUUID())
     const { events } = this.deps
     const id = job.id
+    // Tokens go out as events at most every DELTA_INTERVAL_MS per part (see coalesceDeltas); the
+    // text pending is flushed before anything that must follow it.
+    const deltas = coalesceDeltas((d) => events.emit('enhance.delta', { id, ...d }))
     void this.execute(job, {
-      onDelta: (d) => events.emit('enhance.delta', { id, ...d }),
-      onProgress: (p) => events.emit('enhance.progress', { id, ...p }),
+      onDelta: deltas.push,
+      onProgress: (p) => {
+        deltas.flush()
+        events.emit('enhance.progress', { id, ...p })
+      },
     }).then(
-      (result) => events.emit('enhance.finished', { id, status: 'done', result, error: null }),
+      (result) => {
+        deltas.flush()
+        events.emit('enhance.finished', { id, status: 'done', result, error: null })
+      },
       (err: unknown) => {
+        deltas.flush()
         const e = err instanceof AppError ? err : new AppError('internal', String(err))
         events.emit('enhance.finished', {
           id,
@@ -165,16 +183,6 @@ export class EnhanceService {
     return JSON.parse(await fs.readFile(this.textPath(id), 'utf8')) as { input: string; output: string; partial: boolean }
   }
 
-  /** Mark enhancements a crash interrupted; their credits come back through the credits service. */
-  async markInterrupted(): Promise<void> {
-    if (!this.deps.store.data.enhancements.some((e) => e.status === 'running')) return
-    await this.deps.store.mutate((db) => {
-      for (const e of db.enhancements)
-        if (e.status === 'running')
-          Object.assign(e, { status: 'failed', error: 'Interrupted: the app stopped before it finished' })
-    })
-  }
-
   /** Run to the end and return the result (the CLI's way); errors are thrown, credits refunded. */
   async run(req: EnhanceRequest, hooks: RunHooks = {}): Promise<EnhanceResult> {
     const job = await this.prepare(req, randomUUID())
@@ -188,16 +196,12 @@ export class EnhanceService {
       throw new AppError('invalid-input', `${model.displayName} is not offered for enhancement.`)
     if (model.unavailable) throw new AppError('model-unavailable', model.unavailable.message)
     if (req.preset === 'custom' && !req.prompt?.trim()) throw new AppError('invalid-input', 'The custom preset needs a prompt.')
-    const key = await this.deps.keys.get(req.provider)
-    if (needsKey(req.provider) && !key) {
-      throw new AppError('missing-key', `No API key for ${req.provider}. Add it in Settings, or set ${keyEnvVars[req.provider]}.`)
-    }
-    const baseURL = resolveBaseUrl(req.provider, this.deps.store.data.settings, this.deps.env)
-    if (!baseURL)
-      throw new AppError(
-        'invalid-input',
-        'Set the local server’s base URL in Settings first (e.g. http://127.0.0.1:11434/v1 for Ollama).',
-      )
+    // a missing key, or a key given for another URL than Settings now name, stops here: nothing reserved
+    const { baseURL, key } = await credentialsFor(req.provider, {
+      keys: this.deps.keys,
+      settings: this.deps.store.data.settings,
+      env: this.deps.env ?? process.env,
+    })
     // Credits leave the balance before any request, and only once however many chunks follow.
     const reservation = await this.deps.credits.reserve(model.credits, id, `Enhancement: ${req.preset} with ${model.displayName}`)
     const ac = new AbortController()
@@ -209,10 +213,11 @@ export class EnhanceService {
   private async execute(job: Job, hooks: RunHooks): Promise<EnhanceResult> {
     const { id, req, model, key, baseURL } = job
     const started = performance.now()
-    let partial = ''
+    // Filled in by runChunks; read once, and only if the run fails.
+    const partial = { text: () => '' }
     try {
       const client = createLlmClient({ provider: req.provider, baseURL, apiKey: key })
-      const outcome = await this.runChunks(client, req, model, job.signal, hooks, (t) => (partial = t))
+      const outcome = await this.runChunks(client, req, model, job.signal, hooks, partial)
       const durationMs = performance.now() - started
       const stats: EnhanceStats = {
         ttftMs: outcome.ttftMs,
@@ -254,7 +259,7 @@ export class EnhanceService {
       await this.deps.credits.refund(job.reservationId, `Refund: ${appErr.message}`)
       if (failure?.kind === 'model-unavailable' && !model.local) await this.markUnavailable(model, appErr.message)
       // What arrived before the failure is kept for the user, marked partial — never as a result.
-      await this.saveText(id, req.text, partial, true).catch(() => undefined)
+      await this.saveText(id, req.text, partial.text(), true).catch(() => undefined)
       await this.record(id, req, model, { status: appErr.code === 'cancelled' ? 'cancelled' : 'failed', error: appErr.message })
       throw appErr
     } finally {
@@ -268,12 +273,16 @@ export class EnhanceService {
     model: ModelView,
     signal: AbortSignal,
     hooks: RunHooks,
-    onPartial: (text: string) => void,
+    partial: { text: () => string },
   ): Promise<{ text: string; usage: Usage; ttftMs: number | null; tokensPerSec: number | null; chunks: number }> {
-    const ctx: CallContext = { client, model, signal }
+    const ctx: CallContext = { client, model, signal, fence: newFence() }
     const opts = { lang: req.lang, targetLang: req.targetLang, prompt: req.prompt }
     const chunks = splitIntoChunks(req.text, chunkBudget(model.contextTokens, req.preset))
-    const results: string[] = new Array<string>(chunks.length).fill('')
+    // Each part's text as the pieces that streamed in: appending is O(1) per token, and the whole
+    // output is joined once at the end (or once on failure, for the partial text) — never per
+    // token, which made long transcripts quadratic.
+    const pieces: string[][] = chunks.map(() => [])
+    partial.text = () => pieces.map((p) => p.join('')).join(chunkSeparator(req))
     const usage: Usage = { inputTokens: 0, outputTokens: 0 }
     const timings: StreamResult[] = []
     let done = 0
@@ -281,17 +290,17 @@ export class EnhanceService {
     hooks.onProgress?.({ chunksDone: 0, chunksTotal: chunks.length, phase: 'map' })
 
     const runOne = async (i: number) => {
-      const r = await this.callWithRecovery(ctx, systemPrompt(req.preset, opts), chunks[i]!, (text, reset) => {
-        results[i] = reset ? '' : results[i] + text
-        onPartial(results.join(chunkSeparator(req)))
+      const r = await this.callWithRecovery(ctx, systemPrompt(req.preset, ctx.fence, opts), chunks[i]!, (text, reset) => {
+        if (reset) pieces[i] = []
+        else pieces[i]!.push(text)
         hooks.onDelta?.({ chunk: i, phase: 'map', text, reset })
       })
-      results[i] = r.text
+      pieces[i] = [r.text]
       hooks.onChunkDone?.(i, r.text)
       usage.inputTokens += r.usage.inputTokens
       usage.outputTokens += r.usage.outputTokens
       timings.push(r)
-      hooks.onProgress?.({ chunksDone: ++done, chunksTotal: chunks.length, phase: 'map' })
+      hooks.onProgress?.({ chunksDone: ++done, chunksTotal: chunks.length, phase: 'map', chunk: i })
     }
     let next = 0
     await Promise.all(
@@ -300,14 +309,12 @@ export class EnhanceService {
       }),
     )
 
-    let text = results.join(chunkSeparator(req))
+    let text = partial.text()
     if (chunks.length > 1 && reducingPresets.has(req.preset)) {
       hooks.onProgress?.({ chunksDone: 0, chunksTotal: 1, phase: 'reduce' })
-      let reduced = ''
-      const r = await this.callWithRecovery(ctx, reducePrompt(req.preset, opts), text, (t, reset) => {
-        reduced = reset ? '' : reduced + t
-        hooks.onDelta?.({ chunk: 0, phase: 'reduce', text: t, reset })
-      })
+      const r = await this.callWithRecovery(ctx, reducePrompt(req.preset, ctx.fence, opts), text, (t, reset) =>
+        hooks.onDelta?.({ chunk: 0, phase: 'reduce', text: t, reset }),
+      )
       usage.inputTokens += r.usage.inputTokens
       usage.outputTokens += r.usage.outputTokens
       timings.push(r)
@@ -353,7 +360,7 @@ export class EnhanceService {
   }
 
   private async callWithRetries(
-    { client, model, signal }: CallContext,
+    { client, model, signal, fence }: CallContext,
     system: string,
     text: string,
     onDelta: (text: string, reset: boolean) => void,
@@ -369,7 +376,7 @@ export class EnhanceService {
           modelId: model.modelId,
           api: model.api,
           system,
-          user: wrapTranscript(text),
+          user: wrapTranscript(text, fence),
           signal,
           onDelta: (d) => onDelta(d, false),
         })
@@ -419,6 +426,9 @@ export class EnhanceService {
         db.enhancements.push(rec)
       }
       Object.assign(rec, patch)
+      // who runs it, while it runs: start-up recovery in another process leaves it alone
+      if (rec.status === 'running' && this.deps.owner) db.owners[ownedBy.enhancement(id)] = this.deps.owner
+      else delete db.owners[ownedBy.enhancement(id)]
     })
   }
 

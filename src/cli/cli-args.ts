@@ -105,12 +105,17 @@ export const COMMANDS = {
   credits: {
     forms: [
       ['credits [--json]', 'balance and ledger size'],
-      ['credits add N [--reason TEXT]', 'top up N credits'],
+      ['credits add N [--reason TEXT] [--request-id ID]', 'top up N credits (the same ID again adds them once)'],
       ['credits history [--json] [--limit N]', 'ledger, newest first'],
     ],
     options: {
       json,
       reason: { type: 'string', value: 'TEXT', help: 'add: shown in the history' },
+      'request-id': {
+        type: 'string',
+        value: 'ID',
+        help: 'add: a retried command with the same ID adds the credits only once (default: a new ID per run)',
+      },
       limit: { type: 'string', value: 'N', help: 'history: how many entries (default 50)' },
     },
   },

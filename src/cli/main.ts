@@ -105,8 +105,16 @@ export async function run(argv: string[], out: Out): Promise<number> {
             const s = await call(
               core,
               'credits.topUp',
-              { amount: n, reason: (values.reason as string | undefined) ?? 'Top-up (CLI)', requestId: randomUUID() },
-              { amount: { name: 'N', arg: true }, reason: { name: '--reason', arg: true } },
+              {
+                amount: n,
+                reason: (values.reason as string | undefined) ?? 'Top-up (CLI)',
+                requestId: (values['request-id'] as string | undefined) ?? randomUUID(),
+              },
+              {
+                amount: { name: 'N', arg: true },
+                reason: { name: '--reason', arg: true },
+                requestId: { name: '--request-id', arg: true },
+              },
             )
             out.stdout(values.json ? `${JSON.stringify(s)}\n` : `Added ${n} credits. Balance: ${s.balance} credits\n`)
             return 0

@@ -30,6 +30,8 @@ export const MAX_JSON_BODY_BYTES = 16 * 1024 ** 2
  * After a refusal (413, 507) the rest of the body is read and dropped, so the client finishes
  * sending and reads the answer instead of meeting a reset; past this much, the connection is cut.
  */
+/** What one event-stream client may have waiting unread before it is dropped. */
+const MAX_SSE_BUFFER_BYTES = 8 * 1024 ** 2
 const DRAIN_MAX_BYTES = 1024 ** 3
 const mime: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -67,7 +69,14 @@ export async function startWebHost(
   const sse = new Set<http.ServerResponse>()
   const unsubscribe = core.events.subscribe((name, payload) => {
     const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
-    for (const res of sse) res.write(frame)
+    for (const res of sse) {
+      // a page that stopped reading (a frozen tab) must not make the host buffer without end:
+      // past the bound it is dropped, and its EventSource reconnects and catches up by reloading
+      if (res.writableLength > MAX_SSE_BUFFER_BYTES) {
+        sse.delete(res)
+        res.destroy()
+      } else res.write(frame)
+    }
   })
 
   let hostPort = ''

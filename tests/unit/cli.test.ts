@@ -90,6 +90,15 @@ describe('mp4totext CLI', () => {
     expect(r.stderr).toMatch(/newer MP4toText/)
   })
 
+  it('adds a top-up once when the same --request-id is sent again (a retried command)', async () => {
+    const dir = tempDir()
+    expect((await cli('credits', 'add', '50', '--request-id', 'retry-0001', '--data-dir', dir)).code).toBe(0)
+    expect((await cli('credits', 'add', '50', '--request-id', 'retry-0001', '--data-dir', dir)).code).toBe(0)
+    expect((await cli('credits', 'add', '50', '--data-dir', dir)).code).toBe(0)
+    const r = await cli('credits', '--json', '--data-dir', dir)
+    expect(JSON.parse(r.stdout)).toEqual({ balance: 1100, ledgerEntries: 3 })
+  })
+
   it('runs as a real process through the bin entry and honours MP4TOTEXT_DATA_DIR', () => {
     const dir = tempDir()
     const res = spawnSync(process.execPath, [path.join(root, 'bin/mp4totext.mjs'), 'credits', '--json'], {

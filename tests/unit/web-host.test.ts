@@ -92,3 +92,26 @@ describe('web host', () => {
     await host.close()
   })
 })
+
+describe('web host event stream', () => {
+  it('drops a client that stopped reading instead of buffering without end', async () => {
+    const { core, host, base } = await setup()
+    const { default: net } = await import('node:net')
+    const url = new URL(host.url)
+    const socket = net.connect(Number(url.port), '127.0.0.1')
+    await new Promise<void>((r) => socket.once('connect', () => r()))
+    socket.write(`GET /api/events?token=${host.token} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`)
+    await new Promise<void>((r) => socket.once('data', () => r()))
+    socket.pause() // a frozen tab: connected, reading nothing
+    expect(host.eventClients()).toBe(1)
+    const big = 'x'.repeat(256 * 1024)
+    for (let i = 0; i < 200 && host.eventClients() > 0; i++) {
+      core.events.emit('catalog.changed', { reason: big })
+      await new Promise((r) => setImmediate(r))
+    }
+    expect(host.eventClients()).toBe(0)
+    socket.destroy()
+    await host.close()
+    expect(base).toContain('127.0.0.1')
+  })
+})

@@ -1,13 +1,8 @@
 import type { Preset } from '../../shared/enhance-types'
+import { CHARS_PER_TOKEN } from '../providers/token-estimate'
 import { reducingPresets } from './presets'
 
-/**
- * A cautious token estimate: ~3.5 characters per token covers English and Turkish (whose
- * agglutinated words tokenize into more pieces) without a tokenizer per provider.
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3.5)
-}
+export { CHARS_PER_TOKEN, estimateTokens } from '../providers/token-estimate'
 
 /** Room for the system prompt, the delimiters and a safety margin. */
 const PROMPT_OVERHEAD_TOKENS = 600
@@ -40,7 +35,7 @@ const WORD = /\S+\s*/g
  * transcripts of several megabytes (this runs on the thread that serves the UI).
  */
 export function splitIntoChunks(text: string, maxTokens: number): string[] {
-  const maxChars = Math.max(1, Math.floor(maxTokens * 3.5))
+  const maxChars = Math.max(1, Math.floor(maxTokens * CHARS_PER_TOKEN))
   const chunks: string[] = []
   let start = 0 // the chunk being built is text.slice(start, end)
   let end = 0

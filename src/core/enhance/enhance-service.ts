@@ -1,30 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import { promises as fs } from 'node:fs'
-import path from 'node:path'
-import type { ModelView } from '../../shared/catalog-types'
-import type { EnhanceRequest, EnhanceResult, EnhancementRecord, EnhanceStats, Usage } from '../../shared/enhance-types'
+import type { EnhanceRequest, EnhanceResult, EnhancementRecord, EnhanceStats } from '../../shared/enhance-types'
 import { AppError, toErrorShape, type AppErrorShape, type ErrorCode } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import type { EventBus } from '../event-bus'
-import { credentialsFor } from '../providers/credentials'
 import { redact, type KeyStore } from '../providers/key-store'
-import { createLlmClient, type LlmClient, type StreamResult } from '../providers/llm-client'
+import { createLlmClient } from '../providers/llm-client'
 import { ProviderFailure, type FailureKind } from '../providers/provider-errors'
-import { RateLimiter, sleep } from '../providers/rate-limiter'
-import { atomicWrite } from '../store/safe-json-file'
+import { RateLimiter } from '../providers/rate-limiter'
 import type { Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
-import { ownedBy } from '../runtime/work-recovery'
-import { chunkBudget, splitIntoChunks } from './chunking'
+import { runChunks, type ChunkHooks } from './chunk-runner'
 import { coalesceDeltas } from './coalesce-deltas'
-import { newFence, reducePrompt, reducingPresets, systemPrompt, wrapTranscript, type Fence } from './presets'
+import { admit, type Admitted } from './enhance-admission'
+import { EnhancementLog, type EnhancementTexts } from './enhancement-log'
+import { ModelHealth } from './model-health'
+import { newFence } from './presets'
+import { defaultRetryPolicy, RetryingStream, type CallContext, type RetryPolicy } from './retrying-stream'
 
-export interface RetryPolicy {
-  maxAttempts: number
-  baseDelayMs: number
-  maxDelayMs: number
-}
+export type { RetryPolicy }
 
 export interface EnhanceDeps {
   store: Store
@@ -40,34 +34,14 @@ export interface EnhanceDeps {
   owner?: Owner | null
 }
 
-export interface RunHooks {
+export interface RunHooks extends ChunkHooks {
   /** aborting it cancels the enhancement (and refunds it), like cancel(id) */
   signal?: AbortSignal
-  onDelta?: (delta: { chunk: number; phase: 'map' | 'reduce'; text: string; reset: boolean }) => void
-  /** `chunk`: the part that just finished (map phase) */
-  onProgress?: (p: { chunksDone: number; chunksTotal: number; phase: 'map' | 'reduce'; chunk?: number }) => void
-  /** one part finished, with its final text (parts finish in any order) */
-  onChunkDone?: (chunk: number, text: string) => void
 }
 
-const SPEED_SAMPLES_KEPT = 20
-
-/** What every request of one enhancement shares. */
-interface CallContext {
-  client: LlmClient
-  model: ModelView
-  signal: AbortSignal
-  /** the data block's random tag, shared by the system prompt and every request of this run */
-  fence: Fence
-}
-
-interface Job {
+interface Job extends Admitted {
   id: string
   req: EnhanceRequest
-  model: ModelView
-  key: string | null
-  baseURL: string
-  reservationId: string
   signal: AbortSignal
 }
 
@@ -85,18 +59,22 @@ const failureCodes: Record<FailureKind, ErrorCode> = {
 }
 
 /**
- * One enhancement: check, reserve the model's credits once, run the chunks (concurrently within
- * the provider's limits, retrying what can be retried), merge, then commit — or refund on any
- * failure or cancel. Text streams out through the hooks and the event bus as it arrives.
+ * One enhancement from start to end: admission (checks, then the credits reserved once), the
+ * chunks run through the retrying stream, then commit — or refund on any failure or cancel —
+ * and the run log. Text streams out through the hooks and the event bus as it arrives. The
+ * pieces live in their own modules: enhance-admission, chunk-runner, retrying-stream,
+ * enhancement-log, model-health.
  */
 export class EnhanceService {
   private readonly running = new Map<string, AbortController>()
-  private readonly limiter: RateLimiter
-  private readonly retry: RetryPolicy
+  private readonly stream: RetryingStream
+  private readonly log: EnhancementLog
+  private readonly health: ModelHealth
 
   constructor(private readonly deps: EnhanceDeps) {
-    this.limiter = deps.limiter ?? new RateLimiter()
-    this.retry = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, ...deps.retry }
+    this.stream = new RetryingStream(deps.limiter ?? new RateLimiter(), { ...defaultRetryPolicy, ...deps.retry })
+    this.log = new EnhancementLog(deps.store, deps.dataDir, deps.owner ?? null)
+    this.health = new ModelHealth(deps.store, deps.events)
   }
 
   /**
@@ -174,13 +152,11 @@ export class EnhanceService {
   }
 
   history(): EnhancementRecord[] {
-    return [...this.deps.store.data.enhancements].reverse()
+    return this.log.history()
   }
 
-  async output(id: string): Promise<{ input: string; output: string; partial: boolean }> {
-    const rec = this.deps.store.data.enhancements.find((e) => e.id === id)
-    if (!rec) throw new AppError('not-found', `No enhancement ${id}`)
-    return JSON.parse(await fs.readFile(this.textPath(id), 'utf8')) as { input: string; output: string; partial: boolean }
+  output(id: string): Promise<EnhancementTexts> {
+    return this.log.texts(id)
   }
 
   /** Run to the end and return the result (the CLI's way); errors are thrown, credits refunded. */
@@ -191,23 +167,17 @@ export class EnhanceService {
   }
 
   private async prepare(req: EnhanceRequest, id: string): Promise<Job> {
-    const model = this.deps.catalog.get(req.provider, req.modelId)
-    if (!model.active || model.kind !== 'chat')
-      throw new AppError('invalid-input', `${model.displayName} is not offered for enhancement.`)
-    if (model.unavailable) throw new AppError('model-unavailable', model.unavailable.message)
-    if (req.preset === 'custom' && !req.prompt?.trim()) throw new AppError('invalid-input', 'The custom preset needs a prompt.')
-    // a missing key, or a key given for another URL than Settings now name, stops here: nothing reserved
-    const { baseURL, key } = await credentialsFor(req.provider, {
+    const admitted = await admit(req, id, {
+      catalog: this.deps.catalog,
+      credits: this.deps.credits,
       keys: this.deps.keys,
       settings: this.deps.store.data.settings,
       env: this.deps.env ?? process.env,
     })
-    // Credits leave the balance before any request, and only once however many chunks follow.
-    const reservation = await this.deps.credits.reserve(model.credits, id, `Enhancement: ${req.preset} with ${model.displayName}`)
     const ac = new AbortController()
     this.running.set(id, ac)
-    await this.record(id, req, model, { status: 'running' })
-    return { id, req, model, key, baseURL, reservationId: reservation.id, signal: ac.signal }
+    await this.log.record(id, req, admitted.model, { status: 'running' })
+    return { id, req, ...admitted, signal: ac.signal }
   }
 
   private async execute(job: Job, hooks: RunHooks): Promise<EnhanceResult> {
@@ -216,8 +186,15 @@ export class EnhanceService {
     // Filled in by runChunks; read once, and only if the run fails.
     const partial = { text: () => '' }
     try {
-      const client = createLlmClient({ provider: req.provider, baseURL, apiKey: key })
-      const outcome = await this.runChunks(client, req, model, job.signal, hooks, partial)
+      const ctx: CallContext = {
+        client: createLlmClient({ provider: req.provider, baseURL, apiKey: key }),
+        model,
+        signal: job.signal,
+        fence: newFence(),
+        rpm: model.provider === 'groq' && this.deps.store.data.settings.groqTier === 'free' ? model.freeTierRpm : null,
+      }
+      const concurrency = this.deps.store.data.settings.enhanceConcurrency
+      const outcome = await runChunks(this.stream, ctx, req, concurrency, hooks, partial)
       const durationMs = performance.now() - started
       const stats: EnhanceStats = {
         ttftMs: outcome.ttftMs,
@@ -227,7 +204,7 @@ export class EnhanceService {
         usage: outcome.usage,
         estimatedUsd: (outcome.usage.inputTokens * model.inputUsdPer1M + outcome.usage.outputTokens * model.outputUsdPer1M) / 1e6,
       }
-      await this.saveText(id, req.text, outcome.text, false)
+      await this.log.saveTexts(id, { input: req.text, output: outcome.text, partial: false })
       await this.deps.credits.commit(job.reservationId, {
         enhancementId: id,
         model: model.key,
@@ -237,9 +214,9 @@ export class EnhanceService {
         estimatedUsd: Number(stats.estimatedUsd.toFixed(6)),
         durationMs: Math.round(durationMs),
       })
-      await this.record(id, req, model, { status: 'done', stats, preview: outcome.text.slice(0, 200) })
+      await this.log.record(id, req, model, { status: 'done', stats, preview: outcome.text.slice(0, 200) })
       if (outcome.ttftMs !== null && outcome.tokensPerSec !== null)
-        await this.addSpeedSample(model.key, outcome.ttftMs, outcome.tokensPerSec)
+        await this.health.addSpeedSample(model.key, outcome.ttftMs, outcome.tokensPerSec)
       return {
         id,
         text: outcome.text,
@@ -257,198 +234,16 @@ export class EnhanceService {
           ? err
           : new AppError('internal', redact((err as Error).message ?? String(err), [key]))
       await this.deps.credits.refund(job.reservationId, `Refund: ${appErr.message}`)
-      if (failure?.kind === 'model-unavailable' && !model.local) await this.markUnavailable(model, appErr.message)
+      if (failure?.kind === 'model-unavailable' && !model.local) await this.health.markUnavailable(model, appErr.message)
       // What arrived before the failure is kept for the user, marked partial — never as a result.
-      await this.saveText(id, req.text, partial.text(), true).catch(() => undefined)
-      await this.record(id, req, model, { status: appErr.code === 'cancelled' ? 'cancelled' : 'failed', error: appErr.message })
+      await this.log.saveTexts(id, { input: req.text, output: partial.text(), partial: true }).catch(() => undefined)
+      await this.log.record(id, req, model, {
+        status: appErr.code === 'cancelled' ? 'cancelled' : 'failed',
+        error: appErr.message,
+      })
       throw appErr
     } finally {
       this.running.delete(id)
     }
   }
-
-  private async runChunks(
-    client: LlmClient,
-    req: EnhanceRequest,
-    model: ModelView,
-    signal: AbortSignal,
-    hooks: RunHooks,
-    partial: { text: () => string },
-  ): Promise<{ text: string; usage: Usage; ttftMs: number | null; tokensPerSec: number | null; chunks: number }> {
-    const ctx: CallContext = { client, model, signal, fence: newFence() }
-    const opts = { lang: req.lang, targetLang: req.targetLang, prompt: req.prompt }
-    const chunks = splitIntoChunks(req.text, chunkBudget(model.contextTokens, req.preset))
-    // Each part's text as the pieces that streamed in: appending is O(1) per token, and the whole
-    // output is joined once at the end (or once on failure, for the partial text) — never per
-    // token, which made long transcripts quadratic.
-    const pieces: string[][] = chunks.map(() => [])
-    partial.text = () => pieces.map((p) => p.join('')).join(chunkSeparator(req))
-    const usage: Usage = { inputTokens: 0, outputTokens: 0 }
-    const timings: StreamResult[] = []
-    let done = 0
-    const concurrency = Math.min(chunks.length, this.deps.store.data.settings.enhanceConcurrency)
-    hooks.onProgress?.({ chunksDone: 0, chunksTotal: chunks.length, phase: 'map' })
-
-    const runOne = async (i: number) => {
-      const r = await this.callWithRecovery(ctx, systemPrompt(req.preset, ctx.fence, opts), chunks[i]!, (text, reset) => {
-        if (reset) pieces[i] = []
-        else pieces[i]!.push(text)
-        hooks.onDelta?.({ chunk: i, phase: 'map', text, reset })
-      })
-      pieces[i] = [r.text]
-      hooks.onChunkDone?.(i, r.text)
-      usage.inputTokens += r.usage.inputTokens
-      usage.outputTokens += r.usage.outputTokens
-      timings.push(r)
-      hooks.onProgress?.({ chunksDone: ++done, chunksTotal: chunks.length, phase: 'map', chunk: i })
-    }
-    let next = 0
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < chunks.length) await runOne(next++)
-      }),
-    )
-
-    let text = partial.text()
-    if (chunks.length > 1 && reducingPresets.has(req.preset)) {
-      hooks.onProgress?.({ chunksDone: 0, chunksTotal: 1, phase: 'reduce' })
-      const r = await this.callWithRecovery(ctx, reducePrompt(req.preset, ctx.fence, opts), text, (t, reset) =>
-        hooks.onDelta?.({ chunk: 0, phase: 'reduce', text: t, reset }),
-      )
-      usage.inputTokens += r.usage.inputTokens
-      usage.outputTokens += r.usage.outputTokens
-      timings.push(r)
-      text = r.text
-      hooks.onProgress?.({ chunksDone: 1, chunksTotal: 1, phase: 'reduce' })
-    }
-    const first = timings.find((t) => t.ttftMs !== null)
-    const streamingMs = timings.reduce((a, t) => a + Math.max(1, t.durationMs - (t.ttftMs ?? 0)), 0)
-    const tokensPerSec = usage.outputTokens > 0 && timings.length ? (usage.outputTokens / streamingMs) * 1000 : null
-    return { text, usage, ttftMs: first?.ttftMs ?? null, tokensPerSec, chunks: chunks.length }
-  }
-
-  /** Retries with backoff for what can be retried; a too-long chunk is split in two, once. */
-  private async callWithRecovery(
-    ctx: CallContext,
-    system: string,
-    text: string,
-    onDelta: (text: string, reset: boolean) => void,
-    splitDepth = 0,
-  ): Promise<StreamResult> {
-    try {
-      return await this.callWithRetries(ctx, system, text, onDelta)
-    } catch (err) {
-      if (!(err instanceof ProviderFailure) || err.kind !== 'context-too-long' || splitDepth > 0) throw err
-      const halves = splitIntoChunks(text, Math.ceil(text.length / 3.5 / 2))
-      onDelta('', true)
-      const parts: StreamResult[] = []
-      for (const half of halves) {
-        const sep = parts.length ? '\n\n' : ''
-        if (sep) onDelta(sep, false)
-        parts.push(await this.callWithRecovery(ctx, system, half, onDelta, splitDepth + 1))
-      }
-      return {
-        text: parts.map((p) => p.text).join('\n\n'),
-        usage: parts.reduce(
-          (u, p) => ({ inputTokens: u.inputTokens + p.usage.inputTokens, outputTokens: u.outputTokens + p.usage.outputTokens }),
-          { inputTokens: 0, outputTokens: 0 },
-        ),
-        ttftMs: parts[0]?.ttftMs ?? null,
-        durationMs: parts.reduce((a, p) => a + p.durationMs, 0),
-      }
-    }
-  }
-
-  private async callWithRetries(
-    { client, model, signal, fence }: CallContext,
-    system: string,
-    text: string,
-    onDelta: (text: string, reset: boolean) => void,
-  ): Promise<StreamResult> {
-    const limitKey = model.key
-    const rpm = model.provider === 'groq' && this.deps.store.data.settings.groqTier === 'free' ? model.freeTierRpm : null
-    for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(limitKey, rpm, signal).catch(() => {
-        throw new ProviderFailure('cancelled', 'Cancelled')
-      })
-      try {
-        return await client.stream({
-          modelId: model.modelId,
-          api: model.api,
-          system,
-          user: wrapTranscript(text, fence),
-          signal,
-          onDelta: (d) => onDelta(d, false),
-        })
-      } catch (err) {
-        const f = err instanceof ProviderFailure ? err : new ProviderFailure('server', String(err))
-        if (!f.retryable || attempt >= this.retry.maxAttempts) {
-          throw f.retryable ? new ProviderFailure(f.kind, `${f.message} Gave up after ${attempt} attempts.`, f.status) : f
-        }
-        const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
-        const delay = f.retryAfterMs ?? Math.round(backoff * (0.5 + Math.random() * 0.5))
-        if (f.retryAfterMs !== undefined) this.limiter.pause(limitKey, delay)
-        onDelta('', true)
-        await sleep(delay, signal).catch(() => {
-          throw new ProviderFailure('cancelled', 'Cancelled')
-        })
-      }
-    }
-  }
-
-  private textPath(id: string): string {
-    return path.join(this.deps.dataDir, 'enhancements', `${id}.json`)
-  }
-
-  private async saveText(id: string, input: string, output: string, partial: boolean): Promise<void> {
-    await atomicWrite(this.textPath(id), JSON.stringify({ input, output, partial }))
-  }
-
-  private async record(id: string, req: EnhanceRequest, model: ModelView, patch: Partial<EnhancementRecord>): Promise<void> {
-    await this.deps.store.mutate((db) => {
-      let rec = db.enhancements.find((e) => e.id === id)
-      if (!rec) {
-        rec = {
-          id,
-          at: new Date().toISOString(),
-          status: 'running',
-          provider: req.provider,
-          modelId: req.modelId,
-          displayName: model.displayName,
-          preset: req.preset,
-          credits: model.credits,
-          inputChars: req.text.length,
-          preview: '',
-          stats: null,
-          error: null,
-          compareId: req.compareId ?? null,
-        }
-        db.enhancements.push(rec)
-      }
-      Object.assign(rec, patch)
-      // who runs it, while it runs: start-up recovery in another process leaves it alone
-      if (rec.status === 'running' && this.deps.owner) db.owners[ownedBy.enhancement(id)] = this.deps.owner
-      else delete db.owners[ownedBy.enhancement(id)]
-    })
-  }
-
-  private async addSpeedSample(key: string, ttftMs: number, tokensPerSec: number): Promise<void> {
-    await this.deps.store.mutate((db) => {
-      const list = (db.speedStats[key] ??= [])
-      list.push({ at: new Date().toISOString(), ttftMs: Math.round(ttftMs), tokensPerSec: Math.round(tokensPerSec * 10) / 10 })
-      db.speedStats[key] = list.slice(-SPEED_SAMPLES_KEPT)
-    })
-    this.deps.events.emit('catalog.changed', { reason: 'speed' })
-  }
-
-  private async markUnavailable(model: ModelView, message: string): Promise<void> {
-    await this.deps.store.mutate((db) => {
-      db.unavailableModels[model.key] = { at: new Date().toISOString(), message }
-    })
-    this.deps.events.emit('catalog.changed', { reason: 'model-unavailable' })
-  }
-}
-
-function chunkSeparator(req: EnhanceRequest): string {
-  return reducingPresets.has(req.preset) ? '\n\n---\n\n' : '\n\n'
 }

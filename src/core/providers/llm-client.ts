@@ -2,6 +2,7 @@ import Groq from 'groq-sdk'
 import OpenAI from 'openai'
 import type { ProviderId } from '../../shared/catalog-types'
 import type { Usage } from '../../shared/enhance-types'
+import { estimateTokens } from './token-estimate'
 import { classify, ProviderFailure } from './provider-errors'
 
 export interface StreamRequest {
@@ -145,6 +146,6 @@ async function run(cfg: ClientConfig, req: StreamRequest, open: () => Promise<As
   // An aborted SDK stream can simply end: that is a cancel, not a cut.
   if (req.signal.aborted) throw new ProviderFailure('cancelled', 'Cancelled')
   if (!finished) throw new ProviderFailure('stream-cut', 'The answer stopped mid-way (the stream ended without finishing).')
-  if (usage.outputTokens === 0) usage.outputTokens = Math.ceil(text.length / 4)
+  if (usage.outputTokens === 0) usage.outputTokens = estimateTokens(text)
   return { text, usage, ttftMs, durationMs: performance.now() - started }
 }

@@ -1,0 +1,100 @@
+import type { ModelView } from '../../shared/catalog-types'
+import type { LlmClient, StreamResult } from '../providers/llm-client'
+import { ProviderFailure } from '../providers/provider-errors'
+import { type RateLimiter, sleep } from '../providers/rate-limiter'
+import { CHARS_PER_TOKEN, splitIntoChunks } from './chunking'
+import { wrapTranscript, type Fence } from './presets'
+
+export interface RetryPolicy {
+  maxAttempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 }
+
+/** What every request of one enhancement shares. */
+export interface CallContext {
+  client: LlmClient
+  model: ModelView
+  signal: AbortSignal
+  /** the data block's random tag, shared by the system prompt and every request of this run */
+  fence: Fence
+  /** requests per minute the provider allows this model (null: no limit known) */
+  rpm: number | null
+}
+
+export type OnDelta = (text: string, reset: boolean) => void
+
+/**
+ * One streamed request that survives what can be survived: it waits its turn in the provider's
+ * rate limit, retries 429/5xx/cut streams with backoff (honouring retry-after, which pauses the
+ * whole model key), and splits a chunk the provider finds too long in two, once. A retry first
+ * tells the listener to drop what the failed attempt streamed (`reset`).
+ */
+export class RetryingStream {
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  async call(ctx: CallContext, system: string, text: string, onDelta: OnDelta, splitDepth = 0): Promise<StreamResult> {
+    try {
+      return await this.withRetries(ctx, system, text, onDelta)
+    } catch (err) {
+      if (!(err instanceof ProviderFailure) || err.kind !== 'context-too-long' || splitDepth > 0) throw err
+      const halves = splitIntoChunks(text, Math.ceil(text.length / CHARS_PER_TOKEN / 2))
+      onDelta('', true)
+      const parts: StreamResult[] = []
+      for (const half of halves) {
+        if (parts.length) onDelta('\n\n', false)
+        parts.push(await this.call(ctx, system, half, onDelta, splitDepth + 1))
+      }
+      return {
+        text: parts.map((p) => p.text).join('\n\n'),
+        usage: parts.reduce(
+          (u, p) => ({ inputTokens: u.inputTokens + p.usage.inputTokens, outputTokens: u.outputTokens + p.usage.outputTokens }),
+          { inputTokens: 0, outputTokens: 0 },
+        ),
+        ttftMs: parts[0]?.ttftMs ?? null,
+        durationMs: parts.reduce((a, p) => a + p.durationMs, 0),
+      }
+    }
+  }
+
+  private async withRetries(
+    { client, model, signal, fence, rpm }: CallContext,
+    system: string,
+    text: string,
+    onDelta: OnDelta,
+  ): Promise<StreamResult> {
+    const limitKey = model.key
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.acquire(limitKey, rpm, signal).catch(() => {
+        throw new ProviderFailure('cancelled', 'Cancelled')
+      })
+      try {
+        return await client.stream({
+          modelId: model.modelId,
+          api: model.api,
+          system,
+          user: wrapTranscript(text, fence),
+          signal,
+          onDelta: (d) => onDelta(d, false),
+        })
+      } catch (err) {
+        const f = err instanceof ProviderFailure ? err : new ProviderFailure('server', String(err))
+        if (!f.retryable || attempt >= this.retry.maxAttempts) {
+          throw f.retryable ? new ProviderFailure(f.kind, `${f.message} Gave up after ${attempt} attempts.`, f.status) : f
+        }
+        const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
+        const delay = f.retryAfterMs ?? Math.round(backoff * (0.5 + Math.random() * 0.5))
+        if (f.retryAfterMs !== undefined) this.limiter.pause(limitKey, delay)
+        onDelta('', true)
+        await sleep(delay, signal).catch(() => {
+          throw new ProviderFailure('cancelled', 'Cancelled')
+        })
+      }
+    }
+  }
+}

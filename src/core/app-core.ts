@@ -14,6 +14,7 @@ import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { ProcessOwner } from './runtime/process-owner'
+import { cleanStaleRuntime } from './runtime/stale-runtime'
 import { recoverInterruptedWork } from './runtime/work-recovery'
 import { modelsDirOf } from './paths'
 import { Store } from './store/store'
@@ -94,6 +95,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // only work whose process is gone; the app and a CLI run side by side leave each other's alone
   await recoverInterruptedWork(store, self)
   await self.sweep()
+  // temp audio and engine processes that belonged to processes that are gone
+  await cleanStaleRuntime({ dataDir: opts.dataDir })
   await sweepOrphanUploads(opts.dataDir, store.data)
   // another process (the CLI, a second shell) wrote db.json: every page catches up
   const seenJobs = new Map(store.data.jobs.map((j) => [j.id, JSON.stringify(j)]))

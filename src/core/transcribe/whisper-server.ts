@@ -1,13 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { openAsBlob } from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import { AppError } from '../../shared/errors'
+import { removeEngineRecord, writeEngineRecord } from '../runtime/engine-record'
 
 export interface EngineConfig {
   serverPath: string
   modelPath: string
   threads: number
+  /**
+   * Where to record the running engine (`engineRunDir(dataDir)`), so that the next start can end it
+   * if this process dies without doing so (src/core/runtime/stale-runtime.ts). Optional: without
+   * it the engine still ends with this process through its stdin pipe.
+   */
+  runDir?: string
 }
+
+/** The patched server's contract (scripts/engine-patches/mp4totext-guard.h). */
+const TOKEN_ENV = 'MP4TOTEXT_ENGINE_TOKEN'
+const WATCH_STDIN_ENV = 'MP4TOTEXT_ENGINE_WATCH_STDIN'
 
 export interface InferenceParams {
   language: string
@@ -27,9 +40,12 @@ export interface EngineSegment {
 }
 
 /** Every engine this process started: they go when it goes, even on an unplanned exit. */
-const live = new Set<ChildProcess>()
+const live = new Map<ChildProcess, string | undefined>()
 process.once('exit', () => {
-  for (const p of live) p.kill('SIGKILL')
+  for (const [p, runDir] of live) {
+    p.kill('SIGKILL')
+    if (runDir && p.pid) removeEngineRecord(runDir, p.pid)
+  }
 })
 
 async function freePort(): Promise<number> {
@@ -48,6 +64,11 @@ async function freePort(): Promise<number> {
  * whisper.cpp's whisper-server as a sidecar process: the model is loaded once and stays warm for
  * every window of every file. A native crash ends the process, not the app, and becomes an error
  * of the job that was running. Bound to 127.0.0.1 on a free port.
+ *
+ * The engine is built patched (scripts/engine-patches): it answers only requests that carry this
+ * run's secret, with no Origin and with a loopback Host, so no web page the user visits can use it
+ * or reload its model; and it exits when its stdin pipe closes, i.e. when this process is gone,
+ * however abruptly.
  */
 export class WhisperServer {
   private stderrTail = ''
@@ -58,10 +79,10 @@ export class WhisperServer {
     readonly config: EngineConfig,
     private readonly proc: ChildProcess,
     private readonly url: string,
+    private readonly token: string,
   ) {
     proc.on('exit', () => {
       this.exited = true
-      live.delete(proc)
     })
     proc.stderr!.on('data', (c: Buffer) => {
       const text = c.toString()
@@ -78,14 +99,41 @@ export class WhisperServer {
     return !this.exited
   }
 
+  /** Where the engine listens and the secret it requires (tests; nothing else needs them). */
+  get endpoint(): { url: string; token: string } {
+    return { url: this.url, token: this.token }
+  }
+
   static async start(config: EngineConfig, timeoutMs = 120_000): Promise<WhisperServer> {
     const port = await freePort()
+    const token = randomBytes(32).toString('hex')
     const proc = spawn(
       config.serverPath,
       ['-m', config.modelPath, '--host', '127.0.0.1', '--port', String(port), '-t', String(config.threads), '-pp'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        // stdin is a pipe only this process holds: when it dies the pipe closes and the engine exits.
+        // The secret goes in the environment: argv is visible to every user through `ps`.
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, [TOKEN_ENV]: token, [WATCH_STDIN_ENV]: '1' },
+        windowsHide: true,
+      },
     )
-    live.add(proc)
+    // nothing is ever written; a write error after the engine died must not become an uncaught one
+    proc.stdin!.on('error', () => {})
+    live.set(proc, config.runDir)
+    if (config.runDir && proc.pid) {
+      const { runDir } = config
+      const pid = proc.pid
+      writeEngineRecord(runDir, {
+        pid,
+        ownerPid: process.pid,
+        port,
+        serverPath: config.serverPath,
+        hostname: os.hostname(),
+        startedAt: new Date().toISOString(),
+      })
+      proc.once('exit', () => removeEngineRecord(runDir, pid))
+    }
     proc.once('exit', () => live.delete(proc))
     let log = ''
     proc.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)))
@@ -131,7 +179,9 @@ export class WhisperServer {
       )
     })
     proc.stdout!.resume()
-    return new WhisperServer(config, proc, `http://127.0.0.1:${port}`)
+    const url = `http://127.0.0.1:${port}`
+    await refuseUnguarded(proc, url, config.serverPath, () => log)
+    return new WhisperServer(config, proc, url, token)
   }
 
   /** Transcribe one WAV (a file path, or bytes); progress (0..1) comes from the engine's own lines. */
@@ -161,7 +211,11 @@ export class WhisperServer {
     const onAbort = () => this.kill()
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      const res = await fetch(`${this.url}/inference`, { method: 'POST', body: form })
+      const res = await fetch(`${this.url}/inference`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${this.token}` },
+      })
       const body = (await res.json()) as {
         error?: string
         segments?: { start: number; end: number; text: string }[]
@@ -188,6 +242,32 @@ export class WhisperServer {
   kill(): void {
     if (!this.exited) this.proc.kill('SIGKILL')
   }
+}
+
+/**
+ * A whisper-server that answers without the secret is not the patched build (an old cached build,
+ * or MP4TOTEXT_WHISPER_SERVER pointing at an upstream one): it would serve every web page, so it is
+ * not used.
+ */
+async function refuseUnguarded(proc: ChildProcess, url: string, serverPath: string, log: () => string): Promise<void> {
+  let status = 0
+  try {
+    status = (await fetch(`${url}/health`, { signal: AbortSignal.timeout(30_000) })).status
+  } catch {
+    status = 0
+  }
+  if (status === 401) return
+  if (status === 0) {
+    // it died right after the handshake: a native crash, reported like one in the middle of a job
+    await new Promise((r) => setTimeout(r, 50))
+    proc.kill('SIGKILL')
+    throw new AppError('internal', `The transcription engine stopped unexpectedly: ${engineReason(log())}`)
+  }
+  proc.kill('SIGKILL')
+  throw new AppError(
+    'internal',
+    `The transcription engine at ${serverPath} is not MP4toText's guarded build (it answers requests without the app's secret, so any web page could use it). Run "npm run build:engine" to rebuild it.`,
+  )
 }
 
 /** The last meaningful line the engine printed, for an error message. */

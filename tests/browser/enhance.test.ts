@@ -46,7 +46,7 @@ it('a failing model leaves the balance unchanged, shows the message, and is mark
   await row.click()
   await page.getByRole('button', { name: 'Enhance', exact: true }).click()
   await expect.poll(() => page.getByTestId('run').getAttribute('data-status')).toBe('failed')
-  expect(await page.getByTestId('run-status').textContent()).toContain('no longer offered by Together AI')
+  expect(await page.getByTestId('run-status').textContent()).toContain('The provider no longer offers this model')
   expect(await page.getByTestId('run-status').textContent()).toContain('credits were refunded')
   await expect.poll(() => page.getByTestId('header-balance-value').textContent()).toBe('1,000 credits')
   await expect.poll(() => row.textContent()).toContain('No longer offered')
@@ -93,5 +93,7 @@ it('settings show whether keys are set, never the keys', async () => {
   expect(text).not.toContain(TEST_KEY)
   expect(await page.content()).not.toContain(TEST_KEY)
   await table.locator('tr', { hasText: 'Groq' }).getByRole('button', { name: 'Test key' }).click()
-  await expect.poll(() => table.locator('tr', { hasText: 'Groq' }).getByRole('status').textContent()).toBe('OK: 2 models')
+  await expect
+    .poll(() => table.locator('tr', { hasText: 'Groq' }).getByRole('status').textContent())
+    .toBe('Works: 2 models available')
 })

@@ -3,7 +3,12 @@ import { go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
 
-const open = useApp({ locale: 'tr', prepare: async (dir) => void (await installMiniModel(dir)) })
+// a Groq key, so the cost line shows the price rather than the missing key
+const open = useApp({
+  locale: 'tr',
+  env: () => ({ GROQ_API_KEY: 'sk-test' }),
+  prepare: async (dir) => void (await installMiniModel(dir)),
+})
 
 it('the main pages read in Turkish, with Turkish number and date formats', async () => {
   const { page, dataDir, shot } = await open()

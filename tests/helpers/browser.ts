@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { startWebHost, type WebHost } from '../../src/web/web-host'
@@ -19,7 +19,18 @@ export interface AppSession {
   host: WebHost
   dataDir: string
   shot: (name: string) => Promise<void>
+  /** another browser context on the same host and data (its own language, theme, size) */
+  newPage: (view?: View) => Promise<Page>
 }
+
+/** What the browser side looks like: the browser's language, the OS colour scheme, the window size. */
+export interface View {
+  locale?: 'tr' | 'en'
+  colorScheme?: 'light' | 'dark'
+  viewport?: { width: number; height: number }
+}
+
+const browserLocale = (l: View['locale']) => (l === 'tr' ? 'tr-TR' : 'en-US')
 
 /**
  * One Chromium per test file; each test gets a fresh data dir, core and web host, so no test
@@ -27,7 +38,7 @@ export interface AppSession {
  */
 export function useApp(
   opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessEnv; prepare?: (dataDir: string) => Promise<void> } = {},
-): () => Promise<AppSession> {
+): (view?: View) => Promise<AppSession> {
   let browser: Browser
   const cleanups: (() => Promise<void>)[] = []
   beforeAll(async () => {
@@ -50,47 +61,56 @@ export function useApp(
   afterAll(async () => {
     await browser?.close()
   })
-  return async () => {
+  return async (view = {}) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mp4totext-e2e-'))
     await opts.prepare?.(dataDir)
     const core = await openCore({
       dataDir,
       shell: 'web',
       version: 'test',
-      systemLocale: opts.locale === 'tr' ? 'tr-TR' : 'en-US',
+      systemLocale: browserLocale(opts.locale),
       // no keys or base URLs from the developer's own environment leak into a test
       env: opts.env?.() ?? {},
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
       noFallback: true,
     })
     const host = await startWebHost(core, { staticDir: path.join(root, 'out', 'web') })
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: opts.locale === 'tr' ? 'tr-TR' : 'en-US',
-    })
-    const page = await context.newPage()
     const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
+    const contexts: BrowserContext[] = []
     cleanups.push(async () => {
-      await context.close()
+      for (const c of contexts) await c.close()
       await core.close()
       await host.close()
-      rmSync(dataDir, { recursive: true, force: true })
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 })
       if (errors.length) throw new Error(`Page errors: ${errors.join('; ')}`)
     })
-    await page.goto(host.url)
-    // ready when the header shows a number (not "Loading…")
-    // (a locator, not waitForFunction: the app's CSP rightly forbids evaluating strings)
-    await page.getByTestId('header-balance-value').filter({ hasText: /\d/ }).waitFor()
-    // Changes made from the test side are pushed over SSE: wait until the page listens.
-    const deadline = Date.now() + 10_000
-    while (host.eventClients() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    const newPage = async (v: View = {}): Promise<Page> => {
+      const context = await browser.newContext({
+        viewport: v.viewport ?? { width: 1280, height: 900 },
+        locale: browserLocale(v.locale ?? opts.locale),
+        colorScheme: v.colorScheme ?? 'light',
+      })
+      contexts.push(context)
+      const page = await context.newPage()
+      page.on('pageerror', (e) => errors.push(e.message))
+      const clientsBefore = host.eventClients()
+      await page.goto(host.url)
+      // ready when the header shows a number (not "Loading…")
+      // (a locator, not waitForFunction: the app's CSP rightly forbids evaluating strings)
+      await page.getByTestId('header-balance-value').filter({ hasText: /\d/ }).waitFor()
+      // Changes made from the test side are pushed over SSE: wait until the page listens.
+      const deadline = Date.now() + 10_000
+      while (host.eventClients() <= clientsBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      return page
+    }
+    const page = await newPage(view)
     mkdirSync(screenshotDir, { recursive: true })
     return {
       page,
       core,
       host,
       dataDir,
+      newPage,
       shot: async (name) => {
         await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
       },

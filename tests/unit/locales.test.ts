@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import en from '../../src/renderer/src/i18n/locales/en.json'
 import tr from '../../src/renderer/src/i18n/locales/tr.json'
@@ -29,5 +31,18 @@ describe('locales', () => {
       expect(get(tr, k).trim(), k).not.toBe('')
       expect(placeholders(get(tr, k)), k).toEqual(placeholders(get(en, k)))
     }
+  })
+
+  it('every literal key the renderer asks for exists (plural keys by their _one/_other forms)', () => {
+    const dir = path.resolve(import.meta.dirname, '../../src/renderer/src')
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f))
+    const known = new Set(keys(en).map((k) => k.replace(/_(one|other)$/, '')))
+    const missing = files.flatMap((f) =>
+      [...readFileSync(path.join(dir, f), 'utf8').matchAll(/\bt\('([\w.-]+)'/g)]
+        .map((m) => m[1]!)
+        .filter((k) => !known.has(k))
+        .map((k) => `${f}: ${k}`),
+    )
+    expect(missing).toEqual([])
   })
 })

@@ -42,7 +42,12 @@ export function compareGroqTogether(active: ModelView[]): CompareReport {
     {
       aspect: 'price',
       groq: side(groqNeverDearer ? 'compare.sameOrCheaper' : 'compare.mixedPrice'),
-      together: side('compare.modelVariety'),
+      // Together's side of the same comparison, and its free models: a price is a price, not "variety"
+      together: free(together).length
+        ? side(groqNeverDearer ? 'compare.sameOrDearerWithFree' : 'compare.mixedPriceWithFree', {
+            names: names(free(together)),
+          })
+        : side(groqNeverDearer ? 'compare.sameOrDearer' : 'compare.mixedPrice'),
     },
     {
       aspect: 'modelCount',

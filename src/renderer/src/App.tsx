@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Header } from './components/Header'
 import { StoreNotice } from './components/StoreNotice'
@@ -43,6 +43,7 @@ export function App({ systemLocale }: { systemLocale: string }) {
   const { t } = useTranslation()
   const { route, param } = useRoute()
   const Page = pages[route]
+  useNewPageFocus(`${route}/${param ?? ''}`)
 
   useEffect(
     () =>
@@ -89,6 +90,23 @@ export function App({ systemLocale }: { systemLocale: string }) {
       </div>
     </div>
   )
+}
+
+/**
+ * A new page starts at its top with focus on its heading, as a screen reader user expects after
+ * following a link; the first page of a session keeps the browser's own start.
+ */
+function useNewPageFocus(location: string) {
+  const shown = useRef(location)
+  useEffect(() => {
+    if (shown.current === location) return
+    shown.current = location
+    window.scrollTo(0, 0)
+    const heading = document.querySelector<HTMLElement>('main h1')
+    if (!heading) return
+    heading.tabIndex = -1
+    heading.focus({ preventScroll: true })
+  }, [location])
 }
 
 export { applyTheme }

@@ -7,11 +7,14 @@ import './styles.css'
 
 async function boot() {
   const [info, settings] = await Promise.all([api.invoke('app.info', {}), api.invoke('settings.get', {})])
-  await initI18n(pickLocale(settings.locale, info.systemLocale || navigator.language))
+  // Served by the web host, the user sits at the browser, not at the server: the browser's
+  // language is theirs. In Electron both are the same machine's.
+  const systemLocale = info.shell === 'web' ? navigator.language : info.systemLocale || navigator.language
+  await initI18n(pickLocale(settings.locale, systemLocale))
   applyTheme(settings.theme)
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <App systemLocale={info.systemLocale || navigator.language} />
+      <App systemLocale={systemLocale} />
     </StrictMode>,
   )
 }

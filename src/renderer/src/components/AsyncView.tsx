@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { errorText } from '../lib/error-text'
 import type { CallState } from '../lib/use-call'
 
 /** Loading and error states every page shares. */
@@ -9,7 +10,7 @@ export function AsyncView<T>({ state, children }: { state: CallState<T>; childre
     return (
       <div role="alert" className="error-box">
         <strong>{t('app.errorTitle')}</strong>
-        <p>{t('errors.generic', { message: state.error.message })}</p>
+        <p>{t('errors.generic', { message: errorText(state.error) })}</p>
         <button type="button" onClick={state.reload}>
           {t('app.retry')}
         </button>

@@ -11,15 +11,15 @@ export function DiffTable({ lines, testId }: { lines: DiffLine[]; testId?: strin
   const describe = (l: DiffLine) => {
     if ((l.group === 'cheaper' || l.group === 'dearer') && l.multiplierBefore !== null && l.creditsBefore !== null) {
       const change = t('pricing.change', {
-        from: l.multiplierBefore,
-        to: l.multiplierAfter,
+        from: f.multiplier(l.multiplierBefore),
+        to: f.multiplier(l.multiplierAfter),
         creditsFrom: f.number(l.creditsBefore),
         creditsTo: f.credits(l.creditsAfter),
       })
       const pct = t(l.group === 'cheaper' ? 'pricing.cheaperBy' : 'pricing.dearerBy', { percent: Math.abs(l.percent ?? 0) })
       return `${change} · ${pct}`
     }
-    return t('pricing.now', { multiplier: l.multiplierAfter, credits: f.credits(l.creditsAfter) })
+    return t('pricing.now', { multiplier: f.multiplier(l.multiplierAfter), credits: f.credits(l.creditsAfter) })
   }
   return (
     <div data-testid={testId}>

@@ -2,7 +2,7 @@ import { useId, useMemo, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { providerIds, type ModelView, type ProviderId } from '../../../shared/catalog-types'
 import { useFormat } from '../i18n/format'
-import { filterModels, groupByProvider, sortModels, type SortKey } from './model-sort'
+import { filterModels, sortModels, type SortKey } from './model-sort'
 import { ModelRow } from './ModelRow'
 
 export interface ModelPickerProps {
@@ -10,26 +10,35 @@ export interface ModelPickerProps {
   balance: number
   value: string | null
   onChange: (key: string) => void
+  /** providers without an API key: their models stay choosable but say so */
+  missingKey?: ReadonlySet<ProviderId>
 }
 
 /**
- * The one model picker: a searchable, sortable, filterable listbox grouped by provider.
+ * The one model picker: a searchable, sortable, filterable listbox, one order across providers
+ * (each row names its provider). It grows with the page rather than scrolling inside a box.
  * Unaffordable models stay visible but cannot be chosen. Keyboard: arrows, Home/End, Enter.
  */
-export function ModelPicker({ models, balance, value, onChange }: ModelPickerProps) {
+export function ModelPicker({ models, balance, value, onChange, missingKey }: ModelPickerProps) {
   const { t } = useTranslation()
   const f = useFormat()
   const id = useId()
   const [query, setQuery] = useState('')
   const [sort, setSort] = useState<SortKey>('credits')
   const [provider, setProvider] = useState<ProviderId | 'all'>('all')
-  const groups = useMemo(
-    () => groupByProvider(sortModels(filterModels(models, query, provider), sort)),
-    [models, query, provider, sort],
+  const flat = useMemo(
+    () =>
+      sortModels(
+        filterModels(models, query, provider, (p) => t(`providers.${p}`)),
+        sort,
+      ),
+    [models, query, provider, sort, t],
   )
-  const flat = groups.flatMap((g) => g.models)
-  const [activeKey, setActiveKey] = useState<string | null>(value)
-  const active = flat.find((m) => m.key === activeKey) ?? flat[0]
+  const [activeKey, setActiveKey] = useState<string | null>(null)
+  // The keyboard cursor starts on the chosen model; it is drawn only while the list has focus,
+  // so an unfocused list never shows a row that looks chosen but is not.
+  const active = flat.find((m) => m.key === (activeKey ?? value)) ?? flat[0]
+  const [focused, setFocused] = useState(false)
   // unaffordable and withdrawn models stay listed, marked, but cannot be chosen
   const affordable = (m: ModelView) => m.credits <= balance && !m.unavailable
   const optionId = (m: ModelView) => `${id}-opt-${flat.indexOf(m)}`
@@ -83,6 +92,7 @@ export function ModelPicker({ models, balance, value, onChange }: ModelPickerPro
             <option value="credits">{t('picker.sortCredits')}</option>
             <option value="speed">{t('picker.sortSpeed')}</option>
             <option value="name">{t('picker.sortName')}</option>
+            <option value="provider">{t('picker.sortProvider')}</option>
           </select>
         </label>
         <label>
@@ -116,30 +126,25 @@ export function ModelPicker({ models, balance, value, onChange }: ModelPickerPro
           aria-activedescendant={active ? optionId(active) : undefined}
           className="picker-list"
           onKeyDown={onKeyDown}
+          onFocus={() => setFocused(true)}
+          onBlur={() => setFocused(false)}
         >
-          {groups.map((g) => (
-            <div role="group" key={g.provider} aria-labelledby={`${id}-${g.provider}`}>
-              <div className="picker-group" id={`${id}-${g.provider}`} role="presentation">
-                {t(`providers.${g.provider}`)}
-              </div>
-              {g.models.map((m) => (
-                <div
-                  key={m.key}
-                  id={optionId(m)}
-                  role="option"
-                  data-key={m.key}
-                  aria-selected={m.key === value}
-                  aria-disabled={!affordable(m)}
-                  className={`picker-option${m === active ? ' is-active' : ''}${affordable(m) ? '' : ' is-unaffordable'}`}
-                  onMouseDown={(e) => e.preventDefault()}
-                  onClick={() => {
-                    setActiveKey(m.key)
-                    choose(m)
-                  }}
-                >
-                  <ModelRow model={m} affordable={affordable(m)} />
-                </div>
-              ))}
+          {flat.map((m) => (
+            <div
+              key={m.key}
+              id={optionId(m)}
+              role="option"
+              data-key={m.key}
+              aria-selected={m.key === value}
+              aria-disabled={!affordable(m)}
+              className={`picker-option${focused && m === active ? ' is-active' : ''}${affordable(m) ? '' : ' is-unaffordable'}`}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => {
+                setActiveKey(m.key)
+                choose(m)
+              }}
+            >
+              <ModelRow model={m} affordable={affordable(m)} noKey={missingKey?.has(m.provider) ?? false} />
             </div>
           ))}
         </div>

@@ -3,8 +3,8 @@ import type { ModelView } from '../../../shared/catalog-types'
 import { useFormat } from '../i18n/format'
 import { Badge } from './Badge'
 
-/** One model's facts: price, speed, traits and warnings. Used by the picker and the model lists. */
-export function ModelRow({ model, affordable }: { model: ModelView; affordable: boolean }) {
+/** One model's facts: provider, price, speed, traits and warnings. Used by the picker and the model lists. */
+export function ModelRow({ model, affordable, noKey = false }: { model: ModelView; affordable: boolean; noKey?: boolean }) {
   const { t } = useTranslation()
   const f = useFormat()
   // Price and limit badges describe enhancement use; a transcription model gets none of them.
@@ -13,13 +13,15 @@ export function ModelRow({ model, affordable }: { model: ModelView; affordable: 
     <div className="model-row">
       <div className="model-main">
         <span className="model-name">{model.displayName}</span>
-        <code className="model-id">{model.modelId}</code>
+        <span className="model-id">
+          <span className="model-provider">{t(`providers.${model.provider}`)}</span> {'·'} <code>{model.modelId}</code>
+        </span>
       </div>
       <div className="model-price">
         <span className="model-credits" data-testid="credits">
           {f.credits(model.credits)}
         </span>
-        <span className="model-multiplier">{t('picker.multiplier', { value: model.multiplier })}</span>
+        <span className="model-multiplier">{t('picker.multiplier', { value: f.multiplier(model.multiplier) })}</span>
       </div>
       <div className="model-badges">
         {model.unavailable ? (
@@ -27,12 +29,9 @@ export function ModelRow({ model, affordable }: { model: ModelView; affordable: 
             {t('picker.unavailable')}
           </Badge>
         ) : null}
+        {noKey ? <Badge tone="warn">{t('picker.noKey')}</Badge> : null}
         {model.local ? <Badge tone="accent">{t('picker.local')}</Badge> : null}
-        {model.speedTier === 'ultra-fast' ? <Badge tone="fast">{t('picker.ultraFast')}</Badge> : null}
-        {model.measured ? (
-          <Badge tone="fast">{t('picker.measured', { tps: model.measured.tokensPerSec, date: f.date(model.measured.at) })}</Badge>
-        ) : null}
-        {model.publishedTokensPerSec ? <Badge>{t('picker.published', { tps: model.publishedTokensPerSec })}</Badge> : null}
+        {chat ? <Speed model={model} /> : null}
         {chat && model.free ? <Badge tone="free">{t('picker.free')}</Badge> : null}
         {model.reasoning ? <Badge tone="accent">{t('picker.reasoning')}</Badge> : null}
         {model.flagship ? <Badge tone="accent">{t('picker.flagship')}</Badge> : null}
@@ -41,5 +40,24 @@ export function ModelRow({ model, affordable }: { model: ModelView; affordable: 
         {!affordable && !model.unavailable ? <Badge tone="danger">{t('picker.unaffordable')}</Badge> : null}
       </div>
     </div>
+  )
+}
+
+/**
+ * Every chat model gets a speed line: measured on this machine when it has been, the published
+ * tokens/s where the catalog has it, else "not published" — never a made-up number.
+ */
+function Speed({ model }: { model: ModelView }) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  return (
+    <span className="model-speed" data-testid="speed">
+      {model.speedTier === 'ultra-fast' ? <Badge tone="fast">{t('picker.ultraFast')}</Badge> : null}
+      {model.measured ? (
+        <Badge tone="fast">{t('picker.measured', { tps: model.measured.tokensPerSec, date: f.date(model.measured.at) })}</Badge>
+      ) : null}
+      {model.publishedTokensPerSec ? <Badge>{t('picker.published', { tps: model.publishedTokensPerSec })}</Badge> : null}
+      {!model.measured && !model.publishedTokensPerSec ? <Badge>{t('picker.speedUnknown')}</Badge> : null}
+    </span>
   )
 }

@@ -1,33 +1,45 @@
 import type { ModelView, ProviderId } from '../../../shared/catalog-types'
 
-export type SortKey = 'credits' | 'speed' | 'name'
+export type SortKey = 'credits' | 'speed' | 'name' | 'provider'
 
-/** Fastest first: a published tokens/s figure, then the provider's tier, then price. */
-function speedScore(m: ModelView): number {
-  return (m.measured?.tokensPerSec ?? m.publishedTokensPerSec ?? 0) + (m.speedTier === 'ultra-fast' ? 100 : 0)
+/** The best speed figure we have: this machine's own measurement, else the published one. */
+export function tokensPerSec(m: ModelView): number | null {
+  return m.measured?.tokensPerSec ?? m.publishedTokensPerSec ?? null
 }
 
+/** Fastest first: a tokens/s figure, then the provider's tier; models without any figure last. */
+function speedScore(m: ModelView): number {
+  return (tokensPerSec(m) ?? 0) + (m.speedTier === 'ultra-fast' ? 100 : 0)
+}
+
+const providerOrder: ProviderId[] = ['custom', 'groq', 'together', 'openai', 'gemini']
+
+/** One order over every provider's models, so the cheapest or fastest model overall comes first. */
 export function sortModels(models: ModelView[], key: SortKey): ModelView[] {
   const list = [...models]
-  if (key === 'credits') list.sort((a, b) => a.credits - b.credits || a.displayName.localeCompare(b.displayName))
-  if (key === 'name') list.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.provider.localeCompare(b.provider))
-  if (key === 'speed') list.sort((a, b) => speedScore(b) - speedScore(a) || a.credits - b.credits)
+  const byName = (a: ModelView, b: ModelView) =>
+    a.displayName.localeCompare(b.displayName) || a.provider.localeCompare(b.provider)
+  if (key === 'credits') list.sort((a, b) => a.credits - b.credits || byName(a, b))
+  if (key === 'name') list.sort(byName)
+  if (key === 'speed') list.sort((a, b) => speedScore(b) - speedScore(a) || a.credits - b.credits || byName(a, b))
+  if (key === 'provider')
+    list.sort(
+      (a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider) || a.credits - b.credits || byName(a, b),
+    )
   return list
 }
 
-export function filterModels(models: ModelView[], query: string, provider: ProviderId | 'all'): ModelView[] {
-  const q = query.trim().toLowerCase()
-  return models.filter(
-    (m) =>
-      (provider === 'all' || m.provider === provider) &&
-      (q === '' || m.displayName.toLowerCase().includes(q) || m.modelId.toLowerCase().includes(q)),
-  )
-}
-
-/** Groups in a fixed provider order, each group keeping the sort order within it. */
-export function groupByProvider(models: ModelView[]): { provider: ProviderId; models: ModelView[] }[] {
-  const order: ProviderId[] = ['custom', 'groq', 'together', 'openai', 'gemini']
-  return order
-    .map((provider) => ({ provider, models: models.filter((m) => m.provider === provider) }))
-    .filter((g) => g.models.length > 0)
+/** Every word must match the name, the id or the provider, in any order: "qwen3 thinking" finds "Qwen3 235B Thinking". */
+export function filterModels(
+  models: ModelView[],
+  query: string,
+  provider: ProviderId | 'all',
+  providerName: (p: ProviderId) => string = (p) => p,
+): ModelView[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  return models.filter((m) => {
+    if (provider !== 'all' && m.provider !== provider) return false
+    const haystack = `${m.displayName} ${m.modelId} ${m.provider} ${providerName(m.provider)}`.toLowerCase()
+    return words.every((w) => haystack.includes(w))
+  })
 }

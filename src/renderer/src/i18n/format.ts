@@ -9,6 +9,8 @@ export function useFormat() {
     number,
     credits: (n: number) => t('credits.amount', { count: n }),
     percent: (x: number) => new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 }).format(x),
+    /** "0.2" → "0.2" in English, "0,2" in Turkish (the "x" comes from the locale file) */
+    multiplier: (x: number | string) => new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(Number(x)),
     fixed1: (x: number) => new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(x),
     /** 75 → "1:15", 3725 → "1:02:05" */
     duration: (sec: number) => {

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react'
+import { errorText } from './error-text'
 
 /**
  * Run a user action and keep its failure as a message for the page: the one place that clears
@@ -12,7 +13,7 @@ export function useAction() {
       await fn()
       return true
     } catch (err) {
-      setError((err as Error).message)
+      setError(errorText(err))
       return false
     }
   }, [])

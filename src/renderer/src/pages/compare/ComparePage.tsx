@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import type { FeatureRow } from '../../../../shared/catalog-types'
+import type { CompareReport, FeatureRow } from '../../../../shared/catalog-types'
 import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
 import { useFormat } from '../../i18n/format'
@@ -16,6 +16,7 @@ export function ComparePage() {
       <AsyncView state={state}>
         {(r) => (
           <>
+            <BottomLine report={r} />
             <h2>{t('compare.sameModels')}</h2>
             <table data-testid="same-model-pairs">
               <thead>
@@ -112,5 +113,54 @@ export function ComparePage() {
         )}
       </AsyncView>
     </section>
+  )
+}
+
+/**
+ * The answer first: the cheapest way to run the compared family (a free model counts), the
+ * cheapest paid option on each side, and speed against range — every figure from the report.
+ */
+function BottomLine({ report: r }: { report: CompareReport }) {
+  const { t } = useTranslation()
+  const free = r.family.models.find((m) => m.free)
+  const paid = r.family.groqVsTogether
+  const fact = (aspect: FeatureRow['aspect']) => r.features.find((row) => row.aspect === aspect)
+  const factor = fact('speed')?.groq.values.factor
+  const counts = fact('modelCount')
+  return (
+    <div className="card" data-testid="bottom-line">
+      <h2>{t('compare.bottomLine')}</h2>
+      <ul>
+        {free ? (
+          <li>
+            {t('compare.bottomFree', {
+              family: r.family.name,
+              model: free.displayName,
+              provider: t(`providers.${free.provider}`),
+            })}
+          </li>
+        ) : null}
+        {paid ? (
+          <li>
+            {paid.percentCheaper > 0
+              ? t('compare.bottomPaid', {
+                  groq: paid.groq.displayName,
+                  together: paid.together.displayName,
+                  percent: paid.percentCheaper,
+                })
+              : t('compare.bottomPaidNot', { groq: paid.groq.displayName, together: paid.together.displayName })}
+          </li>
+        ) : null}
+        {factor && counts ? (
+          <li>
+            {t('compare.bottomChoose', {
+              factor,
+              groqCount: counts.groq.values.count,
+              togetherCount: counts.together.values.count,
+            })}
+          </li>
+        ) : null}
+      </ul>
+    </div>
   )
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { ModelPicker } from '../../components/ModelPicker'
@@ -13,6 +13,18 @@ export function EnhancePage() {
   const e = useEnhance()
   const { form } = e
   const [promptName, setPromptName] = useState('')
+  // After Enhance the button is disabled while the run streams: focus goes to the result
+  // instead of dropping to the page body.
+  const runsRef = useRef<HTMLDivElement>(null)
+  const focusRun = useRef(false)
+  // checked on every change of the runs: in compare mode they appear only once the calls return
+  useEffect(() => {
+    const run = runsRef.current?.querySelector<HTMLElement>('[data-testid=run]')
+    if (focusRun.current && run) {
+      focusRun.current = false
+      run.focus()
+    }
+  }, [e.runs])
 
   return (
     <section aria-labelledby="enhance-title">
@@ -128,24 +140,39 @@ export function EnhancePage() {
             balance={e.balance}
             value={e.compareMode ? null : (e.selected[0] ?? null)}
             onChange={e.choose}
+            missingKey={e.missingKey}
           />
         )}
       </AsyncView>
 
       <div className="start-bar">
         <p data-testid="enhance-cost">
-          {e.chosen.length === 0
-            ? t('enhance.noModel')
-            : e.cost > e.balance
-              ? t('enhance.cannotAfford', { credits: f.credits(e.cost), balance: f.credits(e.balance) })
-              : e.cost === 0
-                ? t('enhance.free', { balance: f.credits(e.balance) })
-                : t(e.compareMode ? 'enhance.costCompare' : 'enhance.cost', {
-                    credits: f.credits(e.cost),
-                    balance: f.credits(e.balance),
-                  })}
+          {e.chosen.length === 0 ? (
+            t('enhance.noModel')
+          ) : e.keyless ? (
+            <>
+              {t('enhance.noKey', { provider: t(`providers.${e.keyless.provider}`) })}{' '}
+              <a href="#/settings">{t('enhance.addKeyInSettings')}</a>
+            </>
+          ) : e.cost > e.balance ? (
+            t('enhance.cannotAfford', { credits: f.credits(e.cost), balance: f.credits(e.balance) })
+          ) : e.cost === 0 ? (
+            t('enhance.free', { balance: f.credits(e.balance) })
+          ) : (
+            t(e.compareMode ? 'enhance.costCompare' : 'enhance.cost', {
+              credits: f.credits(e.cost),
+              balance: f.credits(e.balance),
+            })
+          )}
         </p>
-        <button type="button" disabled={!e.canStart} onClick={() => void e.start()}>
+        <button
+          type="button"
+          disabled={!e.canStart}
+          onClick={() => {
+            focusRun.current = true
+            void e.start()
+          }}
+        >
           {e.compareMode ? t('enhance.startCompare') : t('enhance.start')}
         </button>
       </div>
@@ -156,9 +183,10 @@ export function EnhancePage() {
       ) : null}
 
       {e.runs.length ? (
-        <div className={`runs runs-${e.runs.length}`} aria-label={t('enhance.output')}>
+        <div ref={runsRef} className={`runs runs-${e.runs.length}`} role="region" aria-label={t('enhance.output')}>
           {e.runs.map((r, i) => (
-            <RunPanel key={r.id ?? `pending-${i}`} run={r} onCancel={() => e.cancel(r.id)} />
+            // keyed by place, not id: the id arrives after the panel shows, and a new element would lose focus
+            <RunPanel key={`${i}:${r.modelKey}`} run={r} onCancel={() => e.cancel(r.id)} />
           ))}
         </div>
       ) : null}

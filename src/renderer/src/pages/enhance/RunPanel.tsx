@@ -13,7 +13,14 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
   const partial = run.saved?.partial || run.status === 'failed' || run.status === 'cancelled'
   const stats = run.result?.stats
   return (
-    <article className="run card" data-testid="run" data-status={run.status} aria-busy={run.status === 'running'}>
+    <article
+      className="run card"
+      data-testid="run"
+      data-status={run.status}
+      aria-busy={run.status === 'running'}
+      aria-label={run.displayName}
+      tabIndex={-1}
+    >
       <header className="run-head">
         <h3>{run.displayName}</h3>
         <code className="model-id">{run.modelKey}</code>

@@ -1,8 +1,10 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { ModelView } from '../../../../shared/catalog-types'
 import type { EnhanceResult, Preset } from '../../../../shared/enhance-types'
 import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
+import { useMissingKeys } from '../../lib/use-missing-keys'
 import { ENHANCE_HANDOFF_KEY, ENHANCE_LANG_KEY } from '../transcript/use-transcript'
 
 export interface RunView {
@@ -26,33 +28,88 @@ const MAX_COMPARE = 4
 type Stream = Pick<RunView, 'parts' | 'reduce' | 'progress' | 'status' | 'result' | 'error'>
 const emptyStream = (): Stream => ({ parts: [], reduce: null, progress: null, status: 'running', result: null, error: null })
 
+/**
+ * The streamed text of every run since the window opened. It lives outside the page, listening
+ * from the first visit on, so a run keeps streaming while the user looks at another page.
+ */
+const streamStore = (() => {
+  let streams: Record<string, Stream> = {}
+  const listeners = new Set<() => void>()
+  let listening = false
+  const patch = (id: string, fn: (st: Stream) => Stream) => {
+    streams = { ...streams, [id]: fn(streams[id] ?? emptyStream()) }
+    listeners.forEach((l) => l())
+  }
+  const listen = () => {
+    if (listening) return
+    listening = true
+    api.on('enhance.delta', (d) =>
+      patch(d.id, (st) => {
+        if (d.phase === 'reduce') return { ...st, reduce: d.reset ? '' : (st.reduce ?? '') + d.text }
+        const parts = [...st.parts]
+        parts[d.chunk] = d.reset ? '' : (parts[d.chunk] ?? '') + d.text
+        return { ...st, parts }
+      }),
+    )
+    api.on('enhance.progress', (p) =>
+      patch(p.id, (st) => ({ ...st, progress: { done: p.chunksDone, total: p.chunksTotal, phase: p.phase } })),
+    )
+    api.on('enhance.finished', (f) =>
+      patch(f.id, (st) => ({ ...st, status: f.status, result: f.result, error: f.error ? errorText(f.error) : null })),
+    )
+  }
+  return {
+    subscribe: (l: () => void) => {
+      listen()
+      listeners.add(l)
+      return () => void listeners.delete(l)
+    },
+    get: () => streams,
+  }
+})()
+
+/** What the page was showing when the user went to another page; it is back on return. */
+interface Kept {
+  text: string
+  preset: Preset | null
+  lang: string
+  targetLang: string
+  prompt: string
+  compareMode: boolean
+  selection: string[] | null
+  runs: RunView[]
+}
+let kept: Kept | null = null
+
 /** Form state, the streamed runs (one, or 2–4 side by side), and the history. */
 export function useEnhance() {
   const catalog = useCall('catalog.list', { includeInactive: false }, ['catalog.changed'])
   const credits = useCall('credits.get', {}, ['credits.changed'])
   const history = useCall('enhance.history', {}, ['enhance.finished'])
   const prompts = useCall('prompts.list', {})
-  // a transcript handed over by its "Enhance…" button
-  const [text, setText] = useState(() => {
-    const handed = sessionStorage.getItem(ENHANCE_HANDOFF_KEY)
+  // a transcript handed over by its "Enhance…" button wins over what the page last showed
+  const [handed] = useState(() => {
+    const h = { text: sessionStorage.getItem(ENHANCE_HANDOFF_KEY), lang: sessionStorage.getItem(ENHANCE_LANG_KEY) }
     sessionStorage.removeItem(ENHANCE_HANDOFF_KEY)
-    return handed ?? ''
-  })
-  const settings = useCall('settings.get', {})
-  const [presetChoice, setPreset] = useState<Preset | null>(null)
-  const preset: Preset = presetChoice ?? settings.data?.defaultPreset ?? 'cleanup'
-  const [lang, setLang] = useState(() => {
-    const handed = sessionStorage.getItem(ENHANCE_LANG_KEY) ?? ''
     sessionStorage.removeItem(ENHANCE_LANG_KEY)
-    return handed
+    return h
   })
-  const [targetLang, setTargetLang] = useState('English')
-  const [prompt, setPrompt] = useState('')
-  const [compareMode, setCompareMode] = useState(false)
-  const [selection, setSelected] = useState<string[] | null>(null)
+  const [text, setText] = useState(() => handed.text ?? kept?.text ?? '')
+  const settings = useCall('settings.get', {})
+  const [presetChoice, setPreset] = useState<Preset | null>(() => kept?.preset ?? null)
+  const preset: Preset = presetChoice ?? settings.data?.defaultPreset ?? 'cleanup'
+  const [lang, setLang] = useState(() => (handed.text !== null ? (handed.lang ?? '') : (kept?.lang ?? '')))
+  const [targetLang, setTargetLang] = useState(() => kept?.targetLang ?? 'English')
+  const [prompt, setPrompt] = useState(() => kept?.prompt ?? '')
+  const [compareMode, setCompareMode] = useState(() => kept?.compareMode ?? false)
+  const [selection, setSelected] = useState<string[] | null>(() => kept?.selection ?? null)
   const selected = selection ?? (settings.data?.defaultEnhanceModel ? [settings.data.defaultEnhanceModel] : [])
-  const [runList, setRuns] = useState<RunView[]>([])
+  const [runList, setRuns] = useState<RunView[]>(() => kept?.runs ?? [])
   const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    kept = { text, preset: presetChoice, lang, targetLang, prompt, compareMode, selection, runs: runList }
+  }, [text, presetChoice, lang, targetLang, prompt, compareMode, selection, runList])
+  const missingKey = useMissingKeys()
 
   const models = useMemo(() => catalog.data ?? [], [catalog.data])
   const chosen = selected.map((k) => models.find((m) => m.key === k)).filter((m): m is ModelView => Boolean(m))
@@ -61,28 +118,7 @@ export function useEnhance() {
 
   // Stream state per id, kept apart from the run list: a fast failure can report before
   // enhance.start has even returned its id.
-  const [streams, setStreams] = useState<Record<string, Stream>>({})
-  useEffect(() => {
-    const patch = (id: string, fn: (st: Stream) => Stream) =>
-      setStreams((all) => ({ ...all, [id]: fn(all[id] ?? emptyStream()) }))
-    const offs = [
-      api.on('enhance.delta', (d) =>
-        patch(d.id, (st) => {
-          if (d.phase === 'reduce') return { ...st, reduce: d.reset ? '' : (st.reduce ?? '') + d.text }
-          const parts = [...st.parts]
-          parts[d.chunk] = d.reset ? '' : (parts[d.chunk] ?? '') + d.text
-          return { ...st, parts }
-        }),
-      ),
-      api.on('enhance.progress', (p) =>
-        patch(p.id, (st) => ({ ...st, progress: { done: p.chunksDone, total: p.chunksTotal, phase: p.phase } })),
-      ),
-      api.on('enhance.finished', (f) =>
-        patch(f.id, (st) => ({ ...st, status: f.status, result: f.result, error: f.error?.message ?? null })),
-      ),
-    ]
-    return () => offs.forEach((off) => off())
-  }, [])
+  const streams = useSyncExternalStore(streamStore.subscribe, streamStore.get)
   const runs = runList.map((r) => (r.id && streams[r.id] ? { ...r, ...streams[r.id] } : r))
 
   const choose = (key: string) => {
@@ -121,18 +157,21 @@ export function useEnhance() {
         setRuns(
           started.map((s, i) => {
             const run = blankRun(chosen[i]!, s.id)
-            return s.error ? { ...run, status: 'failed', error: s.error.message } : run
+            return s.error ? { ...run, status: 'failed', error: errorText(s.error) } : run
           }),
         )
       } else {
         const m = chosen[0]!
         setRuns([blankRun(m, null)])
         const { id } = await api.invoke('enhance.start', { ...base, provider: m.provider, modelId: m.modelId })
-        setRuns((rs) => rs.map((r) => (r.id === null && r.modelKey === m.key ? { ...r, id } : r)))
+        const withId = (rs: RunView[]) => rs.map((r) => (r.id === null && r.modelKey === m.key ? { ...r, id } : r))
+        setRuns(withId)
+        // the user may have left the page before the id came back: what it keeps gets the id too
+        if (kept) kept = { ...kept, runs: withId(kept.runs) }
       }
     } catch (err) {
       setRuns([])
-      setError((err as Error).message)
+      setError(errorText(err))
     }
   }
 
@@ -140,6 +179,8 @@ export function useEnhance() {
     const rec = history.data?.find((h) => h.id === id)
     if (!rec) return
     const out = await api.invoke('enhance.output', { id })
+    // the run's own input comes back with it, so it can be read side by side or run again
+    setText(out.input)
     setRuns([
       {
         id,
@@ -157,6 +198,7 @@ export function useEnhance() {
   }
 
   const running = runs.some((r) => r.status === 'running')
+  const keyless = chosen.find((m) => missingKey.has(m.provider)) ?? null
 
   return {
     catalog,
@@ -164,6 +206,9 @@ export function useEnhance() {
     history,
     prompts,
     models,
+    missingKey,
+    /** a chosen model whose provider has no API key: Enhance stays off and says why */
+    keyless,
     form: { text, setText, preset, setPreset, lang, setLang, targetLang, setTargetLang, prompt, setPrompt },
     compareMode,
     setCompareMode: (on: boolean) => {
@@ -180,6 +225,7 @@ export function useEnhance() {
       text.trim() !== '' &&
       chosen.length >= (compareMode ? 2 : 1) &&
       cost <= balance &&
+      !keyless &&
       !running &&
       (preset !== 'custom' || prompt.trim() !== ''),
     running,

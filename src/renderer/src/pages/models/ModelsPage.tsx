@@ -2,20 +2,32 @@ import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { ModelPicker } from '../../components/ModelPicker'
 import { ModelRow } from '../../components/ModelRow'
+import { useMissingKeys } from '../../lib/use-missing-keys'
 import { useModels } from './use-models'
 import { WhisperModels } from './WhisperModels'
 
+/** Transcription models first: without one nothing can be transcribed, so a newcomer lands there. */
 export function ModelsPage() {
   const { t } = useTranslation()
   const m = useModels()
+  const missingKey = useMissingKeys()
   return (
     <section aria-labelledby="models-title">
       <h1 id="models-title">{t('models.title')}</h1>
+      <p className="intro">{t('models.pageIntro')}</p>
+      <WhisperModels />
+      <h2 id="enhance-models-title">{t('picker.label')}</h2>
       <p className="intro">{t('models.intro')}</p>
       <AsyncView state={m.catalog}>
         {() => (
           <>
-            <ModelPicker models={m.active} balance={m.balance} value={m.selected} onChange={m.setSelected} />
+            <ModelPicker
+              models={m.active}
+              balance={m.balance}
+              value={m.selected}
+              onChange={m.setSelected}
+              missingKey={missingKey}
+            />
             <h2>{t('models.inactiveTitle')}</h2>
             <p className="intro">{t('models.inactiveIntro')}</p>
             <ul className="inactive-list" data-testid="inactive-models">
@@ -29,7 +41,6 @@ export function ModelsPage() {
           </>
         )}
       </AsyncView>
-      <WhisperModels />
     </section>
   )
 }

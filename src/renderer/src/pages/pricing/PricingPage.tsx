@@ -7,6 +7,7 @@ import { usePricing } from './use-pricing'
 
 function EditForm({ p }: { p: ReturnType<typeof usePricing> }) {
   const { t } = useTranslation()
+  const f = useFormat()
   const [key, setKey] = useState('')
   const [multiplier, setMultiplier] = useState('')
   const [active, setActive] = useState<'same' | 'on' | 'off'>('same')
@@ -20,7 +21,8 @@ function EditForm({ p }: { p: ReturnType<typeof usePricing> }) {
     void p.edit({
       provider: model.provider,
       modelId: model.modelId,
-      ...(multiplier.trim() ? { multiplier: multiplier.trim() } : {}),
+      // a decimal comma is how Turkish writes 0,5; the core reads a dot
+      ...(multiplier.trim() ? { multiplier: multiplier.trim().replace(',', '.') } : {}),
       ...(active !== 'same' ? { active: active === 'on' } : {}),
       reason,
     })
@@ -34,7 +36,7 @@ function EditForm({ p }: { p: ReturnType<typeof usePricing> }) {
           <option value="" />
           {models.map((m) => (
             <option key={m.key} value={m.key}>
-              {`${m.key} (${m.multiplier}x)`}
+              {`${m.key} (${t('picker.multiplier', { value: f.multiplier(m.multiplier) })})`}
             </option>
           ))}
         </select>

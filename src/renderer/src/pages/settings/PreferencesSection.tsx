@@ -1,12 +1,31 @@
 import { useTranslation } from 'react-i18next'
+import type { ModelView } from '../../../../shared/catalog-types'
+import { Preset } from '../../../../shared/enhance-types'
+import { spokenLanguages } from '../../../../shared/languages'
 import type { Settings, SettingsPatch } from '../../../../shared/settings-types'
-import { LanguageSelect } from '../../components/LanguageSelect'
-import { PresetSelect } from '../../components/PresetSelect'
-import { SavedField } from '../../components/SavedField'
+import { SavedField, SavedSelect } from '../../components/SavedField'
 
-/** Transcription and enhancement defaults; each field saves on its own. */
-export function PreferencesSection({ settings, save }: { settings: Settings; save: (p: SettingsPatch) => void }) {
-  const { t } = useTranslation()
+/** Transcription and enhancement defaults; each field saves on its own and says so beside itself. */
+export function PreferencesSection({
+  settings,
+  models,
+  save,
+}: {
+  settings: Settings
+  models: ModelView[]
+  save: (p: SettingsPatch) => Promise<boolean>
+}) {
+  const { t, i18n } = useTranslation()
+  const current = settings.defaultEnhanceModel
+  // the default model is chosen from the catalog, never typed: a stored value that is no longer
+  // offered stays visible so the select shows the truth
+  const modelOptions = [
+    { value: '', label: t('settings.noDefaultModel') },
+    ...models
+      .filter((m) => m.kind === 'chat')
+      .map((m) => ({ value: m.key, label: `${t(`providers.${m.provider}`)} · ${m.displayName}` })),
+    ...(current && !models.some((m) => m.key === current) ? [{ value: current, label: current }] : []),
+  ]
   return (
     <>
       <div className="card settings">
@@ -18,11 +37,15 @@ export function PreferencesSection({ settings, save }: { settings: Settings; sav
           wide
           onSave={(v) => save({ modelsDir: v || null })}
         />
-        <LanguageSelect
+        <SavedSelect
           label={t('settings.defaultLanguage')}
-          value={settings.transcribeLanguage}
-          onChange={(v) => save({ transcribeLanguage: v })}
           name="transcribeLanguage"
+          value={settings.transcribeLanguage}
+          options={[
+            { value: 'auto', label: t('transcribe.languageAuto') },
+            ...spokenLanguages(i18n.language).map(([code, n]) => ({ value: code, label: n })),
+          ]}
+          onSave={(v) => save({ transcribeLanguage: v })}
         />
         <SavedField
           label={t('settings.threads')}
@@ -32,35 +55,29 @@ export function PreferencesSection({ settings, save }: { settings: Settings; sav
           valid={(v) => v.trim() === '' || (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 64)}
           onSave={(v) => save({ threads: v === '' ? null : Number(v) })}
         />
-        <label>
-          <span>{t('settings.concurrency')}</span>
-          <select
-            value={settings.transcribeConcurrency}
-            onChange={(e) => save({ transcribeConcurrency: Number(e.target.value) })}
-            name="transcribeConcurrency"
-          >
-            {[1, 2, 3, 4].map((n) => (
-              <option key={n} value={n}>
-                {String(n)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SavedSelect
+          label={t('settings.concurrency')}
+          name="transcribeConcurrency"
+          value={String(settings.transcribeConcurrency)}
+          options={[1, 2, 3, 4].map((n) => ({ value: String(n), label: String(n) }))}
+          onSave={(v) => save({ transcribeConcurrency: Number(v) })}
+        />
       </div>
       <div className="card settings">
         <h2>{t('settings.enhancement')}</h2>
-        <SavedField
+        <SavedSelect
           label={t('settings.defaultModel')}
           name="defaultEnhanceModel"
-          initial={settings.defaultEnhanceModel ?? ''}
-          placeholder="groq/openai/gpt-oss-20b"
+          value={current ?? ''}
+          options={modelOptions}
           onSave={(v) => save({ defaultEnhanceModel: v || null })}
         />
-        <PresetSelect
+        <SavedSelect
           label={t('settings.defaultPreset')}
-          value={settings.defaultPreset}
-          onChange={(p) => save({ defaultPreset: p })}
           name="defaultPreset"
+          value={settings.defaultPreset}
+          options={Preset.options.map((p) => ({ value: p, label: t(`enhance.presets.${p}`) }))}
+          onSave={(v) => save({ defaultPreset: v as Preset })}
         />
       </div>
     </>

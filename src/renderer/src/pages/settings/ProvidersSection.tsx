@@ -4,6 +4,7 @@ import { providerIds, type ProviderId } from '../../../../shared/catalog-types'
 import { keyEnvVars } from '../../../../shared/provider-env'
 import type { Settings } from '../../../../shared/settings-types'
 import { Badge } from '../../components/Badge'
+import { SavedField, SavedSelect } from '../../components/SavedField'
 import { useProviders } from './use-providers'
 
 function KeyForm({ provider, onSave }: { provider: ProviderId; onSave: (key: string) => void }) {
@@ -25,34 +26,6 @@ function KeyForm({ provider, onSave }: { provider: ProviderId; onSave: (key: str
       <button type="submit" disabled={!key.trim()}>
         {t('providersSettings.saveKey')}
       </button>
-    </form>
-  )
-}
-
-function BaseUrlsForm({ value, onSave }: { value: Settings['baseUrls']; onSave: (v: Settings['baseUrls']) => void }) {
-  const { t } = useTranslation()
-  const [urls, setUrls] = useState(value)
-  return (
-    <form
-      className="form-row"
-      onSubmit={(e) => {
-        e.preventDefault()
-        onSave(urls)
-      }}
-    >
-      {providerIds.map((p) => (
-        <label key={p}>
-          <span>{`${t(`providers.${p}`)} · ${t('providersSettings.baseUrl')}`}</span>
-          <input
-            type="url"
-            value={urls[p] ?? ''}
-            placeholder={p === 'custom' ? t('providersSettings.localUrl') : ''}
-            onChange={(e) => setUrls({ ...urls, [p]: e.target.value.trim() || null })}
-            name={`baseUrl-${p}`}
-          />
-        </label>
-      ))}
-      <button type="submit">{t('providersSettings.saveBaseUrls')}</button>
     </form>
   )
 }
@@ -109,7 +82,8 @@ export function ProvidersSection() {
                   </button>{' '}
                   {test && test !== 'pending' ? (
                     <span role="status" className={test.ok ? 'positive' : 'negative'}>
-                      {test.message}
+                      {/* a success is said in the UI's language; a failure keeps the provider's own words */}
+                      {test.ok ? t('providersSettings.testOk', { count: test.models }) : test.message}
                     </span>
                   ) : null}
                 </td>
@@ -120,18 +94,30 @@ export function ProvidersSection() {
       </table>
       {p.settings.data ? (
         <>
-          <label>
-            <span>{t('providersSettings.groqTier')}</span>
-            <select
-              value={p.settings.data.groqTier}
-              onChange={(e) => void p.setGroqTier(e.target.value as Settings['groqTier'])}
-              name="groqTier"
-            >
-              <option value="free">{t('providersSettings.groqFree')}</option>
-              <option value="developer">{t('providersSettings.groqDeveloper')}</option>
-            </select>
-          </label>
-          <BaseUrlsForm value={p.settings.data.baseUrls} onSave={(v) => void p.saveBaseUrls(v)} />
+          <SavedSelect
+            label={t('providersSettings.groqTier')}
+            name="groqTier"
+            value={p.settings.data.groqTier}
+            options={[
+              { value: 'free', label: t('providersSettings.groqFree') },
+              { value: 'developer', label: t('providersSettings.groqDeveloper') },
+            ]}
+            onSave={(v) => p.setGroqTier(v as Settings['groqTier'])}
+          />
+          <div className="form-row">
+            {providerIds.map((id) => (
+              <SavedField
+                key={id}
+                type="url"
+                label={`${t(`providers.${id}`)} · ${t('providersSettings.baseUrl')}`}
+                name={`baseUrl-${id}`}
+                initial={p.settings.data?.baseUrls[id] ?? ''}
+                placeholder={id === 'custom' ? t('providersSettings.localUrl') : ''}
+                valid={(v) => v.trim() === '' || URL.canParse(v.trim())}
+                onSave={(v) => p.saveBaseUrl(id, v || null)}
+              />
+            ))}
+          </div>
         </>
       ) : null}
       <h3>{t('providersSettings.localTitle')}</h3>

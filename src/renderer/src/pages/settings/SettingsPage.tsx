@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Locale, Settings } from '../../../../shared/settings-types'
 import { AsyncView } from '../../components/AsyncView'
-import { SavedField } from '../../components/SavedField'
+import { SavedField, SavedSelect } from '../../components/SavedField'
 import { api } from '../../lib/api'
 import { PreferencesSection } from './PreferencesSection'
 import { ProvidersSection } from './ProvidersSection'
@@ -13,40 +13,44 @@ export function SettingsPage() {
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">{t('settings.title')}</h1>
+      <p className="intro">{t('settings.autosaveHint')}</p>
+      {s.error ? (
+        <p role="alert" className="error-box">
+          {t('errors.generic', { message: s.error })}
+        </p>
+      ) : null}
       <AsyncView state={s.settings}>
         {(settings: Settings) => (
           <div className="card settings">
-            <label>
-              <span>{t('settings.language')}</span>
-              <select
-                name="locale"
-                value={settings.locale ?? 'system'}
-                onChange={(e) => void s.save({ locale: e.target.value === 'system' ? null : (e.target.value as Locale) })}
-              >
-                <option value="system">{t('settings.languageSystem')}</option>
-                <option value="tr">{'Türkçe'}</option>
-                <option value="en">{'English'}</option>
-              </select>
-            </label>
-            <label>
-              <span>{t('settings.theme')}</span>
-              <select
-                name="theme"
-                value={settings.theme}
-                onChange={(e) => void s.save({ theme: e.target.value as Settings['theme'] })}
-              >
-                <option value="system">{t('settings.themeSystem')}</option>
-                <option value="light">{t('settings.themeLight')}</option>
-                <option value="dark">{t('settings.themeDark')}</option>
-              </select>
-            </label>
+            <SavedSelect
+              label={t('settings.language')}
+              name="locale"
+              value={settings.locale ?? 'system'}
+              options={[
+                { value: 'system', label: t('settings.languageSystem') },
+                { value: 'tr', label: 'Türkçe' },
+                { value: 'en', label: 'English' },
+              ]}
+              onSave={(v) => s.save({ locale: v === 'system' ? null : (v as Locale) })}
+            />
+            <SavedSelect
+              label={t('settings.theme')}
+              name="theme"
+              value={settings.theme}
+              options={[
+                { value: 'system', label: t('settings.themeSystem') },
+                { value: 'light', label: t('settings.themeLight') },
+                { value: 'dark', label: t('settings.themeDark') },
+              ]}
+              onSave={(v) => s.save({ theme: v as Settings['theme'] })}
+            />
             <SavedField
               label={t('settings.lowBalance')}
               name="lowBalanceThreshold"
               numeric
               initial={String(settings.lowBalanceThreshold)}
               valid={(v) => /^\d+$/.test(v.trim())}
-              onSave={(v) => void s.save({ lowBalanceThreshold: Number(v) })}
+              onSave={(v) => s.save({ lowBalanceThreshold: Number(v) })}
             />
             <p>
               <span className="muted">{t('settings.dataDir')}</span> <code>{s.info.data?.dataDir}</code>{' '}
@@ -60,11 +64,10 @@ export function SettingsPage() {
                 </button>
               ) : null}
             </p>
-            <p role="status">{s.error ? t('errors.generic', { message: s.error }) : s.saved ? t('settings.saved') : null}</p>
           </div>
         )}
       </AsyncView>
-      {s.settings.data ? <PreferencesSection settings={s.settings.data} save={(patch) => void s.save(patch)} /> : null}
+      {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       <ProvidersSection />
     </section>
   )

@@ -9,7 +9,9 @@ import { useCall } from '../../lib/use-call'
 export function useProviders() {
   const status = useCall('providers.status', {}, ['settings.changed'])
   const settings = useCall('settings.get', {}, ['settings.changed'])
-  const [tests, setTests] = useState<Partial<Record<ProviderId, { ok: boolean; message: string } | 'pending'>>>({})
+  const [tests, setTests] = useState<Partial<Record<ProviderId, { ok: boolean; message: string; models: number } | 'pending'>>>(
+    {},
+  )
   const { error, run: guard } = useAction()
   const [localCount, setLocalCount] = useState<number | null>(null)
   return {
@@ -35,9 +37,12 @@ export function useProviders() {
         const r = await api.invoke('providers.testKey', { provider })
         setTests((t) => ({ ...t, [provider]: r }))
       }),
-    saveBaseUrls: (baseUrls: Settings['baseUrls']) =>
+    /** one provider's URL; the others are sent as they are stored */
+    saveBaseUrl: (provider: ProviderId, url: string | null) =>
       guard(async () => {
-        await api.invoke('settings.set', { baseUrls })
+        const current = settings.data?.baseUrls
+        if (!current) throw new Error('settings not loaded')
+        await api.invoke('settings.set', { baseUrls: { ...current, [provider]: url } })
         status.reload()
       }),
     setGroqTier: (groqTier: Settings['groqTier']) => guard(() => api.invoke('settings.set', { groqTier })),

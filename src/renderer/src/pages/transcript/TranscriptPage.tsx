@@ -96,7 +96,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
             <p className="muted">
               {t('transcript.meta', { duration: f.duration(meta.durationSec), language: meta.language, model: meta.model })}
             </p>
-            <div className="player card" aria-label={t('transcript.player')}>
+            <div className="player card" role="region" aria-label={t('transcript.player')}>
               <MediaElement
                 kind={meta.hasVideo ? 'video' : 'audio'}
                 src={tr.mediaUrl}

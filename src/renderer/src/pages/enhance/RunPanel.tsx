@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { Fragment, memo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useFormat } from '../../i18n/format'
 import { downloadText } from '../../lib/download'
@@ -9,8 +9,13 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
   const { t } = useTranslation()
   const f = useFormat()
   const [copied, setCopied] = useState(false)
-  const text = runText(run)
   const partial = run.saved?.partial || run.status === 'failed' || run.status === 'cancelled'
+  // While parts stream in, each part is its own text node: a token re-renders one part, never the
+  // whole (possibly megabytes long) output. The joined text is built only when it is needed.
+  const streaming = !run.saved && !run.result && run.reduce === null
+  const parts = streaming ? run.parts.filter(Boolean) : null
+  const text = parts ? null : runText(run)
+  const hasText = parts ? parts.length > 0 : Boolean(text)
   const stats = run.result?.stats
   return (
     <article
@@ -50,9 +55,16 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
           aria-label={t('enhance.parts', { done: run.progress.done, total: run.progress.total })}
         />
       ) : null}
-      {partial && text ? <p className="warn-text">{t('enhance.partial')}</p> : null}
+      {partial && hasText ? <p className="warn-text">{t('enhance.partial')}</p> : null}
       <div className={`run-text${partial ? ' is-partial' : ''}`} data-testid="run-text" aria-live="polite">
-        {text}
+        {parts
+          ? parts.map((p, i) => (
+              <Fragment key={i}>
+                {i > 0 ? PART_SEPARATOR : null}
+                <PartText text={p} />
+              </Fragment>
+            ))
+          : text}
       </div>
       {stats && run.result ? (
         <p className="muted" data-testid="run-stats">
@@ -68,7 +80,7 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
         <button
           type="button"
           className="secondary"
-          onClick={() => downloadText(`${run.displayName.replace(/[^\p{L}\p{N}._-]+/gu, '-')}.txt`, text)}
+          onClick={() => downloadText(`${run.displayName.replace(/[^\p{L}\p{N}._-]+/gu, '-')}.txt`, runText(run))}
         >
           {t('enhance.download')}
         </button>
@@ -77,7 +89,7 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
         <button
           type="button"
           className="secondary"
-          onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}
+          onClick={() => void navigator.clipboard?.writeText(runText(run)).then(() => setCopied(true))}
         >
           {copied ? t('enhance.copied') : t('enhance.copy')}
         </button>
@@ -85,3 +97,11 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
     </article>
   )
 }
+
+/** The separator runText puts between parts, so streaming and final text read the same. */
+const PART_SEPARATOR = '\n\n'
+
+/** One streamed part: re-rendered only when its own text changes. */
+const PartText = memo(function PartText({ text }: { text: string }) {
+  return <>{text}</>
+})

@@ -36,9 +36,18 @@ const streamStore = (() => {
   let streams: Record<string, Stream> = {}
   const listeners = new Set<() => void>()
   let listening = false
+  // Pages hear about new text at most once per frame, however fast the events come.
+  let scheduled = false
+  const notify = () => {
+    scheduled = false
+    listeners.forEach((l) => l())
+  }
   const patch = (id: string, fn: (st: Stream) => Stream) => {
     streams = { ...streams, [id]: fn(streams[id] ?? emptyStream()) }
-    listeners.forEach((l) => l())
+    if (scheduled) return
+    scheduled = true
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify)
+    else setTimeout(notify, 16)
   }
   const listen = () => {
     if (listening) return

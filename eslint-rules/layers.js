@@ -34,7 +34,7 @@ export const allowed = {
  */
 export const allowedPackages = {
   shared: ['zod'],
-  core: ['zod', 'lowdb', 'openai', 'groq-sdk', 'proper-lockfile', '@ffmpeg-installer/ffmpeg'],
+  core: ['zod', 'lowdb', 'openai', 'groq-sdk', 'proper-lockfile', '@ffmpeg-installer/ffmpeg', 'sherpa-onnx-node'],
   main: [],
   preload: [],
   renderer: ['react', 'react-dom', 'i18next', 'react-i18next'],

@@ -1,0 +1,109 @@
+/**
+ * The VAD worker's code, as plain CommonJS run with `new Worker(code, { eval: true })`.
+ *
+ * Why a string and not a worker file: the same core code runs through tsx (CLI, tests, bench),
+ * vitest and the electron-vite bundle of the app. A separate entry file would need its own bundler
+ * entry and a path that differs in each of them; evaluated code needs neither. It stays small and
+ * free of imports: everything it needs arrives in `workerData` (absolute paths resolved by the
+ * main thread, so nothing depends on the worker's working directory or on reading app.asar).
+ *
+ * Protocol (worker → parent): { type: 'progress', doneSamples } now and then,
+ * { type: 'done', regions: [startSample, endSample][], totalSamples } once, or
+ * { type: 'error', message } if anything failed.
+ *
+ * sherpa-onnx decides "speech / not speech" once per AcceptWaveform call and computes a segment's
+ * start from the end of everything accepted so far, so the audio must be fed exactly one model
+ * window (512 samples at 16 kHz) per call: bigger calls shift and stretch the segments by up to
+ * the call's length (measured: 8 000-sample calls moved a start by 0.5 s, one call with the whole
+ * file found nothing but a bogus segment at the end).
+ */
+export const VAD_WORKER_SOURCE = String.raw`
+'use strict'
+const { parentPort, workerData } = require('node:worker_threads')
+const fs = require('node:fs')
+
+const { sherpaPath, modelPath, wavPath, dataOffset, dataBytes, sampleRate, config } = workerData
+const WINDOW = 512
+const READ_SAMPLES = WINDOW * 128
+const PROGRESS_EVERY = sampleRate * 30
+
+function run() {
+  const sherpa = require(sherpaPath)
+  const vad = new sherpa.Vad(
+    {
+      sileroVad: {
+        model: modelPath,
+        threshold: config.threshold,
+        minSilenceDuration: config.minSilenceSec,
+        minSpeechDuration: config.minSpeechSec,
+        maxSpeechDuration: config.maxRegionSec,
+        windowSize: WINDOW,
+      },
+      sampleRate,
+      numThreads: 1,
+      debug: false,
+    },
+    // the detector keeps the current speech segment's samples: room for the longest one
+    config.maxRegionSec + 30,
+  )
+  const regions = []
+  const drain = () => {
+    while (!vad.isEmpty()) {
+      const seg = vad.front(false)
+      regions.push([seg.start, seg.start + seg.samples.length])
+      vad.pop()
+    }
+  }
+  // Buffer.alloc of this size owns its ArrayBuffer (offset 0), so it can be viewed as Int16
+  const bytes = Buffer.alloc(READ_SAMPLES * 2)
+  const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, READ_SAMPLES)
+  const window = new Float32Array(WINDOW)
+  let filled = 0
+  let done = 0
+  let nextProgress = PROGRESS_EVERY
+  const fd = fs.openSync(wavPath, 'r')
+  try {
+    let position = dataOffset
+    const end = dataOffset + dataBytes
+    for (;;) {
+      const want = Math.min(bytes.length, end - position)
+      if (want < 2) break
+      const got = fs.readSync(fd, bytes, 0, want, position)
+      const samples = got >> 1
+      if (samples === 0) break
+      position += samples * 2
+      // s16le: every platform sherpa-onnx ships for (x64, arm64, ia32) is little-endian
+      for (let i = 0; i < samples; i++) {
+        window[filled++] = pcm[i] / 32768
+        if (filled === WINDOW) {
+          vad.acceptWaveform(window)
+          drain()
+          filled = 0
+        }
+      }
+      done += samples
+      if (done >= nextProgress) {
+        parentPort.postMessage({ type: 'progress', doneSamples: done })
+        nextProgress += PROGRESS_EVERY
+      }
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+  if (filled > 0) {
+    // the last partial window, completed with silence so the model sees it
+    window.fill(0, filled)
+    vad.acceptWaveform(window)
+    drain()
+  }
+  vad.flush()
+  drain()
+  parentPort.postMessage({ type: 'done', regions, totalSamples: done })
+}
+
+try {
+  run()
+} catch (err) {
+  parentPort.postMessage({ type: 'error', message: err && err.message ? err.message : String(err) })
+}
+`

@@ -35,6 +35,12 @@ export const Settings = z.object({
   /** "provider/modelId" preselected on the Enhance page */
   defaultEnhanceModel: z.string().nullable(),
   defaultPreset: Preset,
+  /** voice activity detection: only speech goes to whisper (no text invented in silence) */
+  vadEnabled: z.boolean(),
+  /** Silero's speech probability above which a frame is speech */
+  vadThreshold: z.number().min(0.05).max(0.95),
+  /** seconds of audio kept around each speech region */
+  vadPaddingSec: z.number().min(0).max(2),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -55,6 +61,9 @@ export const defaultSettings: Settings = {
   modelBaseUrl: null,
   defaultEnhanceModel: null,
   defaultPreset: 'cleanup',
+  vadEnabled: true,
+  vadThreshold: 0.5,
+  vadPaddingSec: 0.4,
 }
 
 export const SettingsPatch = Settings.partial()

@@ -208,6 +208,9 @@ describe('migrations', () => {
       modelBaseUrl: _mb,
       defaultEnhanceModel: _de,
       defaultPreset: _dp,
+      vadEnabled: _ve,
+      vadThreshold: _vt,
+      vadPaddingSec: _vp,
       ...settingsV1
     } = now.settings
     const v1 = { ...rest, schemaVersion: 1, catalog: catalogV1, settings: settingsV1 }

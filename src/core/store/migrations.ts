@@ -74,6 +74,8 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     return {
       ...doc,
       catalog: { ...catalog, models: catalog.models.map(boundRow), bundleBase: catalog.bundleBase.map(boundRow) },
+      // voice activity detection arrives on by default
+      settings: { ...(doc.settings as Json), vadEnabled: true, vadThreshold: 0.5, vadPaddingSec: 0.4 },
       pricingHistory: ((doc.pricingHistory as Json[] | undefined) ?? []).map((h) => ({
         ...h,
         before: ((h.before as Json[] | undefined) ?? []).map(boundRow),

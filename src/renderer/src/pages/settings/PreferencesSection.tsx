@@ -16,6 +16,7 @@ export function PreferencesSection({
   save: (p: SettingsPatch) => Promise<boolean>
 }) {
   const { t, i18n } = useTranslation()
+  const nf = new Intl.NumberFormat(i18n.language)
   const current = settings.defaultEnhanceModel
   // the default model is chosen from the catalog, never typed: a stored value that is no longer
   // offered stays visible so the select shows the truth
@@ -61,6 +62,40 @@ export function PreferencesSection({
           value={String(settings.transcribeConcurrency)}
           options={[1, 2, 3, 4].map((n) => ({ value: String(n), label: String(n) }))}
           onSave={(v) => save({ transcribeConcurrency: Number(v) })}
+        />
+        <SavedSelect
+          label={t('settings.vad')}
+          name="vadEnabled"
+          value={settings.vadEnabled ? 'on' : 'off'}
+          options={[
+            { value: 'on', label: t('settings.vadOn') },
+            { value: 'off', label: t('settings.vadOff') },
+          ]}
+          onSave={(v) => save({ vadEnabled: v === 'on' })}
+        />
+        <SavedSelect
+          label={t('settings.vadThreshold')}
+          name="vadThreshold"
+          value={String(settings.vadThreshold)}
+          options={[
+            { value: '0.3', label: t('settings.vadSensitive') },
+            { value: '0.5', label: t('settings.vadBalanced') },
+            { value: '0.7', label: t('settings.vadStrict') },
+            ...([0.3, 0.5, 0.7].includes(settings.vadThreshold)
+              ? []
+              : [{ value: String(settings.vadThreshold), label: nf.format(settings.vadThreshold) }]),
+          ]}
+          onSave={(v) => save({ vadThreshold: Number(v) })}
+        />
+        <SavedSelect
+          label={t('settings.vadPadding')}
+          name="vadPaddingSec"
+          value={String(settings.vadPaddingSec)}
+          options={[...new Set([0, 0.2, 0.4, 0.8, 1.5, settings.vadPaddingSec])].map((n) => ({
+            value: String(n),
+            label: t('settings.seconds', { value: nf.format(n) }),
+          }))}
+          onSave={(v) => save({ vadPaddingSec: Number(v) })}
         />
       </div>
       <div className="card settings">

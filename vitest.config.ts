@@ -1,15 +1,26 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * Four parts, run and reported separately by `npm test` (scripts/test.mjs), so a failure says
+ * where it is: unit (pure logic, in-process), integration (the real whisper.cpp engine, ffmpeg,
+ * lowdb files, SDKs and separate processes), build (the Electron bundle and packaging config),
+ * browser (real Chromium through the web host).
+ */
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         test: {
-          name: 'unit',
-          include: ['tests/unit/**/*.test.ts'],
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 30_000,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
+      },
+      {
+        test: { name: 'build', include: ['tests/build/**/*.test.ts'], environment: 'node', testTimeout: 180_000 },
       },
       {
         test: {

@@ -1,32 +1,75 @@
-// npm test: every check a change must pass, in order, stopping at the first failure, and a plain
-// "N passed, N failed" line at the end that CI can read whatever the runner prints.
+// npm test: every check a change must pass, in order, stopping at the first failure. Each part
+// reports on its own (a failure says where: typecheck, lint, format, unit, integration, build,
+// browser), then one plain "N passed, N failed" line that CI can read whatever the runner prints.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
+const vitest = (project) => [
+  'npx',
+  'vitest',
+  'run',
+  '--project',
+  project,
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=test-results/vitest-${project}.json`,
+]
 const steps = [
   ['typecheck', ['npm', 'run', '-s', 'typecheck']],
   ['lint', ['npx', 'eslint', '--max-warnings', '0', '.']],
   ['format', ['npx', 'prettier', '--check', '--log-level', 'warn', '.']],
-  ['tests', ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']],
+  ['unit', vitest('unit')],
+  ['integration', vitest('integration')],
+  ['build', vitest('build')],
+  ['browser', vitest('browser')],
 ]
+const testParts = new Set(['unit', 'integration', 'build', 'browser'])
 
+// `npm test` runs everything; `npm test -- unit` (or any part's name) runs that part alone
 const only = process.argv[2]
-rmSync('test-results/vitest.json', { force: true })
+if (only && !steps.some(([name]) => name === only)) {
+  console.error(`unknown part "${only}"; parts: ${steps.map(([n]) => n).join(', ')}`)
+  process.exit(2)
+}
+mkdirSync('test-results', { recursive: true })
+const summary = []
 let failedStep = null
 for (const [name, [cmd, ...args]] of steps) {
   if (only && only !== name) continue
+  const report = `test-results/vitest-${name}.json`
+  if (testParts.has(name)) rmSync(report, { force: true })
   process.stdout.write(`\n▶ ${name}\n`)
+  const started = Date.now()
   const res = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' })
+  const secs = Math.round((Date.now() - started) / 1000)
+  let counts = ''
+  if (testParts.has(name) && existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, 'utf8'))
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
+    counts = { passed: r.numPassedTests, failed: r.numFailedTests, skipped }
+  }
+  summary.push({ name, ok: res.status === 0, secs, counts })
   if (res.status !== 0) {
     failedStep = name
     break
   }
 }
 
-if (existsSync('test-results/vitest.json')) {
-  const r = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'))
-  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
-  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`)
+console.log('\nparts:')
+for (const s of summary) {
+  const c = s.counts
+    ? ` — ${s.counts.passed} passed, ${s.counts.failed} failed${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''}`
+    : ''
+  console.log(`  ${s.ok ? '✓' : '✗'} ${s.name.padEnd(12)} ${String(s.secs).padStart(4)} s${c}`)
+}
+const total = summary
+  .filter((s) => s.counts)
+  .reduce(
+    (a, s) => ({ passed: a.passed + s.counts.passed, failed: a.failed + s.counts.failed, skipped: a.skipped + s.counts.skipped }),
+    { passed: 0, failed: 0, skipped: 0 },
+  )
+if (summary.some((s) => s.counts)) {
+  console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`)
 }
 if (failedStep) {
   console.error(`\nnpm test failed at: ${failedStep}`)

@@ -84,7 +84,7 @@ export async function startFakeSttServer(opts: FakeSttOptions = {}): Promise<Fak
     const form = await new Request('http://localhost/', {
       method: 'POST',
       headers: { 'content-type': req.headers['content-type'] ?? '' },
-      body: raw,
+      body: new Uint8Array(raw),
     }).formData()
     const file = form.get('file')
     const field = (n: string) => {

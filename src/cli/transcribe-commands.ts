@@ -2,7 +2,7 @@ import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
 import { extensionOf } from '../core/transcribe/exports'
-import { ExportFormat, type Job } from '../shared/transcribe-types'
+import { ExportFormat, type Job, type PartialAudio } from '../shared/transcribe-types'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
 
 type Write = (s: string) => void
@@ -50,6 +50,7 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
   })
   const remaining = new Set(jobs.map((j) => j.id))
   let failed = 0
+  let partial = 0
   await new Promise<void>((resolve) => {
     const onJob = (j: Job) => {
       if (!remaining.has(j.id)) return
@@ -74,13 +75,27 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
       const { content } = await core.transcription.exportText(j.transcriptId!, format.data)
       await fs.writeFile(`${target}.tmp`, content)
       await fs.rename(`${target}.tmp`, target)
-      out(`✓ ${j.fileName} → ${target}\n`)
+      if (j.partial) {
+        partial++
+        out(`⚠ ${j.fileName} → ${target} (${partialNote(j.partial)})\n`)
+      } else out(`✓ ${j.fileName} → ${target}\n`)
     }
     const off = core.events.subscribe((name, p) => name === 'transcribe.job' && onJob(p as Job))
     for (const j of core.transcription.jobs()) onJob(j)
   })
   await core.close()
-  return failed ? 1 : 0
+  return failed ? 1 : partial ? PARTIAL_EXIT_CODE : 0
+}
+
+/**
+ * Exit code when every file was written but at least one holds only part of its audio (the file
+ * was cut short): distinct from 0 so scripts notice, and from 1 (a file failed, nothing written
+ * for it) and 2 (bad arguments).
+ */
+export const PARTIAL_EXIT_CODE = 3
+
+export function partialNote(p: PartialAudio): string {
+  return `partial: only ${p.decodedSec.toFixed(1)} s of ${p.expectedSec.toFixed(1)} s of audio could be read; the file is cut short or damaged`
 }
 
 export async function modelsCommand(core: Core, args: Parsed, out: Write, err: Write, isTTY: boolean): Promise<number> {

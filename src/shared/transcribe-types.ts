@@ -21,8 +21,29 @@ export const TranscribeOptions = z.object({
 })
 export type TranscribeOptions = z.infer<typeof TranscribeOptions>
 
+/**
+ * A file that stopped decoding before its audio's end (cut short, damaged at the end): what did
+ * decode was transcribed and kept. Seconds of the audio stream, to one decimal.
+ */
+export const PartialAudio = z.object({
+  decodedSec: z.number().nonnegative(),
+  expectedSec: z.number().positive(),
+})
+export type PartialAudio = z.infer<typeof PartialAudio>
+
+/** Why a media file could not be transcribed; the UI words each in the user's language. */
+export const MediaProblem = z.enum(['missing', 'unreadable', 'empty', 'not-media', 'no-audio', 'corrupt'])
+export type MediaProblem = z.infer<typeof MediaProblem>
+
 export const JobStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'])
 export type JobStatus = z.infer<typeof JobStatus>
+
+/** Waiting or running: the job has an owner process and must be cancelled before removal. */
+export const isJobActive = (s: JobStatus) => s === 'queued' || s === 'running'
+/** Stopped before it finished: Retry may start it again. */
+export const isJobStopped = (s: JobStatus) => s === 'failed' || s === 'cancelled' || s === 'interrupted'
+/** No longer moving: done or stopped. */
+export const isJobOver = (s: JobStatus) => !isJobActive(s)
 
 export const Job = z.object({
   id: z.string(),
@@ -40,6 +61,12 @@ export const Job = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** for an error about the file itself: which one, so the UI can word it (absent: none) */
+  errorReason: MediaProblem.nullable().optional(),
+  /** whether Retry can help a failed job (absent, as in older records: it may) */
+  retryable: z.boolean().optional(),
+  /** a done job whose file was cut short: the transcript holds only this much (absent: complete) */
+  partial: PartialAudio.nullable().optional(),
   transcriptId: z.string().nullable(),
 })
 export type Job = z.infer<typeof Job>
@@ -57,11 +84,21 @@ export const TranscriptMeta = z.object({
   model: z.string(),
   segmentCount: z.number().int(),
   preview: z.string(),
+  /** the file was cut short: only this much of its audio is transcribed (absent: complete) */
+  partial: PartialAudio.nullable().optional(),
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 
 export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json'])
 export type ExportFormat = z.infer<typeof ExportFormat>
+
+/** How SRT/VTT cues are shaped; the defaults are broadcast norms (42 characters, 2 lines, 17 cps). */
+export const SubtitleRules = z.object({
+  maxLineChars: z.number().int().min(10).max(100).default(42),
+  maxLines: z.number().int().min(1).max(4).default(2),
+  maxCps: z.number().min(5).max(40).default(17),
+})
+export type SubtitleRules = z.infer<typeof SubtitleRules>
 
 export const WhisperModelInfo = z.object({
   name: z.string(),

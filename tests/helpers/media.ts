@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { statSync, truncateSync } from 'node:fs'
 import path from 'node:path'
 import { ffmpegPath } from '../../src/core/media/ffmpeg-path'
 
@@ -75,5 +76,70 @@ export function makeSilentVideo(dir: string, name: string, seconds = 2): string 
     'yuv420p',
     file,
   ])
+  return file
+}
+
+export interface MismatchedOptions {
+  /** seconds of picture */
+  videoSec: number
+  /** seconds of sound */
+  audioSec: number
+  /** the sound starts this late on the file's timeline (an audio delay / start offset) */
+  audioDelaySec?: number
+}
+
+/**
+ * A video whose audio track is shorter than the picture or starts late, as screen recorders and
+ * `-shortest` encodes produce: the container's duration is the picture's, the audio has its own.
+ */
+export function makeMismatchedVideo(dir: string, name: string, o: MismatchedOptions): string {
+  const file = path.join(dir, name)
+  const ext = path.extname(name).slice(1)
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=160x120:rate=10:duration=${o.videoSec}`,
+  ]
+  if (o.audioDelaySec) args.push('-itsoffset', String(o.audioDelaySec))
+  args.push('-f', 'lavfi', '-i', `anoisesrc=d=${o.audioSec}:r=44100:a=0.3`, '-ac', '1')
+  args.push(...(codecs[ext] ?? []), ...(videoCodecs[ext] ?? []), file)
+  execFileSync(ffmpegPath(), args)
+  return file
+}
+
+/**
+ * A file really cut short, as an interrupted download or copy leaves it: an MP4 whose index is at
+ * the front (`+faststart`, as web videos are) keeps promising the full length, but only the first
+ * `keep` of its bytes exist.
+ */
+export function makeCutShortMp4(dir: string, name: string, seconds: number, keep: number): string {
+  const file = path.join(dir, name)
+  execFileSync(ffmpegPath(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=d=${seconds}:r=44100:a=0.3`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=160x120:rate=10:duration=${seconds}`,
+    '-ac',
+    '1',
+    ...codecs.mp4!,
+    ...videoCodecs.mp4!,
+    '-movflags',
+    '+faststart',
+    file,
+  ])
+  truncateSync(file, Math.floor(statSync(file).size * keep))
   return file
 }

@@ -65,7 +65,9 @@ describe('media as it really is', () => {
   it('a video whose audio ends before the picture is transcribed completely, not refused', async () => {
     for (const ext of ['mp4', 'mkv']) {
       const dir = tempDir()
-      const { done, transcript } = await transcribeOne(makeMismatchedVideo(dir, `ekran kaydı.${ext}`, { videoSec: 17.7, audioSec: 15.7 }))
+      const { done, transcript } = await transcribeOne(
+        makeMismatchedVideo(dir, `ekran kaydı.${ext}`, { videoSec: 17.7, audioSec: 15.7 }),
+      )
       expect([ext, done.status, done.error]).toEqual([ext, 'done', null])
       expect(done.partial ?? null).toBeNull()
       expect(transcript!.meta.partial ?? null).toBeNull()
@@ -111,7 +113,15 @@ describe('media as it really is', () => {
     const model = await installMiniModel(dir)
     const cut = makeCutShortMp4(dir, 'kesik.kayıt.mp4', 16, 0.57)
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/mp4totext.mjs'), 'transcribe', cut, '--model', model, '--data-dir', dir])
+      const child = spawn(process.execPath, [
+        path.join(root, 'bin/mp4totext.mjs'),
+        'transcribe',
+        cut,
+        '--model',
+        model,
+        '--data-dir',
+        dir,
+      ])
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (c: Buffer) => (stdout += c))

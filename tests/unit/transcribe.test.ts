@@ -122,14 +122,17 @@ describe('local transcription with the real whisper.cpp engine', () => {
       ['empty.mp3', 'failed'],
       ['notes.mp4', 'failed'],
       ['silent.mp4', 'failed'],
-      ['cut.mkv', 'failed'],
+      // cut short: what decoded is kept, marked partial (tests/unit/media-reality.test.ts)
+      ['cut.mkv', 'done'],
       ['good.wav', 'done'],
     ])
-    expect(results[0]!.error).toMatch(/File not found/)
-    expect(results[1]!.error).toMatch(/is empty/)
-    expect(results[2]!.error).toMatch(/not an audio or video file/)
-    expect(results[3]!.error).toMatch(/no audio stream/)
-    expect(results[4]!.error).toMatch(/truncated or damaged/)
+    expect(results[0]!.error).toMatch(/File not found: missing\.wav/)
+    expect(results[1]!.error).toMatch(/empty\.mp3 is empty/)
+    expect(results[2]!.error).toMatch(/notes\.mp4 is not an audio or video file/)
+    expect(results[3]!.error).toMatch(/silent\.mp4 has no audio stream/)
+    expect(results[4]!.partial!.expectedSec).toBeCloseTo(20, 0)
+    expect(results[4]!.partial!.decodedSec).toBeLessThan(19)
+    expect(results.slice(0, 4).map((r) => r.retryable)).toEqual([true, false, false, false])
     await core.close()
   })
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { ffmpegInputArgs } from './ffmpeg-input'
 import { ffmpegPath } from './ffmpeg-path'
 import { MediaError } from './probe'
 
@@ -15,25 +16,50 @@ export interface WavWindow {
   durationSec: number
 }
 
+export interface DecodeOptions {
+  signal?: AbortSignal
+  env?: NodeJS.ProcessEnv
+  /** the stream probe chose (MediaInfo.audioStreamIndex); otherwise ffmpeg's own pick */
+  streamIndex?: number
+}
+
+/** How decoding ended, once every window was handed out. */
+export interface DecodeSummary {
+  /** seconds of audio decoded, all windows together */
+  decodedSec: number
+  /**
+   * What ffmpeg reported when reading stopped at damaged or missing data after some audio had
+   * decoded (a file cut short), or null when it read to the end cleanly.
+   */
+  readError: string | null
+}
+
+/** Temp folders are named after the owning process, so a later start can sweep a dead one's. */
+export const PCM_DIR_PREFIX = 'mp4totext-pcm-'
+
 /**
  * Decode any container to 16 kHz mono s16le and hand it out as WAV files of `windowSec` each,
  * written as ffmpeg produces them. Nothing but a read buffer is held in memory, so memory stays
  * flat however long the file; reading pauses while a window is being transcribed. Timestamps
- * stay continuous: each window knows its offset in the file.
+ * stay continuous: each window knows its offset in the audio stream.
+ *
+ * A file that stops decoding part-way (cut short, damaged at the end) keeps what decoded: the
+ * windows already out stand, and the summary says where and why reading stopped. Only a file of
+ * which nothing decodes is an error.
  */
 export async function* decodeWindows(
   file: string,
   windowSec: number,
-  signal?: AbortSignal,
-  env?: NodeJS.ProcessEnv,
-): AsyncGenerator<WavWindow> {
+  opts: DecodeOptions = {},
+): AsyncGenerator<WavWindow, DecodeSummary> {
+  const { signal, env, streamIndex } = opts
   const args = [
     '-hide_banner',
     '-nostdin',
     '-loglevel',
     'error',
-    '-i',
-    file,
+    ...ffmpegInputArgs(file),
+    ...(streamIndex === undefined ? [] : ['-map', `0:${streamIndex}`]),
     '-vn',
     '-sn',
     '-dn',
@@ -47,7 +73,7 @@ export async function* decodeWindows(
     'pcm_s16le',
     '-',
   ]
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mp4totext-pcm-'))
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${PCM_DIR_PREFIX}${process.pid}-`))
   const proc = spawn(ffmpegPath(env), args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const onAbort = () => proc.kill('SIGKILL')
   signal?.addEventListener('abort', onAbort, { once: true })
@@ -58,6 +84,7 @@ export async function* decodeWindows(
   const windowBytes = windowSec * SAMPLE_RATE * 2
   let index = 0
   let startSec = 0
+  let decodedBytes = 0
   let current: { path: string; handle: fs.FileHandle; bytes: number } | null = null
   const open = async () => {
     const p = path.join(dir, `window-${index++}.wav`)
@@ -72,6 +99,7 @@ export async function* decodeWindows(
     await w.handle.close()
     const out: WavWindow = { wavPath: w.path, startSec, durationSec: even / 2 / SAMPLE_RATE }
     startSec += out.durationSec
+    decodedBytes += even
     return out
   }
   try {
@@ -91,11 +119,18 @@ export async function* decodeWindows(
       }
     }
     const code = await exited
-    if (signal?.aborted) return
-    if (code !== 0) {
+    const summary = (): DecodeSummary => ({
+      decodedSec: decodedBytes / 2 / SAMPLE_RATE,
+      readError: code !== 0 || stderr.trim() ? lastLine(stderr) || `exit code ${code}` : null,
+    })
+    if (signal?.aborted) return summary()
+    const name = path.basename(file)
+    if (code !== 0 && decodedBytes === 0 && (current?.bytes ?? 0) < 2) {
+      if (/not on whitelist/.test(stderr))
+        throw new MediaError('not-media', `${name} is a playlist or a format that is not supported, not a media file.`)
       throw new MediaError(
         'corrupt',
-        `ffmpeg could not decode the audio (${stderr.trim().split('\n').at(-1) || `exit code ${code}`}). The file may be truncated or damaged.`,
+        `No audio could be read from ${name}: it is damaged or cut short. Download or copy it again.`,
       )
     }
     if (current && current.bytes >= 2) {
@@ -103,12 +138,18 @@ export async function* decodeWindows(
       current = null
       yield done
     }
+    return summary()
   } finally {
     signal?.removeEventListener('abort', onAbort)
     if (proc.exitCode === null) proc.kill('SIGKILL')
     await current?.handle.close().catch(() => undefined)
     await fs.rm(dir, { recursive: true, force: true })
   }
+}
+
+/** The last line of ffmpeg's messages, without its "[demuxer @ 0x…]" prefix. */
+function lastLine(stderr: string): string {
+  return (stderr.trim().split('\n').at(-1) ?? '').replace(/^\[[^\]]*\]\s*/, '').trim()
 }
 
 /** A WAV file in memory: header + 16 kHz mono s16le PCM. */

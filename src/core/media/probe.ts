@@ -1,73 +1,201 @@
 import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
+import path from 'node:path'
 import { AppError } from '../../shared/errors'
+import type { MediaProblem } from '../../shared/transcribe-types'
+import { ffmpegInputArgs } from './ffmpeg-input'
 import { ffmpegPath } from './ffmpeg-path'
 
 export interface MediaInfo {
+  /** the container's duration: the picture's length for a video, what a player's timeline shows */
   durationSec: number
   hasAudio: boolean
   hasVideo: boolean
   audioCodec: string | null
   sampleRate: number | null
   channels: number | null
+  /** ffmpeg's index of the audio stream that is transcribed (the default one, else the first) */
+  audioStreamIndex: number
+  /**
+   * Where that audio starts on the file's timeline, in seconds after the file's first frame (as
+   * players count: they start their clock at the earliest stream). An audio delay makes it > 0.
+   */
+  audioStartSec: number
+  /**
+   * The audio stream's own length as its container declares it, or null when the container
+   * does not say (then only decoding errors can tell a cut-short file from a short sound track).
+   */
+  audioDurationSec: number | null
 }
+
+export type MediaErrorReason = MediaProblem
+
+/** Reasons for which trying the same file again gives the same answer: Retry is not offered. */
+const FINAL: ReadonlySet<MediaErrorReason> = new Set(['empty', 'not-media', 'no-audio', 'corrupt'])
 
 export class MediaError extends AppError {
   constructor(
-    readonly reason: 'missing' | 'unreadable' | 'empty' | 'not-media' | 'no-audio' | 'corrupt',
+    readonly reason: MediaErrorReason,
     message: string,
   ) {
     super('invalid-input', message)
   }
+
+  /** A missing or unreadable file can come back (a drive plugged in, a permission fixed). */
+  get retryable(): boolean {
+    return !FINAL.has(this.reason)
+  }
 }
 
-/** Read duration and streams with `ffmpeg -i` (the bundled build ships no ffprobe). */
+/** Demuxers that only point at other files or addresses: refused, named in the error. */
+const REFERENCE_FORMATS = /^(hls|applehttp|concat|dash|image2|sdp|rtsp|rtp|webm_dash_manifest|imf|ffmetadata)$/
+
+/**
+ * Read the streams and their timing with `ffmpeg -i` (the bundled build ships no ffprobe). The
+ * per-stream start and duration are only printed at trace level (libavformat's
+ * estimate_timings); Matroska keeps each track's length in a DURATION tag instead.
+ */
 export async function probe(file: string, env?: NodeJS.ProcessEnv): Promise<MediaInfo> {
+  const name = path.basename(file)
   let stat
   try {
     stat = await fs.stat(file)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new MediaError('missing', `File not found: ${file}`)
-    throw new MediaError('unreadable', `Cannot read ${file}: ${(err as Error).message}`)
+    if (code === 'ENOENT')
+      throw new MediaError('missing', `File not found: ${name}. It may have been moved, renamed or deleted; add it again.`)
+    throw new MediaError(
+      'unreadable',
+      `Cannot read ${name} (${code ?? (err as Error).message}). Check that the file is accessible.`,
+    )
   }
-  if (stat.isDirectory()) throw new MediaError('unreadable', `${file} is a folder, not a media file`)
+  if (stat.isDirectory()) throw new MediaError('unreadable', `${name} is a folder, not a media file. Choose a file inside it.`)
   try {
     await fs.access(file, fs.constants.R_OK)
   } catch {
-    throw new MediaError('unreadable', `No permission to read ${file}`)
+    throw new MediaError(
+      'unreadable',
+      `No permission to read ${name}. Allow reading it, or copy it somewhere you can read, and retry.`,
+    )
   }
-  if (stat.size === 0) throw new MediaError('empty', `${file} is empty (0 bytes)`)
+  if (stat.size === 0) throw new MediaError('empty', `${name} is empty (0 bytes): nothing to transcribe.`)
 
-  const stderr = await new Promise<string>((resolve, reject) => {
-    const p = spawn(ffmpegPath(env), ['-hide_banner', '-nostdin', '-i', file], { stdio: ['ignore', 'ignore', 'pipe'] })
-    let err = ''
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()))
+  const lines = await new Promise<string[]>((resolve, reject) => {
+    const p = spawn(ffmpegPath(env), ['-hide_banner', '-nostdin', '-loglevel', 'trace', ...ffmpegInputArgs(file)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    // trace level also logs every index entry (a long MP4 has ~10^5): keep only what is parsed
+    const kept: string[] = []
+    let rest = ''
+    p.stderr.on('data', (c: Buffer) => {
+      const parts = (rest + c.toString()).split(/\r?\n/)
+      rest = parts.pop() ?? ''
+      for (const l of parts) if (keep(l)) kept.push(l)
+    })
     p.on('error', reject)
-    p.on('close', () => resolve(err))
+    p.on('close', () => resolve(keep(rest) ? [...kept, rest] : kept))
   })
-  const misdetected = /misdetection possible/i.test(stderr)
-  if (!misdetected && /moov atom not found|Truncated|partial file/i.test(stderr) && !/Stream #/.test(stderr)) {
-    throw new MediaError('corrupt', `${file} is damaged or truncated (its index is missing), so ffmpeg cannot read it`)
+  return parseProbe(lines, name)
+}
+
+function keep(line: string): boolean {
+  return (
+    !line.startsWith('[') ||
+    /stream \d+: start_time:|format: start_time:|not on whitelist|misdetection|moov atom not found|Truncated|partial file|Estimating duration/i.test(
+      line,
+    )
+  )
+}
+
+const seconds = (h: string, m: string, s: string) => Number(h) * 3600 + Number(m) * 60 + Number(s)
+/** A trace timestamp, or null for "NOPTS" and the huge negative numbers old builds print for it. */
+const traceTime = (s: string | undefined) => {
+  const n = Number(s)
+  return s !== undefined && Number.isFinite(n) && Math.abs(n) < 1e8 ? n : null
+}
+
+interface StreamLine {
+  index: number
+  kind: string
+  desc: string
+  isDefault: boolean
+  durationTag: number | null
+}
+
+export function parseProbe(lines: string[], name: string): MediaInfo {
+  const text = lines.join('\n')
+  const refused = /\[([\w,]+) @ [^\]]*\] Format not on whitelist/.exec(text)
+  if (refused) {
+    const fmt = refused[1]!.split(',')[0]!
+    throw new MediaError(
+      'not-media',
+      REFERENCE_FORMATS.test(fmt)
+        ? `${name} is a playlist or a list of other files (${fmt}), not a media file. For safety only the file itself is read: open the audio or video file it refers to.`
+        : `${name} is in a format (${fmt}) that is not supported. Convert it to a common audio or video format (mp3, wav, mp4…) and add it again.`,
+    )
   }
-  if (
-    /Invalid data found when processing input|could not find codec parameters|Unknown format/i.test(stderr) &&
-    !/Stream #/.test(stderr)
-  ) {
-    throw new MediaError('not-media', `${file} is not an audio or video file ffmpeg can read`)
+  const streams: StreamLine[] = []
+  for (const l of lines) {
+    const s = /^\s*Stream #\d+:(\d+)[^:]*: (\w+): (.*)$/.exec(l)
+    if (s) {
+      streams.push({ index: Number(s[1]), kind: s[2]!, desc: s[3]!, isDefault: /\(default\)/.test(s[3]!), durationTag: null })
+      continue
+    }
+    // Matroska's per-track DURATION tag sits in the metadata under its stream line
+    const tag = /^\s+DURATION(?:-\w+)?\s*:\s*(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(l)
+    const last = streams.at(-1)
+    if (tag && last) last.durationTag = seconds(tag[1]!, tag[2]!, tag[3]!)
   }
-  const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr)
-  const audio = /Stream #\S+.*?: Audio: ([^,\s]+)[^,]*,\s*(\d+) Hz,\s*([^,]+)/.exec(stderr)
-  const hasVideo = /Stream #\S+.*?: Video: (?!mjpeg|png)/.test(stderr)
-  if (!/Stream #/.test(stderr)) throw new MediaError('not-media', `${file} holds no audio or video streams ffmpeg can read`)
-  if (!audio) throw new MediaError('no-audio', `${file} has no audio stream, so there is nothing to transcribe`)
-  const channels = audio[3]!.trim()
+  const misdetected = /misdetection possible/i.test(text)
+  if (!misdetected && /moov atom not found|Truncated|partial file/i.test(text) && streams.length === 0) {
+    throw new MediaError(
+      'corrupt',
+      `${name} is damaged or was cut short before its index, so nothing in it can be read. Download or copy it again.`,
+    )
+  }
+  if (streams.length === 0)
+    throw new MediaError(
+      'not-media',
+      `${name} is not an audio or video file that can be read. Check that it is the file you meant.`,
+    )
+  const audios = streams.filter((s) => s.kind === 'Audio')
+  const audio = audios.find((s) => s.isDefault) ?? audios[0]
+  if (!audio) throw new MediaError('no-audio', `${name} has no audio stream, so there is nothing to transcribe.`)
+  const hasVideo = streams.some((s) => s.kind === 'Video' && !/^(mjpeg|png|bmp|gif)\b/.test(s.desc))
+
+  const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(text)
+  const timing = new Map<number, { start: number | null; duration: number | null }>()
+  for (const m of text.matchAll(/stream (\d+): start_time: (\S+) duration: (\S+)/g))
+    timing.set(Number(m[1]), { start: traceTime(m[2]), duration: traceTime(m[3]) })
+  const fmt = /format: start_time: (\S+)/.exec(text)
+  const formatStart = traceTime(fmt?.[1]) ?? 0
+  const own = timing.get(audio.index)
+  const streamStart = own?.start ?? null
+  const audioStartSec = streamStart === null ? 0 : Math.max(0, round3(streamStart - formatStart))
+  // A duration guessed from the bit rate (MP3 without a header, raw streams) is no measure.
+  const estimated = /Estimating duration from bitrate/i.test(text)
+  let audioDurationSec: number | null = null
+  if (audio.durationTag !== null) {
+    // ffmpeg writes the track's end time there, mkvmerge its length: the end minus the start is
+    // right for the first and at worst a little short for the second, never too long.
+    audioDurationSec = Math.max(0, round3(audio.durationTag - (streamStart ?? 0)))
+  } else if (own?.duration != null && own.duration > 0 && !estimated) {
+    audioDurationSec = round3(own.duration)
+  }
+
+  const a = /^([^,\s]+)[^,]*,\s*(\d+) Hz,\s*([^,]+)/.exec(audio.desc)
+  const channels = a?.[3]?.trim() ?? ''
   return {
-    durationSec: d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : 0,
+    durationSec: d ? seconds(d[1]!, d[2]!, d[3]!) : 0,
     hasAudio: true,
     hasVideo,
-    audioCodec: audio[1] ?? null,
-    sampleRate: Number(audio[2]),
+    audioCodec: a?.[1] ?? null,
+    sampleRate: a ? Number(a[2]) : null,
     channels: channels === 'mono' ? 1 : channels === 'stereo' ? 2 : Number(/(\d+)/.exec(channels)?.[1] ?? 0) || null,
+    audioStreamIndex: audio.index,
+    audioStartSec,
+    audioDurationSec,
   }
 }
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000

@@ -3,11 +3,17 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AppError, toErrorShape } from '../../shared/errors'
-import type { ExportFormat, Job, Segment, TranscribeOptions, TranscriptMeta } from '../../shared/transcribe-types'
+import { isJobActive, isJobStopped } from '../../shared/transcribe-types'
+import type { ExportFormat, Job, Segment, SubtitleRules, TranscribeOptions, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
+import { MediaError } from '../media/probe'
 import { atomicWrite } from '../store/safe-json-file'
+import type { Db, Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
+import { removeUploadIfUnused } from '../uploads/upload-store'
+import { engineRunDir } from '../runtime/engine-record'
+import { ownedBy } from '../runtime/work-recovery'
 import { whisperServerPath } from './engine-paths'
 import { extensionOf, render, sanitizeFileName } from './exports'
 import { transcribeFile, type TranscribeProgress } from './transcriber'
@@ -23,6 +29,8 @@ export interface TranscriptionDeps {
   /** tests and benchmarks: no temperature fallback (deterministic, faster on random weights) */
   noFallback?: boolean
   windowSec?: number
+  /** the process that runs this queue: it only ever starts jobs it queued itself */
+  owner?: Owner | null
 }
 
 const PROGRESS_EVERY_MS = 200
@@ -71,6 +79,7 @@ export class TranscriptionService {
     }))
     await this.deps.store.mutate((db) => {
       db.jobs.push(...jobs)
+      for (const j of jobs) this.own(db, j.id)
     })
     for (const j of jobs) this.emit(j)
     this.pump()
@@ -91,7 +100,7 @@ export class TranscriptionService {
   async retry(id: string): Promise<Job> {
     const job = this.deps.store.data.jobs.find((j) => j.id === id)
     if (!job) throw new AppError('not-found', `No job ${id}`)
-    if (!['failed', 'cancelled', 'interrupted'].includes(job.status))
+    if (!isJobStopped(job.status))
       throw new AppError('invalid-input', `The job is ${job.status}; only a stopped job can be retried`)
     const updated = await this.update(id, {
       status: 'queued',
@@ -103,17 +112,6 @@ export class TranscriptionService {
     })
     this.pump()
     return updated
-  }
-
-  /** On start-up: jobs a crash or quit stopped are shown as interrupted, with Retry. */
-  async markInterrupted(): Promise<void> {
-    if (!this.deps.store.data.jobs.some((j) => j.status === 'running' || j.status === 'queued')) return
-    await this.deps.store.mutate((db) => {
-      for (const j of db.jobs) {
-        if (j.status === 'running' || j.status === 'queued')
-          Object.assign(j, { status: 'interrupted', error: 'The app stopped before this job finished' })
-      }
-    })
   }
 
   /** Transcripts, newest first; the query matches file names and the transcript text. */
@@ -149,23 +147,32 @@ export class TranscriptionService {
     return this.meta(id)
   }
 
-  async exportText(id: string, format: ExportFormat): Promise<{ fileName: string; content: string }> {
+  async exportText(
+    id: string,
+    format: ExportFormat,
+    subtitles?: Partial<SubtitleRules>,
+  ): Promise<{ fileName: string; content: string }> {
     const { meta, segments } = await this.transcript(id)
     return {
       fileName: `${sanitizeFileName(meta.fileName)}.${extensionOf(format)}`,
-      content: render(segments, format, { fileName: meta.fileName, language: meta.language }),
+      content: render(segments, format, { fileName: meta.fileName, language: meta.language }, subtitles),
     }
   }
 
-  /** Forget a finished job; a running or waiting one must be cancelled first. */
+  /**
+   * Forget a finished job; a running or waiting one must be cancelled first. Its uploaded media
+   * goes too, unless a transcript still plays from it.
+   */
   async removeJob(id: string): Promise<void> {
-    await this.deps.store.mutate((db) => {
+    const file = await this.deps.store.mutate((db) => {
       const j = db.jobs.find((x) => x.id === id)
       if (!j) throw new AppError('not-found', `No job ${id}`)
-      if (j.status === 'running' || j.status === 'queued')
+      if (isJobActive(j.status))
         throw new AppError('invalid-input', 'Cancel the job before removing it')
       db.jobs = db.jobs.filter((x) => x.id !== id)
+      return j.file
     })
+    await removeUploadIfUnused(this.deps.dataDir, file, this.deps.store.data)
   }
 
   /**
@@ -179,8 +186,8 @@ export class TranscriptionService {
       for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
     })
     await fs.rm(this.segmentsPath(id), { force: true })
-    const uploads = path.join(this.deps.dataDir, 'uploads') + path.sep
-    if (meta.mediaPath.startsWith(uploads)) await fs.rm(path.dirname(meta.mediaPath), { recursive: true, force: true })
+    // only its own per-upload folder, and only when no other job or transcript needs it
+    await removeUploadIfUnused(this.deps.dataDir, meta.mediaPath, this.deps.store.data)
     this.deps.events.emit('transcripts.changed', { id, deleted: true })
   }
 
@@ -215,9 +222,11 @@ export class TranscriptionService {
 
   private pump(): void {
     const limit = this.deps.store.data.settings.transcribeConcurrency
-    const running = this.deps.store.data.jobs.filter((j) => j.status === 'running').length + this.starting
+    // this process's own jobs, starting or running: the limit is per process
+    const running = this.aborts.size
+    const mine = this.deps.store.data.owners
     const next = this.deps.store.data.jobs
-      .filter((j) => j.status === 'queued' && !this.aborts.has(j.id))
+      .filter((j) => j.status === 'queued' && !this.aborts.has(j.id) && this.isMine(mine[ownedBy.job(j.id)]))
       .slice(0, Math.max(0, limit - running))
     for (const job of next) {
       this.starting++
@@ -243,7 +252,13 @@ export class TranscriptionService {
     let engine: WhisperServer | null = null
     let started = false
     try {
-      await this.update(job.id, { status: 'running', startedAt: new Date().toISOString() })
+      await this.update(job.id, {
+        status: 'running',
+        startedAt: new Date().toISOString(),
+        errorReason: null,
+        retryable: true,
+        partial: null,
+      })
       this.starting--
       started = true
       const modelPath = await this.deps.models.resolve(job.options.model)
@@ -286,6 +301,8 @@ export class TranscriptionService {
         model: job.options.model,
         segmentCount: outcome.segments.length,
         preview: preview(outcome.segments),
+        // a file cut short keeps what decoded, marked so (never thrown away)
+        partial: outcome.partial,
       }
       await this.deps.store.mutate((db) => {
         db.transcripts.push(meta)
@@ -297,9 +314,10 @@ export class TranscriptionService {
         status: 'done',
         progress: 1,
         etaSec: 0,
-        realtimeFactor: outcome.info.durationSec > 0 ? outcome.elapsedSec / outcome.info.durationSec : null,
+        realtimeFactor: outcome.audioSec > 0 ? outcome.elapsedSec / outcome.audioSec : null,
         durationSec: outcome.info.durationSec,
         finishedAt: now,
+        partial: outcome.partial,
         transcriptId,
       })
     } catch (err) {
@@ -312,6 +330,9 @@ export class TranscriptionService {
       await this.update(job.id, {
         status: cancelled ? 'cancelled' : 'failed',
         error: cancelled ? null : e.message,
+        // a file that is not media, empty or damaged gives the same answer again: no Retry
+        errorReason: err instanceof MediaError ? err.reason : null,
+        retryable: err instanceof MediaError ? err.retryable : true,
         finishedAt: new Date().toISOString(),
         etaSec: null,
       })
@@ -328,6 +349,8 @@ export class TranscriptionService {
       serverPath: whisperServerPath({ resourcesDir: this.deps.resourcesDir, env: this.deps.env }),
       modelPath,
       threads,
+      // a record the next start uses to stop this engine if this process dies without doing so
+      runDir: engineRunDir(this.deps.dataDir),
     })
   }
 
@@ -336,10 +359,21 @@ export class TranscriptionService {
       const j = db.jobs.find((x) => x.id === id)
       if (!j) throw new AppError('not-found', `No job ${id}`)
       Object.assign(j, patch)
+      if (isJobActive(j.status)) this.own(db, id)
+      else delete db.owners[ownedBy.job(id)]
       return { ...j }
     })
     this.emit(job)
     return job
+  }
+
+  /** Record this process as the job's runner (a retry moves a job to the process that retries it). */
+  private own(db: Db, jobId: string): void {
+    if (this.deps.owner) db.owners[ownedBy.job(jobId)] = this.deps.owner
+  }
+
+  private isMine(owner: Owner | undefined): boolean {
+    return !this.deps.owner || owner?.instance === this.deps.owner.instance
   }
 
   private withLive(j: Job): Job {

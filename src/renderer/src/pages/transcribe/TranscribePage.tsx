@@ -101,7 +101,7 @@ export function TranscribePage() {
                       {t('transcribe.cancel')}
                     </button>
                   ) : null}
-                  {['failed', 'cancelled', 'interrupted'].includes(j.status) ? (
+                  {['failed', 'cancelled', 'interrupted'].includes(j.status) && j.retryable !== false ? (
                     <button type="button" className="secondary" onClick={() => tr.retry(j.id)}>
                       {t('transcribe.retry')}
                     </button>
@@ -139,7 +139,19 @@ export function TranscribePage() {
                   ) : null}
                 </div>
               ) : null}
-              {j.error ? <p className="negative">{j.error}</p> : null}
+              {j.error ? (
+                <p className="negative">
+                  {j.errorReason ? t(`transcribe.errors.${j.errorReason}`, { file: j.fileName }) : j.error}
+                </p>
+              ) : null}
+              {j.partial ? (
+                <p className="notice" role="status" data-testid="job-partial">
+                  {t('transcribe.partial', {
+                    decoded: f.fixed1(j.partial.decodedSec),
+                    expected: f.fixed1(j.partial.expectedSec),
+                  })}
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -161,6 +173,7 @@ export function TranscribePage() {
                   <a href={`#/transcript/${m.id}`}>
                     <strong>{m.fileName}</strong>
                   </a>{' '}
+                  {m.partial ? <span className="badge">{t('transcribe.partialBadge')}</span> : null}{' '}
                   <span className="muted">
                     {[
                       f.dateTime(m.createdAt),

@@ -96,6 +96,14 @@ export function TranscriptPage({ param }: { param: string | null }) {
             <p className="muted">
               {t('transcript.meta', { duration: f.duration(meta.durationSec), language: meta.language, model: meta.model })}
             </p>
+            {meta.partial ? (
+              <p className="notice" role="status" data-testid="transcript-partial">
+                {t('transcript.partial', {
+                  decoded: f.fixed1(meta.partial.decodedSec),
+                  expected: f.fixed1(meta.partial.expectedSec),
+                })}
+              </p>
+            ) : null}
             <div className="player card" role="region" aria-label={t('transcript.player')}>
               <MediaElement
                 kind={meta.hasVideo ? 'video' : 'audio'}

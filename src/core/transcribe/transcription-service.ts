@@ -167,8 +167,7 @@ export class TranscriptionService {
     const file = await this.deps.store.mutate((db) => {
       const j = db.jobs.find((x) => x.id === id)
       if (!j) throw new AppError('not-found', `No job ${id}`)
-      if (isJobActive(j.status))
-        throw new AppError('invalid-input', 'Cancel the job before removing it')
+      if (isJobActive(j.status)) throw new AppError('invalid-input', 'Cancel the job before removing it')
       db.jobs = db.jobs.filter((x) => x.id !== id)
       return j.file
     })

@@ -1,0 +1,61 @@
+import path from 'node:path'
+
+/**
+ * The demuxers a user's media file may be read with: audio and video containers that hold their
+ * data in themselves. Playlists and lists (hls, concat, dash, image2, sdp…) are left out: they
+ * would make ffmpeg open other local files the user never chose (the `file` protocol that reads
+ * the media itself cannot tell them apart). Names are matched against ffmpeg's demuxer names,
+ * e.g. "mov" is "mov,mp4,m4a,3gp,3g2,mj2" and "matroska" is "matroska,webm".
+ */
+export const MEDIA_DEMUXERS = [
+  'mov',
+  'matroska',
+  'avi',
+  'asf',
+  'flv',
+  'mpegts',
+  'mpeg',
+  'mxf',
+  'nut',
+  'rm',
+  'dv',
+  'wtv',
+  'mp3',
+  'aac',
+  'loas',
+  'ac3',
+  'eac3',
+  'dts',
+  'truehd',
+  'mlp',
+  'wav',
+  'w64',
+  'aiff',
+  'caf',
+  'au',
+  'flac',
+  'ogg',
+  'wv',
+  'ape',
+  'tta',
+  'mpc',
+  'mpc8',
+  'amr',
+  'amrnb',
+  'amrwb',
+  'gsm',
+  'voc',
+  'xwma',
+  'dsf',
+] as const
+
+/**
+ * Input options for every ffmpeg run on a user's file:
+ * - only the `file` protocol (and `pipe` for our own output): no network, no `concat:`/`subfile:`
+ *   tricks — nested opens by a demuxer inherit this list;
+ * - only self-contained media demuxers (see MEDIA_DEMUXERS), so nothing else on disk is read;
+ * - the path is given as a `file:` URL, so a name such as `http:x.mp4` is never a protocol.
+ */
+export function ffmpegInputArgs(file: string): string[] {
+  return ['-protocol_whitelist', 'file,pipe', '-format_whitelist', MEDIA_DEMUXERS.join(','), '-i', `file:${path.resolve(file)}`]
+}

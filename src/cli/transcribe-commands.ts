@@ -2,7 +2,8 @@ import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
 import { extensionOf } from '../core/transcribe/exports'
-import { ExportFormat, type Job, type PartialAudio } from '../shared/transcribe-types'
+import { ExportFormat, SubtitleRules, type Job, type PartialAudio } from '../shared/transcribe-types'
+import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
 
 type Write = (s: string) => void
@@ -38,16 +39,43 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
   if (clashes.length && !force) throw new UsageError(`Would overwrite ${clashes.join(', ')}; pass --force to replace`)
   if (outArg && files.length > 1) await fs.mkdir(outArg, { recursive: true })
 
-  const jobs = await core.transcription.add(files, {
-    model,
-    language: (args.values.language as string | undefined) ?? core.store.data.settings.transcribeLanguage,
-    translate: Boolean(args.values.translate),
-    ...(typeof args.values.prompt === 'string' ? { prompt: args.values.prompt } : {}),
-    ...(args.values['beam-size'] !== undefined
-      ? { beamSize: wholeNumber(args.values['beam-size'] as string, '--beam-size') }
+  if (args.values.vad && args.values['no-vad']) throw new UsageError('--vad and --no-vad contradict each other')
+  const vad = args.values.vad ? true : args.values['no-vad'] ? false : undefined
+  const subtitles = {
+    ...(args.values['max-line-chars'] !== undefined
+      ? { maxLineChars: wholeNumber(args.values['max-line-chars'] as string, '--max-line-chars') }
       : {}),
-    ...(threads ? { threads } : {}),
-  })
+    ...(args.values['max-lines'] !== undefined
+      ? { maxLines: wholeNumber(args.values['max-lines'] as string, '--max-lines') }
+      : {}),
+    ...(args.values['max-cps'] !== undefined ? { maxCps: wholeNumber(args.values['max-cps'] as string, '--max-cps') } : {}),
+  }
+  // through the contract, as the app: its bounds and messages are the CLI's
+  const jobs = await call(
+    core,
+    'transcribe.add',
+    {
+      files,
+      options: {
+        model,
+        language: (args.values.language as string | undefined) ?? core.store.data.settings.transcribeLanguage,
+        translate: Boolean(args.values.translate),
+        ...(typeof args.values.prompt === 'string' ? { prompt: args.values.prompt } : {}),
+        ...(args.values['beam-size'] !== undefined
+          ? { beamSize: wholeNumber(args.values['beam-size'] as string, '--beam-size') }
+          : {}),
+        ...(threads ? { threads } : {}),
+        ...(vad !== undefined ? { vad } : {}),
+      },
+    },
+    { files: { name: 'FILE', arg: true }, options: { name: 'options', arg: true } },
+  )
+  // the export's rules are checked now, against the contract, before hours of transcription
+  const rules = SubtitleRules.partial().safeParse(subtitles)
+  if (!rules.success) {
+    const issue = rules.error.issues[0]!
+    throw new UsageError(`--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`)
+  }
   const remaining = new Set(jobs.map((j) => j.id))
   let failed = 0
   let partial = 0
@@ -72,12 +100,14 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
         return
       }
       const target = targets[jobs.findIndex((x) => x.id === j.id)]!
-      const { content } = await core.transcription.exportText(j.transcriptId!, format.data)
+      const { content } = await call(core, 'transcripts.export', { id: j.transcriptId!, format: format.data, subtitles })
       await fs.writeFile(`${target}.tmp`, content)
       await fs.rename(`${target}.tmp`, target)
       if (j.partial) {
         partial++
         out(`⚠ ${j.fileName} → ${target} (${partialNote(j.partial)})\n`)
+      } else if (j.noSpeech) {
+        out(`⚠ ${j.fileName} → ${target} (${NO_SPEECH_NOTE})\n`)
       } else out(`✓ ${j.fileName} → ${target}\n`)
     }
     const off = core.events.subscribe((name, p) => name === 'transcribe.job' && onJob(p as Job))
@@ -93,6 +123,9 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
  * for it) and 2 (bad arguments).
  */
 export const PARTIAL_EXIT_CODE = 3
+
+export const NO_SPEECH_NOTE =
+  'no speech was found, so the transcript is empty; if the file has speech, run again with --no-vad or lower the speech detection threshold in Settings'
 
 export function partialNote(p: PartialAudio): string {
   return `partial: only ${p.decodedSec.toFixed(1)} s of ${p.expectedSec.toFixed(1)} s of audio could be read; the file is cut short or damaged`

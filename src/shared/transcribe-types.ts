@@ -18,6 +18,8 @@ export const TranscribeOptions = z.object({
   prompt: z.string().max(2000).default(''),
   threads: z.number().int().min(1).max(64).optional(),
   beamSize: z.number().int().min(1).max(16).optional(),
+  /** voice activity detection for this job (absent: the setting) */
+  vad: z.boolean().optional(),
 })
 export type TranscribeOptions = z.infer<typeof TranscribeOptions>
 
@@ -67,6 +69,8 @@ export const Job = z.object({
   retryable: z.boolean().optional(),
   /** a done job whose file was cut short: the transcript holds only this much (absent: complete) */
   partial: PartialAudio.nullable().optional(),
+  /** speech detection was on and heard no speech: the transcript is empty on purpose */
+  noSpeech: z.boolean().optional(),
   transcriptId: z.string().nullable(),
 })
 export type Job = z.infer<typeof Job>
@@ -86,6 +90,8 @@ export const TranscriptMeta = z.object({
   preview: z.string(),
   /** the file was cut short: only this much of its audio is transcribed (absent: complete) */
   partial: PartialAudio.nullable().optional(),
+  /** speech detection was on and heard no speech: the transcript is empty on purpose */
+  noSpeech: z.boolean().optional(),
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 

@@ -1,8 +1,13 @@
 import { promises as fs } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { PartialAudio, Segment } from '../../shared/transcribe-types'
 import { AppError } from '../../shared/errors'
-import { decodeWindows, type DecodeSummary } from '../media/decode'
+import { decodeWindows, PCM_DIR_PREFIX, type DecodeSummary } from '../media/decode'
 import { probe, type MediaInfo } from '../media/probe'
+import { mapBack, type PackedLayout } from '../vad/speech-pieces'
+import type { VadOptions } from '../vad/speech-regions'
+import { speechOnlyWav } from '../vad/speech-wav'
 import type { InferenceParams, WhisperServer } from './whisper-server'
 
 export interface TranscribeProgress {
@@ -21,6 +26,19 @@ export interface TranscribeOutcome {
   partial: PartialAudio | null
   /** seconds of audio transcribed */
   audioSec: number
+  /** speech detection was on and found no speech anywhere in the audio */
+  noSpeech: boolean
+}
+
+export interface TranscribeHooks {
+  onProgress?: (p: TranscribeProgress) => void
+  signal?: AbortSignal
+  windowSec?: number
+  env?: NodeJS.ProcessEnv
+  /** voice activity detection: only speech goes to the engine (null or absent: off) */
+  vad?: Partial<VadOptions> | null
+  /** the packaged app's resources (where the VAD model ships) */
+  resourcesDir?: string
 }
 
 /**
@@ -44,7 +62,7 @@ export async function transcribeFile(
   file: string,
   engine: WhisperServer,
   params: InferenceParams,
-  hooks: { onProgress?: (p: TranscribeProgress) => void; signal?: AbortSignal; windowSec?: number; env?: NodeJS.ProcessEnv } = {},
+  hooks: TranscribeHooks = {},
 ): Promise<TranscribeOutcome> {
   const info = await probe(file, hooks.env)
   const offset = info.audioStartSec
@@ -57,6 +75,7 @@ export async function transcribeFile(
   const segments: Segment[] = []
   let language: string | null = null
   let decodedSec = 0
+  let speechFound = false
   const report = (audioDoneSec: number) => {
     const elapsed = (performance.now() - started) / 1000
     const fraction = Math.min(1, audioDoneSec / total)
@@ -73,6 +92,10 @@ export async function transcribeFile(
   })
   let pending = windows.next()
   let summary: DecodeSummary | null = null
+  // The decoder removes its folder once it has handed out the last window, which can happen while
+  // that window is still being worked on (the next read starts early): each window is linked into
+  // a folder of our own first. Named with our pid, like the decoder's, for the start-up sweep.
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), `${PCM_DIR_PREFIX}${process.pid}-`))
   try {
     for (;;) {
       const step = await pending
@@ -82,27 +105,45 @@ export async function transcribeFile(
       pending = windows.next()
       pending.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
       const windowEnd = w.startSec + w.durationSec
+      const wavPath = path.join(work, path.basename(w.wavPath))
+      await fs.link(w.wavPath, wavPath).catch(() => fs.copyFile(w.wavPath, wavPath))
+      await fs.rm(w.wavPath, { force: true })
+      const speechPath = wavPath.replace(/\.wav$/, '-speech.wav')
       try {
-        const r = await engine.transcribe(
-          w.wavPath,
-          params,
-          (f) => report(w.startSec + f * (windowEnd - w.startSec)),
-          hooks.signal,
-        )
+        let input = wavPath
+        let layout: PackedLayout | null = null
+        if (hooks.vad) {
+          const speech = await speechOnly(wavPath, speechPath, hooks)
+          if (speech && speech.layout.pieces.length === 0) {
+            // nothing but silence or noise here: whisper never sees it, so it cannot invent text
+            decodedSec = windowEnd
+            report(decodedSec)
+            continue
+          }
+          if (speech) {
+            speechFound = true
+            input = speechPath
+            layout = speech.layout
+          }
+        }
+        const r = await engine.transcribe(input, params, (f) => report(w.startSec + f * (windowEnd - w.startSec)), hooks.signal)
         language ??= r.language
         // window times are in the audio stream; the transcript's are on the file's timeline
         const lo = offset + w.startSec
         const hi = offset + windowEnd
-        for (const s of r.segments) {
-          const text = s.text.trim()
+        for (const raw of r.segments) {
+          const text = raw.text.trim()
           if (!text) continue
+          // speech-only audio: times in the packed pieces back to times in the window
+          const s = layout ? mapBack(layout, raw) : raw
           const prevEnd = segments.at(-1)?.end ?? lo
           const start = Math.min(hi, Math.max(prevEnd, lo + s.start))
           const end = Math.min(hi, Math.max(start, lo + s.end))
           segments.push({ id: segments.length, start: round3(start), end: round3(end), text })
         }
       } finally {
-        await fs.rm(w.wavPath, { force: true })
+        await fs.rm(wavPath, { force: true })
+        await fs.rm(speechPath, { force: true })
       }
       decodedSec = windowEnd
       report(decodedSec)
@@ -110,6 +151,7 @@ export async function transcribeFile(
   } finally {
     // stops ffmpeg and removes the temp folder when we leave early (cancel, engine error)
     await windows.return({ decodedSec, readError: null })
+    await fs.rm(work, { recursive: true, force: true })
   }
   if (hooks.signal?.aborted) throw new AppError('cancelled', 'Cancelled')
   return {
@@ -119,6 +161,25 @@ export async function transcribeFile(
     elapsedSec: (performance.now() - started) / 1000,
     partial: partialAudio(info, decodedSec, summary?.readError ?? null),
     audioSec: decodedSec,
+    noSpeech: Boolean(hooks.vad) && !speechFound && decodedSec > 0,
+  }
+}
+
+/**
+ * The window's speech packed into one file, or null when detection itself failed (a damaged
+ * model, say): then the whole window is transcribed as it is, so the plain transcript is kept.
+ */
+async function speechOnly(wav: string, out: string, hooks: TranscribeHooks) {
+  try {
+    return await speechOnlyWav(
+      wav,
+      out,
+      { vad: hooks.vad ?? {} },
+      { signal: hooks.signal, resourcesDir: hooks.resourcesDir, env: hooks.env },
+    )
+  } catch (err) {
+    if (hooks.signal?.aborted || (err instanceof AppError && err.code === 'cancelled')) throw err
+    return null
   }
 }
 

@@ -102,6 +102,9 @@ export class TranscriptionService {
     if (!job) throw new AppError('not-found', `No job ${id}`)
     if (!isJobStopped(job.status))
       throw new AppError('invalid-input', `The job is ${job.status}; only a stopped job can be retried`)
+    // an empty, damaged or non-media file gives the same answer again
+    if (job.retryable === false)
+      throw new AppError('invalid-input', `${job.fileName} cannot be transcribed as it is; retrying would fail the same way`)
     const updated = await this.update(id, {
       status: 'queued',
       progress: 0,
@@ -277,6 +280,8 @@ export class TranscriptionService {
           signal,
           env: this.deps.env,
           windowSec: this.deps.windowSec,
+          resourcesDir: this.deps.resourcesDir,
+          vad: this.vadFor(job),
           onProgress: (p) => {
             this.live.set(job.id, p)
             this.emitThrottled(job.id)
@@ -302,6 +307,7 @@ export class TranscriptionService {
         preview: preview(outcome.segments),
         // a file cut short keeps what decoded, marked so (never thrown away)
         partial: outcome.partial,
+        noSpeech: outcome.noSpeech,
       }
       await this.deps.store.mutate((db) => {
         db.transcripts.push(meta)
@@ -317,6 +323,7 @@ export class TranscriptionService {
         durationSec: outcome.info.durationSec,
         finishedAt: now,
         partial: outcome.partial,
+        noSpeech: outcome.noSpeech,
         transcriptId,
       })
     } catch (err) {
@@ -336,6 +343,12 @@ export class TranscriptionService {
         etaSec: null,
       })
     }
+  }
+
+  /** Speech detection for a job: its own choice, else the setting's, with the setting's tuning. */
+  private vadFor(job: Job): { threshold: number; paddingSec: number } | null {
+    const s = this.deps.store.data.settings
+    return (job.options.vad ?? s.vadEnabled) ? { threshold: s.vadThreshold, paddingSec: s.vadPaddingSec } : null
   }
 
   private async engineFor(modelPath: string, threads: number): Promise<WhisperServer> {

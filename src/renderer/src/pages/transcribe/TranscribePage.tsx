@@ -152,6 +152,11 @@ export function TranscribePage() {
                   })}
                 </p>
               ) : null}
+              {j.noSpeech ? (
+                <p className="notice" role="status" data-testid="job-no-speech">
+                  {t('transcribe.noSpeech')}
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>

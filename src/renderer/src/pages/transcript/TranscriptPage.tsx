@@ -104,6 +104,11 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 })}
               </p>
             ) : null}
+            {meta.noSpeech ? (
+              <p className="notice" role="status" data-testid="transcript-no-speech">
+                {t('transcribe.noSpeech')}
+              </p>
+            ) : null}
             <div className="player card" role="region" aria-label={t('transcript.player')}>
               <MediaElement
                 kind={meta.hasVideo ? 'video' : 'audio'}

@@ -69,9 +69,10 @@ export function checkVadModel(file: string): string {
  * and shared libraries have to be real files), so the path points at app.asar.unpacked.
  */
 export function sherpaOnnxPath(): string {
-  const require = createRequire(import.meta.url)
+  // not named `require`: the bundler would take that for CommonJS and add a shim to the ESM main
+  const resolveFrom = createRequire(import.meta.url)
   try {
-    return unpackedPath(require.resolve('sherpa-onnx-node'))
+    return unpackedPath(resolveFrom.resolve('sherpa-onnx-node'))
   } catch (err) {
     throw new AppError(
       'internal',

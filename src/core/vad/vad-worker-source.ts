@@ -19,8 +19,11 @@
  */
 export const VAD_WORKER_SOURCE = String.raw`
 'use strict'
-const { parentPort, workerData } = require('node:worker_threads')
-const fs = require('node:fs')
+// no CommonJS words here (the require call, the file and folder globals): the Electron bundler
+// scans the main bundle, this string included, for them and would add a CommonJS shim to the ESM main
+const builtin = (name) => process.getBuiltinModule(name)
+const { parentPort, workerData } = builtin('node:worker_threads')
+const fs = builtin('node:fs')
 
 const { sherpaPath, modelPath, wavPath, dataOffset, dataBytes, sampleRate, config } = workerData
 const WINDOW = 512
@@ -28,7 +31,7 @@ const READ_SAMPLES = WINDOW * 128
 const PROGRESS_EVERY = sampleRate * 30
 
 function run() {
-  const sherpa = require(sherpaPath)
+  const sherpa = builtin('node:module').createRequire(sherpaPath)(sherpaPath)
   const vad = new sherpa.Vad(
     {
       sileroVad: {

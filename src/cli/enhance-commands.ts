@@ -1,6 +1,6 @@
 import type { Core } from '../core/app-core'
 import type { RunHooks } from '../core/enhance/enhance-service'
-import type { ProviderId } from '../shared/catalog-types'
+import { modelKey, type ProviderId } from '../shared/catalog-types'
 import type { EventName, EventPayload } from '../shared/contract'
 import { Preset, type EnhanceResult } from '../shared/enhance-types'
 import { AppError } from '../shared/errors'
@@ -311,7 +311,7 @@ export async function compareCommand(core: Core, args: Parsed, out: Write, err: 
     sigint.dispose()
     runs.close()
   }
-  const rows = settled.map((s, i) => ({ model: `${refs[i]!.provider}/${refs[i]!.modelId}`, s }))
+  const rows = settled.map((s, i) => ({ model: modelKey(refs[i]!), s }))
   if (args.values.json) {
     out(
       `${JSON.stringify(

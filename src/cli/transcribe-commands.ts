@@ -2,7 +2,7 @@ import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
 import { extensionOf } from '../core/transcribe/exports'
-import { ExportFormat, SubtitleRules, type Job, type PartialAudio } from '../shared/transcribe-types'
+import { ExportFormat, isJobOver, SubtitleRules, type Job, type PartialAudio } from '../shared/transcribe-types'
 import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
 
@@ -87,7 +87,7 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
           `\r${j.fileName.slice(0, 30).padEnd(30)} ${bar(j.progress)} ${String(Math.round(j.progress * 100)).padStart(3)}% ETA ${fmtEta(j.etaSec)}${j.realtimeFactor ? ` ×${(1 / j.realtimeFactor).toFixed(1)} realtime` : ''}   `,
         )
       }
-      if (['done', 'failed', 'cancelled'].includes(j.status)) {
+      if (isJobOver(j.status) && j.status !== 'interrupted') {
         remaining.delete(j.id)
         void finish(j).finally(() => remaining.size === 0 && (off(), resolve()))
       }
@@ -101,7 +101,8 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
       }
       const target = targets[jobs.findIndex((x) => x.id === j.id)]!
       const { content } = await call(core, 'transcripts.export', { id: j.transcriptId!, format: format.data, subtitles })
-      await fs.writeFile(`${target}.tmp`, content)
+      // the half-written temp file is private, like everything the app writes
+      await fs.writeFile(`${target}.tmp`, content, { mode: 0o600 })
       await fs.rename(`${target}.tmp`, target)
       if (j.partial) {
         partial++

@@ -9,6 +9,17 @@ export const Segment = z.object({
 })
 export type Segment = z.infer<typeof Segment>
 
+/**
+ * A transcript as plain text: one line per segment, blank segments left out. The one rule for
+ * the TXT export, the hand-off to Enhance and the CLI reading a transcript JSON.
+ */
+export function plainText(segments: readonly { text?: unknown }[]): string {
+  return segments
+    .map((s) => String(s.text ?? '').trim())
+    .filter(Boolean)
+    .join('\n')
+}
+
 export const TranscribeOptions = z.object({
   /** a model name from the model manager (e.g. "base") or a path to a ggml .bin */
   model: z.string().min(1),

@@ -1,4 +1,10 @@
-import type { CatalogSummary, CompareReport, ModelView, Recommendation } from '../../shared/catalog-types'
+import {
+  modelKey,
+  type CatalogSummary,
+  type CompareReport,
+  type ModelView,
+  type Recommendation,
+} from '../../shared/catalog-types'
 import { AppError } from '../../shared/errors'
 import type { Store } from '../store/store'
 import { summarize } from './catalog-summary'
@@ -19,7 +25,7 @@ export class CatalogService {
     const cloud = db.catalog.models
       .filter((m) => includeInactive || isUsable(m))
       .map((m) => {
-        const key = `${m.provider}/${m.modelId}`
+        const key = modelKey(m)
         return toModelView(m, db.settings.baseCredits, {
           unavailable: db.unavailableModels[key] ?? null,
           samples: db.speedStats[key],

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { ExportFormat, Segment, SubtitleRules } from '../../shared/transcribe-types'
+import { plainText, type ExportFormat, type Segment, type SubtitleRules } from '../../shared/transcribe-types'
 import { shapeCues } from './subtitle-cues'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
@@ -33,7 +33,7 @@ export function render(
 ): string {
   switch (format) {
     case 'txt':
-      return `${segments.map((s) => s.text.trim()).join('\n')}\n`
+      return `${plainText(segments)}\n`
     case 'txt-timestamps':
       return `${segments.map((s) => `${shortStamp(s.start)} ${s.text.trim()}`).join('\n')}\n`
     case 'srt':

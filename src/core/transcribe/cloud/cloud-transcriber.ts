@@ -1,3 +1,4 @@
+import { modelKey } from '../../../shared/catalog-types'
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -145,7 +146,7 @@ export async function transcribeInCloud(file: string, target: CloudTarget, hooks
       timeoutMs: hooks.timeoutMs ?? 600_000,
     })
   const limiter = hooks.limiter ?? new RateLimiter()
-  const limitKey = `${target.provider}/${target.modelId}`
+  const limitKey = modelKey(target)
   const retry = hooks.retry ?? DEFAULT_CLOUD_RETRY
   const words = hooks.wordTimestamps ?? target.provider !== 'custom'
   const language = hooks.language && hooks.language !== 'auto' ? hooks.language : undefined

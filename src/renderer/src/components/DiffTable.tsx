@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import { modelKey } from '../../../shared/catalog-types'
 import type { DiffLine } from '../../../shared/pricing-types'
 import { useFormat } from '../i18n/format'
 
@@ -31,8 +32,8 @@ export function DiffTable({ lines, testId }: { lines: DiffLine[]; testId?: strin
             <h3>{t(`pricing.groups.${group}`)}</h3>
             <ul>
               {mine.map((l) => (
-                <li key={`${l.provider}/${l.modelId}`}>
-                  <strong>{l.displayName}</strong> <code className="model-id">{`${l.provider}/${l.modelId}`}</code>{' '}
+                <li key={modelKey(l)}>
+                  <strong>{l.displayName}</strong> <code className="model-id">{modelKey(l)}</code>{' '}
                   <span data-testid="diff-change">{describe(l)}</span>
                   {l.note ? <span className="muted">{` — ${l.note}`}</span> : null}
                 </li>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
-import type { ModelView } from '../../../../shared/catalog-types'
+import { modelKey, type ModelView } from '../../../../shared/catalog-types'
 import type { EnhanceResult, Preset } from '../../../../shared/enhance-types'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
@@ -193,7 +193,7 @@ export function useEnhance() {
     setRuns([
       {
         id,
-        modelKey: `${rec.provider}/${rec.modelId}`,
+        modelKey: modelKey(rec),
         displayName: rec.displayName,
         parts: [],
         reduce: null,

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { isJobActive, isJobStopped } from '../../../../shared/transcribe-types'
 import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
@@ -96,12 +97,12 @@ export function TranscribePage() {
                 <strong>{j.fileName}</strong>
                 <span className="badge">{t(`transcribe.status.${j.status}`)}</span>
                 <span className="actions">
-                  {j.status === 'running' || j.status === 'queued' ? (
+                  {isJobActive(j.status) ? (
                     <button type="button" className="secondary" onClick={() => tr.cancel(j.id)}>
                       {t('transcribe.cancel')}
                     </button>
                   ) : null}
-                  {['failed', 'cancelled', 'interrupted'].includes(j.status) && j.retryable !== false ? (
+                  {isJobStopped(j.status) && j.retryable !== false ? (
                     <button type="button" className="secondary" onClick={() => tr.retry(j.id)}>
                       {t('transcribe.retry')}
                     </button>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { ExportFormat, Segment } from '../../../../shared/transcribe-types'
+import { plainText, type ExportFormat, type Segment } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
 import { downloadText } from '../../lib/download'
 import { useCall } from '../../lib/use-call'
@@ -58,7 +58,7 @@ export function useTranscript(id: string) {
   }
 
   const enhance = () => {
-    sessionStorage.setItem(ENHANCE_HANDOFF_KEY, segments.map((s) => s.text.trim()).join('\n'))
+    sessionStorage.setItem(ENHANCE_HANDOFF_KEY, plainText(segments))
     sessionStorage.setItem(ENHANCE_LANG_KEY, enhanceLangOf(data.data?.meta.language ?? ''))
     navigate('enhance')
   }

@@ -1,6 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
+import { openCore, type Core, type CoreOptions } from '../../src/core/app-core'
 import { createInitialDb } from '../../src/core/initial-db'
+import type { Job } from '../../src/shared/transcribe-types'
 import { Store } from '../../src/core/store/store'
 import { MINI, writeGgmlModel } from './ggml-model'
 
@@ -28,4 +30,39 @@ export async function installMiniModel(dataDir: string, opts: { vad?: boolean } 
     db.settings.vadEnabled = opts.vad ?? false
   })
   return 'mini-test'
+}
+
+/** A core on a fresh data dir with the mini model installed (speech detection as asked). */
+export async function openTranscribeCore(
+  dir: string,
+  opts: { vad?: boolean; core?: Partial<CoreOptions> } = {},
+): Promise<{ core: Core; dir: string; model: string }> {
+  const model = await installMiniModel(dir, { vad: opts.vad })
+  const core = await openCore({
+    dataDir: dir,
+    shell: 'cli',
+    version: 't',
+    systemLocale: 'en',
+    env: {},
+    noFallback: true,
+    ...opts.core,
+  })
+  return { core, dir, model }
+}
+
+/** The job once it has stopped moving (done, failed or cancelled). */
+export function finished(core: Core, id: string, timeoutMs = 60_000): Promise<Job> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('job did not finish')), timeoutMs)
+    const check = (j: Job) => {
+      if (j.id === id && ['done', 'failed', 'cancelled'].includes(j.status)) {
+        clearTimeout(t)
+        off()
+        resolve(j)
+      }
+    }
+    const off = core.events.subscribe((name, p) => name === 'transcribe.job' && check(p as Job))
+    const now = core.transcription.jobs().find((j) => j.id === id)
+    if (now) check(now)
+  })
 }

@@ -4,37 +4,18 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openCore, type Core } from '../../src/core/app-core'
 import { decodeWindows } from '../../src/core/media/decode'
 import { probe } from '../../src/core/media/probe'
-import type { Job } from '../../src/shared/transcribe-types'
 import { makeCutShortMp4, makeMedia, makeMismatchedVideo } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
-import { installMiniModel } from '../helpers/transcribe-env'
+import { finished, installMiniModel, openTranscribeCore } from '../helpers/transcribe-env'
 
 const tempDir = useTempDirs()
+
+async function setup() {
+  return openTranscribeCore(tempDir())
+}
 const root = path.resolve(import.meta.dirname, '../..')
-
-async function setup(): Promise<{ core: Core; dir: string; model: string }> {
-  const dir = tempDir()
-  const model = await installMiniModel(dir)
-  const core = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env: {}, noFallback: true })
-  return { core, dir, model }
-}
-
-function finished(core: Core, id: string): Promise<Job> {
-  return new Promise((resolve) => {
-    const check = (j: Job) => {
-      if (j.id === id && ['done', 'failed', 'cancelled'].includes(j.status)) {
-        off()
-        resolve(j)
-      }
-    }
-    const off = core.events.subscribe((name, p) => name === 'transcribe.job' && check(p as Job))
-    const now = core.transcription.jobs().find((j) => j.id === id)
-    if (now) check(now)
-  })
-}
 
 async function transcribeOne(file: string) {
   const { core, model } = await setup()

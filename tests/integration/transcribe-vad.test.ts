@@ -3,36 +3,17 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openCore, type Core } from '../../src/core/app-core'
-import type { Job } from '../../src/shared/transcribe-types'
 import { makeMedia } from '../helpers/media'
 import { compose, silence, spokenText, writeWav } from '../helpers/speech-audio'
 import { useTempDirs } from '../helpers/temp-dir'
-import { installMiniModel } from '../helpers/transcribe-env'
+import { finished, openTranscribeCore } from '../helpers/transcribe-env'
 
 const tempDir = useTempDirs()
+
+async function setup(vad: boolean) {
+  return openTranscribeCore(tempDir(), { vad })
+}
 const root = path.resolve(import.meta.dirname, '../..')
-
-async function setup(vad: boolean): Promise<{ core: Core; dir: string; model: string }> {
-  const dir = tempDir()
-  const model = await installMiniModel(dir, { vad })
-  const core = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env: {}, noFallback: true })
-  return { core, dir, model }
-}
-
-function finished(core: Core, id: string): Promise<Job> {
-  return new Promise((resolve) => {
-    const check = (j: Job) => {
-      if (j.id === id && ['done', 'failed', 'cancelled'].includes(j.status)) {
-        off()
-        resolve(j)
-      }
-    }
-    const off = core.events.subscribe((name, p) => name === 'transcribe.job' && check(p as Job))
-    const now = core.transcription.jobs().find((j) => j.id === id)
-    if (now) check(now)
-  })
-}
 
 describe('transcription with speech detection (on by default)', () => {
   it('sends only the speech to whisper: every segment lies on the spoken part of a file mostly silent', async () => {

@@ -1,43 +1,16 @@
 import { chmodSync, existsSync, readdirSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openCore, type Core } from '../../src/core/app-core'
+import { openCore } from '../../src/core/app-core'
 import type { Job } from '../../src/shared/transcribe-types'
 import { makeMedia, makeSilentVideo } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
-import { installMiniModel } from '../helpers/transcribe-env'
+import { finished, installMiniModel, openTranscribeCore } from '../helpers/transcribe-env'
 
 const tempDir = useTempDirs()
 
-async function setup(extra: Partial<Parameters<typeof openCore>[0]> = {}): Promise<{ core: Core; dir: string; model: string }> {
-  const dir = tempDir()
-  const model = await installMiniModel(dir)
-  const core = await openCore({
-    dataDir: dir,
-    shell: 'cli',
-    version: 't',
-    systemLocale: 'en',
-    env: {},
-    noFallback: true,
-    ...extra,
-  })
-  return { core, dir, model }
-}
-
-function finished(core: Core, id: string, timeoutMs = 60_000): Promise<Job> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('job did not finish')), timeoutMs)
-    const check = (j: Job) => {
-      if (j.id === id && ['done', 'failed', 'cancelled'].includes(j.status)) {
-        clearTimeout(t)
-        off()
-        resolve(j)
-      }
-    }
-    const off = core.events.subscribe((name, p) => name === 'transcribe.job' && check(p as Job))
-    const now = core.transcription.jobs().find((j) => j.id === id)
-    if (now) check(now)
-  })
+async function setup(extra: Partial<Parameters<typeof openCore>[0]> = {}) {
+  return openTranscribeCore(tempDir(), { core: extra })
 }
 
 describe('local transcription with the real whisper.cpp engine', () => {

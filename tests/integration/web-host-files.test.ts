@@ -4,8 +4,8 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
 import { mediaFileResponse } from '../../src/core/media/regular-file'
-import type { TranscriptMeta } from '../../src/shared/transcribe-types'
 import { useTempDirs } from '../helpers/temp-dir'
+import { transcriptMeta } from '../helpers/fixtures'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -27,24 +27,6 @@ function unreadableFile(dir: string): string {
     return f
   }
   return '/proc/sys/vm/compact_memory'
-}
-
-function meta(id: string, mediaPath: string): TranscriptMeta {
-  const now = new Date().toISOString()
-  return {
-    id,
-    jobId: `job-${id}`,
-    fileName: path.basename(mediaPath),
-    mediaPath,
-    hasVideo: false,
-    createdAt: now,
-    updatedAt: now,
-    durationSec: 1,
-    language: 'en',
-    model: 'tiny',
-    segmentCount: 0,
-    preview: '',
-  }
 }
 
 /** The real web host in its own process: a crash ends that process, not the test runner. */
@@ -108,12 +90,12 @@ describe('web host file serving never crashes or hangs (real host in a child pro
     const core = await openCore({ dataDir, shell: 'web', version: 't', systemLocale: 'en-US', env: {} })
     await core.store.mutate((db) => {
       db.transcripts.push(
-        meta('ok', media),
-        meta('folder', folder),
-        meta('gone', path.join(work, 'vanished.mp4')),
-        meta('fifo', fifo),
-        meta('locked', unreadableFile(work)),
-        meta('notdir', path.join(plainFile, 'x.mp4')),
+        transcriptMeta('ok', media),
+        transcriptMeta('folder', folder),
+        transcriptMeta('gone', path.join(work, 'vanished.mp4')),
+        transcriptMeta('fifo', fifo),
+        transcriptMeta('locked', unreadableFile(work)),
+        transcriptMeta('notdir', path.join(plainFile, 'x.mp4')),
       )
     })
     await core.close()

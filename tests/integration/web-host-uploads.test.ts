@@ -4,9 +4,10 @@ import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { MAX_UPLOAD_BYTES, sweepOrphanUploads, uploadsDir } from '../../src/core/uploads/upload-store'
-import type { Job, TranscriptMeta } from '../../src/shared/transcribe-types'
+import type { Job } from '../../src/shared/transcribe-types'
 import { MAX_JSON_BODY_BYTES, startWebHost, type WebHost } from '../../src/web/web-host'
 import { useTempDirs } from '../helpers/temp-dir'
+import { transcriptMeta } from '../helpers/fixtures'
 
 const tempDir = useTempDirs()
 
@@ -55,31 +56,13 @@ function job(id: string, file: string, status: Job['status'], transcriptId: stri
   }
 }
 
-function meta(id: string, mediaPath: string): TranscriptMeta {
-  const now = new Date().toISOString()
-  return {
-    id,
-    jobId: `job-${id}`,
-    fileName: path.basename(mediaPath),
-    mediaPath,
-    hasVideo: false,
-    createdAt: now,
-    updatedAt: now,
-    durationSec: 1,
-    language: 'en',
-    model: 'tiny',
-    segmentCount: 0,
-    preview: '',
-  }
-}
-
 /** A finished transcript of an uploaded file, as the queue leaves it. */
 async function transcriptOf(core: Core, id: string, mediaPath: string): Promise<void> {
   mkdirSync(path.join(core.dataDirPath, 'transcripts'), { recursive: true })
   writeFileSync(path.join(core.dataDirPath, 'transcripts', `${id}.json`), '{"segments":[]}')
   await core.store.mutate((db) => {
     db.jobs.push(job(`job-${id}`, mediaPath, 'done', id))
-    db.transcripts.push(meta(id, mediaPath))
+    db.transcripts.push(transcriptMeta(id, mediaPath))
   })
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { EnhanceRequest, EnhanceResult, EnhancementRecord, EnhanceStats } from '../../shared/enhance-types'
-import { AppError, toErrorShape, type AppErrorShape, type ErrorCode } from '../../shared/errors'
+import { AppError, toErrorShape, type AppErrorShape } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import type { EventBus } from '../event-bus'
 import { redact, type KeyStore } from '../providers/key-store'
 import { createLlmClient } from '../providers/llm-client'
-import { ProviderFailure, type FailureKind } from '../providers/provider-errors'
+import { errorCodeOf, ProviderFailure } from '../providers/provider-errors'
 import { RateLimiter } from '../providers/rate-limiter'
 import type { Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
@@ -43,19 +43,6 @@ interface Job extends Admitted {
   id: string
   req: EnhanceRequest
   signal: AbortSignal
-}
-
-const failureCodes: Record<FailureKind, ErrorCode> = {
-  auth: 'provider-auth',
-  'model-unavailable': 'model-unavailable',
-  'rate-limited': 'rate-limited',
-  overloaded: 'provider-error',
-  server: 'provider-error',
-  network: 'provider-error',
-  'context-too-long': 'provider-error',
-  'bad-request': 'provider-error',
-  'stream-cut': 'provider-error',
-  cancelled: 'cancelled',
 }
 
 /**
@@ -229,7 +216,7 @@ export class EnhanceService {
     } catch (err) {
       const failure = err instanceof ProviderFailure ? err : null
       const appErr = failure
-        ? new AppError(failureCodes[failure.kind], redact(failure.message, [key]))
+        ? new AppError(errorCodeOf[failure.kind], redact(failure.message, [key]))
         : err instanceof AppError
           ? err
           : new AppError('internal', redact((err as Error).message ?? String(err), [key]))

@@ -1,4 +1,5 @@
 import type { ProviderId } from '../../shared/catalog-types'
+import type { ErrorCode } from '../../shared/errors'
 
 export type FailureKind =
   | 'auth'
@@ -13,6 +14,20 @@ export type FailureKind =
   | 'cancelled'
 
 /** A provider call that failed, classified so the caller knows whether to retry. */
+/** The contract's error code for each kind of provider failure (enhancement and cloud transcription alike). */
+export const errorCodeOf: Record<FailureKind, ErrorCode> = {
+  auth: 'provider-auth',
+  'model-unavailable': 'model-unavailable',
+  'rate-limited': 'rate-limited',
+  overloaded: 'provider-error',
+  server: 'provider-error',
+  network: 'provider-error',
+  'context-too-long': 'provider-error',
+  'bad-request': 'provider-error',
+  'stream-cut': 'provider-error',
+  cancelled: 'cancelled',
+}
+
 export class ProviderFailure extends Error {
   constructor(
     readonly kind: FailureKind,

@@ -6,7 +6,7 @@ import { AppError, type ErrorCode } from '../../../shared/errors'
 import { keyEnvVars } from '../../../shared/provider-env'
 import { PCM_DIR_PREFIX } from '../../media/decode'
 import { probe } from '../../media/probe'
-import { classify, type FailureKind, ProviderFailure } from '../../providers/provider-errors'
+import { classify, errorCodeOf, type FailureKind, ProviderFailure } from '../../providers/provider-errors'
 import { RateLimiter, sleep } from '../../providers/rate-limiter'
 import { type CloudCodec, codecFiles, decodeToWav, encodePiece, maxPieceSecFor } from './cloud-audio'
 import { type CloudSegment, joinPieces, type Piece, type PieceTranscript, planPieces, type SpeechRegion } from './piece-plan'
@@ -100,20 +100,6 @@ export class CloudTranscribeError extends AppError {
     super(code, message)
     this.name = 'CloudTranscribeError'
   }
-}
-
-const codeFor: Record<FailureKind | 'too-large', ErrorCode> = {
-  auth: 'provider-auth',
-  'model-unavailable': 'model-unavailable',
-  'rate-limited': 'rate-limited',
-  overloaded: 'provider-error',
-  server: 'provider-error',
-  network: 'provider-error',
-  'context-too-long': 'provider-error',
-  'bad-request': 'provider-error',
-  'stream-cut': 'provider-error',
-  cancelled: 'cancelled',
-  'too-large': 'provider-error',
 }
 
 const providerName: Record<CloudProvider, string> = { groq: 'Groq', openai: 'OpenAI', custom: 'The transcription server' }
@@ -317,7 +303,7 @@ function finalError(f: unknown, attempts: number): CloudTranscribeError {
   if (f instanceof CloudTranscribeError) return f
   if (f instanceof ProviderFailure) {
     const message = f.retryable ? `${f.message} Gave up after ${attempts} attempts.` : f.message
-    return new CloudTranscribeError(codeFor[f.kind], message, f.kind, f.status)
+    return new CloudTranscribeError(errorCodeOf[f.kind], message, f.kind, f.status)
   }
   if (f instanceof AppError) return new CloudTranscribeError(f.code, f.message, 'server')
   return new CloudTranscribeError('internal', f instanceof Error ? f.message : String(f), 'server')

@@ -13,6 +13,7 @@ import { ProvidersService } from './providers/providers-service'
 import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
 import { TranscriptionService } from './transcribe/transcription-service'
+import { TranscriptStore } from './transcribe/transcript-store'
 import { ProcessOwner } from './runtime/process-owner'
 import { cleanStaleRuntime } from './runtime/stale-runtime'
 import { recoverInterruptedWork } from './runtime/work-recovery'
@@ -51,6 +52,7 @@ export interface Core {
   providers: ProvidersService
   models: ModelManager
   transcription: TranscriptionService
+  transcripts: TranscriptStore
   dataDirPath: string
   handlers: Handlers
   close: () => Promise<void>
@@ -81,7 +83,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   })
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
+  const transcripts = new TranscriptStore(store, events, opts.dataDir)
   const transcription = new TranscriptionService({
+    transcripts,
     store,
     events,
     models,
@@ -165,13 +169,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       return transcription.jobs()
     },
     'transcripts.delete': async ({ id }) => {
-      await transcription.deleteTranscript(id)
+      await transcripts.delete(id)
       return { deleted: true }
     },
-    'transcripts.list': async ({ query }) => transcription.transcripts(query),
-    'transcripts.get': async ({ id }) => transcription.transcript(id),
-    'transcripts.updateSegment': async ({ id, segmentId, text }) => transcription.updateSegment(id, segmentId, text),
-    'transcripts.export': async ({ id, format, subtitles }) => transcription.exportText(id, format, subtitles),
+    'transcripts.list': async ({ query }) => transcripts.list(query),
+    'transcripts.get': async ({ id }) => transcripts.get(id),
+    'transcripts.updateSegment': async ({ id, segmentId, text }) => transcripts.updateSegment(id, segmentId, text),
+    'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
     'models.list': async () => models.list(),
     'models.download': async ({ name }) => ({ started: downloads.start(name) }),
     'models.cancelDownload': async ({ name }) => ({ cancelled: downloads.cancel(name) }),
@@ -222,6 +226,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     providers,
     models,
     transcription,
+    transcripts,
     dataDirPath: opts.dataDir,
     handlers,
     close,

@@ -126,7 +126,7 @@ function onReady(ready: Core): void {
     const id = decodeURIComponent(new URL(request.url).pathname.replace(/^\//, ''))
     try {
       // only a readable regular file, streamed from the one handle opened (never a folder, FIFO or device)
-      return await mediaFileResponse(ready.transcription.mediaPath(id), request.headers)
+      return await mediaFileResponse(ready.transcripts.mediaPath(id), request.headers)
     } catch {
       return new Response('Not found', { status: 404 })
     }

@@ -124,7 +124,7 @@ export async function startWebHost(
       if (media && req.method === 'GET') {
         let file: string
         try {
-          file = core.transcription.mediaPath(media[1]!)
+          file = core.transcripts.mediaPath(media[1]!)
         } catch (err) {
           send(res, 404, { ok: false, error: toErrorShape(err) })
           return

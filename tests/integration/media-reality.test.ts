@@ -21,7 +21,7 @@ async function transcribeOne(file: string) {
   const { core, model } = await setup()
   const [job] = await core.transcription.add([file], { model })
   const done = await finished(core, job!.id)
-  const transcript = done.transcriptId ? await core.transcription.transcript(done.transcriptId) : null
+  const transcript = done.transcriptId ? await core.transcripts.get(done.transcriptId) : null
   await core.close()
   return { done, transcript }
 }

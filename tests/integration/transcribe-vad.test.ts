@@ -28,7 +28,7 @@ describe('transcription with speech detection (on by default)', () => {
     const done = await finished(core, job!.id)
     expect(done.status, done.error ?? '').toBe('done')
     expect(done.noSpeech).toBe(false)
-    const { segments } = await core.transcription.transcript(done.transcriptId!)
+    const { segments } = await core.transcripts.get(done.transcriptId!)
     const speech = audio.speech[0]!
     expect(segments.length).toBeGreaterThan(0)
     // padding (0.4 s) and the window's packing may widen a segment a little, never into the silence
@@ -45,7 +45,7 @@ describe('transcription with speech detection (on by default)', () => {
     const [job] = await core.transcription.add([file], { model })
     const done = await finished(core, job!.id)
     expect(done, JSON.stringify(done)).toMatchObject({ status: 'done', noSpeech: true })
-    expect((await core.transcription.transcript(done.transcriptId!)).segments).toEqual([])
+    expect((await core.transcripts.get(done.transcriptId!)).segments).toEqual([])
     await core.close()
 
     const cli = (...args: string[]) =>

@@ -123,7 +123,7 @@ export async function mediaReply(file: string, rangeHeader: string | null | unde
 
 /**
  * The same as a web `Response`, for the Electron media protocol (`protocol.handle` wants one):
- * `return await mediaFileResponse(ready.transcription.mediaPath(id), request.headers)`.
+ * `return await mediaFileResponse(ready.transcripts.mediaPath(id), request.headers)`.
  */
 export async function mediaFileResponse(file: string, headers: Headers): Promise<Response> {
   const r = await mediaReply(file, headers.get('range'))

@@ -14,3 +14,17 @@ it('a Turkish system gets the Turkish UI with Turkish number formatting, and swi
   await page.locator('select[name=locale]').selectOption('en')
   await expect.poll(() => page.getByTestId('header-balance-value').textContent()).toBe('1,000 credits')
 })
+
+it('the credit history speaks Turkish: the app’s own ledger reasons are translated, a typed note is kept', async () => {
+  const { page, core } = await open()
+  await core.credits.topUp(50, 'Toplantı için')
+  await core.credits.topUp(10, 'Top-up (CLI)')
+  await go(page, 'credits')
+  const ledger = page.getByTestId('ledger')
+  await ledger.waitFor()
+  const text = await ledger.textContent()
+  expect(text).toContain('Hoş geldin kredisi')
+  expect(text).toContain('Yükleme (komut satırı)')
+  expect(text).toContain('Toplantı için')
+  expect(text).not.toContain('Welcome credits')
+})

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { useFormat } from '../../i18n/format'
+import { ledgerReason } from './ledger-reason'
 import { useCredits } from './use-credits'
 
 export function CreditsPage() {
@@ -80,7 +81,7 @@ export function CreditsPage() {
                       <td>{t(`credits.types.${e.type}`)}</td>
                       <td className={e.amount < 0 ? 'negative' : 'positive'}>{f.number(e.amount)}</td>
                       <td>{f.number(e.balanceAfter)}</td>
-                      <td>{e.reason}</td>
+                      <td>{ledgerReason(e, t)}</td>
                     </tr>
                   ))}
                 </tbody>

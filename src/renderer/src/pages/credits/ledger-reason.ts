@@ -1,0 +1,25 @@
+import type { TFunction } from 'i18next'
+import type { LedgerEntry } from '../../../../shared/credits-types'
+import { Preset } from '../../../../shared/enhance-types'
+
+/**
+ * A ledger line's reason in the UI's language. The core writes the app's own reasons in English
+ * (the ledger is shared with the CLI and must not change with the UI's language); the ones it
+ * writes are recognised here and said in the user's language. A reason the user typed (a
+ * top-up note) and a provider's own error text are shown as they are.
+ */
+export function ledgerReason(e: Pick<LedgerEntry, 'reason'>, t: TFunction): string {
+  const r = e.reason
+  if (r === 'Welcome credits') return t('credits.reasons.welcome')
+  if (r === 'Top-up') return t('credits.reasons.topUp')
+  if (r === 'Top-up (CLI)') return t('credits.reasons.topUpCli')
+  if (r === 'Refund: work interrupted before it finished') return t('credits.reasons.interrupted')
+  if (r === 'Refund: Cancelled') return t('credits.reasons.cancelled')
+  if (r === 'Charge: finished after it was taken for interrupted') return t('credits.reasons.lateCharge')
+  const enhancement = /^Enhancement: (\w+) with (.+)$/.exec(r)
+  if (enhancement && Preset.safeParse(enhancement[1]).success)
+    return t('credits.reasons.enhancement', { preset: t(`enhance.presets.${enhancement[1]}`), model: enhancement[2] })
+  const refund = /^Refund: (.+)$/s.exec(r)
+  if (refund) return t('credits.reasons.refund', { detail: refund[1] })
+  return r
+}

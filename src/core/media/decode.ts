@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { ffmpegInputArgs } from './ffmpeg-input'
+import { monoAudioArgs } from './ffmpeg-input'
 import { ffmpegPath } from './ffmpeg-path'
 import { MediaError } from './probe'
 
@@ -53,26 +53,7 @@ export async function* decodeWindows(
   opts: DecodeOptions = {},
 ): AsyncGenerator<WavWindow, DecodeSummary> {
   const { signal, env, streamIndex } = opts
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    ...ffmpegInputArgs(file),
-    ...(streamIndex === undefined ? [] : ['-map', `0:${streamIndex}`]),
-    '-vn',
-    '-sn',
-    '-dn',
-    '-ac',
-    '1',
-    '-ar',
-    String(SAMPLE_RATE),
-    '-f',
-    's16le',
-    '-acodec',
-    'pcm_s16le',
-    '-',
-  ]
+  const args = [...monoAudioArgs(file, streamIndex, SAMPLE_RATE), '-f', 's16le', '-acodec', 'pcm_s16le', '-']
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${PCM_DIR_PREFIX}${process.pid}-`))
   const proc = spawn(ffmpegPath(env), args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const onAbort = () => proc.kill('SIGKILL')

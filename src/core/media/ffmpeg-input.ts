@@ -59,3 +59,25 @@ export const MEDIA_DEMUXERS = [
 export function ffmpegInputArgs(file: string): string[] {
   return ['-protocol_whitelist', 'file,pipe', '-format_whitelist', MEDIA_DEMUXERS.join(','), '-i', `file:${path.resolve(file)}`]
 }
+
+/**
+ * Read one audio stream of a user's file as whisper hears it: 16 kHz mono, no video, subtitles
+ * or data; what follows (codec, container, target) is the caller's.
+ */
+export function monoAudioArgs(file: string, streamIndex: number | undefined, sampleRate: number): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    ...ffmpegInputArgs(file),
+    ...(streamIndex === undefined ? [] : ['-map', `0:${streamIndex}`]),
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    '1',
+    '-ar',
+    String(sampleRate),
+  ]
+}

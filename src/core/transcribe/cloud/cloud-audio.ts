@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { createReadStream, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../../../shared/errors'
-import { ffmpegInputArgs } from '../../media/ffmpeg-input'
+import { monoAudioArgs } from '../../media/ffmpeg-input'
 import { ffmpegPath } from '../../media/ffmpeg-path'
 import { MediaError } from '../../media/probe'
 
@@ -65,21 +65,9 @@ export async function decodeToWav(
 ): Promise<DecodedAudio> {
   const wavPath = path.join(dir, 'audio.wav')
   const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    ...ffmpegInputArgs(file),
-    ...(opts.streamIndex === undefined ? [] : ['-map', `0:${opts.streamIndex}`]),
-    '-vn',
-    '-sn',
-    '-dn',
+    ...monoAudioArgs(file, opts.streamIndex, CLOUD_SAMPLE_RATE),
     '-map_metadata',
     '-1',
-    '-ac',
-    '1',
-    '-ar',
-    String(CLOUD_SAMPLE_RATE),
     '-c:a',
     'pcm_s16le',
     // past 4 GB (37 h) a plain WAV header overflows

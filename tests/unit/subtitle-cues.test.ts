@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { layoutLines, shapeCues, type CueSource } from '../../src/core/transcribe/subtitle-cues'
+import { layoutLines, shapeCues, type CueSource } from '../../src/shared/subtitle-cues'
 
 const words = (cues: ReturnType<typeof shapeCues>) => cues.flatMap((c) => c.lines.join(' ').split(' '))
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { plainText, type ExportFormat, type Segment, type SubtitleRules } from '../../shared/transcribe-types'
-import { shapeCues } from './subtitle-cues'
+import { shapeCues } from '../../shared/subtitle-cues'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 

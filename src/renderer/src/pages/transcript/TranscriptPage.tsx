@@ -1,6 +1,7 @@
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ExportFormat, type Segment } from '../../../../shared/transcribe-types'
+import { shapeCues } from '../../../../shared/subtitle-cues'
+import { ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
 import { AsyncView } from '../../components/AsyncView'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
@@ -28,12 +29,15 @@ function SegmentRow({
   saved,
   onSeek,
   onSave,
+  fastCps,
 }: {
   segment: Segment
   active: boolean
   saved: boolean
   onSeek: () => void
   onSave: (text: string) => void
+  /** characters per second of a subtitle cue in this segment that reads too fast (null: none) */
+  fastCps: number | null
 }) {
   const { t } = useTranslation()
   const f = useFormat()
@@ -75,6 +79,11 @@ function SegmentRow({
             {t('transcript.edit')}
           </button>
           {saved ? <span className="positive">{t('transcript.saved')}</span> : null}
+          {fastCps !== null ? (
+            <span className="badge badge-warn" data-testid="too-fast" title={t('transcript.tooFastHint')}>
+              {t('transcript.tooFast', { cps: f.fixed1(fastCps) })}
+            </span>
+          ) : null}
         </>
       )}
     </li>
@@ -85,6 +94,10 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const { t } = useTranslation()
   const f = useFormat()
   const tr = useTranscript(param ?? '')
+  // SRT/VTT shaping: broadcast norms unless the user picks otherwise; the editor marks the
+  // segments whose subtitles would read too fast under these rules
+  const [rules, setRules] = useState<SubtitleRules>({ maxLineChars: 42, maxLines: 2, maxCps: 17 })
+  const fast = useMemo(() => tooFastSegments(tr.segments, rules), [tr.segments, rules])
   const [confirming, setConfirming] = useState(false)
   return (
     <section aria-labelledby="transcript-title">
@@ -120,7 +133,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
             <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')}>
               <span className="muted">{t('transcript.export')}</span>
               {ExportFormat.options.map((fmt) => (
-                <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt)}>
+                <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules)}>
                   {t(`transcript.formats.${fmt}`)}
                 </button>
               ))}
@@ -137,6 +150,27 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 {confirming ? t('transcript.confirmDelete') : t('transcript.delete')}
               </button>
             </div>
+            <details className="subtitle-rules">
+              <summary>{t('transcript.subtitleRules')}</summary>
+              <div className="form-row">
+                {ruleChoices.map(([name, options]) => (
+                  <label key={name}>
+                    <span>{t(`transcript.rules.${name}`)}</span>
+                    <select
+                      name={name}
+                      value={rules[name]}
+                      onChange={(e) => setRules({ ...rules, [name]: Number(e.target.value) })}
+                    >
+                      {options.map((n) => (
+                        <option key={n} value={n}>
+                          {f.number(n)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                ))}
+              </div>
+            </details>
             {tr.error ? (
               <p role="alert" className="error-box">
                 {tr.error}
@@ -155,6 +189,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                     saved={tr.savedId === s.id}
                     onSeek={() => tr.seek(s)}
                     onSave={(text) => void tr.save(s.id, text)}
+                    fastCps={fast.get(s.id) ?? null}
                   />
                 ))}
               </ol>
@@ -169,4 +204,19 @@ export function TranscriptPage({ param }: { param: string | null }) {
       ) : null}
     </section>
   )
+}
+
+const ruleChoices: [keyof SubtitleRules, number[]][] = [
+  ['maxLineChars', [32, 37, 42, 50]],
+  ['maxLines', [1, 2]],
+  ['maxCps', [15, 17, 20, 25]],
+]
+
+/** Segment id → the fastest too-fast cue's reading speed, for the cues that overlap the segment. */
+function tooFastSegments(segments: Segment[], rules: SubtitleRules): Map<number, number> {
+  const out = new Map<number, number>()
+  const fast = shapeCues(segments, rules).filter((c) => c.tooFast)
+  for (const c of fast)
+    for (const s of segments) if (s.start < c.end && c.start < s.end) out.set(s.id, Math.max(out.get(s.id) ?? 0, c.cps))
+  return out
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { plainText, type ExportFormat, type Segment } from '../../../../shared/transcribe-types'
+import { plainText, type ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
 import { downloadText } from '../../lib/download'
 import { useCall } from '../../lib/use-call'
@@ -52,8 +52,8 @@ export function useTranscript(id: string) {
     }
   }
 
-  const exportAs = async (format: ExportFormat) => {
-    const { fileName, content } = await api.invoke('transcripts.export', { id, format })
+  const exportAs = async (format: ExportFormat, subtitles?: SubtitleRules) => {
+    const { fileName, content } = await api.invoke('transcripts.export', { id, format, subtitles })
     downloadText(fileName, content)
   }
 

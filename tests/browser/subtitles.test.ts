@@ -1,0 +1,48 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { expect, it } from 'vitest'
+import { go, useApp } from '../helpers/browser'
+
+const open = useApp()
+
+it('the editor marks segments whose subtitles read too fast, and SRT follows the rules chosen', async () => {
+  const { page, core, dataDir } = await open()
+  const media = path.join(dataDir, 'ders.wav')
+  writeFileSync(media, Buffer.alloc(64))
+  const meta = await core.transcripts.save(
+    {
+      jobId: 'job-1',
+      fileName: 'ders.wav',
+      mediaPath: media,
+      hasVideo: false,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      durationSec: 20,
+      language: 'tr',
+      model: 'tiny',
+    },
+    [
+      { id: 0, start: 0, end: 4, text: 'Bugün konuşma tanımayı anlatacağım.' },
+      // 30 characters in about 1.5 s, and the next segment leaves no room: about 20 a second
+      { id: 1, start: 4, end: 5.5, text: 'Önce spektrogramı çıkarıyoruz.' },
+      { id: 2, start: 5.6, end: 9, text: 'Sonra kodlayıcı bunu vektörlere çeviriyor, en sonda da çözücü metni yazıyor.' },
+    ],
+  )
+  await go(page, `transcript/${meta.id}`)
+  const marks = page.getByTestId('too-fast')
+  await expect.poll(() => marks.count()).toBe(1)
+  expect(await page.getByTestId('segment').nth(1).getByTestId('too-fast').count()).toBe(1)
+
+  // shorter lines for the export; a faster reading speed clears the mark
+  await page.getByText('Subtitle lines (SRT, VTT)').click()
+  await page.locator('select[name=maxLineChars]').selectOption('32')
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'SRT', exact: true }).click(),
+  ])
+  const srt = readFileSync((await download.path())!, 'utf8')
+  const textLines = srt.split('\n').filter((l) => l && !/^\d+$/.test(l) && !l.includes('-->'))
+  expect(Math.max(...textLines.map((l) => l.length))).toBeLessThanOrEqual(32)
+  await page.locator('select[name=maxCps]').selectOption('25')
+  await expect.poll(() => marks.count()).toBe(0)
+})

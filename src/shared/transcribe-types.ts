@@ -1,11 +1,22 @@
 import { z } from 'zod'
 
+/** One word with its time (seconds on the file's timeline) and how sure the engine was (0..1). */
+export const Word = z.object({
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+  text: z.string(),
+  probability: z.number().min(0).max(1),
+})
+export type Word = z.infer<typeof Word>
+
 export const Segment = z.object({
   id: z.number().int(),
   /** seconds from the start of the media file */
   start: z.number().nonnegative(),
   end: z.number().nonnegative(),
   text: z.string(),
+  /** word timing, where the engine gave it (older transcripts have none) */
+  words: z.array(Word).optional(),
 })
 export type Segment = z.infer<typeof Segment>
 

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import { go, useApp } from '../helpers/browser'
+import { makeMedia } from '../helpers/media'
 
 const open = useApp()
 
@@ -45,4 +46,47 @@ it('the editor marks segments whose subtitles read too fast, and SRT follows the
   expect(Math.max(...textLines.map((l) => l.length))).toBeLessThanOrEqual(32)
   await page.locator('select[name=maxCps]').selectOption('25')
   await expect.poll(() => marks.count()).toBe(0)
+})
+
+it('the transcript view highlights the word being played', async () => {
+  const { page, core, dataDir } = await open()
+  const media = makeMedia(dataDir, 'kelime.wav', { seconds: 4 })
+  const meta = await core.transcripts.save(
+    {
+      jobId: 'job-2',
+      fileName: 'kelime.wav',
+      mediaPath: media,
+      hasVideo: false,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      durationSec: 4,
+      language: 'tr',
+      model: 'tiny',
+    },
+    [
+      {
+        id: 0,
+        start: 0,
+        end: 3,
+        text: 'Bir iki üç',
+        words: [
+          { start: 0, end: 0.9, text: 'Bir', probability: 0.9 },
+          { start: 1, end: 1.9, text: 'iki', probability: 0.9 },
+          { start: 2, end: 2.9, text: 'üç', probability: 0.9 },
+        ],
+      },
+    ],
+  )
+  await go(page, `transcript/${meta.id}`)
+  const player = page.locator('audio')
+  await player.waitFor({ state: 'attached' })
+  await expect.poll(() => player.evaluate((el) => (el as HTMLMediaElement).readyState)).toBeGreaterThan(0)
+  await player.evaluate((el) => {
+    ;(el as HTMLMediaElement).currentTime = 1.5
+  })
+  await expect.poll(() => page.getByTestId('current-word').textContent()).toBe('iki')
+  await player.evaluate((el) => {
+    ;(el as HTMLMediaElement).currentTime = 2.5
+  })
+  await expect.poll(() => page.getByTestId('current-word').textContent()).toBe('üç')
 })

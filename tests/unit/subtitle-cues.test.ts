@@ -86,7 +86,7 @@ describe('subtitle cues', () => {
 describe('SRT and VTT exports', () => {
   it('are shaped by default and follow the rules given', async () => {
     const { render } = await import('../../src/core/transcribe/exports')
-    const segs = lecture.map((s, id) => ({ id, ...s }))
+    const segs = lecture.map(({ start, end, text }, id) => ({ id, start, end, text }))
     const srt = render(segs, 'srt')
     const lines = srt.split('\n').filter((l) => l && !/^\d+$/.test(l) && !l.includes('-->'))
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(42)
@@ -95,5 +95,27 @@ describe('SRT and VTT exports', () => {
     const textLines = narrow.split('\n').filter((l) => l && l !== 'WEBVTT' && !l.includes('-->'))
     expect(Math.max(...textLines.map((l) => l.length))).toBeLessThanOrEqual(20)
     expect(textLines.join(' ')).toBe(lecture.map((s) => s.text).join(' '))
+  })
+})
+
+describe('word timing from the engine', () => {
+  it('joins whisper’s tokens into whole words, so nothing can split inside a word', async () => {
+    const { wordsFromTokens } = await import('../../src/core/transcribe/word-timing')
+    const words = wordsFromTokens([
+      { word: '[_BEG_]', start: 0, end: 0, probability: 1 },
+      { word: ' Merh', start: 0.1, end: 0.3, probability: 0.9 },
+      { word: 'aba', start: 0.3, end: 0.5, probability: 0.6 },
+      { word: ',', start: 0.5, end: 0.52, probability: 0.99 },
+      { word: ' dün', start: 0.7, end: 0.9, probability: 0.8 },
+      { word: 'ya', start: 0.9, end: 1.1, probability: 0.95 },
+      { word: '.', start: 1.1, end: 1.12, probability: 0.99 },
+    ])
+    expect(words).toEqual([
+      { start: 0.1, end: 0.52, text: 'Merhaba,', probability: 0.6 },
+      { start: 0.7, end: 1.12, text: 'dünya.', probability: 0.8 },
+    ])
+    // and cues made from them break between those words only
+    const cues = shapeCues([{ start: 0, end: 1.2, text: 'Merhaba, dünya.', words }], { maxLineChars: 9, maxLines: 1 })
+    expect(cues.map((c) => c.lines.join(' '))).toEqual(['Merhaba,', 'dünya.'])
   })
 })

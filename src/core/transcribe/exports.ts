@@ -45,7 +45,7 @@ export function render(
         .map((c) => `${timestamp(c.start, '.')} --> ${timestamp(c.end, '.')}\n${c.lines.join('\n')}\n`)
         .join('\n')}`
     case 'json':
-      return `${JSON.stringify({ file: meta.fileName ?? null, language: meta.language ?? null, segments: segments.map(({ start, end, text }) => ({ start, end, text: text.trim() })) }, null, 2)}\n`
+      return `${JSON.stringify({ file: meta.fileName ?? null, language: meta.language ?? null, segments: segments.map(({ start, end, text, words }) => ({ start, end, text: text.trim(), ...(words ? { words } : {}) })) }, null, 2)}\n`
   }
 }
 

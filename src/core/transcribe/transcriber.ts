@@ -139,7 +139,22 @@ export async function transcribeFile(
           const prevEnd = segments.at(-1)?.end ?? lo
           const start = Math.min(hi, Math.max(prevEnd, lo + s.start))
           const end = Math.min(hi, Math.max(start, lo + s.end))
-          segments.push({ id: segments.length, start: round3(start), end: round3(end), text })
+          // words on the same timeline, kept inside their segment and in order
+          let prev = start
+          const words = raw.words?.map((w) => {
+            const m = layout ? mapBack(layout, w) : w
+            const ws = Math.min(end, Math.max(prev, lo + m.start))
+            const we = Math.min(end, Math.max(ws, lo + m.end))
+            prev = ws
+            return { start: round3(ws), end: round3(we), text: w.text, probability: round3(w.probability) }
+          })
+          segments.push({
+            id: segments.length,
+            start: round3(start),
+            end: round3(end),
+            text,
+            ...(words?.length ? { words } : {}),
+          })
         }
       } finally {
         await fs.rm(wavPath, { force: true })

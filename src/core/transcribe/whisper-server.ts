@@ -4,6 +4,8 @@ import { openAsBlob } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import { AppError } from '../../shared/errors'
+import type { Word } from '../../shared/transcribe-types'
+import { wordsFromTokens, type EngineToken } from './word-timing'
 import { removeEngineRecord, writeEngineRecord } from '../runtime/engine-record'
 
 export interface EngineConfig {
@@ -37,6 +39,8 @@ export interface EngineSegment {
   start: number
   end: number
   text: string
+  /** whole words with times, relative to the audio sent (absent when the engine gave none) */
+  words?: Word[]
 }
 
 /** Every engine this process started: they go when it goes, even on an unplanned exit. */
@@ -218,13 +222,18 @@ export class WhisperServer {
       })
       const body = (await res.json()) as {
         error?: string
-        segments?: { start: number; end: number; text: string }[]
+        segments?: { start: number; end: number; text: string; words?: EngineToken[] }[]
         language?: string
       }
       if (!res.ok || body.error)
         throw new AppError('internal', `The transcription engine refused the audio: ${body.error ?? res.status}`)
       return {
-        segments: (body.segments ?? []).map((s) => ({ start: s.start, end: s.end, text: s.text })),
+        segments: (body.segments ?? []).map((s) => ({
+          start: s.start,
+          end: s.end,
+          text: s.text,
+          ...(s.words?.length ? { words: wordsFromTokens(s.words) } : {}),
+        })),
         language: body.language ?? null,
       }
     } catch (err) {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { Fragment, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { shapeCues } from '../../../../shared/subtitle-cues'
 import { ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
@@ -30,6 +30,7 @@ function SegmentRow({
   onSeek,
   onSave,
   fastCps,
+  currentWord,
 }: {
   segment: Segment
   active: boolean
@@ -38,6 +39,8 @@ function SegmentRow({
   onSave: (text: string) => void
   /** characters per second of a subtitle cue in this segment that reads too fast (null: none) */
   fastCps: number | null
+  /** the word being played, when this segment is the current one and has word timing */
+  currentWord: number | null
 }) {
   const { t } = useTranslation()
   const f = useFormat()
@@ -73,7 +76,19 @@ function SegmentRow({
       ) : (
         <>
           <span className="segment-text" onClick={onSeek}>
-            {segment.text}
+            {active && segment.words?.length && segment.words.map((w) => w.text).join(' ') === segment.text.trim()
+              ? segment.words.map((w, i) => (
+                  <Fragment key={i}>
+                    {i > 0 ? ' ' : null}
+                    <span
+                      className={i === currentWord ? 'word is-current-word' : 'word'}
+                      data-testid={i === currentWord ? 'current-word' : undefined}
+                    >
+                      {w.text}
+                    </span>
+                  </Fragment>
+                ))
+              : segment.text}
           </span>
           <button type="button" className="secondary small" onClick={() => setEditing(true)}>
             {t('transcript.edit')}
@@ -190,6 +205,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                     onSeek={() => tr.seek(s)}
                     onSave={(text) => void tr.save(s.id, text)}
                     fastCps={fast.get(s.id) ?? null}
+                    currentWord={tr.current === s.id ? tr.currentWord : null}
                   />
                 ))}
               </ol>

@@ -19,6 +19,8 @@ export function useTranscript(id: string) {
   const data = useCall('transcripts.get', { id })
   const [segments, setSegments] = useState<Segment[]>([])
   const [current, setCurrent] = useState<number | null>(null)
+  /** index of the word being played in the current segment (where word timing exists) */
+  const [currentWord, setCurrentWord] = useState<number | null>(null)
   const [savedId, setSavedId] = useState<number | null>(null)
   const [error, setError] = useState<string | null>(null)
   const media = useRef<HTMLMediaElement | null>(null)
@@ -31,6 +33,8 @@ export function useTranscript(id: string) {
     const t = media.current?.currentTime ?? 0
     const seg = segments.find((s) => t >= s.start && t < Math.max(s.end, s.start + 0.05))
     setCurrent(seg ? seg.id : null)
+    const word = seg?.words?.findIndex((w) => t >= w.start && t < Math.max(w.end, w.start + 0.05)) ?? -1
+    setCurrentWord(word >= 0 ? word : null)
   }, [segments])
 
   const seek = (s: Segment) => {
@@ -73,6 +77,7 @@ export function useTranscript(id: string) {
     data,
     segments,
     current,
+    currentWord,
     media,
     onTime,
     seek,

@@ -124,6 +124,17 @@ export const calls = {
     input: z.object({ id: z.string(), segmentId: z.number().int(), text: z.string().max(10_000) }),
     output: TranscriptMeta,
   },
+  /** segments `from`..`to` (ids) transcribed again, with another model or language; the rest kept */
+  'transcripts.retranscribe': {
+    input: z.object({
+      id: z.string(),
+      from: z.number().int().nonnegative(),
+      to: z.number().int().nonnegative(),
+      model: z.string().min(1).optional(),
+      language: z.string().min(2).max(8).optional(),
+    }),
+    output: z.array(Segment),
+  },
   'transcripts.export': {
     input: z.object({ id: z.string(), format: ExportFormat, subtitles: SubtitleRules.partial().optional() }),
     output: z.object({ fileName: z.string(), content: z.string() }),

@@ -90,3 +90,38 @@ it('the transcript view highlights the word being played', async () => {
   })
   await expect.poll(() => page.getByTestId('current-word').textContent()).toBe('üç')
 })
+
+it('re-transcribes only the selected segments from the transcript view', async () => {
+  const { page, core, dataDir } = await open()
+  const { installMiniModel } = await import('../helpers/transcribe-env')
+  const model = await installMiniModel(dataDir)
+  const media = makeMedia(dataDir, 'üç parça.wav', { seconds: 9 })
+  const meta = await core.transcripts.save(
+    {
+      jobId: 'job-3',
+      fileName: 'üç parça.wav',
+      mediaPath: media,
+      hasVideo: false,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      durationSec: 9,
+      language: 'tr',
+      model,
+    },
+    [
+      { id: 0, start: 0, end: 3, text: 'Elle düzeltilmiş ilk bölüm.' },
+      { id: 1, start: 3, end: 6, text: 'yanlış duyulmuş orta bölüm' },
+      { id: 2, start: 6, end: 9, text: 'Elle düzeltilmiş son bölüm.' },
+    ],
+  )
+  await go(page, `transcript/${meta.id}`)
+  const rows = page.getByTestId('segment')
+  await rows.nth(1).getByRole('checkbox').check()
+  const bar = page.getByTestId('redo-bar')
+  await bar.getByRole('button', { name: 'Transcribe again' }).click()
+  await expect.poll(() => page.getByTestId('segments').textContent(), { timeout: 30_000 }).not.toContain('yanlış duyulmuş')
+  const text = await page.getByTestId('segments').textContent()
+  expect(text).toContain('Elle düzeltilmiş ilk bölüm.')
+  expect(text).toContain('Elle düzeltilmiş son bölüm.')
+  expect(await bar.count()).toBe(0)
+})

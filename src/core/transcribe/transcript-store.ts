@@ -76,6 +76,27 @@ export class TranscriptStore {
     }
   }
 
+  /**
+   * Put `replacement` where segments `from`..`to` (ids, inclusive) were; every other segment —
+   * edits included — stays as it is. Ids are renumbered in order.
+   */
+  async replaceRange(id: string, from: number, to: number, replacement: Segment[]): Promise<Segment[]> {
+    const segments = await this.segments(id)
+    const i = segments.findIndex((s) => s.id === from)
+    const j = segments.findIndex((s) => s.id === to)
+    if (i < 0 || j < i) throw new AppError('invalid-input', `No segments ${from} to ${to} in transcript ${id}`)
+    const next = [...segments.slice(0, i), ...replacement, ...segments.slice(j + 1)].map((s, k) => ({ ...s, id: k }))
+    await atomicWrite(this.segmentsPath(id), JSON.stringify({ segments: next }))
+    await this.store.mutate((db) => {
+      const m = db.transcripts.find((t) => t.id === id)!
+      m.updatedAt = new Date().toISOString()
+      m.preview = preview(next)
+      m.segmentCount = next.length
+    })
+    this.events.emit('transcripts.changed', { id, deleted: false })
+    return next
+  }
+
   /** Delete a transcript: its index entry, its segments file, and its own uploaded media copy. */
   async delete(id: string): Promise<void> {
     const meta = this.meta(id)

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto'
+import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AppError, toErrorShape } from '../../shared/errors'
 import { isJobActive, isJobStopped } from '../../shared/transcribe-types'
-import type { Job, TranscribeOptions } from '../../shared/transcribe-types'
+import type { Job, Segment, TranscribeOptions } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
+import { clipToWav } from '../media/clip'
+import { PCM_DIR_PREFIX } from '../media/decode'
 import { MediaError } from '../media/probe'
 import type { Db, Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
@@ -249,6 +252,52 @@ export class TranscriptionService {
         finishedAt: new Date().toISOString(),
         etaSec: null,
       })
+    }
+  }
+
+  /**
+   * Transcribe segments `from`..`to` of a transcript again — with another model or language, say —
+   * and put the result in their place; the rest of the transcript, edits included, is kept.
+   */
+  async retranscribe(id: string, from: number, to: number, options: { model?: string; language?: string }): Promise<Segment[]> {
+    const { meta, segments } = await this.deps.transcripts.get(id)
+    const first = segments.find((s) => s.id === from)
+    const last = segments.find((s) => s.id === to)
+    if (!first || !last || last.start < first.start)
+      throw new AppError('invalid-input', `Choose segments that exist, first to last (${from}–${to})`)
+    const settings = this.deps.store.data.settings
+    const model = options.model ?? meta.model
+    const language = options.language ?? settings.transcribeLanguage
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${PCM_DIR_PREFIX}${process.pid}-`))
+    let engine: WhisperServer | null = null
+    try {
+      const clip = path.join(dir, 'range.wav')
+      await clipToWav(meta.mediaPath, first.start, last.end, clip, { env: this.deps.env })
+      engine = await this.engines.take(await this.deps.models.resolve(model), this.defaultThreads())
+      const out = await transcribeFile(
+        clip,
+        engine,
+        { language, translate: false, prompt: '', noFallback: this.deps.noFallback },
+        {
+          env: this.deps.env,
+          resourcesDir: this.deps.resourcesDir,
+          vad: settings.vadEnabled ? { threshold: settings.vadThreshold, paddingSec: settings.vadPaddingSec } : null,
+        },
+      )
+      this.engines.give(engine)
+      engine = null
+      // the clip starts at the first segment: back to the file's timeline, inside the range
+      const at = (t: number) => Math.round(Math.min(last.end, first.start + t) * 1000) / 1000
+      const replacement = out.segments.map((s) => ({
+        ...s,
+        start: at(s.start),
+        end: at(s.end),
+        ...(s.words ? { words: s.words.map((w) => ({ ...w, start: at(w.start), end: at(w.end) })) } : {}),
+      }))
+      return await this.deps.transcripts.replaceRange(id, from, to, replacement)
+    } finally {
+      engine?.kill()
+      await fs.rm(dir, { recursive: true, force: true })
     }
   }
 

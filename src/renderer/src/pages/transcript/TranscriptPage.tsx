@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { shapeCues } from '../../../../shared/subtitle-cues'
 import { ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
 import { AsyncView } from '../../components/AsyncView'
+import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
 import { useTranscript } from './use-transcript'
@@ -31,6 +32,8 @@ function SegmentRow({
   onSave,
   fastCps,
   currentWord,
+  selected,
+  onSelect,
 }: {
   segment: Segment
   active: boolean
@@ -41,6 +44,9 @@ function SegmentRow({
   fastCps: number | null
   /** the word being played, when this segment is the current one and has word timing */
   currentWord: number | null
+  /** chosen for a re-transcription */
+  selected: boolean
+  onSelect: () => void
 }) {
   const { t } = useTranslation()
   const f = useFormat()
@@ -48,6 +54,13 @@ function SegmentRow({
   const [text, setText] = useState(segment.text)
   return (
     <li className={`segment${active ? ' is-current' : ''}`} data-testid="segment" aria-current={active ? 'true' : undefined}>
+      <input
+        type="checkbox"
+        className="segment-select"
+        checked={selected}
+        onChange={onSelect}
+        aria-label={t('transcript.selectSegment', { time: f.duration(segment.start) })}
+      />
       <button type="button" className="segment-time" onClick={onSeek} data-start={segment.start}>
         {f.duration(segment.start)}
       </button>
@@ -113,6 +126,10 @@ export function TranscriptPage({ param }: { param: string | null }) {
   // segments whose subtitles would read too fast under these rules
   const [rules, setRules] = useState<SubtitleRules>({ maxLineChars: 42, maxLines: 2, maxCps: 17 })
   const fast = useMemo(() => tooFastSegments(tr.segments, rules), [tr.segments, rules])
+  // re-transcribing a selection: with an installed model (the transcript's own by default) and a language
+  const installed = (tr.models.data ?? []).filter((m) => m.installed)
+  const [redoModel, setRedoModel] = useState('')
+  const [redoLang, setRedoLang] = useState('auto')
   const [confirming, setConfirming] = useState(false)
   return (
     <section aria-labelledby="transcript-title">
@@ -192,6 +209,35 @@ export function TranscriptPage({ param }: { param: string | null }) {
               </p>
             ) : null}
             <h2>{t('transcript.segments')}</h2>
+            {tr.selected.size > 0 ? (
+              <div className="form-row toolbar" role="group" aria-label={t('transcript.redoTitle')} data-testid="redo-bar">
+                <span className="muted">{t('transcript.redoSelected', { count: tr.selected.size })}</span>
+                <label>
+                  <span>{t('transcript.redoModel')}</span>
+                  <select name="redoModel" value={redoModel} onChange={(e) => setRedoModel(e.target.value)}>
+                    <option value="">{t('transcript.redoSameModel', { model: meta.model })}</option>
+                    {installed.map((m) => (
+                      <option key={m.name} value={m.name}>
+                        {m.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <LanguageSelect
+                  label={t('transcript.redoLanguage')}
+                  name="redoLanguage"
+                  value={redoLang}
+                  onChange={setRedoLang}
+                />
+                <button
+                  type="button"
+                  disabled={tr.redoing}
+                  onClick={() => void tr.retranscribe(redoModel || undefined, redoLang)}
+                >
+                  {tr.redoing ? t('transcript.redoing') : t('transcript.redo')}
+                </button>
+              </div>
+            ) : null}
             {tr.segments.length === 0 ? (
               <p className="empty">{t('transcript.empty')}</p>
             ) : (
@@ -206,6 +252,8 @@ export function TranscriptPage({ param }: { param: string | null }) {
                     onSave={(text) => void tr.save(s.id, text)}
                     fastCps={fast.get(s.id) ?? null}
                     currentWord={tr.current === s.id ? tr.currentWord : null}
+                    selected={tr.selected.has(s.id)}
+                    onSelect={() => tr.toggle(s.id)}
                   />
                 ))}
               </ol>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { plainText, type ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
 import { downloadText } from '../../lib/download'
 import { useCall } from '../../lib/use-call'
 import { navigate } from '../../lib/use-route'
@@ -17,6 +18,7 @@ export function enhanceLangOf(language: string): '' | 'tr' | 'en' {
 /** One transcript: segments kept in sync with the player, inline edits, exports, hand-off to Enhance. */
 export function useTranscript(id: string) {
   const data = useCall('transcripts.get', { id })
+  const models = useCall('models.list', {}, ['models.download'])
   const [segments, setSegments] = useState<Segment[]>([])
   const [current, setCurrent] = useState<number | null>(null)
   /** index of the word being played in the current segment (where word timing exists) */
@@ -56,6 +58,38 @@ export function useTranscript(id: string) {
     }
   }
 
+  /** segments chosen for a re-transcription: a contiguous range, by id */
+  const [selected, setSelected] = useState<Set<number>>(new Set())
+  const [redoing, setRedoing] = useState(false)
+  const toggle = (segmentId: number) =>
+    setSelected((prev) => {
+      const next = new Set(prev)
+      if (next.has(segmentId)) next.delete(segmentId)
+      else next.add(segmentId)
+      return next
+    })
+  const retranscribe = async (model: string | undefined, language: string) => {
+    if (selected.size === 0) return
+    const ids = [...selected]
+    setRedoing(true)
+    setError(null)
+    try {
+      const next = await api.invoke('transcripts.retranscribe', {
+        id,
+        from: Math.min(...ids),
+        to: Math.max(...ids),
+        model,
+        language,
+      })
+      setSegments(next)
+      setSelected(new Set())
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setRedoing(false)
+    }
+  }
+
   const exportAs = async (format: ExportFormat, subtitles?: SubtitleRules) => {
     const { fileName, content } = await api.invoke('transcripts.export', { id, format, subtitles })
     downloadText(fileName, content)
@@ -78,6 +112,11 @@ export function useTranscript(id: string) {
     segments,
     current,
     currentWord,
+    selected,
+    toggle,
+    retranscribe,
+    redoing,
+    models,
     media,
     onTime,
     seek,

@@ -45,8 +45,8 @@ export class CatalogService {
     if (!m) {
       const hint =
         provider === 'custom'
-          ? "Refresh the local server's model list in Settings."
-          : 'Run "mp4totext pricing --all" to list the catalog.'
+          ? "Refresh the local server's model list (Settings → Local server; the CLI reads it itself)."
+          : 'See the Models page for the catalog (CLI: mp4totext pricing --all).'
       throw new AppError('not-found', `Unknown model ${provider}/${modelId}. ${hint}`)
     }
     return m

@@ -84,8 +84,8 @@ export class ModelManager {
     const m = (await this.list()).find((x) => x.name === nameOrPath)
     if (!m?.path) {
       const hint = this.catalog.some((c) => c.name === nameOrPath)
-        ? `Download it first: mp4totext models pull ${nameOrPath}`
-        : 'See "mp4totext models list".'
+        ? `Download it first on the Models page (CLI: mp4totext models pull ${nameOrPath}).`
+        : 'See the Models page for the models there are (CLI: mp4totext models list).'
       throw new AppError('not-found', `The whisper model "${nameOrPath}" is not installed. ${hint}`)
     }
     return m.path
@@ -115,7 +115,8 @@ export class ModelManager {
     opts: { baseUrl?: string; onProgress?: (p: DownloadProgress) => void; signal?: AbortSignal } = {},
   ): Promise<string> {
     const entry = this.catalog.find((m) => m.name === name)
-    if (!entry) throw new AppError('not-found', `"${name}" is not a downloadable model. See "mp4totext models list".`)
+    if (!entry)
+      throw new AppError('not-found', `"${name}" is not a downloadable model. See the Models page (CLI: mp4totext models list).`)
     const dir = this.modelsDir()
     await fs.mkdir(dir, { recursive: true })
     const target = path.join(dir, modelFileName(name))

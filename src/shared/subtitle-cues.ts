@@ -66,7 +66,8 @@ function wordsOf(segments: CueSource[]): Word[] {
     const speaker = seg.speaker ?? null
     const given = seg.words?.filter((w) => w.text.trim() !== '')
     let words: CueWord[]
-    if (given && given.length > 0) {
+    // word timing only while it still describes the text (an edit may have changed the words)
+    if (given && given.length > 0 && sameWords(given, seg.text)) {
       words = given.map((w) => ({ start: w.start, end: w.end, text: w.text.trim() }))
     } else {
       const parts = seg.text.trim().split(/\s+/).filter(Boolean)
@@ -84,6 +85,9 @@ function wordsOf(segments: CueSource[]): Word[] {
   }
   return out
 }
+
+const squash = (s: string) => s.trim().split(/\s+/).join(' ')
+const sameWords = (words: CueWord[], text: string) => squash(words.map((w) => w.text).join(' ')) === squash(text)
 
 const joined = (ws: Word[]) => ws.map((w) => w.text).join(' ')
 

@@ -119,3 +119,12 @@ describe('word timing from the engine', () => {
     expect(cues.map((c) => c.lines.join(' '))).toEqual(['Merhaba,', 'dünya.'])
   })
 })
+
+describe('an edited segment', () => {
+  it('is cut by its text, not by word timing that described the old words', () => {
+    const cues = shapeCues([
+      { start: 0, end: 2, text: 'Merhaba dünya, düzeltilmiş.', words: [{ start: 0, end: 2, text: 'wzv1' }] },
+    ])
+    expect(cues.map((c) => c.lines.join(' '))).toEqual(['Merhaba dünya, düzeltilmiş.'])
+  })
+})

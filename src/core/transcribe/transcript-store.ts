@@ -54,6 +54,8 @@ export class TranscriptStore {
     const seg = segments.find((s) => s.id === segmentId)
     if (!seg) throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
     seg.text = text
+    // the engine's word timing described the old words: an edited segment keeps only its own times
+    delete seg.words
     await atomicWrite(this.segmentsPath(id), JSON.stringify({ segments }))
     await this.store.mutate((db) => {
       const m = db.transcripts.find((t) => t.id === id)!

@@ -21,20 +21,23 @@ export async function readTranscript(file: string, stdin: NodeJS.ReadableStream 
       )
     })
   }
-  // Text never holds NUL bytes; media, archives and UTF-16 files do.
-  if (bytes.includes(0)) {
+  // UTF-16 with a byte-order mark (what Windows Notepad saves as "Unicode") is text too
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null
+  // Other text never holds NUL bytes; media and archives do.
+  if (!utf16 && bytes.includes(0)) {
     throw new Error(
       `${name} is a binary file (audio or video?), not a transcript. Transcribe it first: mp4totext transcribe ${file === '-' ? 'FILE' : file} --model base`,
     )
   }
   let raw: string
   try {
-    raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    raw = new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(bytes)
   } catch {
     throw new Error(`${name} is not UTF-8 text. Save it as UTF-8 (most editors offer it under "Save as…") and try again.`)
   }
   const text = parse(file, raw)
-  if (!text.trim()) throw new Error(`${name} holds no text`)
+  // only spaces, zero-width or control characters: nothing an enhancement could work on
+  if (!/[\p{L}\p{N}]/u.test(text)) throw new Error(`${name} holds no text`)
   return text
 }
 

@@ -95,8 +95,22 @@ export async function startWebHost(
     }
     const url = new URL(req.url ?? '/', `http://${host}`)
     if (url.pathname.startsWith(API_PREFIX)) {
+      // A page elsewhere may send "simple" cross-origin requests without asking first: any
+      // Origin other than our own is refused, and the token in the query string (which a URL
+      // can leak) is only accepted where a header cannot be set — the event stream and media.
+      const origin = req.headers.origin
+      if (
+        origin !== undefined &&
+        origin !== `http://${hostPort}` &&
+        origin !== `http://${hostPort.replace('127.0.0.1', 'localhost')}`
+      ) {
+        send(res, 403, { ok: false, error: { code: 'forbidden', message: 'Requests from other sites are refused' } })
+        return
+      }
       const given = req.headers[TOKEN_HEADER]
-      if (!okToken(typeof given === 'string' ? given : url.searchParams.get(TOKEN_QUERY))) {
+      const queryAllowed =
+        req.method === 'GET' && (url.pathname === apiRoutes.events || apiRoutePatterns.media.test(url.pathname))
+      if (!okToken(typeof given === 'string' ? given : queryAllowed ? url.searchParams.get(TOKEN_QUERY) : null)) {
         send(res, 401, { ok: false, error: { code: 'forbidden', message: 'Missing or wrong token' } })
         return
       }
@@ -187,6 +201,8 @@ export async function startWebHost(
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
+      // the page's URL carries the token until the app moves it out: never send it elsewhere
+      'referrer-policy': 'no-referrer',
     })
     await pipeline(opened.handle.createReadStream(), res).catch(() => undefined)
   }

@@ -84,6 +84,7 @@ describe('enhance refuses what is not a transcript before anything is charged', 
     ['empty.txt', '', /empty\.txt holds no text/],
     ['blank.txt', ' \n\t\n ', /blank\.txt holds no text/],
     ['empty.json', '{"segments": []}', /empty\.json holds no text/],
+    ['invisible.txt', '\u200b\u200b\u2060', /invisible\.txt holds no text/],
   ]
   for (const [name, content, message] of cases) {
     it(name, async () => {
@@ -106,6 +107,17 @@ describe('enhance refuses what is not a transcript before anything is charged', 
       expect(entries).toBe(1)
     })
   }
+})
+
+describe('enhance reads text as editors save it', () => {
+  it('UTF-16 with a byte-order mark (Windows Notepad’s "Unicode") is text, not a binary file', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'notepad.txt')
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('merhaba dünya.', 'utf16le')]))
+    const r = await cli(['enhance', file, '--model', 'groq/llama-3.1-8b-instant', '--data-dir', dir])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toBe('MERHABA DÜNYA.\n')
+  })
 })
 
 describe('a local server (Ollama, LM Studio) works from the command line alone', () => {

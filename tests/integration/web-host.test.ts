@@ -115,3 +115,26 @@ describe('web host event stream', () => {
     expect(base).toContain('127.0.0.1')
   })
 })
+
+describe('web host: requests from other pages', () => {
+  it('refuses another site’s Origin, and the query-string token on calls (only the event stream and media take it)', async () => {
+    const { host, base, core } = await setup()
+    const call = (headers: Record<string, string>, query = '') =>
+      fetch(`${base}/api/call/credits.topUp${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...headers },
+        body: JSON.stringify({ amount: 1 }),
+      })
+    // a "simple" cross-origin POST a browser sends without asking first, token leaked in a URL
+    expect((await call({ origin: 'http://evil.example' }, `?token=${host.token}`)).status).toBe(403)
+    expect((await call({}, `?token=${host.token}`)).status).toBe(401)
+    expect((await call({ origin: 'http://evil.example', 'x-mp4totext-token': host.token })).status).toBe(403)
+    expect(core.credits.state().balance).toBe(1000)
+    // the app itself: its own origin, the header
+    expect((await call({ origin: base, 'x-mp4totext-token': host.token })).status).toBe(200)
+    expect(core.credits.state().balance).toBe(1001)
+    const page = await fetch(`${base}/`)
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    await host.close()
+  })
+})

@@ -83,6 +83,9 @@ describe('credits', () => {
     await credits.topUp(100, 'Top-up', 'request-0002')
     expect(credits.state().balance).toBe(1200)
     expect(store.data.credits.ledger.filter((e) => e.type === 'top-up')).toHaveLength(2)
+    // the same id for a different amount is a mistake, not a retry: refused, nothing added
+    await expect(credits.topUp(500, 'Top-up', 'request-0001')).rejects.toThrow(/already used for a top-up of 100/)
+    expect(credits.state().balance).toBe(1200)
   })
 
   it('warns under the low-balance threshold', async () => {

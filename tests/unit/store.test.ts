@@ -242,7 +242,7 @@ describe('schema 6: owners and a hash-chained ledger', () => {
     expect(db.schemaVersion).toBe(6)
     expect(db.owners).toEqual({})
     expect(db.credits.reservations[0]!.owner).toBeNull()
-    expect(checkLedger(db.credits.ledger)).toEqual({ balance: 996, edited: [] })
+    expect(checkLedger(db.credits)).toEqual({ balance: 996, edited: 0 })
   })
 
   it('tells when the ledger was edited by hand, and does not count the edited entry', async () => {
@@ -270,5 +270,50 @@ describe('schema 6: owners and a hash-chained ledger', () => {
     const reopened = new CreditsService(await Store.open(dir, createInitialDb))
     expect(reopened.state().balance).toBe(0)
     expect(reopened.state().editedEntries).toBe(1)
+  })
+
+  it('a hand-made entry cannot pass as old data by setting the schema version back', async () => {
+    const dir = tempDir()
+    await Store.open(dir, createInitialDb)
+    const file = path.join(dir, 'db.json')
+    const doc = JSON.parse(readFileSync(file, 'utf8'))
+    doc.credits.ledger.push({
+      id: 'x1',
+      at: '2026-11-28T06:50:00.000Z',
+      type: 'top-up',
+      amount: 999999,
+      balanceAfter: 0,
+      reason: 'gift',
+    })
+    doc.schemaVersion = 5
+    writeFileSync(file, JSON.stringify(doc))
+    const credits = new CreditsService(await Store.open(dir, createInitialDb))
+    expect(credits.state()).toMatchObject({ balance: 1000, editedEntries: 1 })
+  })
+
+  it('editing or removing a charge by hand never gives its credits back', async () => {
+    const dir = tempDir()
+    const s = await Store.open(dir, createInitialDb)
+    const credits = new CreditsService(s)
+    const r = await credits.reserve(46, 'enh-1', 'Enhancement: cleanup with X')
+    await credits.commit(r.id)
+    const file = path.join(dir, 'db.json')
+    const original = readFileSync(file, 'utf8')
+    // (a) the last charge edited: its reason, or its amount made smaller
+    for (const change of [
+      (e: { reason: string; amount: number }) => (e.reason += '!'),
+      (e: { amount: number }) => (e.amount = -1),
+    ]) {
+      const doc = JSON.parse(original)
+      change(doc.credits.ledger.at(-1))
+      writeFileSync(file, JSON.stringify(doc))
+      const state = new CreditsService(await Store.open(dir, createInitialDb)).state()
+      expect(state).toMatchObject({ balance: 954, editedEntries: 1 })
+    }
+    // (b) the last charge removed: the chain is still whole, but the reservation names it
+    const doc = JSON.parse(original)
+    doc.credits.ledger.pop()
+    writeFileSync(file, JSON.stringify(doc))
+    expect(new CreditsService(await Store.open(dir, createInitialDb)).state()).toMatchObject({ balance: 954, editedEntries: 1 })
   })
 })

@@ -20,14 +20,14 @@ export class CreditsService {
 
   state(): CreditsState {
     const db = this.store.data
-    const { balance, edited } = checkLedger(db.credits.ledger)
+    const { balance, edited } = checkLedger(db.credits)
     const threshold = db.settings.lowBalanceThreshold
     return {
       balance,
       lowBalanceThreshold: threshold,
       low: balance < threshold,
       ledgerEntries: db.credits.ledger.length,
-      editedEntries: edited.length,
+      editedEntries: edited,
     }
   }
 
@@ -44,7 +44,15 @@ export class CreditsService {
   async topUp(amount: number, reason: string, requestId?: string): Promise<CreditsState> {
     requirePositive(amount)
     await this.store.mutate((db) => {
-      if (requestId && db.credits.ledger.some((e) => e.type === 'top-up' && e.details?.requestId === requestId)) return
+      const earlier = requestId
+        ? db.credits.ledger.find((e) => e.type === 'top-up' && e.details?.requestId === requestId)
+        : undefined
+      if (earlier && earlier.amount !== amount)
+        throw new AppError(
+          'invalid-input',
+          `Request id ${requestId} was already used for a top-up of ${earlier.amount} credits; use a new id for a new top-up.`,
+        )
+      if (earlier) return
       append(db, 'top-up', amount, reason || 'Top-up', requestId ? { details: { requestId } } : {})
     })
     return this.changed()

@@ -15,35 +15,57 @@ export function entryHash(prevHash: string, e: Omit<LedgerEntry, 'hash' | 'detai
 }
 
 export interface LedgerCheck {
-  /** the sum of every entry that verifies (never below 0) */
+  /** what the balance is, trusting only what verifies (never below 0) */
   balance: number
-  /** indexes of entries whose hash does not match their content or place */
-  edited: number[]
+  /** entries whose hash does not match their content or place, plus charges that were removed */
+  edited: number
 }
 
-// Verifying is linear in the ledger; a ledger array is never changed in place once saved (every
-// change works on a fresh draft), so one check per array is enough.
-const checked = new WeakMap<LedgerEntry[], LedgerCheck>()
+type Credits = Pick<Db['credits'], 'ledger' | 'reservations'>
 
-export function checkLedger(ledger: LedgerEntry[]): LedgerCheck {
+// Verifying is linear in the ledger; a ledger array is never changed in place once saved (every
+// change works on a fresh draft), so one check per ledger (and reservation list) is enough.
+const checked = new WeakMap<LedgerEntry[], { reservations: Credits['reservations']; result: LedgerCheck }>()
+
+/**
+ * The balance from what can be trusted. Each entry's `balanceAfter` is part of its hash, so the
+ * last entry that verifies states the balance at its time, whatever was done to entries before
+ * it. Entries after it that do not verify can only take credits away: a charge still counts (at
+ * least what its reservation reserved), a top-up or grant edited in by hand does not. A charge
+ * a reservation names but the ledger no longer holds (removed by hand) is still charged.
+ */
+export function checkLedger(credits: Credits): LedgerCheck {
+  const { ledger, reservations } = credits
   const hit = checked.get(ledger)
-  if (hit) return hit
-  let sum = 0
-  const edited: number[] = []
+  if (hit && hit.reservations === reservations) return hit.result
+  const reserved = new Map(reservations.filter((r) => r.chargeEntryId).map((r) => [r.chargeEntryId!, r.cost]))
   let prev = ''
+  let lastVerified = -1
+  let edited = 0
   ledger.forEach((e, i) => {
-    if (e.hash !== undefined && e.hash === entryHash(prev, e)) sum += e.amount
-    else edited.push(i)
+    if (e.hash !== undefined && e.hash === entryHash(prev, e)) lastVerified = i
+    else edited++
     prev = e.hash ?? ''
   })
-  const result = { balance: Math.max(0, sum), edited }
-  checked.set(ledger, result)
+  let balance = lastVerified >= 0 ? ledger[lastVerified]!.balanceAfter : 0
+  for (const e of ledger.slice(lastVerified + 1)) {
+    const charged = e.type === 'charge' ? Math.max(reserved.get(e.id) ?? 0, -e.amount) : -e.amount
+    balance -= Math.max(0, charged)
+  }
+  const present = new Set(ledger.map((e) => e.id))
+  for (const [id, cost] of reserved)
+    if (!present.has(id)) {
+      balance -= cost
+      edited++
+    }
+  const result = { balance: Math.max(0, balance), edited }
+  checked.set(ledger, { reservations, result })
   return result
 }
 
-/** The balance is the sum of the ledger's verified entries, not a number stored anywhere. */
+/** The balance is what the ledger proves, not a number stored anywhere. */
 export function balanceOf(db: Pick<Db, 'credits'>): number {
-  return checkLedger(db.credits.ledger).balance
+  return checkLedger(db.credits).balance
 }
 
 /** Chain hashes onto entries that have none (documents from before the chain existed). */

@@ -70,6 +70,9 @@ export const migrations: Record<number, (doc: Json) => Json> = {
   // estimates infinite); the rare stored value above a bound is brought down to it.
   5: (doc) => {
     const credits = doc.credits as { ledger: LedgerEntry[]; reservations: Json[] }
+    // A real version-5 file has no hashes and no owners. One that has them was written by this
+    // version and set back by hand: its unhashed entries were added by hand and stay unverified.
+    const setBack = 'owners' in doc || credits.ledger.some((e) => e.hash !== undefined)
     const catalog = doc.catalog as { models: Json[]; bundleBase: Json[] }
     return {
       ...doc,
@@ -83,8 +86,8 @@ export const migrations: Record<number, (doc: Json) => Json> = {
       schemaVersion: 6,
       owners: {},
       credits: {
-        ledger: chainLedger(credits.ledger),
-        reservations: credits.reservations.map((r) => ({ ...r, owner: null })),
+        ledger: setBack ? credits.ledger : chainLedger(credits.ledger),
+        reservations: credits.reservations.map((r) => ({ ...r, owner: r.owner ?? null })),
       },
     }
   },

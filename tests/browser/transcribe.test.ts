@@ -74,3 +74,19 @@ it('add a file, watch progress, open the transcript, click a segment, edit it, e
   await page.getByLabel('Search file names and text').fill('')
   await expect.poll(() => page.getByText('No transcripts yet.').count()).toBe(1)
 })
+
+it('a file that is not media fails with its own name, no internal path or tool name, and no Retry that cannot work', async () => {
+  const { page, dataDir } = await open()
+  await go(page, 'transcribe')
+  const { writeFileSync } = await import('node:fs')
+  const path = await import('node:path')
+  const notMedia = path.join(dataDir, 'notlar.mp4')
+  writeFileSync(notMedia, 'bu bir video değil, düz metin.\n'.repeat(50))
+  await page.getByTestId('media-input').setInputFiles(notMedia)
+  const job = page.getByTestId('job').first()
+  await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed')
+  const text = (await job.textContent()) ?? ''
+  expect(text).toContain('notlar.mp4')
+  expect(text).not.toMatch(/uploads|\/tmp\/|ffmpeg/i)
+  expect(await job.getByRole('button', { name: 'Retry' }).count()).toBe(0)
+})

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { ffmpegInputArgs } from './ffmpeg-input'
+import { SAMPLE_RATE } from './decode'
+import { monoAudioArgs } from './ffmpeg-input'
 import { ffmpegPath } from './ffmpeg-path'
 import { MediaError } from './probe'
 
@@ -17,31 +18,7 @@ export async function clipToWav(
   out: string,
   opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    // input options: seek on the file's own timeline, as accurately as the demuxer allows
-    '-ss',
-    fromSec.toFixed(3),
-    '-to',
-    toSec.toFixed(3),
-    ...ffmpegInputArgs(file),
-    '-vn',
-    '-sn',
-    '-dn',
-    '-ac',
-    '1',
-    '-ar',
-    '16000',
-    '-c:a',
-    'pcm_s16le',
-    '-f',
-    'wav',
-    '-y',
-    out,
-  ]
+  const args = [...monoAudioArgs(file, undefined, SAMPLE_RATE, { fromSec, toSec }), '-c:a', 'pcm_s16le', '-f', 'wav', '-y', out]
   try {
     await run(ffmpegPath(opts.env), args, { signal: opts.signal })
   } catch (err) {

@@ -64,12 +64,19 @@ export function ffmpegInputArgs(file: string): string[] {
  * Read one audio stream of a user's file as whisper hears it: 16 kHz mono, no video, subtitles
  * or data; what follows (codec, container, target) is the caller's.
  */
-export function monoAudioArgs(file: string, streamIndex: number | undefined, sampleRate: number): string[] {
+export function monoAudioArgs(
+  file: string,
+  streamIndex: number | undefined,
+  sampleRate: number,
+  /** only this stretch, in seconds on the file's own timeline (an input seek: accurate and fast) */
+  range?: { fromSec: number; toSec: number },
+): string[] {
   return [
     '-hide_banner',
     '-nostdin',
     '-loglevel',
     'error',
+    ...(range ? ['-ss', range.fromSec.toFixed(3), '-to', range.toSec.toFixed(3)] : []),
     ...ffmpegInputArgs(file),
     ...(streamIndex === undefined ? [] : ['-map', `0:${streamIndex}`]),
     '-vn',

@@ -121,8 +121,14 @@ it('4: a run still in flight when the user leaves finishes while away and is the
 it('5: the header and side menu stay in view, and a page opens at its top', async () => {
   const { page } = await open({ viewport: { width: 1280, height: 800 } })
   await go(page, 'settings')
-  await page.mouse.wheel(0, 1500)
-  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(300)
+  // the page is long only once its sections have loaded: scroll until it has moved far enough
+  await page.locator('select[name=vadPaddingSec]').waitFor()
+  await expect
+    .poll(async () => {
+      await page.mouse.wheel(0, 500)
+      return page.evaluate(() => window.scrollY)
+    })
+    .toBeGreaterThan(300)
   expect((await page.getByTestId('header-balance').boundingBox())!.y).toBeGreaterThanOrEqual(0)
   const nav = page.getByRole('navigation').getByRole('link', { name: 'Models' })
   expect((await nav.boundingBox())!.y).toBeGreaterThanOrEqual(0)

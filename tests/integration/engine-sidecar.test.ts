@@ -8,6 +8,7 @@ import { whisperServerPath } from '../../src/core/transcribe/engine-paths'
 import { WhisperServer } from '../../src/core/transcribe/whisper-server'
 import { makeMedia } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
+import { processGone } from '../helpers/processes'
 import { installMiniModel } from '../helpers/transcribe-env'
 
 const tempDir = useTempDirs()
@@ -73,22 +74,6 @@ function multipart(field: string, value: string): { body: Buffer; contentType: s
     `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n--${boundary}--\r\n`,
   )
   return { body, contentType: `multipart/form-data; boundary=${boundary}` }
-}
-
-/** gone, or a zombie nobody reaps (in a container PID 1 may not): either way it serves nothing */
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return true
-  }
-  if (process.platform !== 'linux') return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return true
-  }
 }
 
 /** Starts tests/helpers/engine-owner.ts in its own Node process; resolves with the pids it reports. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,6 +10,7 @@ import { whisperServerPath } from '../../src/core/transcribe/engine-paths'
 import { WhisperServer } from '../../src/core/transcribe/whisper-server'
 import { makeMedia } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
+import { processGone } from '../helpers/processes'
 import { installMiniModel } from '../helpers/transcribe-env'
 
 const tempDir = useTempDirs()
@@ -26,22 +27,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', ''])
   return r.pid
-}
-
-/** gone, or a zombie nobody reaps (in a container PID 1 may not) */
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return true
-  }
-  if (process.platform !== 'linux') return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return true
-  }
 }
 
 async function waitFor(cond: () => boolean): Promise<void> {

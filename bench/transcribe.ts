@@ -1,6 +1,6 @@
 // npm run bench:transcribe — ratios against baselines measured in the same run.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { decodeWindows, wavFile } from '../src/core/media/decode'
@@ -8,25 +8,13 @@ import { ffmpegPath } from '../src/core/media/ffmpeg-path'
 import { whisperServerPath } from '../src/core/transcribe/engine-paths'
 import { transcribeFile } from '../src/core/transcribe/transcriber'
 import { WhisperServer } from '../src/core/transcribe/whisper-server'
-import { TINY, writeGgmlModel } from '../tests/helpers/ggml-model'
 import { printTable } from './table'
+import { timingModel } from './timing-model'
 
 const root = path.resolve(import.meta.dirname, '..')
 const THREADS = Math.min(2, os.availableParallelism())
 // no timestamps: each decode covers a whole 30 s window, one encoder pass, on both sides
 const params = { language: 'en', translate: false, prompt: '', noFallback: true, noTimestamps: true }
-
-async function timingModel(): Promise<string> {
-  // whisper tiny's real shapes; the decoder ends every window at once, so time = the encoder
-  const file = path.join(root, '.cache', 'bench-models', 'ggml-tiny-timing.bin')
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true })
-    console.log('generating the timing model (once)…')
-    await writeGgmlModel(`${file}.tmp`, { ...TINY, decoderEndsAtOnce: true })
-    renameSync(`${file}.tmp`, file)
-  }
-  return file
-}
 
 function makeAudio(dir: string, name: string, seconds: number, video = false): string {
   const file = path.join(dir, name)

@@ -1,18 +1,17 @@
 // VAD benchmark: 60 s silence + speech + 60 s silence, with and without speech detection.
-// Run: npx tsx bench/vad.ts (to be folded into `npm run bench:transcribe`).
+// Run: npm run bench:transcribe (after the engine benchmark), or npx tsx bench/vad.ts alone.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { whisperServerPath } from '../src/core/transcribe/engine-paths'
 import { WhisperServer } from '../src/core/transcribe/whisper-server'
 import { detectSpeech } from '../src/core/vad/speech-regions'
 import { speechOnlyWav } from '../src/core/vad/speech-wav'
-import { TINY, writeGgmlModel } from '../tests/helpers/ggml-model'
 import { compose, silence, spokenText, voicedSpeech, whiteNoise, writeWav } from '../tests/helpers/speech-audio'
 import { printTable } from './table'
+import { timingModel } from './timing-model'
 
-const root = path.resolve(import.meta.dirname, '..')
 const THREADS = Math.min(2, os.availableParallelism())
 const params = { language: 'en', translate: false, prompt: '', noFallback: true, noTimestamps: true }
 
@@ -31,18 +30,6 @@ function hasEspeak(): boolean {
   } catch {
     return false
   }
-}
-
-/** whisper tiny's real shapes; the decoder ends every window at once, so time = the encoder (as bench/transcribe.ts) */
-async function timingModel(): Promise<string> {
-  const file = path.join(root, '.cache', 'bench-models', 'ggml-tiny-timing.bin')
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true })
-    console.log('generating the timing model (once)…')
-    await writeGgmlModel(`${file}.tmp`, { ...TINY, decoderEndsAtOnce: true })
-    renameSync(`${file}.tmp`, file)
-  }
-  return file
 }
 
 const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {

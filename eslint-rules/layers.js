@@ -34,7 +34,17 @@ export const allowed = {
  */
 export const allowedPackages = {
   shared: ['zod'],
-  core: ['zod', 'lowdb', 'openai', 'groq-sdk', 'proper-lockfile', '@ffmpeg-installer/ffmpeg', 'sherpa-onnx-node'],
+  core: [
+    'zod',
+    'lowdb',
+    'openai',
+    'groq-sdk',
+    'proper-lockfile',
+    '@ffmpeg-installer/ffmpeg',
+    'sherpa-onnx-node',
+    'node-llama-cpp',
+    'chokidar',
+  ],
   main: [],
   preload: [],
   renderer: ['react', 'react-dom', 'i18next', 'react-i18next'],

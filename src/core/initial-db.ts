@@ -19,6 +19,11 @@ export function createInitialDb(): Db {
     savedPrompts: [],
     jobs: [],
     transcripts: [],
+    // --- speakers (#11) ---
+    // --- cloud and self-hosted transcription (#12) ---
+    // --- watch folders (#12) ---
+    // --- live capture (#13) ---
+    // --- built-in local LLM (#16) ---
   }
   if (db.settings.startingBalance > 0) append(db, 'grant', db.settings.startingBalance, 'Welcome credits')
   return db

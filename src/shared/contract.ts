@@ -14,6 +14,11 @@ import {
   WhisperModelInfo,
 } from './transcribe-types'
 import { Settings, SettingsPatch } from './settings-types'
+import { localLlmCalls, localLlmEvents } from './calls/local-llm-calls'
+import { recordingCalls, recordingEvents } from './calls/recording-calls'
+import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-transcribe-calls'
+import { speakerCalls, speakerEvents } from './calls/speaker-calls'
+import { watchCalls, watchEvents } from './calls/watch-calls'
 
 /**
  * The one contract between the UI and the core. Electron's IPC adapter and the web host are
@@ -150,6 +155,11 @@ export const calls = {
   },
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },
+  ...speakerCalls,
+  ...remoteTranscribeCalls,
+  ...watchCalls,
+  ...recordingCalls,
+  ...localLlmCalls,
 } as const
 
 export const events = {
@@ -190,6 +200,11 @@ export const events = {
     result: EnhanceResult.nullable(),
     error: AppErrorShape.nullable(),
   }),
+  ...speakerEvents,
+  ...remoteTranscribeEvents,
+  ...watchEvents,
+  ...recordingEvents,
+  ...localLlmEvents,
 } as const
 
 export type Calls = typeof calls

@@ -41,6 +41,11 @@ export const Settings = z.object({
   vadThreshold: z.number().min(0.05).max(0.95),
   /** seconds of audio kept around each speech region */
   vadPaddingSec: z.number().min(0).max(2),
+  // --- speakers (#11) ---
+  // --- cloud and self-hosted transcription (#12) ---
+  // --- watch folders (#12) ---
+  // --- live capture (#13) ---
+  // --- built-in local LLM (#16) ---
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -64,6 +69,11 @@ export const defaultSettings: Settings = {
   vadEnabled: true,
   vadThreshold: 0.5,
   vadPaddingSec: 0.4,
+  // --- speakers (#11) ---
+  // --- cloud and self-hosted transcription (#12) ---
+  // --- watch folders (#12) ---
+  // --- live capture (#13) ---
+  // --- built-in local LLM (#16) ---
 }
 
 export const SettingsPatch = Settings.partial()

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import en from '../../src/renderer/src/i18n/locales/en.json'
-import tr from '../../src/renderer/src/i18n/locales/tr.json'
+import { mergeMessages, messages } from '../../src/renderer/src/i18n/messages'
+
+const { en, tr } = messages
 
 function keys(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) =>
@@ -12,6 +13,11 @@ function keys(obj: object, prefix = ''): string[] {
 const placeholders = (s: string) => [...s.matchAll(/{{\s*(\w+)/g)].map((m) => m[1]).sort()
 
 describe('locales', () => {
+  it('a feature file adds keys inside a base section, and a key defined twice is refused', () => {
+    expect(mergeMessages({ nav: { a: 'A' } }, { nav: { b: 'B' } })).toEqual({ nav: { a: 'A', b: 'B' } })
+    expect(() => mergeMessages({ nav: { a: 'A' } }, { nav: { a: 'again' } })).toThrow(/nav|"a"/)
+  })
+
   it('Turkish and English have exactly the same keys', () => {
     const e = keys(en)
     const t = keys(tr)

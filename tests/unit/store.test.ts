@@ -224,6 +224,18 @@ describe('migrations', () => {
   })
 })
 
+describe('schema 7: what the previous release wrote still opens', () => {
+  it('migrates a version-6 db.json (written by the previous release) and keeps its settings and ledger', () => {
+    const v6 = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/db-v6.json'), 'utf8'))
+    expect(v6.schemaVersion).toBe(6)
+    const db = DbSchema.parse(migrate(structuredClone(v6)))
+    expect(db.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
+    expect(db.settings).toMatchObject({ locale: 'tr', whisperModel: 'base' })
+    expect(db.credits.ledger).toEqual(v6.credits.ledger)
+    expect(checkLedger(db.credits)).toEqual({ balance: 1250, edited: 0 })
+  })
+})
+
 describe('schema 6: owners and a hash-chained ledger', () => {
   it('migrates a version-5 document: the ledger is chained as it stands and the balance is kept', () => {
     const now = createInitialDb()
@@ -239,7 +251,7 @@ describe('schema 6: owners and a hash-chained ledger', () => {
       { id: 'r', at: '2025-01-02T00:00:00.000Z', cost: 4, ref: 'r1', status: 'committed', chargeEntryId: 'b' },
     ]
     const db = DbSchema.parse(migrate(v5))
-    expect(db.schemaVersion).toBe(6)
+    expect(db.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
     expect(db.owners).toEqual({})
     expect(db.credits.reservations[0]!.owner).toBeNull()
     expect(checkLedger(db.credits)).toEqual({ balance: 996, edited: 0 })

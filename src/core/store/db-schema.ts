@@ -6,7 +6,7 @@ import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
 import { Job, TranscriptMeta } from '../../shared/transcribe-types'
 
-export const CURRENT_SCHEMA_VERSION = 6
+export const CURRENT_SCHEMA_VERSION = 7
 
 /** The process that runs a piece of work; start-up recovery touches only work whose owner is gone. */
 export const Owner = z.object({ instance: z.string(), pid: z.number().int(), host: z.string() })
@@ -51,6 +51,11 @@ export const DbSchema = z.object({
   transcripts: z.array(TranscriptMeta),
   /** who runs each running enhancement (`enhancement:<id>`) and each queued or running job (`job:<id>`) */
   owners: z.record(z.string(), Owner),
+  // --- speakers (#11) ---
+  // --- cloud and self-hosted transcription (#12) ---
+  // --- watch folders (#12) ---
+  // --- live capture (#13) ---
+  // --- built-in local LLM (#16) ---
   credits: z.object({
     ledger: z.array(LedgerEntry),
     reservations: z.array(Reservation),

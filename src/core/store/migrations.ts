@@ -91,6 +91,25 @@ export const migrations: Record<number, (doc: Json) => Json> = {
       },
     }
   },
+  // Version 7: speakers, transcription beyond this machine, watch folders, live capture and the
+  // built-in local LLM. Each adds its settings (with their defaults) and records here.
+  6: (doc) => ({
+    ...doc,
+    schemaVersion: 7,
+    settings: {
+      ...(doc.settings as Json),
+      // --- speakers (#11) ---
+      // --- cloud and self-hosted transcription (#12) ---
+      // --- watch folders (#12) ---
+      // --- live capture (#13) ---
+      // --- built-in local LLM (#16) ---
+    },
+    // --- speakers (#11) ---
+    // --- cloud and self-hosted transcription (#12) ---
+    // --- watch folders (#12) ---
+    // --- live capture (#13) ---
+    // --- built-in local LLM (#16) ---
+  }),
 }
 
 function boundRow(row: Json): Json {

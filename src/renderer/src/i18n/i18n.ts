@@ -1,10 +1,9 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import type { Locale } from '../../../shared/settings-types'
-import en from './locales/en.json'
-import tr from './locales/tr.json'
+import { messages } from './messages'
 
-export const resources = { en: { translation: en }, tr: { translation: tr } } as const
+export const resources = { en: { translation: messages.en }, tr: { translation: messages.tr } } as const
 
 /** Turkish for a Turkish system, English for everything else. */
 export function pickLocale(preferred: Locale | null, systemLocale: string): Locale {

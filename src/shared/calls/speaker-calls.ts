@@ -1,0 +1,7 @@
+/**
+ * Contract calls and events of one feature, spread into `calls` and `events` in ../contract.ts
+ * (one file per feature, so the features' contracts grow apart).
+ */
+export const speakerCalls = {} as const
+
+export const speakerEvents = {} as const

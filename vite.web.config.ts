@@ -8,6 +8,11 @@ export default defineConfig({
   root: resolve(import.meta.dirname, 'src/renderer'),
   base: './',
   plugins: [react()],
-  build: { outDir: resolve(import.meta.dirname, 'out/web'), emptyOutDir: true, rollupOptions: { onwarn } },
+  // WEB_OUT_DIR: one build per checkout user, so two test runs side by side do not empty each other's
+  build: {
+    outDir: process.env.WEB_OUT_DIR ?? resolve(import.meta.dirname, 'out/web'),
+    emptyOutDir: true,
+    rollupOptions: { onwarn },
+  },
   logLevel: 'warn',
 })

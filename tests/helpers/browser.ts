@@ -74,7 +74,7 @@ export function useApp(
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
       noFallback: true,
     })
-    const host = await startWebHost(core, { staticDir: path.join(root, 'out', 'web') })
+    const host = await startWebHost(core, { staticDir: process.env.WEB_OUT_DIR ?? path.join(root, 'out', 'web') })
     const errors: string[] = []
     const contexts: BrowserContext[] = []
     cleanups.push(async () => {

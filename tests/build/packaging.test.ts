@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import yaml from 'js-yaml'
@@ -96,6 +95,33 @@ describe('installer configuration', () => {
 
   it('points at resources that exist', () => {
     for (const f of [cfg.linux.icon, cfg.mac.entitlements]) expect(readFileSync(path.join(root, f)).length).toBeGreaterThan(0)
+  })
+
+  // A native addon (.node) cannot be loaded from inside app.asar: every production package that
+  // carries one must be unpacked, or the packaged app fails only on the user's machine.
+  it('unpacks every production package that carries a native addon', () => {
+    const { minimatch } = builderRequire('minimatch') as { minimatch: (p: string, g: string, o?: object) => boolean }
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; devOptional?: boolean }>
+    }
+    const withAddon = Object.entries(lock.packages)
+      .filter(([dir, p]) => dir.startsWith('node_modules/') && !p.dev && !p.devOptional)
+      .map(([dir]) => dir)
+      .filter((dir) => {
+        const full = path.join(root, dir)
+        if (!existsSync(full)) return false // an optional package for another platform
+        return readdirSync(full, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.node'))
+      })
+    expect(withAddon.length).toBeGreaterThan(0)
+    const packed = withAddon.filter((dir) => !cfg.asarUnpack.some((g) => minimatch(`${dir}/x.node`, g, { dot: true })))
+    expect(packed).toEqual([])
+  })
+
+  it('asks macOS for the microphone with a truthful reason (live capture records only on request)', () => {
+    const mac = cfg.mac as unknown as { extendInfo: Record<string, string> }
+    expect(mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/record/i)
+    expect(mac.extendInfo.NSMicrophoneUsageDescription).not.toMatch(/does not record/i)
+    expect(readFileSync(path.join(root, cfg.mac.entitlements), 'utf8')).toContain('com.apple.security.device.audio-input')
   })
 })
 

@@ -111,6 +111,9 @@ describe('uploads: hostile names', () => {
     expect(await kept('a:b?c*.wav')).toBe('a_b_c_.wav')
     expect(await kept('CON.mp4')).toBe('_CON.mp4')
     expect(await kept('..mp4')).toBe('upload.mp4')
+    // right-to-left override: "rapor<RLO>4pm.exe" shows as "raporexe.mp4" in lists and dialogs
+    expect(await kept('rapor\u202e4pm.exe')).toBe('rapor4pm.exe')
+    expect(await kept('\u2067kayıt\u2069 \u200fson\u200e.wav')).toBe('kayıt son.wav')
     const long = await kept(`${'ş'.repeat(300)}.mp4`)
     expect(long.endsWith('.mp4')).toBe(true)
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200)

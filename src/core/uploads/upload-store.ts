@@ -57,14 +57,18 @@ export class UploadRefused extends AppError {
   }
 }
 
+/** LRM, RLM, ALM, the embeddings and overrides (LRE…RLO) and the isolates (LRI…PDI) */
+const BIDI_CONTROLS = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g
+
 /**
  * A file name that cannot leave its folder and that every OS accepts, kept readable: unicode and
  * inner dots stay ("Toplantı 2025.11.03.mp4"). A name that is empty, only dots or spaces, or
  * carries a separator, NUL or another control character is not trusted at all: it becomes
- * "upload" plus its extension.
+ * "upload" plus its extension. Bidirectional controls are dropped: an override makes a name read
+ * differently from what it is ("rapor<RLO>4pm.exe" shows as "raporexe.mp4").
  */
 export function safeUploadName(name: string): string {
-  const n = name.normalize('NFC')
+  const n = name.normalize('NFC').replace(BIDI_CONTROLS, '')
   const extMatch = /\.[A-Za-z0-9]{1,10}$/.exec(n)
   const ext = extMatch ? extMatch[0] : ''
   const stem = n.slice(0, n.length - ext.length)

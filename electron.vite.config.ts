@@ -4,7 +4,17 @@ import { defineConfig } from 'electron-vite'
 import { onwarn } from './build/vite-quiet'
 
 export default defineConfig({
-  main: {},
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // the built-in LLM engine's worker thread (#16): emitted beside index.js, where the engine looks
+          'llm-worker': resolve(import.meta.dirname, 'src/core/local-llm/llm-worker.ts'),
+        },
+      },
+    },
+  },
   preload: {
     build: {
       // A sandboxed preload can require nothing but 'electron': bundle zod and the contract into it.

@@ -81,10 +81,10 @@ export const COMMANDS = {
   },
   models: {
     forms: [
-      ['models list [--json]', 'whisper models, installed or not'],
+      ['models list [--json]', 'whisper models, installed or not (then the built-in LLMs, without --json)'],
       ['models pull NAME [--base-url URL]', 'download one (verified; resumes after an interruption)'],
       ['models rm NAME', 'remove one'],
-      ['models import PATH', 'add a ggml file from disk'],
+      ['models import PATH', 'add a ggml file (whisper) or a .gguf file (built-in LLM) from disk'],
     ],
     options: {
       json,
@@ -98,7 +98,14 @@ export const COMMANDS = {
         `improve a transcript (.txt or transcript .json; - reads standard input); presets: ${presets}`,
       ],
     ],
-    options: { model: { type: 'string', value: 'PROVIDER/MODEL', help: 'e.g. groq/llama-3.1-8b-instant' }, ...enhanceOptions() },
+    options: {
+      model: {
+        type: 'string',
+        value: 'PROVIDER/MODEL',
+        help: 'e.g. groq/llama-3.1-8b-instant, or local/NAME for a built-in model (0 credits, offline)',
+      },
+      ...enhanceOptions(),
+    },
   },
   compare: {
     forms: [['compare FILE --models A,B[,C,D] [options]', 'the same transcript on 2–4 models, side by side']],

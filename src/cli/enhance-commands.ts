@@ -243,7 +243,7 @@ function cancelOnSigint(core: Core, err: Write) {
 export async function enhanceCommand(core: Core, args: Parsed, out: Write, err: Write): Promise<number> {
   const file = args.positionals[0]
   if (!file) throw new UsageError('enhance needs a transcript file (or - for standard input)')
-  const ref = splitModelRef(args.values.model as string | undefined)
+  const ref = splitModelRef(localAlias(args.values.model as string | undefined))
   const text = await readTranscript(file)
   const request = { ...baseRequest(args, text), ...ref }
   await ensureLocalModels(core, [ref])
@@ -271,6 +271,11 @@ export async function enhanceCommand(core: Core, args: Parsed, out: Write, err: 
   }
 }
 
+/** `local/<name>` is the command line's name for the built-in engine's models (builtin/<name>). */
+export function localAlias(ref: string | undefined): string | undefined {
+  return ref?.replace(/^local\//, 'builtin/')
+}
+
 /** The core's messages speak to the app's user; a CLI user has environment variables, not Settings. */
 function forTheCommandLine(e: unknown, provider: ProviderId): unknown {
   if (!(e instanceof AppError) || e.code !== 'provider-auth') return e
@@ -290,7 +295,7 @@ export async function compareCommand(core: Core, args: Parsed, out: Write, err: 
   const refs = String(args.values.models ?? '')
     .split(',')
     .filter(Boolean)
-    .map((m) => splitModelRef(m))
+    .map((m) => splitModelRef(localAlias(m)))
   if (refs.length < 2 || refs.length > 4) throw new UsageError('--models takes 2 to 4 models: provider/model,provider/model')
   const text = await readTranscript(file)
   await ensureLocalModels(core, refs)

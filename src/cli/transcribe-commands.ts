@@ -144,6 +144,7 @@ export async function modelsCommand(core: Core, args: Parsed, out: Write, err: W
           out(
             `${m.installed ? '●' : '○'} ${m.name.padEnd(22)} ${String(m.sizeMiB).padStart(5)} MiB  ${m.languages.padEnd(12)} speed: ${m.speed.padEnd(7)} accuracy: ${m.accuracy}${m.recommended ? '  ← recommended for this machine' : ''}\n`,
           )
+      if (!json) await listLocalLlms(core, out)
       return 0
     }
     case 'pull': {
@@ -173,6 +174,11 @@ export async function modelsCommand(core: Core, args: Parsed, out: Write, err: W
     }
     case 'import': {
       if (!arg) throw new UsageError('models import needs a path to a ggml .bin')
+      if (/\.gguf$/i.test(arg)) {
+        await core.handlers['localLlm.import']({ path: arg })
+        out(`Imported ${arg} as a built-in LLM (enhance --model local/NAME; see models list)\n`)
+        return 0
+      }
       const m = await core.models.importFile(arg)
       out(`Imported ${m.name} → ${m.path}\n`)
       return 0
@@ -180,4 +186,13 @@ export async function modelsCommand(core: Core, args: Parsed, out: Write, err: W
     default:
       throw new UsageError(`Unknown models command "${sub}"`)
   }
+}
+
+/** The built-in engine's GGUF models (#16), after the whisper models. */
+async function listLocalLlms(core: Core, out: Write): Promise<void> {
+  out('\nBuilt-in LLMs (enhance --model local/NAME, 0 credits, run on this computer):\n')
+  for (const m of await core.handlers['localLlm.list']({}))
+    out(
+      `${m.installed ? '●' : '○'} ${m.name.padEnd(24)} ${String(m.sizeMiB).padStart(5)} MiB  needs ${m.fit.needMiB} MiB${m.fit.fits ? '' : ' (does not fit: ' + m.fit.availableMiB + ' MiB free)'}  ${m.license}\n`,
+    )
 }

@@ -15,9 +15,11 @@ import { ModelManager } from './models/model-manager'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { TranscriptStore } from './transcribe/transcript-store'
 import { ProcessOwner } from './runtime/process-owner'
+import { RecordingService } from './recording/recording-service'
 import { cleanStaleRuntime } from './runtime/stale-runtime'
 import { recoverInterruptedWork } from './runtime/work-recovery'
 import { modelsDirOf } from './paths'
+import { openLocalLlm, type LocalLlmOptions } from './local-llm/local-llm-core'
 import { Store } from './store/store'
 import { sweepOrphanUploads } from './uploads/upload-store'
 
@@ -40,6 +42,8 @@ export interface CoreOptions {
   openFolder?: (dir: string) => Promise<boolean>
   /** tests: shorter decode windows, to exercise window boundaries on short files */
   transcribeWindowSec?: number
+  /** the built-in LLM engine (#16): threads, memory probe (tests inject a small figure) */
+  localLlm?: LocalLlmOptions
 }
 
 export interface Core {
@@ -53,6 +57,7 @@ export interface Core {
   models: ModelManager
   transcription: TranscriptionService
   transcripts: TranscriptStore
+  recording: RecordingService
   dataDirPath: string
   handlers: Handlers
   close: () => Promise<void>
@@ -64,7 +69,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const store = await Store.open(opts.dataDir, createInitialDb, { watch: opts.shell !== 'cli' })
   const self = await ProcessOwner.start(opts.dataDir)
   const events = new EventBus()
-  const catalog = new CatalogService(store)
+  const localLlm = openLocalLlm(() => modelsDirOf(opts.dataDir, store.data.settings), events, {
+    fetchImpl: opts.fetch,
+    ...opts.localLlm,
+  })
+  const catalog = new CatalogService(store, localLlm.views)
   const credits = new CreditsService(store, (s) => events.emit('credits.changed', s), self.owner)
   const pricing = new PricingService(store, events)
   await pricing.mergeBundledIfNewer()
@@ -80,6 +89,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     env,
     retry: opts.retry,
     owner: self.owner,
+    builtin: localLlm.builtin,
   })
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
@@ -118,6 +128,19 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     }
   })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
+  // --- recording (#13) ---
+  const recording = new RecordingService({
+    dataDir: opts.dataDir,
+    store,
+    events,
+    models,
+    transcription,
+    transcripts,
+    self,
+    resourcesDir: opts.resourcesDir,
+    env,
+    noFallback: opts.noFallback,
+  })
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -199,6 +222,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       )
       return { opened: isDir && opts.openFolder ? await opts.openFolder(dir) : false, path: dir }
     },
+    ...localLlm.handlers,
     'settings.get': async () => store.data.settings,
     'settings.set': async (patch) => {
       const next = await store.mutate((db) => {
@@ -210,10 +234,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       if (patch.lowBalanceThreshold !== undefined) events.emit('credits.changed', credits.state())
       return next
     },
+    ...recording.handlers(),
   }
 
   const close = async () => {
     downloads.cancelAll()
+    await localLlm.close()
+    await recording.shutdown()
     await transcription.shutdown()
     store.close()
     await self.close()
@@ -229,6 +256,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     models,
     transcription,
     transcripts,
+    recording,
     dataDirPath: opts.dataDir,
     handlers,
     close,

@@ -1,6 +1,20 @@
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, screen, session, shell } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  desktopCapturer,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron'
 import { openCore } from '../core/app-core'
 import { mediaFileResponse } from '../core/media/regular-file'
 import { registerIpc, trustedUrlCheck } from './ipc-adapter'
@@ -13,6 +27,7 @@ import type { Core } from '../core/app-core'
 import type { ProviderId } from '../shared/catalog-types'
 import { MEDIA_SCHEME } from '../shared/media-scheme'
 import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
+import { installMediaPermissions, loopbackSupported } from './media-permissions'
 
 app.setName('MP4toText')
 
@@ -92,7 +107,12 @@ function beforeReady(): void {
 }
 
 async function openAppCore(): Promise<Core> {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  // microphone audio for the app's own page only; system audio where the OS has loopback (#13)
+  installMediaPermissions(session.defaultSession, {
+    isAppPage: trustedUrlCheck(devUrl, rendererFile),
+    loopback: loopbackSupported(process.platform, os.release()),
+    firstScreen: () => desktopCapturer.getSources({ types: ['screen'] }).then((s) => s[0]),
+  })
   if (!devUrl) {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [productionCsp] } })

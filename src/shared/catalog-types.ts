@@ -5,8 +5,11 @@ export const cloudProviderIds = ['gemini', 'groq', 'openai', 'together'] as cons
 export const CloudProviderId = z.enum(cloudProviderIds)
 export type CloudProviderId = z.infer<typeof CloudProviderId>
 
-/** Everything that can run an enhancement: the cloud providers and a local OpenAI-compatible server. */
-export const providerIds = [...cloudProviderIds, 'custom'] as const
+/**
+ * Everything that can run an enhancement: the cloud providers, a local OpenAI-compatible server
+ * ('custom') and the built-in engine running GGUF models in this app ('builtin', #16).
+ */
+export const providerIds = [...cloudProviderIds, 'custom', 'builtin'] as const
 export const ProviderId = z.enum(providerIds)
 export type ProviderId = z.infer<typeof ProviderId>
 
@@ -87,6 +90,8 @@ export const ModelView = ModelRecord.extend({
   free: z.boolean(),
   speedTier: SpeedTier,
   freeTierRpm: z.number().int().positive().nullable(),
+  /** built-in models: the memory the model needs against what is free now (#16) */
+  memory: z.object({ needMiB: z.number(), availableMiB: z.number(), fits: z.boolean() }).nullable().optional(),
 })
 export type ModelView = z.infer<typeof ModelView>
 

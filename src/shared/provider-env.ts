@@ -7,4 +7,6 @@ export const keyEnvVars: Record<ProviderId, string> = {
   openai: 'OPENAI_API_KEY',
   gemini: 'GEMINI_API_KEY',
   custom: 'MP4TOTEXT_CUSTOM_API_KEY',
+  // the built-in engine takes no key; the name exists only so every provider has one
+  builtin: 'MP4TOTEXT_BUILTIN_API_KEY',
 }

@@ -37,7 +37,13 @@ const browserLocale = (l: View['locale']) => (l === 'tr' ? 'tr-TR' : 'en-US')
  * sees another's credits.
  */
 export function useApp(
-  opts: { locale?: 'tr' | 'en'; env?: () => NodeJS.ProcessEnv; prepare?: (dataDir: string) => Promise<void> } = {},
+  opts: {
+    locale?: 'tr' | 'en'
+    env?: () => NodeJS.ProcessEnv
+    prepare?: (dataDir: string) => Promise<void>
+    /** more Chromium switches, e.g. fake microphone capture from a WAV file */
+    chromiumArgs?: string[]
+  } = {},
 ): (view?: View) => Promise<AppSession> {
   let browser: Browser
   const cleanups: (() => Promise<void>)[] = []
@@ -52,6 +58,7 @@ export function useApp(
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        ...(opts.chromiumArgs ?? []),
       ],
     })
   })

@@ -14,7 +14,11 @@ import { recommend } from './recommendations'
 
 /** Read side of the catalog: every view is computed from the stored records on each call. */
 export class CatalogService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** rows of the built-in engine's installed GGUF models (#16) */
+    private readonly builtinViews: (speedStats: Store['data']['speedStats']) => ModelView[] = () => [],
+  ) {}
 
   /**
    * Cloud catalog rows (all, or the active chat models), then the local server's models. Models a
@@ -32,7 +36,7 @@ export class CatalogService {
         })
       })
     const local = db.customModels.map((id) => localModelView(id, db.speedStats[`custom/${id}`]))
-    return [...cloud, ...local]
+    return [...cloud, ...local, ...this.builtinViews(db.speedStats)]
   }
 
   /** Usable cloud models: what the spec's pages compute over (local models are not priced). */
@@ -46,7 +50,9 @@ export class CatalogService {
       const hint =
         provider === 'custom'
           ? "Refresh the local server's model list (Settings → Local server; the CLI reads it itself)."
-          : 'See the Models page for the catalog (CLI: mp4totext pricing --all).'
+          : provider === 'builtin'
+            ? 'Download or import it on the Models page (CLI: mp4totext models list shows the built-in models).'
+            : 'See the Models page for the catalog (CLI: mp4totext pricing --all).'
       throw new AppError('not-found', `Unknown model ${provider}/${modelId}. ${hint}`)
     }
     return m

@@ -50,6 +50,13 @@ export const providerFacts: Record<ProviderId, ProviderFacts> = {
     bestForKey: 'bestFor.privacy',
     rateLimitKey: 'rateLimit.none',
   },
+  builtin: {
+    speedTier: 'standard',
+    speedFactor: null,
+    freeTierRpm: null,
+    bestForKey: 'bestFor.privacy',
+    rateLimitKey: 'rateLimit.none',
+  },
 }
 
 /** Published output speeds (tokens/s) the spec quotes for Groq. */

@@ -22,15 +22,31 @@ export interface Admitted {
 export async function admit(
   req: EnhanceRequest,
   id: string,
-  deps: { catalog: CatalogService; credits: CreditsService; keys: KeyStore; settings: Settings; env: NodeJS.ProcessEnv },
+  deps: {
+    catalog: CatalogService
+    credits: CreditsService
+    keys: KeyStore
+    settings: Settings
+    env: NodeJS.ProcessEnv
+    /** the built-in engine (#16): refuses a model that is not installed or will not fit in memory */
+    builtin?: { resolve: (modelId: string) => unknown }
+  },
 ): Promise<Admitted> {
   const model = deps.catalog.get(req.provider, req.modelId)
   if (!model.active || model.kind !== 'chat')
     throw new AppError('invalid-input', `${model.displayName} is not offered for enhancement.`)
   if (model.unavailable) throw new AppError('model-unavailable', model.unavailable.message)
   if (req.preset === 'custom' && !req.prompt?.trim()) throw new AppError('invalid-input', 'The custom preset needs a prompt.')
-  // a missing key, or a key given for another URL than Settings now name, stops here
-  const { baseURL, key } = await credentialsFor(req.provider, { keys: deps.keys, settings: deps.settings, env: deps.env })
+  if (req.provider === 'builtin') {
+    if (!deps.builtin) throw new AppError('invalid-input', 'The built-in engine is not available in this shell.')
+    deps.builtin.resolve(req.modelId)
+  }
+  // a missing key, or a key given for another URL than Settings now name, stops here (the
+  // built-in engine runs in the app: no key, no URL)
+  const { baseURL, key } =
+    req.provider === 'builtin'
+      ? { baseURL: '', key: null }
+      : await credentialsFor(req.provider, { keys: deps.keys, settings: deps.settings, env: deps.env })
   const reservation = await deps.credits.reserve(model.credits, id, `Enhancement: ${req.preset} with ${model.displayName}`)
   return { model, key, baseURL, reservationId: reservation.id }
 }

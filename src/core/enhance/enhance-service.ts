@@ -5,7 +5,7 @@ import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import type { EventBus } from '../event-bus'
 import { redact, type KeyStore } from '../providers/key-store'
-import { createLlmClient } from '../providers/llm-client'
+import { createLlmClient, type LlmClient } from '../providers/llm-client'
 import { errorCodeOf, ProviderFailure } from '../providers/provider-errors'
 import { RateLimiter } from '../providers/rate-limiter'
 import type { Owner } from '../store/db-schema'
@@ -32,6 +32,8 @@ export interface EnhanceDeps {
   env?: NodeJS.ProcessEnv
   /** the process running this service's enhancements, recorded so no other process recovers them */
   owner?: Owner | null
+  /** the built-in engine (#16): its client and its admission check */
+  builtin?: { client: LlmClient; resolve: (modelId: string) => unknown }
 }
 
 export interface RunHooks extends ChunkHooks {
@@ -160,6 +162,7 @@ export class EnhanceService {
       keys: this.deps.keys,
       settings: this.deps.store.data.settings,
       env: this.deps.env ?? process.env,
+      builtin: this.deps.builtin,
     })
     const ac = new AbortController()
     this.running.set(id, ac)
@@ -174,7 +177,10 @@ export class EnhanceService {
     const partial = { text: () => '' }
     try {
       const ctx: CallContext = {
-        client: createLlmClient({ provider: req.provider, baseURL, apiKey: key }),
+        client:
+          req.provider === 'builtin' && this.deps.builtin
+            ? this.deps.builtin.client
+            : createLlmClient({ provider: req.provider, baseURL, apiKey: key }),
         model,
         signal: job.signal,
         fence: newFence(),

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
+import { createReadStream, promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../shared/errors'
+import { downloadResumable, type DownloadProgress } from './resumable-download'
 import type { WhisperModelInfo } from '../../shared/transcribe-types'
 import {
   DEFAULT_MODEL_BASE_URL,
@@ -16,12 +16,7 @@ import {
 
 const GGML_MAGIC = 0x67676d6c
 
-export interface DownloadProgress {
-  receivedBytes: number
-  totalBytes: number | null
-  bytesPerSec: number
-  etaSec: number | null
-}
+export type { DownloadProgress }
 
 /**
  * Whisper models on disk: list, import, delete, and download with resume. A download goes to
@@ -122,52 +117,7 @@ export class ModelManager {
     const target = path.join(dir, modelFileName(name))
     const part = `${target}.part`
     const url = `${(opts.baseUrl ?? DEFAULT_MODEL_BASE_URL).replace(/\/$/, '')}/${modelFileName(name)}`
-    let have = (await fs.stat(part).catch(() => null))?.size ?? 0
-    const res = await this.fetchImpl(url, { headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal: opts.signal }).catch(
-      (err: Error) => {
-        throw opts.signal?.aborted
-          ? new AppError('cancelled', 'Download cancelled')
-          : new AppError('provider-error', `Cannot reach ${new URL(url).host}: ${err.message}`)
-      },
-    )
-    if (res.status === 416)
-      have = 0 // the part is already complete (or stale): verify below
-    else if (!res.ok) throw new AppError('provider-error', `Download failed: HTTP ${res.status} for ${url}`)
-    const resumed = res.status === 206
-    if (have > 0 && !resumed && res.status !== 416) have = 0 // the server ignored Range: start over
-    const total = res.status === 416 ? null : Number(res.headers.get('content-length') ?? NaN) + (resumed ? have : 0) || null
-    if (res.status !== 416 && res.body) {
-      const started = performance.now()
-      let received = have
-      const meter = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, ctl) {
-          received += chunk.byteLength
-          const rate = (received - have) / Math.max(0.001, (performance.now() - started) / 1000)
-          opts.onProgress?.({
-            receivedBytes: received,
-            totalBytes: total,
-            bytesPerSec: rate,
-            etaSec: total && rate > 0 ? (total - received) / rate : null,
-          })
-          ctl.enqueue(chunk)
-        },
-      })
-      try {
-        await pipeline(
-          Readable.fromWeb(res.body.pipeThrough(meter) as never),
-          createWriteStream(part, { flags: resumed ? 'a' : 'w' }),
-          { signal: opts.signal },
-        )
-      } catch (err) {
-        if (opts.signal?.aborted) {
-          // a cancel leaves nothing behind in the models folder
-          await fs.rm(part, { force: true })
-          throw new AppError('cancelled', 'Download cancelled')
-        }
-        // a dropped connection keeps the part for the next attempt to resume from
-        throw new AppError('provider-error', `The download was interrupted (${(err as Error).message}); run it again to resume.`)
-      }
-    }
+    await downloadResumable(url, part, { fetchImpl: this.fetchImpl, onProgress: opts.onProgress, signal: opts.signal })
     const sha1 = await fileSha1(part)
     if (sha1 !== entry.sha1) {
       await fs.rm(part, { force: true })

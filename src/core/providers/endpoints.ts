@@ -9,6 +9,8 @@ export const defaultBaseUrls: Record<ProviderId, string | null> = {
   together: 'https://api.together.xyz/v1',
   gemini: 'https://generativelanguage.googleapis.com/v1beta/openai/',
   custom: null,
+  // in-process: no URL, nothing sent anywhere
+  builtin: null,
 }
 
 export { keyEnvVars }
@@ -17,6 +19,7 @@ export const baseUrlEnvVar = (p: ProviderId) => `MP4TOTEXT_${p.toUpperCase()}_BA
 
 /** Override order: environment (CLI --base-url sets it too), then Settings, then the default. */
 export function resolveBaseUrl(provider: ProviderId, settings: Settings, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (provider === 'builtin') return null
   const raw = env[baseUrlEnvVar(provider)] || settings.baseUrls[provider] || defaultBaseUrls[provider]
   if (!raw) return null
   // People paste Groq's documented URL; groq-sdk wants the host only.
@@ -24,7 +27,7 @@ export function resolveBaseUrl(provider: ProviderId, settings: Settings, env: No
 }
 
 /** Providers whose calls need a key; a local server may not. */
-export const needsKey = (p: ProviderId) => p !== 'custom'
+export const needsKey = (p: ProviderId) => p !== 'custom' && p !== 'builtin'
 
 /** scheme://host:port of a URL, the unit a key is bound to; null when it is not a URL. */
 export function originOf(url: string | null | undefined): string | null {

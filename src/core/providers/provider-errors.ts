@@ -87,6 +87,7 @@ const providerNames: Record<ProviderId, string> = {
   openai: 'OpenAI',
   gemini: 'Gemini',
   custom: 'The local server',
+  builtin: 'The built-in engine',
 }
 
 /** Map an SDK error (openai or groq-sdk: both carry status, headers, error) to a failure. */

@@ -20,16 +20,19 @@ export class ProvidersService {
 
   async status(): Promise<ProviderStatus[]> {
     return Promise.all(
-      providerIds.map(async (provider) => {
-        const source = await this.keys.source(provider)
-        return {
-          provider,
-          keySet: source !== 'none',
-          keySource: source,
-          keysEditable: this.keys.editable,
-          baseUrl: resolveBaseUrl(provider, this.store.data.settings, this.env),
-        }
-      }),
+      // the built-in engine has no key and no URL: nothing to show or set
+      providerIds
+        .filter((p) => p !== 'builtin')
+        .map(async (provider) => {
+          const source = await this.keys.source(provider)
+          return {
+            provider,
+            keySet: source !== 'none',
+            keySource: source,
+            keysEditable: this.keys.editable,
+            baseUrl: resolveBaseUrl(provider, this.store.data.settings, this.env),
+          }
+        }),
     )
   }
 

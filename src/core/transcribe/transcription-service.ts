@@ -47,7 +47,8 @@ export class TranscriptionService {
   private readonly live = new Map<string, TranscribeProgress>()
   private readonly aborts = new Map<string, AbortController>()
   private readonly lastEmit = new Map<string, number>()
-  private readonly engines: EnginePool
+  /** the warm engines; live recording (src/core/recording) borrows one for its whole length */
+  readonly engines: EnginePool
 
   constructor(private readonly deps: TranscriptionDeps) {
     this.engines = new EnginePool({ dataDir: deps.dataDir, resourcesDir: deps.resourcesDir, env: deps.env })

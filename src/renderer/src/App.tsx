@@ -10,6 +10,7 @@ import { CreditsPage } from './pages/credits/CreditsPage'
 import { EnhancePage } from './pages/enhance/EnhancePage'
 import { ModelsPage } from './pages/models/ModelsPage'
 import { PricingPage } from './pages/pricing/PricingPage'
+import { RecordPage } from './pages/record/RecordPage'
 import { RecommendationsPage } from './pages/recommendations/RecommendationsPage'
 import { SettingsPage } from './pages/settings/SettingsPage'
 import { SummaryPage } from './pages/summary/SummaryPage'
@@ -19,6 +20,7 @@ import { TranscriptPage } from './pages/transcript/TranscriptPage'
 const pages: Record<Route, (props: { param: string | null }) => React.JSX.Element> = {
   transcribe: TranscribePage,
   transcript: TranscriptPage,
+  record: RecordPage,
   enhance: EnhancePage,
   models: ModelsPage,
   compare: ComparePage,

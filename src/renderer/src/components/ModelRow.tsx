@@ -30,7 +30,14 @@ export function ModelRow({ model, affordable, noKey = false }: { model: ModelVie
           </Badge>
         ) : null}
         {noKey ? <Badge tone="warn">{t('picker.noKey')}</Badge> : null}
-        {model.local ? <Badge tone="accent">{t('picker.local')}</Badge> : null}
+        {model.provider === 'builtin' ? (
+          <Badge tone="accent">{t('picker.onThisComputer')}</Badge>
+        ) : model.local ? (
+          <Badge tone="accent">{t('picker.local')}</Badge>
+        ) : null}
+        {model.memory && !model.memory.fits ? (
+          <Badge tone="danger">{t('picker.tooBig', { need: model.memory.needMiB, free: model.memory.availableMiB })}</Badge>
+        ) : null}
         {chat ? <Speed model={model} /> : null}
         {chat && model.free ? <Badge tone="free">{t('picker.free')}</Badge> : null}
         {model.reasoning ? <Badge tone="accent">{t('picker.reasoning')}</Badge> : null}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 /** Pages in the side menu, in order. */
 export const routes = [
   'transcribe',
+  'record',
   'enhance',
   'models',
   'compare',

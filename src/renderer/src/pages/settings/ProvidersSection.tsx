@@ -105,18 +105,21 @@ export function ProvidersSection() {
             onSave={(v) => p.setGroqTier(v as Settings['groqTier'])}
           />
           <div className="form-row">
-            {providerIds.map((id) => (
-              <SavedField
-                key={id}
-                type="url"
-                label={`${t(`providers.${id}`)} · ${t('providersSettings.baseUrl')}`}
-                name={`baseUrl-${id}`}
-                initial={p.settings.data?.baseUrls[id] ?? ''}
-                placeholder={id === 'custom' ? t('providersSettings.localUrl') : ''}
-                valid={(v) => v.trim() === '' || URL.canParse(v.trim())}
-                onSave={(v) => p.saveBaseUrl(id, v || null)}
-              />
-            ))}
+            {/* the built-in engine has no URL: it runs in the app */}
+            {providerIds
+              .flatMap((id) => (id === 'builtin' ? [] : [id]))
+              .map((id) => (
+                <SavedField
+                  key={id}
+                  type="url"
+                  label={`${t(`providers.${id}`)} · ${t('providersSettings.baseUrl')}`}
+                  name={`baseUrl-${id}`}
+                  initial={p.settings.data?.baseUrls[id] ?? ''}
+                  placeholder={id === 'custom' ? t('providersSettings.localUrl') : ''}
+                  valid={(v) => v.trim() === '' || URL.canParse(v.trim())}
+                  onSave={(v) => p.saveBaseUrl(id, v || null)}
+                />
+              ))}
           </div>
         </>
       ) : null}

@@ -4,6 +4,7 @@ import { AsyncView } from '../../components/AsyncView'
 import { SavedField, SavedSelect } from '../../components/SavedField'
 import { api } from '../../lib/api'
 import { PreferencesSection } from './PreferencesSection'
+import { PrivacySection } from './PrivacySection'
 import { ProvidersSection } from './ProvidersSection'
 import { useSettings } from './use-settings'
 
@@ -69,6 +70,7 @@ export function SettingsPage() {
       </AsyncView>
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       <ProvidersSection />
+      <PrivacySection />
     </section>
   )
 }

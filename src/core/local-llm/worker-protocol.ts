@@ -1,0 +1,22 @@
+/** Messages between the engine (main thread) and its worker. */
+export type ToWorker =
+  | { type: 'status' }
+  | {
+      type: 'generate'
+      id: number
+      modelPath: string
+      contextTokens: number
+      system: string
+      user: string
+      maxTokens: number
+      temperature: number
+    }
+  | { type: 'cancel'; id: number }
+  | { type: 'close' }
+
+export type FromWorker =
+  | { type: 'status'; gpu: false | string; threads: number; loadedModel: string | null }
+  | { type: 'closed' }
+  | { type: 'delta'; id: number; text: string }
+  | { type: 'done'; id: number; text: string; inputTokens: number; outputTokens: number; cancelled: boolean }
+  | { type: 'error'; id: number; kind: 'load' | 'context' | 'generate'; message: string }

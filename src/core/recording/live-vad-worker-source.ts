@@ -1,0 +1,77 @@
+/**
+ * The live recording's speech detector, as plain CommonJS run with `new Worker(code, { eval: true })`
+ * — evaluated from a string for the reason given in ../vad/vad-worker-source.ts (one module for
+ * tsx, vitest and the electron-vite bundle). It keeps Silero's state across chunks, so speech is
+ * found as the audio streams in rather than in a finished file.
+ *
+ * Protocol (parent → worker): { type: 'audio', pcm: ArrayBuffer of s16le }, { type: 'flush' }.
+ * Worker → parent: { type: 'speech', start, end } in samples from the recording's start, once a
+ * region has ended (the speaker paused for `minSilenceSec`); { type: 'flushed' } after a flush;
+ * { type: 'error', message }.
+ */
+export const LIVE_VAD_WORKER_SOURCE = String.raw`
+'use strict'
+const builtin = (name) => process.getBuiltinModule(name)
+const { parentPort, workerData } = builtin('node:worker_threads')
+const { sherpaPath, modelPath, sampleRate, config } = workerData
+// one model window per call: sherpa-onnx dates a region from the end of each call
+const WINDOW = 512
+
+try {
+  const sherpa = builtin('node:module').createRequire(sherpaPath)(sherpaPath)
+  const vad = new sherpa.Vad(
+    {
+      sileroVad: {
+        model: modelPath,
+        threshold: config.threshold,
+        minSilenceDuration: config.minSilenceSec,
+        minSpeechDuration: config.minSpeechSec,
+        maxSpeechDuration: config.maxRegionSec,
+        windowSize: WINDOW,
+      },
+      sampleRate,
+      numThreads: 1,
+      debug: false,
+    },
+    config.maxRegionSec + 30,
+  )
+  const window = new Float32Array(WINDOW)
+  let filled = 0
+  const drain = () => {
+    while (!vad.isEmpty()) {
+      const seg = vad.front(false)
+      parentPort.postMessage({ type: 'speech', start: seg.start, end: seg.start + seg.samples.length })
+      vad.pop()
+    }
+  }
+  parentPort.on('message', (m) => {
+    try {
+      if (m.type === 'audio') {
+        const pcm = new Int16Array(m.pcm)
+        for (let i = 0; i < pcm.length; i++) {
+          window[filled++] = pcm[i] / 32768
+          if (filled === WINDOW) {
+            vad.acceptWaveform(window)
+            drain()
+            filled = 0
+          }
+        }
+      } else if (m.type === 'flush') {
+        if (filled > 0) {
+          window.fill(0, filled)
+          vad.acceptWaveform(window)
+          filled = 0
+        }
+        vad.flush()
+        drain()
+        parentPort.postMessage({ type: 'flushed' })
+      }
+    } catch (err) {
+      parentPort.postMessage({ type: 'error', message: err && err.message ? err.message : String(err) })
+    }
+  })
+  parentPort.postMessage({ type: 'ready' })
+} catch (err) {
+  parentPort.postMessage({ type: 'error', message: err && err.message ? err.message : String(err) })
+}
+`

@@ -1,0 +1,117 @@
+import { useTranslation } from 'react-i18next'
+import { AsyncView } from '../../components/AsyncView'
+import { Badge } from '../../components/Badge'
+import { useLocalLlmModels } from './use-local-llm-models'
+
+const mib = (bytes: number) => Math.round(bytes / 1048576)
+
+/** The Models page's section for the built-in engine: small instruction models and imported GGUF files. */
+export function LocalLlmModels() {
+  const { t } = useTranslation()
+  const l = useLocalLlmModels()
+  return (
+    <section aria-labelledby="local-llm-title">
+      <h2 id="local-llm-title">{t('localLlm.title')}</h2>
+      <p className="intro">{t('localLlm.intro')}</p>
+      {l.error ? (
+        <p role="alert" className="error-box">
+          {l.error}
+        </p>
+      ) : null}
+      <AsyncView state={l.list}>
+        {(models) => (
+          <ul className="whisper-models" data-testid="local-llm-models" aria-label={t('localLlm.listLabel')}>
+            {models.map((m) => {
+              const d = l.downloads[m.name]
+              const running = d?.status === 'running'
+              return (
+                <li key={m.name} className="card" data-model={m.name}>
+                  <div className="job-head">
+                    <strong>{m.displayName}</strong>
+                    <Badge>{t('localLlm.size', { size: m.sizeMiB })}</Badge>
+                    {m.fit.fits ? (
+                      <Badge>{t('localLlm.needs', { need: m.fit.needMiB })}</Badge>
+                    ) : (
+                      <Badge tone="danger">{t('localLlm.tooBig', { free: m.fit.availableMiB })}</Badge>
+                    )}
+                    {m.languages ? <Badge tone="accent">{t('localLlm.languages', { languages: m.languages })}</Badge> : null}
+                    {m.commercialUse === false ? <Badge tone="warn">{t('localLlm.nonCommercial')}</Badge> : null}
+                    {m.installed ? (
+                      <Badge tone="fast">{t(m.downloadable ? 'localLlm.installed' : 'localLlm.imported')}</Badge>
+                    ) : null}
+                    <span className="actions">
+                      {!m.installed && m.downloadable && !running ? (
+                        <button type="button" onClick={() => l.download(m.name)}>
+                          {t('localLlm.download')}
+                        </button>
+                      ) : null}
+                      {running ? (
+                        <button type="button" className="secondary" onClick={() => l.cancel(m.name)}>
+                          {t('localLlm.cancelDownload')}
+                        </button>
+                      ) : null}
+                      {m.installed ? (
+                        <button type="button" className="secondary" onClick={() => l.remove(m.name)}>
+                          {t('localLlm.delete')}
+                        </button>
+                      ) : null}
+                    </span>
+                  </div>
+                  <p className="muted">
+                    {m.licenseUrl ? (
+                      <a href={m.licenseUrl} target="_blank" rel="noreferrer">
+                        {t('localLlm.license', { license: m.license })}
+                      </a>
+                    ) : (
+                      t('localLlm.license', { license: m.license })
+                    )}
+                    {m.downloadable && !m.sha256 && !m.installed ? ` · ${t('localLlm.noChecksum')}` : null}
+                  </p>
+                  {running && d ? (
+                    <div className="job-progress">
+                      <div
+                        className="bar"
+                        role="progressbar"
+                        aria-label={m.displayName}
+                        aria-valuemin={0}
+                        aria-valuemax={100}
+                        aria-valuenow={d.totalBytes ? Math.round((100 * d.receivedBytes) / d.totalBytes) : 0}
+                      >
+                        <div
+                          className="bar-fill"
+                          style={{ width: `${d.totalBytes ? (100 * d.receivedBytes) / d.totalBytes : 0}%` }}
+                        />
+                      </div>
+                      <span className="muted">
+                        {t('localLlm.downloading', {
+                          received: mib(d.receivedBytes),
+                          total: d.totalBytes ? mib(d.totalBytes) : '?',
+                        })}
+                      </span>
+                    </div>
+                  ) : null}
+                  {d?.status === 'failed' ? (
+                    <p className="negative">{t('localLlm.downloadFailed', { message: d.error ?? '' })}</p>
+                  ) : null}
+                </li>
+              )
+            })}
+          </ul>
+        )}
+      </AsyncView>
+      <label>
+        <span>{t('localLlm.import')}</span>
+        <input
+          type="file"
+          accept=".gguf"
+          data-testid="local-llm-import"
+          onChange={(e) => {
+            const file = e.target.files?.[0]
+            if (file) l.importFile(file)
+            e.target.value = ''
+          }}
+        />
+      </label>
+    </section>
+  )
+}

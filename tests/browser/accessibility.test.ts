@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { expect, it } from 'vitest'
 import { go, screenshotDir, useApp, type View } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
+import { routes } from '../../src/renderer/src/lib/use-route'
 
 /**
  * The accessibility audit: axe-core runs inside real Chromium over every page, in both themes and
@@ -45,18 +46,8 @@ const views: (View & { name: string })[] = [
   { name: 'en-light-900x700', locale: 'en', colorScheme: 'light', viewport: { width: 900, height: 700 } },
 ]
 
-const pages = [
-  'transcribe',
-  'transcript',
-  'enhance',
-  'models',
-  'compare',
-  'recommendations',
-  'summary',
-  'pricing',
-  'credits',
-  'settings',
-]
+// every page of the side menu (a new page is audited without editing this test), plus a transcript
+const pages = [...routes, 'transcript'] as const
 
 it('every page, in both themes and both languages, has no serious or critical axe violation', async () => {
   const { page: first, core, dataDir, newPage } = await open()

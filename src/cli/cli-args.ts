@@ -8,6 +8,8 @@ interface OptionSpec {
   /** the value's placeholder in the help, e.g. DIR */
   value?: string
   short?: string
+  /** may be given more than once (the values come as a list) */
+  multiple?: boolean
   help: string
 }
 
@@ -61,12 +63,38 @@ export const COMMANDS = {
     },
   },
   transcribe: {
-    forms: [['transcribe FILE… --model NAME|PATH [options]', 'local transcription with whisper.cpp; one output per input']],
+    forms: [
+      ['transcribe FILE… --model NAME|PATH [options]', 'local transcription with whisper.cpp; one output per input'],
+      [
+        'transcribe FILE… --model groq/whisper-large-v3-turbo [--base-url URL]',
+        'cloud transcription, priced in credits per started minute (key: GROQ_API_KEY / OPENAI_API_KEY)',
+      ],
+      ['transcribe FILE… --server URL [--server URL…]', 'on your own OpenAI-compatible servers in parallel (0 credits)'],
+      [
+        'transcribe DIR [--recursive] [--format txt,srt] [--out DIR2]',
+        'every media file in a folder, once (files done by an earlier run are skipped); other files are listed as skipped',
+      ],
+    ],
     options: {
-      model: { type: 'string', value: 'NAME|PATH', help: 'a whisper model (see "models list") or a ggml file' },
+      model: {
+        type: 'string',
+        value: 'NAME|PATH',
+        help: 'a whisper model (see "models list"), a ggml file, or a cloud model: groq/whisper-large-v3-turbo, groq/whisper-large-v3, openai/whisper-1',
+      },
+      'base-url': { type: 'string', value: 'URL', help: 'cloud models: the provider’s API address (the key goes only there)' },
+      server: {
+        type: 'string',
+        multiple: true,
+        value: 'URL',
+        help: 'a transcription server (whisper.cpp, speaches, vLLM), repeatable; bearer token from MP4TOTEXT_SERVER_KEY',
+      },
       language: { type: 'string', value: 'CODE', help: 'auto (default), tr, en, …' },
       translate: { type: 'boolean', help: 'translate the speech into English' },
-      format: { type: 'string', value: 'F', help: 'txt (default), txt-timestamps, srt, vtt, json' },
+      format: {
+        type: 'string',
+        value: 'F',
+        help: 'txt (default), txt-timestamps, srt, vtt, json; for a folder a comma list, e.g. txt,srt',
+      },
       out: { type: 'string', value: 'FILE|DIR', help: 'where to write (default: next to each input)' },
       threads: { type: 'string', value: 'N', help: 'CPU threads to use' },
       prompt: { type: 'string', value: 'TEXT', help: 'names and jargon to expect, e.g. "Kubernetes, Ayşe"' },
@@ -77,6 +105,24 @@ export const COMMANDS = {
       'max-lines': { type: 'string', value: 'N', help: 'srt/vtt: lines per cue (default 2)' },
       'max-cps': { type: 'string', value: 'N', help: 'srt/vtt: reading speed, characters per second (default 17)' },
       force: { type: 'boolean', help: 'overwrite existing outputs' },
+      recursive: { type: 'boolean', help: 'DIR: subfolders too' },
+    },
+  },
+  watch: {
+    forms: [
+      [
+        'watch DIR [--out DIR2] [--recursive] [--format txt,srt]',
+        'transcribe each media file that lands in DIR once it is fully written, until Ctrl-C; nothing twice, across restarts',
+      ],
+    ],
+    options: {
+      out: { type: 'string', value: 'DIR2', help: 'where outputs go, subfolders mirrored (default: beside each file)' },
+      recursive: { type: 'boolean', help: 'watch subfolders too' },
+      format: { type: 'string', value: 'F,F', help: 'txt, txt-timestamps, srt, vtt, json (default txt,srt)' },
+      model: { type: 'string', value: 'NAME|PATH', help: 'a whisper model (default: the one chosen in the app)' },
+      language: { type: 'string', value: 'CODE', help: 'auto (default), tr, en, …' },
+      vad: { type: 'boolean', help: 'skip silence (default: the setting)' },
+      'no-vad': { type: 'boolean', help: 'transcribe everything, silence included' },
     },
   },
   models: {
@@ -202,14 +248,14 @@ ${columns(optionRows({ ...spec.options, ...GLOBAL_OPTIONS }))}
 ${FOOTER}`
 }
 
-export type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] }
+export type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] }
 
 export function parse(argv: string[], command: CommandName): Parsed {
   const spec: CommandSpec = COMMANDS[command]
   const options = Object.fromEntries(
     Object.entries({ ...spec.options, ...GLOBAL_OPTIONS }).map(([name, o]) => [
       name,
-      o.short ? { type: o.type, short: o.short } : { type: o.type },
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
     ]),
   )
   try {

@@ -10,6 +10,7 @@ import { call } from './cli-call'
 import { compareCommand, enhanceCommand } from './enhance-commands'
 import { pricingJson, pricingSubcommand } from './pricing-commands'
 import { modelsCommand, transcribeCommand } from './transcribe-commands'
+import { watchCommand } from './watch-commands'
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
 
@@ -157,10 +158,25 @@ export async function run(argv: string[], out: Out): Promise<number> {
         const args = parse(rest, command)
         if (args.values.help) return (out.stdout(commandUsage(command)), 0)
         const tty = Boolean(process.stderr.isTTY)
+        // #12: --base-url for a cloud model is where its key may go (credentials.ts)
+        const cloudEnv = { ...process.env }
+        const cloud = command === 'transcribe' && /^(groq|openai)\//.exec(String(args.values.model ?? ''))
+        if (cloud && typeof args.values['base-url'] === 'string')
+          cloudEnv[`MP4TOTEXT_${cloud[1]!.toUpperCase()}_BASE_URL`] = args.values['base-url']
+        return await withCore(
+          args.values['data-dir'] as string | undefined,
+          (core) =>
+            command === 'transcribe'
+              ? transcribeCommand(core, args, out.stdout, out.stderr, tty)
+              : modelsCommand(core, args, out.stdout, out.stderr, tty),
+          cloudEnv,
+        )
+      }
+      case 'watch': {
+        const args = parse(rest, command)
+        if (args.values.help) return (out.stdout(commandUsage(command)), 0)
         return await withCore(args.values['data-dir'] as string | undefined, (core) =>
-          command === 'transcribe'
-            ? transcribeCommand(core, args, out.stdout, out.stderr, tty)
-            : modelsCommand(core, args, out.stdout, out.stderr, tty),
+          watchCommand(core, args, out.stdout, out.stderr),
         )
       }
       default:

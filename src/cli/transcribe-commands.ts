@@ -5,6 +5,7 @@ import { extensionOf } from '../core/transcribe/exports'
 import { ExportFormat, isJobOver, SubtitleRules, type Job, type PartialAudio } from '../shared/transcribe-types'
 import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
+import { isFolderArg, transcribeFolderCommand } from './watch-commands'
 
 type Write = (s: string) => void
 
@@ -26,9 +27,18 @@ export function outputPathFor(input: string, format: ExportFormat, out: string |
 export async function transcribeCommand(core: Core, args: Parsed, out: Write, err: Write, isTTY: boolean): Promise<number> {
   const files = args.positionals
   if (!files.length) throw new UsageError('transcribe needs at least one media file')
+  // #12: a folder is a folder run (watch-commands.ts)
+  if (files.length === 1 && isFolderArg(files[0])) return transcribeFolderCommand(core, args, out, err)
+  if (args.values.recursive) throw new UsageError('--recursive is for a folder: transcribe DIR --recursive')
   const format = ExportFormat.safeParse(args.values.format ?? 'txt')
   if (!format.success) throw new UsageError(`--format must be one of: ${ExportFormat.options.join(', ')}`)
-  const model = (args.values.model as string | undefined) ?? core.store.data.settings.whisperModel
+  // #12: with --server and no local model, the servers' own model ("whisper-1" is what they accept)
+  const model =
+    (args.values.model as string | undefined) ??
+    core.store.data.settings.whisperModel ??
+    (Array.isArray(args.values.server) ? 'whisper-1' : undefined)
+  if (args.values['base-url'] !== undefined && !/^(groq|openai)\//.test(model ?? ''))
+    throw new UsageError('--base-url is for cloud models (--model groq/… or openai/…); for your own servers use --server URL')
   if (!model) throw new UsageError('--model is required (a name from "mp4totext models list" or a path to a ggml .bin)')
   const threads = args.values.threads === undefined ? undefined : wholeNumber(args.values.threads as string, '--threads')
   const outArg = args.values.out as string | undefined
@@ -66,6 +76,7 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
           : {}),
         ...(threads ? { threads } : {}),
         ...(vad !== undefined ? { vad } : {}),
+        ...(Array.isArray(args.values.server) ? { servers: args.values.server } : {}),
       },
     },
     { files: { name: 'FILE', arg: true }, options: { name: 'options', arg: true } },

@@ -13,6 +13,7 @@ import { ProvidersService } from './providers/providers-service'
 import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
 import { TranscriptionService } from './transcribe/transcription-service'
+import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
 import { ProcessOwner } from './runtime/process-owner'
 import { RecordingService } from './recording/recording-service'
@@ -22,6 +23,8 @@ import { modelsDirOf } from './paths'
 import { openLocalLlm, type LocalLlmOptions } from './local-llm/local-llm-core'
 import { Store } from './store/store'
 import { sweepOrphanUploads } from './uploads/upload-store'
+import { watchHandlers } from './watch/watch-folders'
+import { WatchService } from './watch/watch-service'
 
 export interface CoreOptions {
   dataDir: string
@@ -58,6 +61,8 @@ export interface Core {
   transcription: TranscriptionService
   transcripts: TranscriptStore
   recording: RecordingService
+  /** watch folders and folder runs (#12) */
+  watch: WatchService
   dataDirPath: string
   handlers: Handlers
   close: () => Promise<void>
@@ -94,7 +99,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
   const transcripts = new TranscriptStore(store, events, opts.dataDir)
+  // --- cloud and self-hosted transcription (#12) ---
+  const remote = new RemoteTranscriber({ store, credits, catalog, keys, env, resourcesDir: opts.resourcesDir })
   const transcription = new TranscriptionService({
+    remote,
     transcripts,
     store,
     events,
@@ -126,6 +134,16 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       seenJobs.set(job.id, text)
       events.emit('transcribe.job', job)
     }
+  })
+  // --- watch folders (#12) --- (after recovery: it finishes what gone processes left)
+  const watch = new WatchService({
+    store,
+    events,
+    transcription,
+    transcripts,
+    self,
+    dataDir: opts.dataDir,
+    log: (m) => console.warn(`watch: ${m}`),
   })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
   // --- recording (#13) ---
@@ -185,6 +203,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       }),
     'transcribe.add': async ({ files, options }) => transcription.add(files, options),
     'transcribe.jobs': async () => transcription.jobs(),
+    'transcribe.estimate': async ({ file, model }) => remote.estimate(file, model),
     'transcribe.cancel': async ({ id }) => ({ cancelled: transcription.cancel(id) }),
     'transcribe.retry': async ({ id }) => transcription.retry(id),
     'transcribe.remove': async ({ id }) => {
@@ -235,12 +254,16 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       return next
     },
     ...recording.handlers(),
+    ...watchHandlers({ store, events, dataDir: opts.dataDir, service: watch }),
   }
+  // the app and the web host watch the settings' folders; the CLI only on `watch`
+  if (opts.shell !== 'cli') void watch.start().catch((err: unknown) => console.warn('watch:', err))
 
   const close = async () => {
     downloads.cancelAll()
     await localLlm.close()
     await recording.shutdown()
+    await watch.close()
     await transcription.shutdown()
     store.close()
     await self.close()
@@ -257,6 +280,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     transcription,
     transcripts,
     recording,
+    watch,
     dataDirPath: opts.dataDir,
     handlers,
     close,

@@ -22,6 +22,7 @@ export function createInitialDb(): Db {
     // --- speakers (#11) ---
     // --- cloud and self-hosted transcription (#12) ---
     // --- watch folders (#12) ---
+    watchedFiles: [],
     // --- live capture (#13) ---
     // --- built-in local LLM (#16) ---
   }

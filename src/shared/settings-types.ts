@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { WatchFolder } from './calls/watch-calls'
 import { Preset } from './enhance-types'
 
 export const Locale = z.enum(['tr', 'en'])
@@ -43,7 +44,15 @@ export const Settings = z.object({
   vadPaddingSec: z.number().min(0).max(2),
   // --- speakers (#11) ---
   // --- cloud and self-hosted transcription (#12) ---
+  /** OpenAI-compatible transcription servers of the user's own, used in parallel (0 credits) */
+  transcriptionServers: z.array(z.object({ url: z.string().url(), concurrency: z.number().int().min(1).max(16) })).max(16),
+  /** the cloud provider's upload limit per request, MB (Groq's free tier: 25) */
+  cloudMaxUploadMB: z.number().int().min(1).max(1000),
+  /** receivers ('groq', 'openai', a server URL) the user was told audio goes to, and agreed */
+  cloudNoticeAcknowledged: z.array(z.string().max(2000)).max(100),
   // --- watch folders (#12) ---
+  /** folders whose new media is transcribed once fully written (#12) */
+  watchFolders: z.array(WatchFolder).max(32),
   // --- live capture (#13) ---
   // --- built-in local LLM (#16) ---
 })
@@ -71,7 +80,11 @@ export const defaultSettings: Settings = {
   vadPaddingSec: 0.4,
   // --- speakers (#11) ---
   // --- cloud and self-hosted transcription (#12) ---
+  transcriptionServers: [],
+  cloudMaxUploadMB: 25,
+  cloudNoticeAcknowledged: [],
   // --- watch folders (#12) ---
+  watchFolders: [],
   // --- live capture (#13) ---
   // --- built-in local LLM (#16) ---
 }

@@ -45,11 +45,14 @@ describe('mp4totext CLI', () => {
     )
     expect(active.find((m: { modelId: string }) => m.modelId === 'gpt-5-pro')).toMatchObject({ multiplier: 50, credits: 1000 })
     const all = JSON.parse((await cli('pricing', '--json', '--all', '--data-dir', dir)).stdout)
-    expect(all).toHaveLength(42)
+    expect(all).toHaveLength(44)
+    // transcription rows are listed with --all only: their credits are per started minute (#12)
     expect(all.find((m: { modelId: string }) => m.modelId === 'whisper-large-v3-turbo')).toMatchObject({
-      active: false,
+      active: true,
       kind: 'transcription',
+      credits: 1,
     })
+    expect(active.some((m: { kind: string }) => m.kind === 'transcription')).toBe(false)
   })
 
   it('credits, credits add and credits history share one ledger', async () => {
@@ -166,7 +169,7 @@ describe('mp4totext pricing apply / history / undo / set / export', () => {
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/Cannot read .*no such file/)
     const csv = (await cli('pricing', 'export', '--data-dir', dir)).stdout.trim().split('\n')
-    expect(csv).toHaveLength(43)
+    expect(csv).toHaveLength(45)
     expect(csv).toContain('groq,llama-3.1-8b-instant,Llama 3.1 8B Instant,0.05,0.08,131072,0.3,6,true,chat')
   })
 })

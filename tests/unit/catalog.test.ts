@@ -114,9 +114,9 @@ describe('bundled catalog', () => {
     ])
   })
 
-  it('keeps whisper-large-v3-turbo as an inactive transcription model', () => {
+  it('keeps whisper-large-v3-turbo as a transcription model, priced per minute, never offered for enhancement', () => {
     const w = views().find((m) => m.modelId === 'whisper-large-v3-turbo')!
-    expect(w).toMatchObject({ provider: 'groq', kind: 'transcription', active: false })
+    expect(w).toMatchObject({ provider: 'groq', kind: 'transcription', active: true, credits: 1 })
     expect(active().some((m) => m.modelId === 'whisper-large-v3-turbo')).toBe(false)
   })
 

@@ -18,7 +18,7 @@ describe('store', () => {
     expect(store.notice).toBeNull()
     const onDisk = JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8'))
     expect(onDisk.schemaVersion).toBe(CURRENT_SCHEMA_VERSION)
-    expect(onDisk.catalog.models).toHaveLength(42)
+    expect(onDisk.catalog.models).toHaveLength(44)
     for (let i = 1; i <= 5; i++)
       await store.mutate((db) => {
         db.settings.lowBalanceThreshold = i

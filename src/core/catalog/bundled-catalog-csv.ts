@@ -1,5 +1,7 @@
 // Copied verbatim from the spec's catalog-2025-11.csv: the bundled catalog's single source.
-export const BUNDLED_CATALOG_VERSION = '2025-11'
+// 2025-11.1: the speech-to-text rows of bundled-catalog.ts became priced (#12); a new version
+// makes existing users get them by the three-way merge.
+export const BUNDLED_CATALOG_VERSION = '2025-11.1'
 
 export const bundledCatalogCsv = `
 provider,model_id,display_name,input_usd_per_1m,output_usd_per_1m,context_tokens,multiplier,credits,source

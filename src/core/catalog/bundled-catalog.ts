@@ -48,21 +48,50 @@ export function bundledCatalog(): ModelRecord[] {
       source: r.source ?? '',
     }),
   )
-  // Groq's speech-to-text model: kept in the catalog for cloud transcription, never for enhancement.
-  rows.push(
-    withTraits({
-      provider: 'groq',
-      modelId: 'whisper-large-v3-turbo',
-      displayName: 'Whisper Large v3 Turbo',
-      inputUsdPer1M: 0,
-      outputUsdPer1M: 0,
-      contextTokens: 448,
-      multiplierTenths: 0,
-      active: false,
-      kind: 'transcription',
-      api: 'chat',
-      source: 'SEED: deactivated for enhancement (audio transcription model)',
-    }),
-  )
+  // Speech-to-text models (#12): rows of their own kind, never offered for enhancement. Their
+  // multiplier is credits per started minute of audio (transcription-cost.ts); 1.0x is Groq's
+  // whisper-large-v3-turbo at $0.04/hour, the others scaled by their list price per hour.
+  for (const t of transcriptionRows)
+    rows.push(
+      withTraits({
+        ...t,
+        inputUsdPer1M: 0,
+        outputUsdPer1M: 0,
+        contextTokens: 448,
+        active: true,
+        kind: 'transcription',
+        api: 'chat',
+      }),
+    )
   return rows
 }
+
+const transcriptionRows: {
+  provider: 'groq' | 'openai'
+  modelId: string
+  displayName: string
+  multiplierTenths: number
+  source: string
+}[] = [
+  {
+    provider: 'groq',
+    modelId: 'whisper-large-v3-turbo',
+    displayName: 'Whisper Large v3 Turbo',
+    multiplierTenths: 10,
+    source: 'audio transcription: $0.04/hour (1.0x = 1 credit per started minute)',
+  },
+  {
+    provider: 'groq',
+    modelId: 'whisper-large-v3',
+    displayName: 'Whisper Large v3',
+    multiplierTenths: 28,
+    source: 'audio transcription: $0.111/hour = 2.8x the turbo row',
+  },
+  {
+    provider: 'openai',
+    modelId: 'whisper-1',
+    displayName: 'Whisper (OpenAI)',
+    multiplierTenths: 90,
+    source: 'audio transcription: $0.006/minute = $0.36/hour = 9x the turbo row',
+  },
+]

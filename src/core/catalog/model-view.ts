@@ -1,5 +1,6 @@
 import { modelKey, type ModelRecord, type ModelView } from '../../shared/catalog-types'
 import type { SpeedSample } from '../../shared/enhance-types'
+import { transcriptionCredits } from '../transcribe/cloud/transcription-cost'
 import { creditsFor, formatMultiplier } from './credits-math'
 import { providerFacts } from './provider-facts'
 
@@ -26,7 +27,9 @@ export function measuredSpeed(samples: SpeedSample[] | undefined): ModelView['me
 
 export function toModelView(m: ModelRecord, baseCredits: number, extras: ViewExtras = {}): ModelView {
   const facts = providerFacts[m.provider]
-  const credits = creditsFor(m.multiplierTenths, baseCredits)
+  // a transcription row's credits are per started minute of audio, not per enhancement
+  const credits =
+    m.kind === 'transcription' ? transcriptionCredits(60, m.multiplierTenths) : creditsFor(m.multiplierTenths, baseCredits)
   return {
     ...m,
     key: modelKey(m),

@@ -146,3 +146,6 @@ const mediaTypes: Record<string, string> = {
   '.ogg': 'audio/ogg',
   '.opus': 'audio/ogg',
 }
+
+/** The media file extensions the app knows (lower case, with the dot); watch folders take these (#12). */
+export const mediaExtensions: readonly string[] = Object.keys(mediaTypes)

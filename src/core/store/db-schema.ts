@@ -4,6 +4,7 @@ import { EnhancementRecord, SavedPrompt, SpeedSample } from '../../shared/enhanc
 import { LedgerEntry } from '../../shared/credits-types'
 import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { Settings } from '../../shared/settings-types'
+import { WatchedFile } from '../../shared/calls/watch-calls'
 import { Job, TranscriptMeta } from '../../shared/transcribe-types'
 
 export const CURRENT_SCHEMA_VERSION = 7
@@ -54,6 +55,8 @@ export const DbSchema = z.object({
   // --- speakers (#11) ---
   // --- cloud and self-hosted transcription (#12) ---
   // --- watch folders (#12) ---
+  /** every media file a watch folder or folder run took, so none is transcribed twice (#12) */
+  watchedFiles: z.array(WatchedFile),
   // --- live capture (#13) ---
   // --- built-in local LLM (#16) ---
   credits: z.object({

@@ -100,13 +100,18 @@ export const migrations: Record<number, (doc: Json) => Json> = {
       ...(doc.settings as Json),
       // --- speakers (#11) ---
       // --- cloud and self-hosted transcription (#12) ---
+      transcriptionServers: [],
+      cloudMaxUploadMB: 25,
+      cloudNoticeAcknowledged: [],
       // --- watch folders (#12) ---
+      watchFolders: [],
       // --- live capture (#13) ---
       // --- built-in local LLM (#16) ---
     },
     // --- speakers (#11) ---
     // --- cloud and self-hosted transcription (#12) ---
     // --- watch folders (#12) ---
+    watchedFiles: [],
     // --- live capture (#13) ---
     // --- built-in local LLM (#16) ---
   }),

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { AppError, toErrorShape } from '../../shared/errors'
 import { isJobActive, isJobStopped } from '../../shared/transcribe-types'
-import type { Job, Segment, TranscribeOptions } from '../../shared/transcribe-types'
+import type { Job, Segment, TranscribeOptions, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
 import { clipToWav } from '../media/clip'
@@ -15,6 +15,7 @@ import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { ownedBy } from '../runtime/work-recovery'
 import { EnginePool } from './engine-pool'
+import { type RemoteOutcome, type RemoteTranscriber, routeOf, serverSlots } from './remote-job'
 import { transcribeFile, type TranscribeProgress } from './transcriber'
 import type { TranscriptStore } from './transcript-store'
 import type { WhisperServer } from './whisper-server'
@@ -33,6 +34,8 @@ export interface TranscriptionDeps {
   owner?: Owner | null
   /** where finished transcripts go */
   transcripts: TranscriptStore
+  /** #12: cloud models and the user's own servers (absent: this machine's engine only) */
+  remote?: RemoteTranscriber
 }
 
 const PROGRESS_EVERY_MS = 200
@@ -52,6 +55,11 @@ export class TranscriptionService {
 
   constructor(private readonly deps: TranscriptionDeps) {
     this.engines = new EnginePool({ dataDir: deps.dataDir, resourcesDir: deps.resourcesDir, env: deps.env })
+  }
+
+  /** #12: cloud models and the user's servers */
+  get remote(): RemoteTranscriber | undefined {
+    return this.deps.remote
   }
 
   defaultThreads(): number {
@@ -149,7 +157,12 @@ export class TranscriptionService {
   }
 
   private pump(): void {
-    const limit = this.deps.store.data.settings.transcribeConcurrency
+    const settings = this.deps.store.data.settings
+    // #12: with servers, a batch's files run side by side, as many as the servers take at once
+    const limit = Math.max(
+      settings.transcribeConcurrency,
+      this.deps.remote ? serverSlots(this.deps.store.data.jobs, settings) : 0,
+    )
     // this process's own jobs, starting or running: the limit is per process
     const running = this.aborts.size
     const mine = this.deps.store.data.owners
@@ -179,6 +192,18 @@ export class TranscriptionService {
       })
       // a cancel may have come while "running" was being saved
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled')
+      // #12: a cloud model or the user's servers; null back means every server was down
+      const route = this.deps.remote ? routeOf(job.options, this.deps.store.data.settings) : null
+      if (route && this.deps.remote) {
+        const remote = await this.deps.remote.run(job, route, {
+          signal,
+          onProgress: (p) => {
+            this.live.set(job.id, { ...p, realtimeFactor: null })
+            this.emitThrottled(job.id)
+          },
+        })
+        if (remote) return await this.finishRemote(job, remote, signal)
+      }
       const modelPath = await this.deps.models.resolve(job.options.model)
       const threads = job.options.threads ?? this.defaultThreads()
       engine = await this.engines.take(modelPath, threads)
@@ -254,6 +279,51 @@ export class TranscriptionService {
         etaSec: null,
       })
     }
+  }
+
+  /** Save a transcript that came from a cloud model or a server, then mark the job done. */
+  private async finishRemote(job: Job, outcome: RemoteOutcome, signal: AbortSignal): Promise<void> {
+    const now = new Date().toISOString()
+    let meta: TranscriptMeta
+    try {
+      if (signal.aborted) throw new AppError('cancelled', 'Cancelled')
+      meta = await this.saveRemote(job, outcome, now)
+      // a cloud file is charged once, when its transcript is saved
+      await outcome.settle?.commit()
+    } catch (err) {
+      await outcome.settle?.refund(signal.aborted ? 'cancelled' : 'failed')
+      throw err
+    }
+    await this.update(job.id, {
+      status: 'done',
+      progress: 1,
+      etaSec: 0,
+      realtimeFactor: outcome.audioSec > 0 ? outcome.elapsedSec / outcome.audioSec : null,
+      durationSec: outcome.durationSec,
+      finishedAt: now,
+      partial: null,
+      noSpeech: outcome.segments.length === 0,
+      transcriptId: meta.id,
+    })
+  }
+
+  private saveRemote(job: Job, outcome: RemoteOutcome, now: string): Promise<TranscriptMeta> {
+    return this.deps.transcripts.save(
+      {
+        jobId: job.id,
+        fileName: job.fileName,
+        mediaPath: job.file,
+        hasVideo: outcome.hasVideo,
+        createdAt: now,
+        updatedAt: now,
+        durationSec: outcome.durationSec,
+        language: outcome.language ?? job.options.language,
+        model: job.options.model,
+        partial: null,
+        noSpeech: outcome.segments.length === 0,
+      },
+      outcome.segments,
+    )
   }
 
   /**

@@ -12,7 +12,8 @@ function EditForm({ p }: { p: ReturnType<typeof usePricing> }) {
   const [multiplier, setMultiplier] = useState('')
   const [active, setActive] = useState<'same' | 'on' | 'off'>('same')
   const [reason, setReason] = useState('')
-  const models = p.catalog.data ?? []
+  // local and built-in models have no catalog row to price
+  const models = (p.catalog.data ?? []).filter((m) => !m.local)
   const valid = key !== '' && reason.trim() !== '' && (multiplier.trim() !== '' || active !== 'same')
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -37,6 +38,7 @@ function EditForm({ p }: { p: ReturnType<typeof usePricing> }) {
           {models.map((m) => (
             <option key={m.key} value={m.key}>
               {`${m.key} (${t('picker.multiplier', { value: f.multiplier(m.multiplier) })})`}
+              {m.kind === 'transcription' ? ` — ${t('cloud.kindTranscription')}` : ''}
             </option>
           ))}
         </select>

@@ -6,7 +6,9 @@ import { api } from '../../lib/api'
 import { PreferencesSection } from './PreferencesSection'
 import { PrivacySection } from './PrivacySection'
 import { ProvidersSection } from './ProvidersSection'
+import { ServersSection } from './ServersSection'
 import { useSettings } from './use-settings'
+import { WatchFoldersSection } from './WatchFoldersSection'
 
 export function SettingsPage() {
   const { t } = useTranslation()
@@ -70,6 +72,8 @@ export function SettingsPage() {
       </AsyncView>
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       <ProvidersSection />
+      <ServersSection />
+      <WatchFoldersSection />
       <PrivacySection />
     </section>
   )

@@ -6,6 +6,8 @@ import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
 import { useTranscribe } from './use-transcribe'
+import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
+import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
 
 export function TranscribePage() {
   const { t } = useTranslation()
@@ -13,6 +15,11 @@ export function TranscribePage() {
   const tr = useTranscribe()
   const o = tr.options
   const [over, setOver] = useState(false)
+  // #12: cloud models beside the local ones; a cloud file waits for its cost (and notice) first
+  const cloud = useCloudTranscribe()
+  const [acknowledgedNow, setAcknowledgedNow] = useState(false)
+  const model = o.model ?? cloud.cloudModels[0]?.key ?? null
+  const add = (files: File[]) => (cloudProviderOf(model) ? cloud.prepare(files, model!) : tr.addFiles(files))
 
   return (
     <section aria-labelledby="transcribe-title">
@@ -26,19 +33,18 @@ export function TranscribePage() {
             {t('transcribe.goToModels')}
           </button>
         </div>
-      ) : (
+      ) : null}
+      {tr.installed.length > 0 || cloud.cloudModels.length > 0 ? (
         <>
           <div className="card form-row">
-            <label>
-              <span>{t('transcribe.model')}</span>
-              <select value={o.model ?? ''} onChange={(e) => o.setModel(e.target.value)} name="whisperModel">
-                {tr.installed.map((m) => (
-                  <option key={m.name} value={m.name}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <TranscribeModelPicker
+              value={model}
+              onChange={o.setModel}
+              installed={tr.installed}
+              cloudModels={cloud.cloudModels}
+              balance={cloud.balance}
+              serverCount={cloud.servers.length}
+            />
             <LanguageSelect label={t('transcribe.language')} value={o.language} onChange={o.setLanguage} name="language" />
             <label className="inline">
               <input type="checkbox" checked={o.translate} onChange={(e) => o.setTranslate(e.target.checked)} name="translate" />
@@ -59,10 +65,10 @@ export function TranscribePage() {
             onDrop={(e) => {
               e.preventDefault()
               setOver(false)
-              void tr.addFiles([...e.dataTransfer.files])
+              void add([...e.dataTransfer.files])
             }}
           >
-            <p>{tr.adding ? t('transcribe.adding') : t('transcribe.drop')}</p>
+            <p>{tr.adding ? t('transcribe.adding') : cloud.estimating ? t('cloud.estimating') : t('transcribe.drop')}</p>
             <label className="button-like">
               <span>{t('transcribe.choose')}</span>
               <input
@@ -72,14 +78,31 @@ export function TranscribePage() {
                 data-testid="media-input"
                 className="visually-hidden"
                 onChange={(e) => {
-                  void tr.addFiles([...(e.target.files ?? [])])
+                  void add([...(e.target.files ?? [])])
                   e.target.value = ''
                 }}
               />
             </label>
           </div>
+          {cloud.pending && model ? (
+            <CloudConfirm
+              model={model}
+              pending={cloud.pending}
+              balance={cloud.balance}
+              acknowledged={cloud.acknowledged}
+              acknowledgedNow={acknowledgedNow}
+              setAcknowledgedNow={setAcknowledgedNow}
+              onStart={() => void cloud.start(model, { language: o.language, translate: o.translate, prompt: o.prompt })}
+              onCancel={cloud.drop}
+            />
+          ) : null}
         </>
-      )}
+      ) : null}
+      {cloud.error ? (
+        <p role="alert" className="error-box">
+          {cloud.error}
+        </p>
+      ) : null}
       {tr.error ? (
         <p role="alert" className="error-box">
           {tr.error}

@@ -1,0 +1,279 @@
+import type { ModelView } from '../../shared/catalog-types'
+import { AppError } from '../../shared/errors'
+import type { Settings } from '../../shared/settings-types'
+import type { Job, Segment, TranscribeOptions } from '../../shared/transcribe-types'
+import type { CatalogService } from '../catalog/catalog-service'
+import type { CreditsService } from '../credits/credits-service'
+import { probe } from '../media/probe'
+import { credentialsFor } from '../providers/credentials'
+import type { KeyStore } from '../providers/key-store'
+import { RateLimiter } from '../providers/rate-limiter'
+import type { Store } from '../store/store'
+import { detectSpeech } from '../vad/speech-regions'
+import {
+  type CloudHooks,
+  type CloudProgress,
+  type CloudSegment,
+  GROQ_FREE_TIER_AUDIO_RPM,
+  transcribeInCloud,
+} from './cloud/cloud-transcriber'
+import { FIXED_OVERHEAD_BYTES, WORST_BYTES_PER_SEC } from './cloud/cloud-audio'
+import { startedMinutes, transcriptionCreditsForRow } from './cloud/transcription-cost'
+import { NoServerLeftError, ServerPool, type ServerEndpoint } from './servers/server-pool'
+
+/** Where a job's audio goes when not (only) to this machine's engine. */
+export type RemoteRoute =
+  { kind: 'cloud'; provider: 'groq' | 'openai'; modelId: string } | { kind: 'servers'; endpoints: ServerEndpoint[] }
+
+const CLOUD_MODEL = /^(groq|openai)\/(.+)$/
+
+/** The environment variable whose value goes as the bearer token to the user's own servers. */
+export const SERVER_KEY_ENV = 'MP4TOTEXT_SERVER_KEY'
+
+/** A cloud model ("groq/…", "openai/…"), the job's servers, the settings' servers, or null (local only). */
+export function routeOf(
+  options: Pick<TranscribeOptions, 'model'> & Partial<Pick<TranscribeOptions, 'servers' | 'translate'>>,
+  settings: Settings,
+): RemoteRoute | null {
+  const m = CLOUD_MODEL.exec(options.model)
+  if (m) return { kind: 'cloud', provider: m[1] as 'groq' | 'openai', modelId: m[2]! }
+  // the servers are asked for transcription only: translating into English stays on this computer
+  if (options.translate) return null
+  const endpoints = options.servers?.length
+    ? options.servers.map((url) => ({ url, concurrency: 1 }))
+    : settings.transcriptionServers
+  return endpoints.length ? { kind: 'servers', endpoints } : null
+}
+
+/** Files that may run at once on servers: the most slots any queued job's servers offer. */
+export function serverSlots(jobs: readonly Job[], settings: Settings): number {
+  let most = 0
+  for (const j of jobs) {
+    if (j.status !== 'queued' && j.status !== 'running') continue
+    const r = routeOf(j.options, settings)
+    if (r?.kind === 'servers')
+      most = Math.max(
+        most,
+        r.endpoints.reduce((n, e) => n + e.concurrency, 0),
+      )
+  }
+  return most
+}
+
+/** Who receives the audio, for the privacy notice and its acknowledgement. */
+export function receiverOf(route: RemoteRoute): string {
+  return route.kind === 'cloud' ? route.provider : route.endpoints.map((e) => e.url).join(', ')
+}
+
+export interface RemoteOutcome {
+  segments: Segment[]
+  language: string | null
+  durationSec: number
+  hasVideo: boolean
+  audioSec: number
+  elapsedSec: number
+  /**
+   * A cloud file's reservation, settled by the caller once the transcript is saved (commit) or
+   * could not be (refund), so no credit is charged for a transcript the user never gets.
+   */
+  settle?: { commit: () => Promise<void>; refund: (reason: string) => Promise<void> }
+}
+
+export interface RemoteDeps {
+  store: Store
+  credits: CreditsService
+  catalog: CatalogService
+  keys: KeyStore
+  env: NodeJS.ProcessEnv
+  resourcesDir?: string
+  /** one limiter for the process: every file on one model shares the provider's requests a minute */
+  limiter?: RateLimiter
+  /** tests: shorter retry waits */
+  retry?: CloudHooks['retry']
+}
+
+/**
+ * Runs the jobs whose audio goes beyond this machine: to a cloud model, priced in credits
+ * (reserved from the probed duration before anything is sent, committed once when the transcript
+ * is complete, refunded when it fails or is cancelled), or to the user's own servers at 0 credits.
+ */
+export class RemoteTranscriber {
+  private readonly limiter: RateLimiter
+  private pool: { key: string; pool: ServerPool } | null = null
+
+  constructor(private readonly deps: RemoteDeps) {
+    this.limiter = deps.limiter ?? new RateLimiter()
+  }
+
+  /** A catalog row usable for transcription, or a clear error. */
+  row(provider: string, modelId: string): ModelView {
+    const row = this.deps.catalog.get(provider, modelId)
+    if (row.kind !== 'transcription')
+      throw new AppError('invalid-input', `${provider}/${modelId} is not a transcription model (see mp4totext pricing --all).`)
+    if (!row.active)
+      throw new AppError('invalid-input', `${provider}/${modelId} is not offered at the moment (deactivated in pricing).`)
+    return row
+  }
+
+  /** What a file costs on a route before it starts: its probed audio length and the credits. */
+  async estimate(file: string, model: string): Promise<{ durationSec: number; minutes: number; credits: number }> {
+    const info = await probe(file, this.deps.env)
+    const durationSec = info.audioDurationSec ?? info.durationSec
+    const route = routeOf({ model }, this.deps.store.data.settings)
+    const credits = route?.kind === 'cloud' ? transcriptionCreditsForRow(this.row(route.provider, route.modelId), durationSec) : 0
+    return { durationSec, minutes: startedMinutes(durationSec), credits }
+  }
+
+  /** Requests each server of the current pool answered (tests, the bench). */
+  served(): Record<string, number> {
+    return this.pool?.pool.served() ?? {}
+  }
+
+  /** The process's pool for these endpoints (rebuilt when the list changes). */
+  poolFor(endpoints: ServerEndpoint[]): ServerPool {
+    const key = JSON.stringify(endpoints)
+    if (this.pool?.key !== key)
+      this.pool = { key, pool: new ServerPool(endpoints, this.deps.env[SERVER_KEY_ENV]?.trim() || null) }
+    return this.pool.pool
+  }
+
+  /**
+   * Run one job on its route. Null: every server of a servers route is down, and the local engine
+   * is to run the job instead (it is the last endpoint).
+   */
+  async run(
+    job: Job,
+    route: RemoteRoute,
+    hooks: { signal: AbortSignal; onProgress: (p: CloudProgress) => void },
+  ): Promise<RemoteOutcome | null> {
+    return route.kind === 'cloud' ? this.runCloud(job, route, hooks) : this.runServers(job, route, hooks)
+  }
+
+  private async runCloud(
+    job: Job,
+    route: Extract<RemoteRoute, { kind: 'cloud' }>,
+    hooks: { signal: AbortSignal; onProgress: (p: CloudProgress) => void },
+  ): Promise<RemoteOutcome> {
+    const { settings } = this.deps.store.data
+    if (job.options.translate)
+      throw new AppError(
+        'invalid-input',
+        'Translating into English is done by the local models only; choose a local model or turn Translate off.',
+      )
+    const row = this.row(route.provider, route.modelId)
+    // a missing key, or a key given for another endpoint, fails here: nothing reserved, nothing sent
+    const creds = await credentialsFor(route.provider, { keys: this.deps.keys, settings, env: this.deps.env })
+    const info = await probe(job.file, this.deps.env)
+    const durationSec = info.audioDurationSec ?? info.durationSec
+    const cost = transcriptionCreditsForRow(row, durationSec)
+    const reservation = await this.deps.credits.reserve(
+      cost,
+      `transcribe:${job.id}`,
+      `Transcription: ${job.fileName} (${startedMinutes(durationSec)} min, ${row.displayName})`,
+    )
+    try {
+      const out = await transcribeInCloud(
+        job.file,
+        {
+          provider: route.provider,
+          modelId: route.modelId,
+          baseURL: creds.baseURL,
+          apiKey: creds.key,
+          maxUploadBytes: settings.cloudMaxUploadMB * 1_000_000,
+          rpm: route.provider === 'groq' && settings.groqTier === 'free' ? GROQ_FREE_TIER_AUDIO_RPM : null,
+        },
+        this.hooksFor(job, hooks),
+      )
+      return {
+        ...toOutcome(out.segments, out.language, out.durationSec, out.elapsedSec),
+        hasVideo: info.hasVideo,
+        settle: {
+          commit: () => this.deps.credits.commit(reservation.id, { durationSec: out.durationSec, pieces: out.pieces }),
+          refund: (reason) => this.deps.credits.refund(reservation.id, `Refund: ${job.fileName} ${reason}`),
+        },
+      }
+    } catch (err) {
+      await this.deps.credits.refund(
+        reservation.id,
+        hooks.signal.aborted ? `Refund: ${job.fileName} cancelled` : `Refund: ${job.fileName} failed`,
+      )
+      throw err
+    }
+  }
+
+  private async runServers(
+    job: Job,
+    route: Extract<RemoteRoute, { kind: 'servers' }>,
+    hooks: { signal: AbortSignal; onProgress: (p: CloudProgress) => void },
+  ): Promise<RemoteOutcome | null> {
+    const pool = this.poolFor(route.endpoints)
+    await pool.checkHealth()
+    const capacity = pool.capacity()
+    if (capacity === 0) return null
+    const info = await probe(job.file, this.deps.env)
+    const durationSec = info.audioDurationSec ?? info.durationSec
+    // pieces short enough that a long file spreads over every slot, never shorter than 30 s
+    // (whisper's window) nor longer than 10 minutes (a failed piece is cheap to send again)
+    const pieceSec = Math.max(30, Math.min(600, Math.ceil(durationSec / capacity)))
+    try {
+      const out = await transcribeInCloud(
+        job.file,
+        {
+          provider: 'custom',
+          modelId: job.options.model,
+          baseURL: null,
+          apiKey: null,
+          maxUploadBytes: FIXED_OVERHEAD_BYTES + (pieceSec + 3) * WORST_BYTES_PER_SEC.flac,
+          rpm: null,
+        },
+        { ...this.hooksFor(job, hooks), client: pool.client(), concurrency: capacity, wordTimestamps: false },
+      )
+      return { ...toOutcome(out.segments, out.language, out.durationSec, out.elapsedSec), hasVideo: info.hasVideo }
+    } catch (err) {
+      // the local engine is the last endpoint
+      if (err instanceof NoServerLeftError || (err as { kind?: string }).kind === 'network') return null
+      throw err
+    }
+  }
+
+  private hooksFor(job: Job, hooks: { signal: AbortSignal; onProgress: (p: CloudProgress) => void }): CloudHooks {
+    const s = this.deps.store.data.settings
+    const vad = job.options.vad ?? s.vadEnabled
+    return {
+      signal: hooks.signal,
+      onProgress: hooks.onProgress,
+      limiter: this.limiter,
+      language: job.options.language,
+      ...(job.options.prompt ? { prompt: job.options.prompt } : {}),
+      ...(this.deps.retry ? { retry: this.deps.retry } : {}),
+      env: this.deps.env,
+      ...(vad
+        ? {
+            speechRegions: (wav: string, signal: AbortSignal) =>
+              detectSpeech(
+                wav,
+                { threshold: s.vadThreshold },
+                { signal, resourcesDir: this.deps.resourcesDir, env: this.deps.env },
+              ),
+          }
+        : {}),
+    }
+  }
+}
+
+function toOutcome(segments: CloudSegment[], language: string | null, durationSec: number, elapsedSec: number) {
+  return {
+    segments: segments.map<Segment>((s) => ({
+      id: s.id,
+      start: s.start,
+      end: s.end,
+      text: s.text,
+      // providers give no per-word confidence: shown as sure, never flagged as doubtful
+      ...(s.words?.length ? { words: s.words.map((w) => ({ start: w.start, end: w.end, text: w.word, probability: 1 })) } : {}),
+    })),
+    language,
+    durationSec,
+    audioSec: durationSec,
+    elapsedSec,
+  }
+}

@@ -1,0 +1,157 @@
+import { AppError } from '../../../shared/errors'
+import { createSttClient, type SttAnswer, type SttClient, type SttRequest } from '../cloud/stt-client'
+
+export interface ServerEndpoint {
+  /** the server's OpenAI base URL, e.g. http://10.0.0.5:8080/v1 */
+  url: string
+  /** requests this server takes at once */
+  concurrency: number
+}
+
+/** Every endpoint is down or refused: the caller falls back to the local engine. */
+export class NoServerLeftError extends AppError {
+  constructor(detail: string) {
+    super('provider-error', `No transcription server could take the audio (${detail}).`)
+    this.name = 'NoServerLeftError'
+  }
+}
+
+/** A server's address as the OpenAI SDK wants it: a bare host gets /v1 (whisper.cpp, speaches, vLLM). */
+export function serverBaseUrl(url: string): string {
+  const u = new URL(url)
+  const clean = u.toString().replace(/\/+$/, '')
+  return u.pathname === '/' || u.pathname === '' ? `${clean}/v1` : clean
+}
+
+interface Slot {
+  url: string
+  base: string
+  concurrency: number
+  busy: number
+  down: boolean
+  client: SttClient
+  /** requests this endpoint answered (tests and the bench read it) */
+  served: number
+}
+
+/**
+ * A work queue over the user's own transcription servers: each request goes to the first healthy
+ * endpoint with a free slot (in the list's order), waits when all are busy, and moves on to the
+ * next endpoint when one cannot be reached or answers 5xx (that endpoint is marked down until the
+ * next health check). Shared by every job of the process, so the pieces of one long file and the
+ * files of a batch spread over the same slots.
+ */
+export class ServerPool {
+  private readonly slots: Slot[]
+  private waiters: (() => void)[] = []
+
+  constructor(
+    endpoints: readonly ServerEndpoint[],
+    /** sent as the bearer token to every server (MP4TOTEXT_SERVER_KEY); never stored */
+    key: string | null,
+    timeoutMs = 600_000,
+  ) {
+    this.slots = endpoints.map((e) => {
+      const base = serverBaseUrl(e.url)
+      return {
+        url: e.url,
+        base,
+        concurrency: e.concurrency,
+        busy: 0,
+        down: false,
+        served: 0,
+        client: createSttClient({ provider: 'custom', baseURL: base, apiKey: key, timeoutMs }),
+      }
+    })
+  }
+
+  get urls(): string[] {
+    return this.slots.map((s) => s.url)
+  }
+
+  /** requests in flight at once across the healthy endpoints */
+  capacity(): number {
+    return this.slots.filter((s) => !s.down).reduce((n, s) => n + s.concurrency, 0)
+  }
+
+  served(): Record<string, number> {
+    return Object.fromEntries(this.slots.map((s) => [s.url, s.served]))
+  }
+
+  /**
+   * Ask each endpoint whether it is there: any HTTP answer at its base URL counts (servers differ
+   * in what they serve at GET /), a refused or timed-out connection marks it down.
+   */
+  async checkHealth(timeoutMs = 3000): Promise<void> {
+    await Promise.all(
+      this.slots.map(async (s) => {
+        try {
+          const res = await fetch(s.base, { signal: AbortSignal.timeout(timeoutMs) })
+          await res.body?.cancel()
+          s.down = false
+        } catch {
+          s.down = true
+        }
+      }),
+    )
+    this.wake()
+  }
+
+  /** An SttClient whose every request runs on a free endpoint of the pool. */
+  client(): SttClient {
+    return { transcribe: (req) => this.transcribe(req) }
+  }
+
+  private async transcribe(req: SttRequest): Promise<SttAnswer> {
+    const tried = new Set<Slot>()
+    const problems: string[] = []
+    for (;;) {
+      const slot = await this.take(tried, req.signal)
+      if (!slot) throw new NoServerLeftError(problems.join('; ') || 'every server is down')
+      tried.add(slot)
+      try {
+        const answer = await slot.client.transcribe(req)
+        slot.served++
+        return answer
+      } catch (err) {
+        if (req.signal.aborted) throw err
+        const status = (err as { status?: unknown }).status
+        // a 4xx is about the request (the next server would say the same): the caller's to handle
+        if (typeof status === 'number' && status < 500 && status !== 429) throw err
+        if (typeof status !== 'number') slot.down = true
+        problems.push(`${slot.url}: ${typeof status === 'number' ? `HTTP ${status}` : 'not reachable'}`)
+      } finally {
+        slot.busy--
+        this.wake()
+      }
+    }
+  }
+
+  /** The first untried healthy endpoint with a free slot; waits while all such are busy; null when none is left. */
+  private async take(tried: Set<Slot>, signal: AbortSignal): Promise<Slot | null> {
+    for (;;) {
+      if (signal.aborted) throw new AppError('cancelled', 'Cancelled')
+      const candidates = this.slots.filter((s) => !s.down && !tried.has(s))
+      if (!candidates.length) return null
+      const free = candidates.find((s) => s.busy < s.concurrency)
+      if (free) {
+        free.busy++
+        return free
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener('abort', done)
+          resolve()
+        }
+        this.waiters.push(done)
+        signal.addEventListener('abort', done, { once: true })
+      })
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiters
+    this.waiters = []
+    for (const f of w) f()
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { WatchFolder } from '../../shared/calls/watch-calls'
+import type { Handlers } from '../../shared/contract'
+import { AppError } from '../../shared/errors'
+import type { EventBus } from '../event-bus'
+import type { Store } from '../store/store'
+import type { WatchService } from './watch-service'
+
+const inside = (child: string, parent: string) => {
+  const rel = path.relative(parent, child)
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+}
+
+/**
+ * Check a folder a user wants watched (or a folder run): absolute paths only (a relative one
+ * would depend on where the process started), an existing folder, and nothing in the app's own
+ * data folder — its uploads are media, and writing outputs there would mix with the app's files.
+ * The out folder is created if its parent exists; nothing is written above it.
+ */
+export async function checkFolders(dir: string, outDir: string | null, dataDir: string, recursive: boolean): Promise<void> {
+  for (const [what, p] of [
+    ['watch folder', dir],
+    ['output folder', outDir],
+  ] as const) {
+    if (p === null) continue
+    if (!path.isAbsolute(p)) throw new AppError('invalid-input', `The ${what} must be a full path, not "${p}"`)
+    if (inside(path.resolve(p), path.resolve(dataDir)))
+      throw new AppError('invalid-input', `The ${what} cannot be the app's data folder or inside it (${dataDir})`)
+  }
+  const s = await fs.stat(dir).catch(() => null)
+  if (!s?.isDirectory()) throw new AppError('invalid-input', `${dir} is not a folder that exists`)
+  if (recursive && inside(path.resolve(dataDir), path.resolve(dir)))
+    throw new AppError(
+      'invalid-input',
+      `The app's data folder (${dataDir}) is inside ${dir}; watch a folder that does not hold it`,
+    )
+  if (outDir) {
+    const parent = await fs.stat(path.dirname(outDir)).catch(() => null)
+    if (!parent?.isDirectory())
+      throw new AppError('invalid-input', `The output folder's parent ${path.dirname(outDir)} does not exist`)
+    await fs.mkdir(outDir, { recursive: false }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw new AppError('invalid-input', `Could not create ${outDir}: ${err.message}`)
+    })
+    if (!(await fs.stat(outDir)).isDirectory()) throw new AppError('invalid-input', `${outDir} is a file, not a folder`)
+  }
+}
+
+/** The watch.* contract calls: the list lives in the settings; the service follows it. */
+export function watchHandlers(deps: {
+  store: Store
+  events: EventBus
+  dataDir: string
+  service: WatchService
+}): Pick<Handlers, 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.setEnabled' | 'watch.status'> {
+  const saveList = async (fn: (list: WatchFolder[]) => WatchFolder[]) => {
+    const settings = await deps.store.mutate((db) => {
+      db.settings.watchFolders = fn(db.settings.watchFolders)
+      return db.settings
+    })
+    deps.events.emit('settings.changed', settings)
+    return settings.watchFolders
+  }
+  return {
+    'watch.list': async () => deps.store.data.settings.watchFolders,
+    'watch.add': async (f) => {
+      const dir = path.resolve(f.dir)
+      await checkFolders(f.dir, f.outDir, deps.dataDir, f.recursive)
+      if (deps.store.data.settings.watchFolders.some((w) => path.resolve(w.dir) === dir))
+        throw new AppError('invalid-input', `${dir} is already watched`)
+      return saveList((list) => [
+        ...list,
+        { ...f, id: randomUUID(), dir, outDir: f.outDir && path.resolve(f.outDir), enabled: true },
+      ])
+    },
+    'watch.remove': async ({ id }) => saveList((list) => list.filter((w) => w.id !== id)),
+    'watch.setEnabled': async ({ id, enabled }) => saveList((list) => list.map((w) => (w.id === id ? { ...w, enabled } : w))),
+    'watch.status': async ({ limit }) => deps.service.records(limit),
+  }
+}

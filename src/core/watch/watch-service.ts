@@ -1,0 +1,407 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar'
+import type { WatchedFile } from '../../shared/calls/watch-calls'
+import { toErrorShape } from '../../shared/errors'
+import { isJobStopped, type ExportFormat, type Job, type TranscribeOptions } from '../../shared/transcribe-types'
+import type { EventBus } from '../event-bus'
+import type { ProcessOwner } from '../runtime/process-owner'
+import type { Db } from '../store/db-schema'
+import type { Store } from '../store/store'
+import type { TranscriptionService } from '../transcribe/transcription-service'
+import type { TranscriptStore } from '../transcribe/transcript-store'
+import { identityOf } from './file-identity'
+import { scanFolder } from './folder-scan'
+import { checkFolders } from './watch-folders'
+import { isMediaName } from './media-filter'
+import { outputDirFor, planOutputs, writeWhole } from './output-files'
+import { WriteFinishGate, type WriteFinishOptions } from './write-finish'
+
+/** What to do with the media of one watched folder (or one folder run). */
+export interface WatchTarget {
+  /** a watch folder's id; 'cli' for the command line */
+  folderId: string
+  rootDir: string
+  outDir: string | null
+  recursive: boolean
+  formats: ExportFormat[]
+  model: string | null
+  language: string | null
+  vad: boolean | null
+}
+
+export interface WatchDeps {
+  store: Store
+  events: EventBus
+  transcription: TranscriptionService
+  transcripts: TranscriptStore
+  self: ProcessOwner
+  /** the app's data folder: never watched, never written into */
+  dataDir: string
+  writeFinish?: WriteFinishOptions
+  /** where a watcher's problems go (a folder gone, a permission error); never fatal */
+  log?: (message: string) => void
+}
+
+export type TakeOutcome =
+  | { kind: 'queued'; record: WatchedFile }
+  /** already done, queued or failed (a failed file is retried by the user only) */
+  | { kind: 'seen'; record: WatchedFile }
+
+/** How often a long-running shell looks for files a gone process left half done. */
+const RESUME_EVERY_MS = 15_000
+
+/** The key under which `db.owners` records which process is moving a watched file along. */
+const ownerKeyOf = (key: string) => `watch:${key}`
+const isOpen = (r: WatchedFile) => r.status === 'claimed' || r.status === 'queued' || r.status === 'writing'
+
+/**
+ * Watch folders and folder runs (#12): each media file is claimed once — by its identity, in
+ * one `store.mutate`, so two processes on one data folder never both take it — queued as a
+ * normal transcription job, and its outputs written once its transcript is done. The record in
+ * db.json outlives the process: at the next start, work a gone process left (claimed, queued,
+ * writing) is taken over and finished, and what is done is never taken again.
+ */
+export class WatchService {
+  private readonly watchers = new Map<string, { target: WatchTarget; close: () => Promise<void> }>()
+  private readonly offJobs: () => void
+  private closed = false
+  private offSettings: () => void = () => undefined
+  private syncing: Promise<void> = Promise.resolve()
+  private sweeper: NodeJS.Timeout | null = null
+  private resuming: Promise<void> | null = null
+
+  constructor(private readonly deps: WatchDeps) {
+    this.offJobs = deps.events.subscribe((name, payload) => {
+      if (name === 'transcribe.job') void this.onJob(payload as Job).catch((err: unknown) => this.log(err))
+    })
+  }
+
+  records(limit = 20): WatchedFile[] {
+    return [...this.deps.store.data.watchedFiles].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit)
+  }
+
+  record(key: string): WatchedFile | undefined {
+    return this.deps.store.data.watchedFiles.find((r) => r.key === key)
+  }
+
+  /**
+   * Take one media file: claim it (unless its identity was seen before) and queue its job.
+   * `retryFailed`: a file whose earlier run failed is queued again — only when the user asks
+   * (running a folder command again); a watcher never does.
+   */
+  async take(file: string, target: WatchTarget, opts: { retryFailed?: boolean } = {}): Promise<TakeOutcome> {
+    const id = await identityOf(file)
+    const me = this.deps.self.owner
+    const now = new Date().toISOString()
+    const claim = await this.deps.store.mutate((db) => {
+      const existing = db.watchedFiles.find((r) => r.key === id.key)
+      if (existing) {
+        if (!(opts.retryFailed && existing.status === 'failed' && !db.owners[ownerKeyOf(id.key)]))
+          return { record: existing, fresh: false }
+        Object.assign(existing, { status: 'claimed', error: null, at: now })
+        db.owners[ownerKeyOf(id.key)] = me
+        return { record: { ...existing }, fresh: true }
+      }
+      const record: WatchedFile = {
+        key: id.key,
+        path: id.path,
+        size: id.size,
+        mtimeMs: id.mtimeMs,
+        folderId: target.folderId,
+        rootDir: target.rootDir,
+        outDir: target.outDir,
+        formats: target.formats,
+        model: target.model,
+        language: target.language,
+        vad: target.vad,
+        status: 'claimed',
+        jobId: null,
+        transcriptId: null,
+        outputs: [],
+        error: null,
+        at: now,
+      }
+      db.watchedFiles.push(record)
+      db.owners[ownerKeyOf(id.key)] = me
+      return { record, fresh: true }
+    })
+    if (!claim.fresh) return { kind: 'seen', record: claim.record }
+    this.emit(claim.record)
+    return { kind: 'queued', record: await this.queue(claim.record) }
+  }
+
+  /**
+   * Finish what processes that are gone left behind (run at start-up, after the core's own
+   * recovery marked their jobs interrupted): claimed files are queued, interrupted jobs run
+   * again, done transcripts get their outputs.
+   */
+  async resume(): Promise<void> {
+    for (const r of this.deps.store.data.watchedFiles.filter(isOpen)) {
+      if (this.closed) return
+      const owner = this.deps.store.data.owners[ownerKeyOf(r.key)]
+      if (owner && (await this.deps.self.isAlive(owner))) continue
+      const mine = await this.takeOver(r.key, owner?.instance ?? null)
+      if (!mine) continue
+      try {
+        await this.advance(mine)
+      } catch (err) {
+        await this.fail(mine.key, toErrorShape(err).message)
+      }
+    }
+  }
+
+  /** Watch one folder: what is in it now and what lands in it later, each once fully written. */
+  async watchFolder(target: WatchTarget): Promise<void> {
+    if (this.closed || this.watchers.has(target.folderId)) return
+    const gate = new WriteFinishGate(
+      (file) => void this.take(file, target).catch((err: unknown) => this.log(err, file)),
+      this.deps.writeFinish,
+    )
+    const watcher: FSWatcher = chokidarWatch(target.rootDir, {
+      ignoreInitial: true,
+      // symlinked folders are not entered: a link to a parent would loop
+      followSymlinks: false,
+      ignorePermissionErrors: true,
+      ...(target.recursive ? {} : { depth: 0 }),
+    })
+    const close = async () => {
+      gate.close()
+      await watcher.close()
+    }
+    this.watchers.set(target.folderId, { target, close })
+    const seen = (file: string) => {
+      if (isMediaName(file)) gate.touch(path.resolve(file))
+    }
+    watcher.on('add', seen)
+    watcher.on('change', seen)
+    watcher.on('error', (err) => this.log(err, target.rootDir))
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+    // what arrived while no process watched: the watcher is ready first, so nothing falls between
+    const scan = await scanFolder(target.rootDir, { recursive: target.recursive }).catch((err: unknown) => {
+      this.log(err, target.rootDir)
+      return { media: [], skipped: [] }
+    })
+    for (const file of scan.media) {
+      const id = await identityOf(file).catch(() => null)
+      if (id && this.record(id.key)) continue
+      gate.touch(file)
+    }
+  }
+
+  async unwatchFolder(folderId: string): Promise<void> {
+    const w = this.watchers.get(folderId)
+    this.watchers.delete(folderId)
+    await w?.close()
+  }
+
+  /** Follow the settings' list: new and re-enabled folders are watched, removed ones no longer. */
+  async syncFolders(folders: Db['settings']['watchFolders']): Promise<void> {
+    const wanted = new Map(folders.filter((f) => f.enabled).map((f) => [f.id, f]))
+    for (const [id, w] of [...this.watchers]) {
+      const f = wanted.get(id)
+      const same = f && JSON.stringify(toTarget(f)) === JSON.stringify(w.target)
+      if (!same) await this.unwatchFolder(id)
+    }
+    for (const f of wanted.values()) {
+      if (this.watchers.has(f.id)) continue
+      // the same checks as watch.add: the list can also arrive through settings.set or db.json
+      await checkFolders(f.dir, f.outDir, this.deps.dataDir, f.recursive)
+        .then(() => this.watchFolder(toTarget(f)))
+        .catch((err: unknown) => this.log(err, f.dir))
+    }
+  }
+
+  /**
+   * The long-running shells' start: finish what gone processes left, then watch the settings'
+   * folders and follow changes to the list (from this process or another).
+   */
+  async start(): Promise<void> {
+    await this.resumeOnce()
+    const sync = () => {
+      this.syncing = this.syncing
+        .then(() => (this.closed ? undefined : this.syncFolders(this.deps.store.data.settings.watchFolders)))
+        .catch((err: unknown) => this.log(err))
+      return this.syncing
+    }
+    this.offSettings = this.deps.events.subscribe((name) => {
+      if (name === 'settings.changed') void sync()
+    })
+    // a CLI `watch` killed while this keeps running: its claimed files and unwritten outputs are
+    // taken over without waiting for a restart (its running job needs the start-up recovery)
+    this.sweeper = setInterval(() => void this.resumeOnce(), RESUME_EVERY_MS)
+    this.sweeper.unref()
+    await sync()
+  }
+
+  private resumeOnce(): Promise<void> {
+    this.resuming ??= this.resume()
+      .catch((err: unknown) => this.log(err))
+      .finally(() => (this.resuming = null))
+    return this.resuming
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.offJobs()
+    this.offSettings()
+    await this.resuming
+    await this.syncing
+    for (const id of [...this.watchers.keys()]) await this.unwatchFolder(id)
+  }
+
+  private async queue(record: WatchedFile): Promise<WatchedFile> {
+    let job: Job
+    try {
+      // a file taken again (a failed run the user retries, an interrupted one) keeps its job
+      const old = record.jobId ? this.deps.store.data.jobs.find((j) => j.id === record.jobId) : undefined
+      if (old && isJobStopped(old.status) && old.retryable !== false) {
+        await this.deps.transcription.retry(old.id)
+        return await this.patch(record.key, { status: 'queued' })
+      }
+      const options: Partial<TranscribeOptions> = {
+        ...(record.model ? { model: record.model } : {}),
+        ...(record.language ? { language: record.language } : {}),
+        ...(record.vad !== null ? { vad: record.vad } : {}),
+      }
+      ;[job] = (await this.deps.transcription.add([record.path], options)) as [Job]
+    } catch (err) {
+      return this.fail(record.key, toErrorShape(err).message)
+    }
+    const queued = await this.patch(record.key, { status: 'queued', jobId: job.id })
+    // a very short file may already be through
+    const now = this.deps.store.data.jobs.find((j) => j.id === job.id)
+    if (now) await this.onJob(now)
+    return this.record(record.key) ?? queued
+  }
+
+  /** Move a record this process now owns one step on, from wherever its last owner left it. */
+  private async advance(r: WatchedFile): Promise<void> {
+    if (r.status === 'claimed' || !r.jobId) {
+      await this.queue(r)
+      return
+    }
+    const job = this.deps.store.data.jobs.find((j) => j.id === r.jobId)
+    if (!job) return void (await this.fail(r.key, 'Its transcription job was removed'))
+    if (r.status === 'writing' || job.status === 'done') return void (await this.writeOutputs(r.key))
+    if (job.status === 'interrupted') {
+      if (job.retryable === false) return void (await this.fail(r.key, job.error ?? 'The file cannot be transcribed'))
+      await this.queue(r)
+      return
+    }
+    if (job.status === 'failed' || job.status === 'cancelled') await this.fail(r.key, job.error ?? job.status)
+    // queued or running in a live process: its end arrives as an event
+  }
+
+  private async onJob(job: Job): Promise<void> {
+    const r = this.deps.store.data.watchedFiles.find((x) => x.jobId === job.id)
+    if (!r) return
+    const owner = this.deps.store.data.owners[ownerKeyOf(r.key)]
+    // another live process moves its own files along (a gone one's are taken at the next start)
+    if (owner && owner.instance !== this.deps.self.owner.instance) return
+    if (job.status === 'done' && (r.status === 'queued' || r.status === 'failed')) {
+      // a failed file the user retried: its outputs are written now, by whoever sees it first
+      if (!owner && !(await this.takeOver(r.key, null))) return
+      await this.writeOutputs(r.key)
+    } else if ((job.status === 'failed' || job.status === 'cancelled') && r.status === 'queued' && owner) {
+      await this.fail(r.key, job.error ?? job.status)
+    }
+  }
+
+  /** Become the record's owner if it is still `expected`'s (null: nobody's); false if another took it. */
+  private takeOver(key: string, expected: string | null): Promise<WatchedFile | null> {
+    const me = this.deps.self.owner
+    return this.deps.store.mutate((db) => {
+      const r = db.watchedFiles.find((x) => x.key === key)
+      const current = db.owners[ownerKeyOf(key)]?.instance ?? null
+      if (!r || (current !== expected && current !== me.instance)) return null
+      db.owners[ownerKeyOf(key)] = me
+      return { ...r }
+    })
+  }
+
+  /**
+   * Write every output of a done transcript. The names are chosen once (free names, never a
+   * user's file) and kept in the record, so a restart in the middle writes the same files again
+   * instead of "name (2)". Each file is whole or absent (temp file + rename).
+   */
+  private async writeOutputs(key: string): Promise<void> {
+    const r = await this.deps.store.mutate((db) => {
+      const rec = db.watchedFiles.find((x) => x.key === key)
+      const job = rec && db.jobs.find((j) => j.id === rec.jobId)
+      if (!rec || rec.status === 'done' || job?.status !== 'done' || !job.transcriptId) return null
+      rec.status = 'writing'
+      rec.transcriptId = job.transcriptId
+      rec.error = null
+      if (!rec.outputs.length) {
+        const dir = outputDirFor(rec.path, rec.rootDir, rec.outDir)
+        // names another file's run has chosen and not written yet are taken too
+        const taken = new Set(db.watchedFiles.filter((x) => x.status === 'writing').flatMap((x) => x.outputs))
+        rec.outputs = planOutputs(rec.path, dir, rec.formats, taken)
+      }
+      return { ...rec }
+    })
+    if (!r) return
+    this.emit(r)
+    try {
+      await fs.mkdir(outputDirFor(r.path, r.rootDir, r.outDir), { recursive: true })
+      for (const [i, target] of r.outputs.entries()) {
+        const { content } = await this.deps.transcripts.exportText(r.transcriptId!, r.formats[i]!)
+        await writeWhole(target, content)
+      }
+      await this.settle(key, { status: 'done' })
+    } catch (err) {
+      await this.fail(key, `Could not write the outputs: ${toErrorShape(err).message}`)
+    }
+  }
+
+  private fail(key: string, error: string): Promise<WatchedFile> {
+    return this.settle(key, { status: 'failed', error })
+  }
+
+  /** An end state: the record has no owner any more. */
+  private async settle(key: string, patch: Partial<WatchedFile>): Promise<WatchedFile> {
+    const r = await this.deps.store.mutate((db) => {
+      const rec = db.watchedFiles.find((x) => x.key === key)!
+      Object.assign(rec, patch, { at: new Date().toISOString() })
+      delete db.owners[ownerKeyOf(key)]
+      return { ...rec }
+    })
+    this.emit(r)
+    return r
+  }
+
+  private async patch(key: string, patch: Partial<WatchedFile>): Promise<WatchedFile> {
+    const r = await this.deps.store.mutate((db) => {
+      const rec = db.watchedFiles.find((x) => x.key === key)!
+      Object.assign(rec, patch, { at: new Date().toISOString() })
+      return { ...rec }
+    })
+    this.emit(r)
+    return r
+  }
+
+  private emit(r: WatchedFile): void {
+    this.deps.events.emit('watch.file', r)
+  }
+
+  private log(err: unknown, where?: string): void {
+    const message = `${where ? `${where}: ` : ''}${toErrorShape(err).message}`
+    if (this.deps.log) this.deps.log(message)
+  }
+}
+
+/** A settings entry as the service's target. */
+export function toTarget(f: Db['settings']['watchFolders'][number]): WatchTarget {
+  return {
+    folderId: f.id,
+    rootDir: f.dir,
+    outDir: f.outDir,
+    recursive: f.recursive,
+    formats: f.formats,
+    model: f.model,
+    language: f.language,
+    vad: f.vad,
+  }
+}

@@ -1,0 +1,32 @@
+import { useState } from 'react'
+import type { CallInput } from '../../../../shared/contract'
+import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
+import { useCall } from '../../lib/use-call'
+
+/** The watch-folder list, the files handled lately, and the edits (#12). */
+export function useWatchFolders() {
+  const folders = useCall('watch.list', {}, ['settings.changed'])
+  const recent = useCall('watch.status', { limit: 10 }, ['watch.file', 'settings.changed'])
+  const [error, setError] = useState<string | null>(null)
+  const run = async (fn: () => Promise<unknown>): Promise<boolean> => {
+    setError(null)
+    try {
+      await fn()
+      folders.reload()
+      return true
+    } catch (err) {
+      setError(errorText(err))
+      return false
+    }
+  }
+  return {
+    folders: folders.data ?? [],
+    recent: recent.data ?? [],
+    error,
+    setError,
+    add: (input: CallInput<'watch.add'>) => run(() => api.invoke('watch.add', input)),
+    remove: (id: string) => run(() => api.invoke('watch.remove', { id })),
+    setEnabled: (id: string, enabled: boolean) => run(() => api.invoke('watch.setEnabled', { id, enabled })),
+  }
+}

@@ -1,0 +1,238 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openCore } from '../../src/core/app-core'
+import type { Db } from '../../src/core/store/db-schema'
+import { installMiniModel } from '../helpers/transcribe-env'
+import { makeMedia } from '../helpers/media'
+import { processGone } from '../helpers/processes'
+import { useTempDirs } from '../helpers/temp-dir'
+
+const tempDir = useTempDirs()
+const root = path.resolve(import.meta.dirname, '../..')
+const bin = path.join(root, 'bin/mp4totext.mjs')
+const children = new Set<ChildProcess>()
+
+afterEach(() => {
+  for (const c of children) c.kill('SIGKILL')
+  children.clear()
+})
+
+const readDb = (dataDir: string): Db => JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as Db
+/**
+ * The separate CLI processes decode with temperature fallback, which is slow on the random
+ * weights: their data folders have speech detection on, so tones go through decode and speech
+ * detection quickly (an empty transcript). The app's core in the last test runs whisper itself.
+ */
+const quickModel = (dataDir: string) => installMiniModel(dataDir, { vad: true })
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 50_000): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+/** A `mp4totext watch` process; its output so far is in `out()`. */
+function startWatch(args: string[]) {
+  const child = spawn(process.execPath, [bin, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(child)
+  let text = ''
+  child.stdout!.on('data', (c: Buffer) => (text += c))
+  child.stderr!.on('data', (c: Buffer) => (text += c))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, out: () => text, exited }
+}
+
+/** Copy a file the way a slow copy or download does: in pieces, with pauses. */
+async function copySlowly(from: string, to: string, pieces: number, afterEach: () => void) {
+  const data = readFileSync(from)
+  const fh = await open(to, 'w')
+  const size = Math.ceil(data.length / pieces)
+  for (let i = 0; i < pieces; i++) {
+    await fh.write(data.subarray(i * size, (i + 1) * size))
+    await fh.sync()
+    afterEach()
+    await sleep(400)
+  }
+  await fh.close()
+}
+
+describe('watch folders and folder runs (#12)', () => {
+  it('transcribe DIR --recursive: media by extension, others skipped; a second run transcribes nothing again', async () => {
+    const dataDir = tempDir()
+    const media = tempDir()
+    const model = await quickModel(dataDir)
+    mkdirSync(path.join(media, 'sub'))
+    makeMedia(media, 'a.wav', { seconds: 2 })
+    makeMedia(path.join(media, 'sub'), 'Toplantı 2025.11.03.mp3', { seconds: 2 })
+    writeFileSync(path.join(media, 'notes.txt'), 'not media')
+    // the user's own file where an output would go: kept, the output takes a free name
+    writeFileSync(path.join(media, 'a.srt'), 'mine')
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [bin, 'transcribe', media, '--recursive', '--format', 'txt,srt', '--model', model, '--data-dir', dataDir],
+        {
+          encoding: 'utf8',
+        },
+      )
+    const first = run()
+    expect(first.status, first.stderr).toBe(0)
+    expect(first.stderr).toContain(`skipped: ${path.join(media, 'notes.txt')} (not a media file)`)
+    expect(first.stderr).toContain('2 transcribed, 0 already done, 0 failed')
+    expect(readFileSync(path.join(media, 'a.srt'), 'utf8')).toBe('mine')
+    const expected = ['a (2).srt', 'a.srt', 'a.txt', 'a.wav', 'notes.txt', 'sub']
+    expect(readdirSync(media).sort()).toEqual(expected)
+    expect(readdirSync(path.join(media, 'sub')).sort()).toEqual([
+      'Toplantı 2025.11.03.mp3',
+      'Toplantı 2025.11.03.srt',
+      'Toplantı 2025.11.03.txt',
+    ])
+    // speech detection heard none in the tone: an empty transcript, written all the same
+    expect(readFileSync(path.join(media, 'a.txt'), 'utf8').trim()).toBe('')
+
+    const second = run()
+    expect(second.status, second.stderr).toBe(0)
+    expect(second.stdout).toContain(`= ${path.join(media, 'a.wav')}: already transcribed`)
+    expect(second.stderr).toContain('0 transcribed, 2 already done, 0 failed')
+    expect(readdirSync(media).sort()).toEqual(expected)
+    const db = readDb(dataDir)
+    expect(db.transcripts).toHaveLength(2)
+    expect(db.watchedFiles.map((r) => r.status)).toEqual(['done', 'done'])
+  })
+
+  it('watch: a file copied in slowly is queued once, when complete; killed mid-way and started again, nothing is done twice', async () => {
+    const dataDir = tempDir()
+    const watched = tempDir()
+    const outDir = path.join(tempDir(), 'out')
+    const staging = tempDir()
+    const model = await quickModel(dataDir)
+    // long enough that the kill below comes while it is still being decoded
+    const first = makeMedia(staging, 'first take.d.wav', { seconds: 40, sampleRate: 16_000 })
+    const second = makeMedia(staging, 'ikinci çekim.mp3', { seconds: 2 })
+    const args = [watched, '--out', outDir, '--recursive', '--model', model, '--data-dir', dataDir]
+
+    const w1 = startWatch(args)
+    await until('the watcher to start', () => w1.out().includes('Watching'))
+    mkdirSync(path.join(watched, 'day 1'))
+    const target = path.join(watched, 'day 1', 'first take.d.wav')
+    // nothing is queued while the file still grows
+    await copySlowly(first, target, 6, () => expect(readDb(dataDir).watchedFiles).toEqual([]))
+    await until('the file to be queued', () => w1.out().includes(`+ queued: ${target}`))
+    const queued = readDb(dataDir)
+    expect(queued.watchedFiles).toHaveLength(1)
+    expect(queued.watchedFiles[0]!.size).toBe(readFileSync(first).length)
+    expect(queued.jobs).toHaveLength(1)
+
+    w1.child.kill('SIGKILL')
+    await until('the watcher to be gone', () => processGone(w1.child.pid!))
+    // killed before the transcript was done: no output yet
+    const killed = readDb(dataDir)
+    expect(['queued', 'running']).toContain(killed.jobs[0]!.status)
+    expect(killed.watchedFiles[0]!.status).toBe('queued')
+    // a file that arrives while nothing watches is taken at the next start
+    copyFileSync(second, path.join(watched, 'ikinci çekim.mp3'))
+
+    const w2 = startWatch(args)
+    await until('both files to be done', () => (w2.out().match(/✓ /g)?.length ?? 0) >= 2)
+    const db = readDb(dataDir)
+    expect(db.watchedFiles.map((r) => r.status)).toEqual(['done', 'done'])
+    // the interrupted job ran again; no second job, no second transcript
+    expect(db.jobs).toHaveLength(2)
+    expect(db.transcripts).toHaveLength(2)
+    expect(readdirSync(outDir).sort()).toEqual(['day 1', 'ikinci çekim.srt', 'ikinci çekim.txt'])
+    expect(readdirSync(path.join(outDir, 'day 1')).sort()).toEqual(['first take.d.srt', 'first take.d.txt'])
+    // outputs only in the out folder; the watched folder holds what the user put there
+    expect(readdirSync(watched).sort()).toEqual(['day 1', 'ikinci çekim.mp3'])
+
+    w2.child.kill('SIGTERM')
+    expect(await w2.exited).toBe(0)
+    expect(readDb(dataDir).owners).toEqual({})
+  })
+
+  it('a failed file is not taken again after a restart; the user retrying its job writes its outputs', async () => {
+    const dataDir = tempDir()
+    const watched = tempDir()
+    const model = await quickModel(dataDir)
+    const modelFile = path.join(dataDir, 'models', 'ggml-mini-test.bin')
+    const aside = path.join(tempDir(), 'aside.bin')
+    // the model is missing when the file arrives: its job fails, with Retry possible
+    renameSync(modelFile, aside)
+    const file = makeMedia(watched, 'kayıt.wav', { seconds: 2 })
+    const target = {
+      folderId: 't',
+      rootDir: watched,
+      outDir: null,
+      recursive: false,
+      formats: ['txt' as const],
+      model,
+      language: null,
+      vad: null,
+    }
+    const opened = () => openCore({ dataDir, shell: 'cli', version: 't', systemLocale: 'en', env: {}, noFallback: true })
+    let core = await opened()
+    const taken = await core.watch.take(file, target)
+    expect(taken.kind).toBe('queued')
+    await until('the file to fail', () => core.watch.record(taken.record.key)?.status === 'failed')
+    await core.close()
+
+    core = await opened()
+    try {
+      await core.watch.resume()
+      expect((await core.watch.take(file, target)).kind).toBe('seen')
+      expect(core.store.data.jobs).toHaveLength(1)
+      expect(readdirSync(watched)).toEqual(['kayıt.wav'])
+      renameSync(aside, modelFile)
+      await core.handlers['transcribe.retry']({ id: taken.record.jobId! })
+      await until('the outputs', () => core.watch.record(taken.record.key)?.status === 'done')
+      expect(readdirSync(watched).sort()).toEqual(['kayıt.txt', 'kayıt.wav'])
+      expect(core.store.data.jobs).toHaveLength(1)
+    } finally {
+      await core.close()
+    }
+  })
+
+  it("the app's watch folder and a CLI watch on the same folder transcribe each file once", async () => {
+    const dataDir = tempDir()
+    const watched = tempDir()
+    const staging = tempDir()
+    const model = await installMiniModel(dataDir)
+    const core = await openCore({ dataDir, shell: 'web', version: 't', systemLocale: 'en', env: {}, noFallback: true })
+    try {
+      await core.handlers['watch.add']({
+        dir: watched,
+        outDir: null,
+        recursive: false,
+        formats: ['txt'],
+        model,
+        language: null,
+        vad: null,
+      })
+      const cli = startWatch([watched, '--format', 'txt', '--vad', '--model', model, '--data-dir', dataDir])
+      await until('the CLI watcher to start', () => cli.out().includes('Watching'))
+      const names = ['one.wav', 'two.mp3', 'three.m4a']
+      for (const n of names) copyFileSync(makeMedia(staging, n, { seconds: 2 }), path.join(watched, n))
+      await until(
+        'every file to be done',
+        () => readDb(dataDir).watchedFiles.filter((r) => r.status === 'done').length === 3,
+        90_000,
+      )
+      const db = readDb(dataDir)
+      expect(db.watchedFiles).toHaveLength(3)
+      expect(db.jobs).toHaveLength(3)
+      expect(db.transcripts).toHaveLength(3)
+      expect(readdirSync(watched).sort()).toEqual(['one.txt', 'one.wav', 'three.m4a', 'three.txt', 'two.mp3', 'two.txt'])
+      cli.child.kill('SIGTERM')
+      expect(await cli.exited).toBe(0)
+    } finally {
+      await core.close()
+    }
+  }, 120_000)
+})

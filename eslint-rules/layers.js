@@ -43,6 +43,7 @@ export const allowedPackages = {
     '@ffmpeg-installer/ffmpeg',
     'sherpa-onnx-node',
     'node-llama-cpp',
+    'onnx-proto',
     'chokidar',
   ],
   main: [],

@@ -101,6 +101,11 @@ export const COMMANDS = {
       'beam-size': { type: 'string', value: 'N', help: 'beam search width (slower, sometimes better)' },
       vad: { type: 'boolean', help: 'skip silence: only speech goes to whisper (default: the setting, on)' },
       'no-vad': { type: 'boolean', help: 'transcribe everything, silence included' },
+      speakers: {
+        type: 'string',
+        value: 'auto|N',
+        help: 'name who speaks when (needs the speaker models: models pull speakers); auto finds how many',
+      },
       'max-line-chars': { type: 'string', value: 'N', help: 'srt/vtt: characters per line (default 42)' },
       'max-lines': { type: 'string', value: 'N', help: 'srt/vtt: lines per cue (default 2)' },
       'max-cps': { type: 'string', value: 'N', help: 'srt/vtt: reading speed, characters per second (default 17)' },

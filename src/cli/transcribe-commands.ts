@@ -51,6 +51,7 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
 
   if (args.values.vad && args.values['no-vad']) throw new UsageError('--vad and --no-vad contradict each other')
   const vad = args.values.vad ? true : args.values['no-vad'] ? false : undefined
+  const speakers = speakersArg(args.values.speakers as string | undefined)
   const subtitles = {
     ...(args.values['max-line-chars'] !== undefined
       ? { maxLineChars: wholeNumber(args.values['max-line-chars'] as string, '--max-line-chars') }
@@ -111,6 +112,12 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
         return
       }
       const target = targets[jobs.findIndex((x) => x.id === j.id)]!
+      if (speakers !== undefined && !j.noSpeech) {
+        // a speaker failure keeps the plain transcript: it is written, with the reason on stderr
+        await call(core, 'speakers.detect', { id: j.transcriptId!, speakers }).catch((e: Error) =>
+          err(`⚠ ${j.fileName}: speakers not labelled: ${e.message}\n`),
+        )
+      }
       const { content } = await call(core, 'transcripts.export', { id: j.transcriptId!, format: format.data, subtitles })
       // the half-written temp file is private, like everything the app writes
       await fs.writeFile(`${target}.tmp`, content, { mode: 0o600 })
@@ -136,6 +143,16 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
  */
 export const PARTIAL_EXIT_CODE = 3
 
+/** `--speakers auto|N` → what speakers.detect takes; absent: speakers are not detected. */
+function speakersArg(value: string | undefined): 'auto' | number | undefined {
+  if (value === undefined) return undefined
+  if (value === 'auto') return 'auto'
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 20) {
+    throw new UsageError(`--speakers takes "auto" or a number of speakers from 1 to 20, not "${value}"`)
+  }
+  return Number(value)
+}
+
 export const NO_SPEECH_NOTE =
   'no speech was found, so the transcript is empty; if the file has speech, run again with --no-vad or lower the speech detection threshold in Settings'
 
@@ -155,11 +172,19 @@ export async function modelsCommand(core: Core, args: Parsed, out: Write, err: W
           out(
             `${m.installed ? '●' : '○'} ${m.name.padEnd(22)} ${String(m.sizeMiB).padStart(5)} MiB  ${m.languages.padEnd(12)} speed: ${m.speed.padEnd(7)} accuracy: ${m.accuracy}${m.recommended ? '  ← recommended for this machine' : ''}\n`,
           )
-      if (!json) await listLocalLlms(core, out)
+      if (!json) {
+        for (const m of await call(core, 'speakers.models', {}))
+          out(`${m.installed ? '●' : '○'} speakers: ${m.role.padEnd(12)} ${m.title} (${m.license}, ${m.sizeMiB} MiB)\n`)
+        await listLocalLlms(core, out)
+      }
       return 0
     }
     case 'pull': {
       if (!arg) throw new UsageError('models pull needs a model name')
+      if (arg === 'speakers') {
+        for (const m of await call(core, 'speakers.downloadModels', {})) out(`Installed: ${m.title} (${m.license}) → ${m.path}\n`)
+        return 0
+      }
       const ac = new AbortController()
       process.once('SIGINT', () => ac.abort())
       const file = await core.models.download(arg, {

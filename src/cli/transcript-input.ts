@@ -1,4 +1,4 @@
-import { plainText } from '../shared/transcribe-types'
+import { transcriptText } from '../shared/transcribe-types'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -51,7 +51,7 @@ function parse(file: string, raw: string): string {
       return raw
     }
     const d = doc as { text?: unknown; segments?: { text?: unknown }[] }
-    if (Array.isArray(d.segments)) return plainText(d.segments)
+    if (Array.isArray(d.segments)) return transcriptText(d.segments)
     if (typeof d.text === 'string') return d.text
     throw new Error(`${file}: expected {"segments": [{"text": …}]} or {"text": …}`)
   }

@@ -12,6 +12,7 @@ import { EnvKeyStore, type KeyStore } from './providers/key-store'
 import { ProvidersService } from './providers/providers-service'
 import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
+import { SpeakerService } from './diarize/speaker-service'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
@@ -60,6 +61,7 @@ export interface Core {
   models: ModelManager
   transcription: TranscriptionService
   transcripts: TranscriptStore
+  speakers: SpeakerService
   recording: RecordingService
   /** watch folders and folder runs (#12) */
   watch: WatchService
@@ -99,6 +101,14 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
   const transcripts = new TranscriptStore(store, events, opts.dataDir)
+  const speakers = new SpeakerService({
+    store,
+    events,
+    transcripts,
+    modelsDir: () => modelsDirOf(opts.dataDir, store.data.settings),
+    env,
+    fetch: opts.fetch,
+  })
   // --- cloud and self-hosted transcription (#12) ---
   const remote = new RemoteTranscriber({ store, credits, catalog, keys, env, resourcesDir: opts.resourcesDir })
   const transcription = new TranscriptionService({
@@ -220,6 +230,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.retranscribe': async ({ id, from, to, model, language }) =>
       transcription.retranscribe(id, from, to, { model, language }),
     'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
+    'speakers.models': async () => speakers.models(),
+    'speakers.downloadModels': async () => speakers.downloadModels(),
+    'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),
+    'speakers.rename': async ({ id, speaker, name }) => speakers.rename(id, speaker, name),
+    'speakers.merge': async ({ id, from, into }) => speakers.merge(id, from, into),
+    'speakers.assign': async ({ id, segmentId, speaker }) => speakers.assign(id, segmentId, speaker),
     'models.list': async () => models.list(),
     'models.download': async ({ name }) => ({ started: downloads.start(name) }),
     'models.cancelDownload': async ({ name }) => ({ cancelled: downloads.cancel(name) }),
@@ -279,6 +295,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     models,
     transcription,
     transcripts,
+    speakers,
     recording,
     watch,
     dataDirPath: opts.dataDir,

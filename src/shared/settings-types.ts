@@ -43,6 +43,8 @@ export const Settings = z.object({
   /** seconds of audio kept around each speech region */
   vadPaddingSec: z.number().min(0).max(2),
   // --- speakers (#11) ---
+  /** clustering threshold of speaker detection: higher finds fewer speakers (used when the number is automatic) */
+  speakerThreshold: z.number().min(0.05).max(0.95),
   // --- cloud and self-hosted transcription (#12) ---
   /** OpenAI-compatible transcription servers of the user's own, used in parallel (0 credits) */
   transcriptionServers: z.array(z.object({ url: z.string().url(), concurrency: z.number().int().min(1).max(16) })).max(16),
@@ -79,6 +81,7 @@ export const defaultSettings: Settings = {
   vadThreshold: 0.5,
   vadPaddingSec: 0.4,
   // --- speakers (#11) ---
+  speakerThreshold: 0.5,
   // --- cloud and self-hosted transcription (#12) ---
   transcriptionServers: [],
   cloudMaxUploadMB: 25,

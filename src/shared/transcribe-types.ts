@@ -17,6 +17,8 @@ export const Segment = z.object({
   text: z.string(),
   /** word timing, where the engine gave it (older transcripts have none) */
   words: z.array(Word).optional(),
+  /** who speaks it ("S1", "S2", …; names in TranscriptMeta.speakers), once speakers were detected */
+  speaker: z.string().max(40).optional(),
 })
 export type Segment = z.infer<typeof Segment>
 
@@ -29,6 +31,29 @@ export function plainText(segments: readonly { text?: unknown }[]): string {
     .map((s) => String(s.text ?? '').trim())
     .filter(Boolean)
     .join('\n')
+}
+
+/**
+ * The transcript as text with who says what: one "Name: text" paragraph per change of speaker
+ * (the TXT export, the hand-off to Enhance, so presets keep the names). Without speakers it is
+ * exactly `plainText`.
+ */
+export function transcriptText(
+  segments: readonly { text?: unknown; speaker?: string }[],
+  names: Readonly<Record<string, string>> = {},
+): string {
+  if (!segments.some((s) => s.speaker)) return plainText(segments)
+  const paragraphs: { speaker: string | undefined; lines: string[] }[] = []
+  for (const s of segments) {
+    const text = String(s.text ?? '').trim()
+    if (!text) continue
+    const last = paragraphs.at(-1)
+    if (last && last.speaker === s.speaker) last.lines.push(text)
+    else paragraphs.push({ speaker: s.speaker, lines: [text] })
+  }
+  return paragraphs
+    .map((p) => (p.speaker ? `${names[p.speaker] ?? p.speaker}: ${p.lines.join(' ')}` : p.lines.join(' ')))
+    .join('\n\n')
 }
 
 export const TranscribeOptions = z.object({
@@ -119,6 +144,10 @@ export const TranscriptMeta = z.object({
   partial: PartialAudio.nullable().optional(),
   /** speech detection was on and heard no speech: the transcript is empty on purpose */
   noSpeech: z.boolean().optional(),
+  /** speaker id → the name shown and exported ("S1" → "Ayşe"); absent: speakers never detected */
+  speakers: z.record(z.string(), z.string().max(80)).optional(),
+  /** why speaker detection left the transcript unlabelled (a model missing, no speaker found) */
+  speakerNotice: z.string().max(500).optional(),
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 

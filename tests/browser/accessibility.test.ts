@@ -1,8 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Page } from 'playwright-core'
 import { expect, it } from 'vitest'
+import { audit } from '../helpers/axe-audit'
 import { go, screenshotDir, useApp, type View } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { routes } from '../../src/renderer/src/lib/use-route'
@@ -13,27 +12,7 @@ import { routes } from '../../src/renderer/src/lib/use-route'
  * (`npm run screenshots` runs just this file). It checks what renders — computed colours, names,
  * roles — not the palette.
  */
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const reviewDir = path.join(screenshotDir, 'review')
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[]
-}
-
-async function audit(page: Page): Promise<string[]> {
-  // evaluated by the driver (DevTools protocol), which the app's CSP does not govern: the page
-  // itself may still not eval or run inline scripts
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe
-    return axe.run(document, { resultTypes: ['violations'] })
-  })
-  return (result as AxeResult).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) =>
-      v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} — ${n.failureSummary ?? ''}`),
-    )
-}
 
 const open = useApp()
 

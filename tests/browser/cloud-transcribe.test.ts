@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type FakeSttServer, startFakeSttServer } from '../helpers/fake-stt-server'
+import { audit } from '../helpers/axe-audit'
 import { go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
@@ -19,16 +17,6 @@ const open = useApp({
   env: () => ({ GROQ_API_KEY: KEY, MP4TOTEXT_GROQ_BASE_URL: fake.url, MP4TOTEXT_SERVER_KEY: KEY }),
 })
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource)
-  const result = (await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe
-    return axe.run(document, { resultTypes: ['violations'] })
-  })) as { violations: { id: string; impact: string | null }[] }
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
-}
-
 it('pick a cloud model, see the cost, acknowledge the notice, transcribe; the balance drops once', async () => {
   const { page, core, dataDir, shot } = await open()
   await go(page, 'transcribe')
@@ -44,7 +32,7 @@ it('pick a cloud model, see the cost, acknowledge the notice, transcribe; the ba
   expect(await confirm.getByTestId('cloud-notice').textContent()).toContain("sends this file's audio to Groq")
   const start = confirm.getByRole('button', { name: 'Start' })
   expect(await start.isDisabled()).toBe(true)
-  expect(await seriousViolations(page)).toEqual([])
+  expect(await audit(page)).toEqual([])
   await shot('cloud-transcribe-confirm')
   await confirm.getByRole('checkbox').check()
   await start.click()
@@ -79,7 +67,7 @@ it("a server added in Settings (after its notice) takes the local model's files,
   await section.getByTestId('servers-list').waitFor()
   expect(core.store.data.settings.transcriptionServers).toEqual([{ url: fake.url, concurrency: 1 }])
   expect(core.store.data.settings.cloudNoticeAcknowledged).toContain(fake.url)
-  expect(await seriousViolations(page)).toEqual([])
+  expect(await audit(page)).toEqual([])
   // a higher tier's upload limit
   await page.locator('input[name=cloudMaxUploadMB]').fill('100')
   await page.locator('input[name=cloudMaxUploadMB]').press('Enter')

@@ -2,12 +2,12 @@
 // espeak-ng speech as the microphone (looped), so the whole path runs: getUserMedia → the AudioWorklet
 // (16 kHz) → chunks over HTTP → the core's journal, live VAD and engine → a saved transcript.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { afterEach, expect, it } from 'vitest'
+import { audit } from '../helpers/axe-audit'
 import { chromiumPath, go, screenshotDir, useApp } from '../helpers/browser'
 import { compose, silence, spokenText, writeWav } from '../helpers/speech-audio'
 import { installMiniModel } from '../helpers/transcribe-env'
@@ -54,20 +54,6 @@ async function recordAndStop(page: Page, names: { start: RegExp; stop: RegExp; s
   await page.getByRole('button', { name: names.stop }).click()
   await page.waitForURL(/#\/transcript\//, { timeout: 60_000 })
   return decodeURIComponent(page.url().split('#/transcript/')[1]!)
-}
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-/** Serious or critical axe violations on the page as it is now (the recording running, live text shown). */
-async function audit(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource)
-  const result = (await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe
-    return axe.run(document, { resultTypes: ['violations'] })
-  })) as { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`)
 }
 
 const toSec = (t: string) => t.split(':').reduce((acc, p) => acc * 60 + Number(p), 0)

@@ -1,11 +1,10 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { createInitialDb } from '../../src/core/initial-db'
 import { Store } from '../../src/core/store/store'
+import { audit } from '../helpers/axe-audit'
 import { go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
@@ -23,7 +22,6 @@ const made: string[] = []
 afterEach(() => {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true })
 })
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 it('a watch folder added in Settings transcribes a file dropped into it: the transcript is listed and the output written', async () => {
   const { page, shot } = await open({ colorScheme: 'dark' })
@@ -52,14 +50,7 @@ it('a watch folder added in Settings transcribes a file dropped into it: the tra
   await shot('watch-folder-settings')
 
   // the section passes the audit with its list and recent files showing (dark theme)
-  await page.evaluate(axeSource)
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<unknown> } }).axe
-    const r = (await axe.run('[data-testid=watch-section]', { resultTypes: ['violations'] })) as {
-      violations: { id: string; impact: string | null }[]
-    }
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
-  })
+  const violations = await audit(page, '[data-testid=watch-section]')
   expect(violations).toEqual([])
 
   await go(page, 'transcribe')

@@ -73,12 +73,13 @@ export const silence = (seconds: number) => new Float32Array(Math.round(seconds 
  * ffmpeg, with the synthesizer's own leading and trailing silence trimmed so the speech's place in
  * a composed file is exact.
  */
-export function spokenText(text: string): Float32Array {
+export function spokenText(text: string, voice: { name?: string; pitch?: number } = {}): Float32Array {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mp4totext-espeak-'))
   try {
     const raw = path.join(dir, 'speech.wav')
     try {
-      execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', raw, text], { stdio: 'pipe' })
+      const pitch = voice.pitch === undefined ? [] : ['-p', String(voice.pitch)]
+      execFileSync('espeak-ng', ['-v', voice.name ?? 'en-us', ...pitch, '-s', '150', '-w', raw, text], { stdio: 'pipe' })
     } catch (err) {
       throw new Error(`espeak-ng is needed for the real-speech tests (apt-get install espeak-ng): ${(err as Error).message}`)
     }

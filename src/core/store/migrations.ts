@@ -99,6 +99,7 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     settings: {
       ...(doc.settings as Json),
       // --- speakers (#11) ---
+      speakerThreshold: 0.5,
       // --- cloud and self-hosted transcription (#12) ---
       transcriptionServers: [],
       cloudMaxUploadMB: 25,

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { plainText, type ExportFormat, type Segment, type SubtitleRules } from '../../shared/transcribe-types'
+import { transcriptText, type ExportFormat, type Segment, type SubtitleRules } from '../../shared/transcribe-types'
 import { shapeCues } from '../../shared/subtitle-cues'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
@@ -28,25 +28,62 @@ function cuesOf(segments: Segment[], rules: Partial<SubtitleRules>) {
 export function render(
   segments: Segment[],
   format: ExportFormat,
-  meta: { fileName?: string; language?: string } = {},
+  meta: { fileName?: string; language?: string; speakers?: Record<string, string> } = {},
   subtitles: Partial<SubtitleRules> = {},
 ): string {
+  const names = meta.speakers ?? {}
+  const nameOf = (id: string | null | undefined) => (id ? (names[id] ?? id) : null)
   switch (format) {
     case 'txt':
-      return `${plainText(segments)}\n`
+      return `${transcriptText(segments, names)}\n`
     case 'txt-timestamps':
-      return `${segments.map((s) => `${shortStamp(s.start)} ${s.text.trim()}`).join('\n')}\n`
-    case 'srt':
+      return `${segments.map((s) => `${shortStamp(s.start)} ${s.speaker ? `${nameOf(s.speaker)}: ` : ''}${s.text.trim()}`).join('\n')}\n`
+    case 'srt': {
+      // the name opens a cue where the speaker changes (cues never span two speakers)
+      let last: string | null = null
       return cuesOf(segments, subtitles)
-        .map((c, i) => `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${c.lines.join('\n')}\n`)
+        .map((c, i) => {
+          const lines = [...c.lines]
+          if (c.speaker && c.speaker !== last) lines[0] = `${nameOf(c.speaker)}: ${lines[0]}`
+          last = c.speaker
+          return `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${lines.join('\n')}\n`
+        })
         .join('\n')
+    }
     case 'vtt':
       return `WEBVTT\n\n${cuesOf(segments, subtitles)
-        .map((c) => `${timestamp(c.start, '.')} --> ${timestamp(c.end, '.')}\n${c.lines.join('\n')}\n`)
+        .map((c) => {
+          const lines = c.speaker ? [`<v ${vttName(nameOf(c.speaker)!)}>${c.lines[0]}`, ...c.lines.slice(1)] : c.lines
+          return `${timestamp(c.start, '.')} --> ${timestamp(c.end, '.')}\n${lines.join('\n')}\n`
+        })
         .join('\n')}`
     case 'json':
-      return `${JSON.stringify({ file: meta.fileName ?? null, language: meta.language ?? null, segments: segments.map(({ start, end, text, words }) => ({ start, end, text: text.trim(), ...(words ? { words } : {}) })) }, null, 2)}\n`
+      return `${JSON.stringify(
+        {
+          file: meta.fileName ?? null,
+          language: meta.language ?? null,
+          ...(meta.speakers ? { speakers: meta.speakers } : {}),
+          segments: segments.map(({ start, end, text, words, speaker }) => ({
+            start,
+            end,
+            ...(speaker ? { speaker: nameOf(speaker), speakerId: speaker } : {}),
+            text: text.trim(),
+            ...(words ? { words } : {}),
+          })),
+        },
+        null,
+        2,
+      )}\n`
   }
+}
+
+/** A voice tag's name cannot hold ">" or a line break (WebVTT); "&" and "<" are escaped. */
+function vttName(name: string): string {
+  return name
+    .replace(/[\r\n>]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .trim()
 }
 
 export const extensionOf = (f: ExportFormat) => (f === 'txt-timestamps' ? 'txt' : f)

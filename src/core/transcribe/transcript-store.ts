@@ -74,7 +74,7 @@ export class TranscriptStore {
     const { meta, segments } = await this.get(id)
     return {
       fileName: `${sanitizeFileName(meta.fileName)}.${extensionOf(format)}`,
-      content: render(segments, format, { fileName: meta.fileName, language: meta.language }, subtitles),
+      content: render(segments, format, { fileName: meta.fileName, language: meta.language, speakers: meta.speakers }, subtitles),
     }
   }
 
@@ -97,6 +97,32 @@ export class TranscriptStore {
     })
     this.events.emit('transcripts.changed', { id, deleted: false })
     return next
+  }
+
+  /**
+   * Speakers changed (detected, renamed, merged, reassigned): the segments and the names are
+   * written together; `notice` says why a detection left the transcript unlabelled.
+   */
+  async setSpeakers(
+    id: string,
+    segments: Segment[],
+    names: Record<string, string> | undefined,
+    notice?: string,
+  ): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
+    this.meta(id)
+    await atomicWrite(this.segmentsPath(id), JSON.stringify({ segments }))
+    await this.store.mutate((db) => {
+      const m = db.transcripts.find((t) => t.id === id)!
+      m.updatedAt = new Date().toISOString()
+      m.segmentCount = segments.length
+      m.preview = preview(segments)
+      if (names) m.speakers = names
+      else delete m.speakers
+      if (notice) m.speakerNotice = notice
+      else delete m.speakerNotice
+    })
+    this.events.emit('transcripts.changed', { id, deleted: false })
+    return { meta: this.meta(id), segments }
   }
 
   /** Delete a transcript: its index entry, its segments file, and its own uploaded media copy. */

@@ -5,6 +5,7 @@ import { ModelRow } from '../../components/ModelRow'
 import { useMissingKeys } from '../../lib/use-missing-keys'
 import { useModels } from './use-models'
 import { LocalLlmModels } from './LocalLlmModels'
+import { SpeakerModels } from './SpeakerModels'
 import { WhisperModels } from './WhisperModels'
 
 /** Transcription models first: without one nothing can be transcribed, so a newcomer lands there. */
@@ -17,6 +18,7 @@ export function ModelsPage() {
       <h1 id="models-title">{t('models.title')}</h1>
       <p className="intro">{t('models.pageIntro')}</p>
       <WhisperModels />
+      <SpeakerModels />
       <LocalLlmModels />
       <h2 id="enhance-models-title">{t('picker.label')}</h2>
       <p className="intro">{t('models.intro')}</p>

@@ -7,6 +7,7 @@ import { PreferencesSection } from './PreferencesSection'
 import { PrivacySection } from './PrivacySection'
 import { ProvidersSection } from './ProvidersSection'
 import { ServersSection } from './ServersSection'
+import { SpeakersSection } from './SpeakersSection'
 import { useSettings } from './use-settings'
 import { WatchFoldersSection } from './WatchFoldersSection'
 
@@ -71,6 +72,7 @@ export function SettingsPage() {
         )}
       </AsyncView>
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
+      {s.settings.data ? <SpeakersSection settings={s.settings.data} save={s.save} /> : null}
       <ProvidersSection />
       <ServersSection />
       <WatchFoldersSection />

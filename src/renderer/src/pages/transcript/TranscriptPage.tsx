@@ -6,6 +6,8 @@ import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
+import { SpeakersPanel } from './SpeakersPanel'
+import { useSpeakers } from './use-speakers'
 import { useTranscript } from './use-transcript'
 
 /** <video> for files with a picture, <audio> otherwise; the same controls and wiring either way. */
@@ -34,6 +36,8 @@ function SegmentRow({
   currentWord,
   selected,
   onSelect,
+  speakers,
+  onAssign,
 }: {
   segment: Segment
   active: boolean
@@ -47,6 +51,9 @@ function SegmentRow({
   /** chosen for a re-transcription */
   selected: boolean
   onSelect: () => void
+  /** the transcript's speakers (id → name), once detected */
+  speakers: Record<string, string> | undefined
+  onAssign: (speaker: string) => void
 }) {
   const { t } = useTranslation()
   const f = useFormat()
@@ -64,6 +71,23 @@ function SegmentRow({
       <button type="button" className="segment-time" onClick={onSeek} data-start={segment.start}>
         {f.duration(segment.start)}
       </button>
+      {speakers ? (
+        <select
+          className="segment-speaker"
+          data-testid="segment-speaker"
+          value={segment.speaker ?? ''}
+          aria-label={t('speakers.speakerOf', { time: f.duration(segment.start) })}
+          onChange={(e) => onAssign(e.target.value)}
+        >
+          {segment.speaker ? null : <option value="" />}
+          {Object.entries(speakers).map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+          <option value={nextSpeakerId(speakers)}>{t('speakers.newSpeaker')}</option>
+        </select>
+      ) : null}
       {editing ? (
         <form
           className="segment-edit"
@@ -122,6 +146,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const { t } = useTranslation()
   const f = useFormat()
   const tr = useTranscript(param ?? '')
+  const sp = useSpeakers(param ?? '', tr.data.data?.meta, tr.setSegments)
   // SRT/VTT shaping: broadcast norms unless the user picks otherwise; the editor marks the
   // segments whose subtitles would read too fast under these rules
   const [rules, setRules] = useState<SubtitleRules>({ maxLineChars: 42, maxLines: 2, maxCps: 17 })
@@ -169,7 +194,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                   {t(`transcript.formats.${fmt}`)}
                 </button>
               ))}
-              <button type="button" onClick={tr.enhance}>
+              <button type="button" onClick={() => tr.enhance(sp.names)}>
                 {t('transcript.enhance')}
               </button>
               {/* deleting asks twice: nothing is lost by one stray click */}
@@ -208,6 +233,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 {tr.error}
               </p>
             ) : null}
+            <SpeakersPanel sp={sp} />
             <h2>{t('transcript.segments')}</h2>
             {tr.selected.size > 0 ? (
               <div className="form-row toolbar" role="group" aria-label={t('transcript.redoTitle')} data-testid="redo-bar">
@@ -254,6 +280,8 @@ export function TranscriptPage({ param }: { param: string | null }) {
                     currentWord={tr.current === s.id ? tr.currentWord : null}
                     selected={tr.selected.has(s.id)}
                     onSelect={() => tr.toggle(s.id)}
+                    speakers={sp.names}
+                    onAssign={(speaker) => void sp.assign(s.id, speaker)}
                   />
                 ))}
               </ol>
@@ -268,6 +296,12 @@ export function TranscriptPage({ param }: { param: string | null }) {
       ) : null}
     </section>
   )
+}
+
+/** The id a new speaker gets: one past the highest S-number in use. */
+function nextSpeakerId(speakers: Record<string, string>): string {
+  const used = Object.keys(speakers).map((id) => Number(id.slice(1)) || 0)
+  return `S${Math.max(0, ...used) + 1}`
 }
 
 const ruleChoices: [keyof SubtitleRules, number[]][] = [

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { plainText, type ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
+import { transcriptText, type ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
 import { downloadText } from '../../lib/download'
@@ -95,8 +95,9 @@ export function useTranscript(id: string) {
     downloadText(fileName, content)
   }
 
-  const enhance = () => {
-    sessionStorage.setItem(ENHANCE_HANDOFF_KEY, plainText(segments))
+  /** `speakers`: the names as the editor shows them now (they may have changed since loading) */
+  const enhance = (speakers?: Record<string, string>) => {
+    sessionStorage.setItem(ENHANCE_HANDOFF_KEY, transcriptText(segments, speakers ?? data.data?.meta.speakers))
     sessionStorage.setItem(ENHANCE_LANG_KEY, enhanceLangOf(data.data?.meta.language ?? ''))
     navigate('enhance')
   }
@@ -110,6 +111,7 @@ export function useTranscript(id: string) {
     remove,
     data,
     segments,
+    setSegments,
     current,
     currentWord,
     selected,

@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { SpeakerModelInfo } from '../../shared/calls/speaker-calls'
+import { AppError } from '../../shared/errors'
+import type { Segment, TranscriptMeta } from '../../shared/transcribe-types'
+import type { EventBus } from '../event-bus'
+import { clipToWav } from '../media/clip'
+import type { Store } from '../store/store'
+import type { TranscriptStore } from '../transcribe/transcript-store'
+import { checkSpeakerModel } from './onnx-check'
+import { assignSpeakers, defaultSpeakerNames } from './speaker-assign'
+import { downloadSpeakerModels, listSpeakerModels, requireSpeakerModels } from './speaker-models'
+import { detectSpeakerTurns } from './speaker-turns'
+
+type View = { meta: TranscriptMeta; segments: Segment[] }
+
+/**
+ * Who speaks when in a saved transcript, and the editor's changes to it. Detection never loses
+ * the transcript: a model missing or damaged, or no speaker found, leaves the segments as they
+ * were and records why (TranscriptMeta.speakerNotice); the error is still thrown to the caller.
+ */
+export class SpeakerService {
+  constructor(
+    private readonly deps: {
+      store: Store
+      events: EventBus
+      transcripts: TranscriptStore
+      modelsDir: () => string
+      env?: NodeJS.ProcessEnv
+      fetch?: typeof fetch
+    },
+  ) {}
+
+  models(): SpeakerModelInfo[] {
+    return listSpeakerModels(this.deps.modelsDir(), this.deps.store.data.settings.modelBaseUrl)
+  }
+
+  downloadModels(signal?: AbortSignal): Promise<SpeakerModelInfo[]> {
+    return downloadSpeakerModels(this.deps.modelsDir(), this.deps.store.data.settings.modelBaseUrl, {
+      fetchImpl: this.deps.fetch,
+      signal,
+    })
+  }
+
+  async detect(id: string, speakers: 'auto' | number, signal?: AbortSignal): Promise<View> {
+    const { meta, segments } = await this.deps.transcripts.get(id)
+    try {
+      const models = requireSpeakerModels(this.deps.modelsDir())
+      await checkSpeakerModel(models.segmentation, 'segmentation')
+      await checkSpeakerModel(models.embedding, 'embedding')
+      this.deps.events.emit('speakers.progress', { id, phase: 'audio' })
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'mp4totext-speakers-'))
+      try {
+        const wav = path.join(dir, 'audio.wav')
+        await clipToWav(meta.mediaPath, 0, Math.max(meta.durationSec, 0.1), wav, { env: this.deps.env, signal })
+        const turns = await detectSpeakerTurns(wav, {
+          models,
+          speakers,
+          threshold: this.deps.store.data.settings.speakerThreshold,
+          signal,
+          onLoaded: () => this.deps.events.emit('speakers.progress', { id, phase: 'speakers' }),
+        })
+        if (turns.length === 0) {
+          throw new AppError(
+            'not-found',
+            'No speaker was found in this recording (no stretch of speech long enough to tell voices apart). The transcript is kept without speakers.',
+          )
+        }
+        const labelled = assignSpeakers(segments, turns)
+        const view = await this.deps.transcripts.setSpeakers(id, labelled, defaultSpeakerNames(labelled, meta.language))
+        this.deps.events.emit('speakers.progress', { id, phase: 'done' })
+        return view
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'cancelled')) {
+        // the plain transcript stays as it was; the reason is kept beside it for the editor
+        await this.deps.transcripts.setSpeakers(id, segments, meta.speakers, (err as Error).message)
+      }
+      this.deps.events.emit('speakers.progress', { id, phase: 'done' })
+      throw err
+    }
+  }
+
+  async rename(id: string, speaker: string, name: string): Promise<View> {
+    const { meta, segments } = await this.deps.transcripts.get(id)
+    const names = this.namesOf(meta, speaker)
+    return this.deps.transcripts.setSpeakers(id, segments, { ...names, [speaker]: name.trim() })
+  }
+
+  async merge(id: string, from: string, into: string): Promise<View> {
+    const { meta, segments } = await this.deps.transcripts.get(id)
+    const names = { ...this.namesOf(meta, from) }
+    this.namesOf(meta, into)
+    if (from === into) return { meta, segments }
+    const next = segments.map((s) => (s.speaker === from ? { ...s, speaker: into } : s))
+    delete names[from]
+    return this.deps.transcripts.setSpeakers(id, next, names)
+  }
+
+  /** One segment to `speaker`: a known one, or a new one (named "Speaker N" / "Konuşmacı N"). */
+  async assign(id: string, segmentId: number, speaker: string): Promise<View> {
+    const { meta, segments } = await this.deps.transcripts.get(id)
+    if (!meta.speakers) throw new AppError('invalid-input', 'Detect the speakers of this transcript first.')
+    if (!segments.some((s) => s.id === segmentId)) throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
+    if (!/^S\d{1,3}$/.test(speaker)) throw new AppError('invalid-input', `"${speaker}" is not a speaker id (S1, S2, …).`)
+    const next = segments.map((s) => (s.id === segmentId ? { ...s, speaker } : s))
+    const names = { ...meta.speakers }
+    if (!names[speaker])
+      names[speaker] = defaultSpeakerNames([{ id: 0, start: 0, end: 0, text: '', speaker }], meta.language)[speaker]!
+    return this.deps.transcripts.setSpeakers(id, next, names)
+  }
+
+  private namesOf(meta: TranscriptMeta, speaker: string): Record<string, string> {
+    if (!meta.speakers?.[speaker]) throw new AppError('not-found', `No speaker ${speaker} in this transcript.`)
+    return meta.speakers
+  }
+}

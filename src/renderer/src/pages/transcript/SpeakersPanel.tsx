@@ -1,0 +1,133 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { SpeakersState } from './use-speakers'
+
+/** Detect who speaks, then name them and merge two that are one person. */
+export function SpeakersPanel({ sp }: { sp: SpeakersState }) {
+  const { t } = useTranslation()
+  const [count, setCount] = useState<'auto' | number>('auto')
+  const ids = Object.keys(sp.names ?? {})
+  const [mergeFrom, setMergeFrom] = useState('')
+  const [mergeInto, setMergeInto] = useState('')
+  const busy = sp.phase !== 'idle'
+  return (
+    <section className="card speakers" aria-labelledby="speakers-title" data-testid="speakers">
+      <h2 id="speakers-title">{t('speakers.title')}</h2>
+      {!sp.installed && sp.models.data ? (
+        <p className="muted">
+          {t('speakers.needModels')} <a href="#/models">{t('speakers.toModels')}</a>
+        </p>
+      ) : null}
+      <div className="form-row">
+        <label>
+          <span>{t('speakers.count')}</span>
+          <select
+            name="speakerCount"
+            value={String(count)}
+            onChange={(e) => setCount(e.target.value === 'auto' ? 'auto' : Number(e.target.value))}
+          >
+            <option value="auto">{t('speakers.countAuto')}</option>
+            {[1, 2, 3, 4, 5, 6].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" disabled={busy} onClick={() => void sp.detect(count)}>
+          {ids.length ? t('speakers.detectAgain') : t('speakers.detect')}
+        </button>
+        {busy ? (
+          <span role="status" className="muted" data-testid="speakers-progress">
+            {t(sp.phase === 'audio' ? 'speakers.phaseAudio' : 'speakers.phaseSpeakers')}
+          </span>
+        ) : null}
+      </div>
+      {sp.error || sp.notice ? (
+        <p role="alert" className="error-box" data-testid="speakers-error">
+          {sp.error ?? sp.notice}
+        </p>
+      ) : null}
+      {ids.length ? (
+        <>
+          <ul className="speaker-list">
+            {ids.map((speakerId) => (
+              <SpeakerName
+                key={`${speakerId}:${sp.names![speakerId]}`}
+                id={speakerId}
+                name={sp.names![speakerId]!}
+                onRename={sp.rename}
+              />
+            ))}
+          </ul>
+          {ids.length > 1 ? (
+            <div className="form-row" role="group" aria-label={t('speakers.merge')}>
+              <label>
+                <span>{t('speakers.mergeFrom')}</span>
+                <select name="mergeFrom" value={mergeFrom} onChange={(e) => setMergeFrom(e.target.value)}>
+                  <option value="" />
+                  {ids.map((s) => (
+                    <option key={s} value={s}>
+                      {sp.names![s]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                <span>{t('speakers.mergeInto')}</span>
+                <select name="mergeInto" value={mergeInto} onChange={(e) => setMergeInto(e.target.value)}>
+                  <option value="" />
+                  {ids.map((s) => (
+                    <option key={s} value={s}>
+                      {sp.names![s]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button
+                type="button"
+                className="secondary"
+                disabled={!mergeFrom || !mergeInto || mergeFrom === mergeInto}
+                onClick={() => void sp.merge(mergeFrom, mergeInto).then(() => setMergeFrom(''))}
+              >
+                {t('speakers.merge')}
+              </button>
+            </div>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  )
+}
+
+function SpeakerName({
+  id,
+  name,
+  onRename,
+}: {
+  id: string
+  name: string
+  onRename: (id: string, name: string) => Promise<void>
+}) {
+  const { t } = useTranslation()
+  const [value, setValue] = useState(name)
+  return (
+    <li>
+      <form
+        className="form-row"
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (value.trim()) void onRename(id, value)
+        }}
+      >
+        <label>
+          <span>{t('speakers.nameOf', { id })}</span>
+          <input name={`speaker-${id}`} value={value} maxLength={80} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        <button type="submit" className="secondary" disabled={!value.trim() || value.trim() === name}>
+          {t('speakers.rename')}
+        </button>
+      </form>
+    </li>
+  )
+}

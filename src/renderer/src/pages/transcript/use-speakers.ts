@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react'
+import type { Segment, TranscriptMeta } from '../../../../shared/transcribe-types'
+import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
+import { useCall } from '../../lib/use-call'
+
+type View = { meta: TranscriptMeta; segments: Segment[] }
+
+/**
+ * Who speaks in one transcript: detection (with its two-step progress), rename, merge and
+ * reassigning a segment. Every change answers with the whole transcript, handed to `onSegments`.
+ */
+export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegments: (s: Segment[]) => void) {
+  const models = useCall('speakers.models', {}, ['models.download'])
+  const [names, setNames] = useState<Record<string, string> | undefined>(meta?.speakers)
+  const [notice, setNotice] = useState<string | undefined>(meta?.speakerNotice)
+  const [phase, setPhase] = useState<'idle' | 'audio' | 'speakers'>('idle')
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    setNames(meta?.speakers)
+    setNotice(meta?.speakerNotice)
+  }, [meta])
+
+  useEffect(
+    () =>
+      api.on('speakers.progress', (p) => {
+        if (p.id === id) setPhase(p.phase === 'done' ? 'idle' : p.phase)
+      }),
+    [id],
+  )
+
+  const apply = (view: View) => {
+    setNames(view.meta.speakers)
+    setNotice(view.meta.speakerNotice)
+    onSegments(view.segments)
+  }
+
+  const run = async (fn: () => Promise<View>) => {
+    setError(null)
+    try {
+      apply(await fn())
+    } catch (err) {
+      setError(errorText(err))
+    }
+  }
+
+  const detect = async (speakers: 'auto' | number) => {
+    setPhase('audio')
+    setNotice(undefined)
+    await run(() => api.invoke('speakers.detect', { id, speakers }))
+    setPhase('idle')
+  }
+
+  return {
+    models,
+    installed: (models.data ?? []).length > 0 && (models.data ?? []).every((m) => m.installed),
+    names,
+    notice,
+    phase,
+    error,
+    detect,
+    rename: (speaker: string, name: string) => run(() => api.invoke('speakers.rename', { id, speaker, name })),
+    merge: (from: string, into: string) => run(() => api.invoke('speakers.merge', { id, from, into })),
+    assign: (segmentId: number, speaker: string) => run(() => api.invoke('speakers.assign', { id, segmentId, speaker })),
+  }
+}
+
+export type SpeakersState = ReturnType<typeof useSpeakers>

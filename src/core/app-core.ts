@@ -168,6 +168,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     resourcesDir: opts.resourcesDir,
     env,
     noFallback: opts.noFallback,
+    labelSpeakers: async (id) => {
+      if (speakers.models().every((m) => m.installed)) await speakers.detect(id, 'auto')
+    },
   })
 
   const handlers: Handlers = {

@@ -10,6 +10,8 @@ import { probe } from '../../src/core/media/probe'
 import { compose, readWav, silence, spokenText, writeWav } from '../helpers/speech-audio'
 import { useTempDirs } from '../helpers/temp-dir'
 import { finished, installMiniModel, openTranscribeCore } from '../helpers/transcribe-env'
+import { modelsDirOf } from '../../src/core/paths'
+import { installSpeakerModels } from '../helpers/speaker-models'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -47,6 +49,8 @@ const until = async <T>(what: string, probeFn: () => T | undefined | null | fals
 describe('live recording', { timeout: 120_000 }, () => {
   it('transcribes as the speaker pauses, and on stop saves a transcript with Opus audio inside the duration', async () => {
     const { core, dir, model } = await openTranscribeCore(tempDir())
+    // with the speaker models installed, the saved recording comes back with its speakers labelled
+    installSpeakerModels(modelsDirOf(dir, core.store.data.settings))
     const audio = twoSentences()
     const wav = writeWav(path.join(dir, 'talk.wav'), audio.samples)
     const live: LiveSegment[] = []
@@ -72,6 +76,9 @@ describe('live recording', { timeout: 120_000 }, () => {
       expect(s.end).toBeLessThanOrEqual(audio.durationSec + 0.01)
     }
     expect(meta.mediaPath).toMatch(/\.ogg$/)
+    expect(meta.speakerNotice).toBeUndefined()
+    expect(Object.keys(meta.speakers ?? {}).length).toBeGreaterThanOrEqual(1)
+    expect(segments.some((s) => s.speaker && meta.speakers![s.speaker])).toBe(true)
     const info = await probe(meta.mediaPath)
     expect(info.audioStreamIndex).not.toBeNull()
     expect(info.durationSec).toBeGreaterThan(audio.durationSec - 0.2)

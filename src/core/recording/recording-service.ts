@@ -37,6 +37,8 @@ export interface RecordingDeps {
   resourcesDir?: string
   env?: NodeJS.ProcessEnv
   noFallback?: boolean
+  /** labels who speaks in a saved recording's transcript, where the speaker models are installed */
+  labelSpeakers?: (transcriptId: string) => Promise<void>
 }
 
 interface Live {
@@ -155,9 +157,6 @@ export class RecordingService {
         segments = out.segments
         language = out.language ?? language
       }
-      // Speaker labels: where the diarization models are installed (src/core/diarize, issue of the
-      // "speakers" feature), the saved transcript is the place to label — this module leaves that
-      // to the speakers feature's own step after save rather than depending on it.
       const now = new Date().toISOString()
       const meta = await this.deps.transcripts.save(
         {
@@ -179,6 +178,9 @@ export class RecordingService {
       this.live.delete(id)
       // the transcript and its media are saved: the raw audio has done its job
       await fs.rm(r.dir, { recursive: true, force: true })
+      // speakers are labelled on the saved transcript: a failure there leaves it unlabelled, with
+      // the reason beside it (TranscriptMeta.speakerNotice), and the recording stays saved
+      if (segments.length) await this.deps.labelSpeakers?.(meta.id).catch(() => undefined)
       this.deps.events.emit('recording.state', { ...this.info(r), state: 'stopped' })
       this.deps.events.emit('transcripts.changed', { id: meta.id, deleted: false })
       return { transcriptId: meta.id, durationSec }

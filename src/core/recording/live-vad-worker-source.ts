@@ -1,3 +1,5 @@
+import { NEW_SILERO_VAD_SOURCE } from '../vad/vad-worker-source'
+
 /**
  * The live recording's speech detector, as plain CommonJS run with `new Worker(code, { eval: true })`
  * — evaluated from a string for the reason given in ../vad/vad-worker-source.ts (one module for
@@ -11,6 +13,7 @@
  */
 export const LIVE_VAD_WORKER_SOURCE = String.raw`
 'use strict'
+${NEW_SILERO_VAD_SOURCE}
 const builtin = (name) => process.getBuiltinModule(name)
 const { parentPort, workerData } = builtin('node:worker_threads')
 const { sherpaPath, modelPath, sampleRate, config } = workerData
@@ -19,22 +22,7 @@ const WINDOW = 512
 
 try {
   const sherpa = builtin('node:module').createRequire(sherpaPath)(sherpaPath)
-  const vad = new sherpa.Vad(
-    {
-      sileroVad: {
-        model: modelPath,
-        threshold: config.threshold,
-        minSilenceDuration: config.minSilenceSec,
-        minSpeechDuration: config.minSpeechSec,
-        maxSpeechDuration: config.maxRegionSec,
-        windowSize: WINDOW,
-      },
-      sampleRate,
-      numThreads: 1,
-      debug: false,
-    },
-    config.maxRegionSec + 30,
-  )
+  const vad = newSileroVad(sherpa, modelPath, sampleRate, config, WINDOW)
   const window = new Float32Array(WINDOW)
   let filled = 0
   const drain = () => {

@@ -17,8 +17,35 @@
  * the call's length (measured: 8 000-sample calls moved a start by 0.5 s, one call with the whole
  * file found nothing but a bogus segment at the end).
  */
+/**
+ * Silero VAD as sherpa-onnx builds it from our options, as worker code: shared by this file's
+ * worker and the live-capture worker (../recording/live-vad-worker-source.ts).
+ */
+export const NEW_SILERO_VAD_SOURCE = String.raw`
+function newSileroVad(sherpa, modelPath, sampleRate, config, windowSize) {
+  return new sherpa.Vad(
+    {
+      sileroVad: {
+        model: modelPath,
+        threshold: config.threshold,
+        minSilenceDuration: config.minSilenceSec,
+        minSpeechDuration: config.minSpeechSec,
+        maxSpeechDuration: config.maxRegionSec,
+        windowSize,
+      },
+      sampleRate,
+      numThreads: 1,
+      debug: false,
+    },
+    // the detector keeps the current speech segment's samples: room for the longest one
+    config.maxRegionSec + 30,
+  )
+}
+`
+
 export const VAD_WORKER_SOURCE = String.raw`
 'use strict'
+${NEW_SILERO_VAD_SOURCE}
 // no CommonJS words here (the require call, the file and folder globals): the Electron bundler
 // scans the main bundle, this string included, for them and would add a CommonJS shim to the ESM main
 const builtin = (name) => process.getBuiltinModule(name)
@@ -32,23 +59,7 @@ const PROGRESS_EVERY = sampleRate * 30
 
 function run() {
   const sherpa = builtin('node:module').createRequire(sherpaPath)(sherpaPath)
-  const vad = new sherpa.Vad(
-    {
-      sileroVad: {
-        model: modelPath,
-        threshold: config.threshold,
-        minSilenceDuration: config.minSilenceSec,
-        minSpeechDuration: config.minSpeechSec,
-        maxSpeechDuration: config.maxRegionSec,
-        windowSize: WINDOW,
-      },
-      sampleRate,
-      numThreads: 1,
-      debug: false,
-    },
-    // the detector keeps the current speech segment's samples: room for the longest one
-    config.maxRegionSec + 30,
-  )
+  const vad = newSileroVad(sherpa, modelPath, sampleRate, config, WINDOW)
   const regions = []
   const drain = () => {
     while (!vad.isEmpty()) {

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
 import { useLocalLlmModels } from './use-local-llm-models'
+import { DownloadBar } from '../../components/DownloadBar'
 
 const mib = (bytes: number) => Math.round(bytes / 1048576)
 
@@ -68,27 +69,15 @@ export function LocalLlmModels() {
                     {m.downloadable && !m.sha256 && !m.installed ? ` · ${t('localLlm.noChecksum')}` : null}
                   </p>
                   {running && d ? (
-                    <div className="job-progress">
-                      <div
-                        className="bar"
-                        role="progressbar"
-                        aria-label={m.displayName}
-                        aria-valuemin={0}
-                        aria-valuemax={100}
-                        aria-valuenow={d.totalBytes ? Math.round((100 * d.receivedBytes) / d.totalBytes) : 0}
-                      >
-                        <div
-                          className="bar-fill"
-                          style={{ width: `${d.totalBytes ? (100 * d.receivedBytes) / d.totalBytes : 0}%` }}
-                        />
-                      </div>
-                      <span className="muted">
-                        {t('localLlm.downloading', {
-                          received: mib(d.receivedBytes),
-                          total: d.totalBytes ? mib(d.totalBytes) : '?',
-                        })}
-                      </span>
-                    </div>
+                    <DownloadBar
+                      label={m.displayName}
+                      receivedBytes={d.receivedBytes}
+                      totalBytes={d.totalBytes}
+                      caption={t('localLlm.downloading', {
+                        received: mib(d.receivedBytes),
+                        total: d.totalBytes ? mib(d.totalBytes) : '?',
+                      })}
+                    />
                   ) : null}
                   {d?.status === 'failed' ? (
                     <p className="negative">{t('localLlm.downloadFailed', { message: d.error ?? '' })}</p>

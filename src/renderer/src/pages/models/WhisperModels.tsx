@@ -3,6 +3,7 @@ import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
 import { useFormat } from '../../i18n/format'
 import { useWhisperModels } from './use-whisper-models'
+import { DownloadBar } from '../../components/DownloadBar'
 
 const mib = (bytes: number) => Math.round(bytes / 1048576)
 
@@ -61,28 +62,17 @@ export function WhisperModels() {
                     </span>
                   </div>
                   {running && d ? (
-                    <div className="job-progress">
-                      <div
-                        className="bar"
-                        role="progressbar"
-                        aria-valuemin={0}
-                        aria-valuemax={100}
-                        aria-valuenow={d.totalBytes ? Math.round((100 * d.receivedBytes) / d.totalBytes) : 0}
-                      >
-                        <div
-                          className="bar-fill"
-                          style={{ width: `${d.totalBytes ? (100 * d.receivedBytes) / d.totalBytes : 0}%` }}
-                        />
-                      </div>
-                      <span className="muted">
-                        {t('whisper.downloading', {
-                          received: mib(d.receivedBytes),
-                          total: d.totalBytes ? mib(d.totalBytes) : '?',
-                          speed: f.fixed1(d.bytesPerSec / 1048576),
-                          eta: d.etaSec === null ? '–' : f.duration(d.etaSec),
-                        })}
-                      </span>
-                    </div>
+                    <DownloadBar
+                      label={m.name}
+                      receivedBytes={d.receivedBytes}
+                      totalBytes={d.totalBytes}
+                      caption={t('whisper.downloading', {
+                        received: mib(d.receivedBytes),
+                        total: d.totalBytes ? mib(d.totalBytes) : '?',
+                        speed: f.fixed1(d.bytesPerSec / 1048576),
+                        eta: d.etaSec === null ? '–' : f.duration(d.etaSec),
+                      })}
+                    />
                   ) : null}
                   {d?.status === 'failed' ? (
                     <p className="negative">{t('whisper.downloadFailed', { message: d.error ?? '' })}</p>

@@ -62,28 +62,20 @@ export function SpeakersPanel({ sp }: { sp: SpeakersState }) {
           </ul>
           {ids.length > 1 ? (
             <div className="form-row" role="group" aria-label={t('speakers.merge')}>
-              <label>
-                <span>{t('speakers.mergeFrom')}</span>
-                <select name="mergeFrom" value={mergeFrom} onChange={(e) => setMergeFrom(e.target.value)}>
-                  <option value="" />
-                  {ids.map((s) => (
-                    <option key={s} value={s}>
-                      {sp.names![s]}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                <span>{t('speakers.mergeInto')}</span>
-                <select name="mergeInto" value={mergeInto} onChange={(e) => setMergeInto(e.target.value)}>
-                  <option value="" />
-                  {ids.map((s) => (
-                    <option key={s} value={s}>
-                      {sp.names![s]}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <SpeakerSelect
+                label={t('speakers.mergeFrom')}
+                name="mergeFrom"
+                names={sp.names!}
+                value={mergeFrom}
+                onChange={setMergeFrom}
+              />
+              <SpeakerSelect
+                label={t('speakers.mergeInto')}
+                name="mergeInto"
+                names={sp.names!}
+                value={mergeInto}
+                onChange={setMergeInto}
+              />
               <button
                 type="button"
                 className="secondary"
@@ -97,6 +89,28 @@ export function SpeakersPanel({ sp }: { sp: SpeakersState }) {
         </>
       ) : null}
     </section>
+  )
+}
+
+function SpeakerSelect(props: {
+  label: string
+  name: string
+  names: Record<string, string>
+  value: string
+  onChange: (id: string) => void
+}) {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select name={props.name} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="" />
+        {Object.entries(props.names).map(([id, name]) => (
+          <option key={id} value={id}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
 

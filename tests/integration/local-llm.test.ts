@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto'
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core, type CoreOptions } from '../../src/core/app-core'
@@ -11,6 +9,7 @@ import { LocalLlmManager } from '../../src/core/local-llm/local-llm-manager'
 import { AppError } from '../../src/shared/errors'
 import { tinyGgufPath } from '../helpers/gguf-model'
 import { useTempDirs } from '../helpers/temp-dir'
+import { modelServer } from '../helpers/model-server'
 
 const tempDir = useTempDirs()
 const cores: Core[] = []
@@ -173,30 +172,8 @@ describe('the engine worker', () => {
 
 describe('GGUF downloads (the shared resumable download)', () => {
   async function serve(body: Buffer, cutFirstAt?: number) {
-    let first = true
-    const ranges: string[] = []
-    const server = http.createServer((req, res) => {
-      ranges.push(req.headers.range ?? '')
-      const m = /bytes=(\d+)-/.exec(req.headers.range ?? '')
-      const start = m ? Number(m[1]) : 0
-      const slice = body.subarray(start)
-      res.writeHead(m ? 206 : 200, {
-        'content-length': slice.length,
-        ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
-      })
-      if (first && cutFirstAt !== undefined) {
-        first = false
-        res.write(slice.subarray(0, cutFirstAt), () => setTimeout(() => res.socket?.destroy(), 30))
-        return
-      }
-      res.end(slice)
-    })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tiny.gguf`,
-      ranges,
-      close: () => new Promise<void>((r) => server.close(() => r())),
-    }
+    const srv = await modelServer(body, { cutFirstAt })
+    return { ...srv, url: `${srv.url}/tiny.gguf` }
   }
   const entry = (url: string, sha256: string): GgufCatalogEntry => ({
     name: 'tiny-dl',

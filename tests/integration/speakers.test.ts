@@ -1,6 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import onnxProto from 'onnx-proto'
 import { describe, expect, it } from 'vitest'
@@ -14,6 +12,7 @@ import { run } from '../../src/cli/main'
 import { installSpeakerModels, twoVoices } from '../helpers/speaker-models'
 import { silence, writeWav } from '../helpers/speech-audio'
 import { useTempDirs } from '../helpers/temp-dir'
+import { modelServer } from '../helpers/model-server'
 
 const tempDir = useTempDirs()
 const voices = twoVoices()
@@ -195,40 +194,24 @@ describe('speaker detection (real sherpa-onnx pipeline, generated models)', () =
         readFileSync(source.embedding),
       ),
     }
-    const ranges: string[] = []
-    let cut = true
-    const server = http.createServer((req, res) => {
-      const body = files[req.url ?? '']
-      if (!body) return res.writeHead(404).end()
-      const from = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0)
-      ranges.push(`${path.basename(req.url!)}:${from}`)
-      res.writeHead(from ? 206 : 200, { 'content-length': body.length - from })
-      if (cut && req.url!.endsWith('16k.onnx')) {
-        cut = false
-        res.write(body.subarray(0, 150_000))
-        setTimeout(() => res.destroy(), 50) // the connection drops half-way
-        return
-      }
-      res.end(body.subarray(from))
-    })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const server = await modelServer(files, { cutFirstAt: 150_000, cut: (p) => p.endsWith('16k.onnx') })
     const { core, dataDir, modelsDir } = await open()
-    await call(core, 'settings.set', { modelBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })
+    await call(core, 'settings.set', { modelBaseUrl: server.url })
     await expect(call(core, 'speakers.downloadModels', {})).rejects.toThrow()
     expect(existsSync(speakerModelPaths(modelsDir).embedding)).toBe(false)
     const list = await call(core, 'speakers.downloadModels', {})
     expect(list.map((m) => m.installed)).toEqual([true, true])
-    expect(ranges).toEqual([
-      'model.onnx:0',
-      '3dspeaker_speech_campplus_sv_en_voxceleb_16k.onnx:0',
-      '3dspeaker_speech_campplus_sv_en_voxceleb_16k.onnx:150000',
+    expect(server.requests.map((r) => `${path.basename(r.path)} ${r.range}`)).toEqual([
+      'model.onnx ',
+      '3dspeaker_speech_campplus_sv_en_voxceleb_16k.onnx ',
+      '3dspeaker_speech_campplus_sv_en_voxceleb_16k.onnx bytes=150000-',
     ])
     const meta = await savedTranscript(core, dataDir, voices.samples, segments)
     expect((await call(core, 'speakers.detect', { id: meta.id, speakers: 2 })).meta.speakers).toEqual({
       S1: 'Speaker 1',
       S2: 'Speaker 2',
     })
-    server.close()
+    await server.close()
     await core.close()
   })
 

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { chunkBudget, splitIntoChunks } from '../../src/core/enhance/chunking'
-import { newFence, systemPrompt, wrapTranscript } from '../../src/core/enhance/presets'
+import { hasSpeakerLabels, newFence, reducePrompt, systemPrompt, wrapTranscript } from '../../src/core/enhance/presets'
 import type { EnhanceRequest } from '../../src/shared/enhance-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
@@ -68,6 +68,18 @@ describe('prompts', () => {
     expect(systemPrompt('cleanup', fence, { lang: 'tr' })).toMatch(/same language as the transcript \(tr\); do not translate/)
     expect(systemPrompt('translate', fence, { targetLang: 'English' })).toMatch(/Translate this transcript into English/)
     expect(systemPrompt('custom', fence, { prompt: 'Make it rhyme.' })).toMatch(/^Make it rhyme\./)
+  })
+
+  it('a speaker-labelled transcript tells every preset to keep the names; a plain one says nothing of speakers', () => {
+    const fence = newFence()
+    const labelled = 'Ayşe: Sürümü cuma çıkaralım.\n\nMehmet: Derlemeyi ben kontrol ederim.'
+    expect(hasSpeakerLabels(labelled)).toBe(true)
+    expect(hasSpeakerLabels('Bugün sürümü konuştuk. Saat: 10.00')).toBe(false)
+    for (const preset of ['cleanup', 'summary', 'minutes', 'keyPoints', 'translate'] as const) {
+      expect(systemPrompt(preset, fence, { speakers: true })).toMatch(/keep those names exactly as written/)
+      expect(systemPrompt(preset, fence, {})).not.toMatch(/speaker/)
+    }
+    expect(reducePrompt('minutes', fence, { speakers: true })).toMatch(/attribute statements, decisions and action items/)
   })
 
   it('cleans up an injection attempt like any other text', async () => {
@@ -271,7 +283,10 @@ describe('enhancement through every provider, with the ledger after each outcome
     const c = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env })
     expect(c.credits.state().balance).toBe(1000)
     expect(c.enhance.history()[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('Interrupted') })
+    // A's run (still waiting for its first token) ends before the test does: it writes its log into the folder
+    const aDone = new Promise((resolve) => a.events.subscribe((name) => name === 'enhance.finished' && resolve(null)))
     a.enhance.cancel(a.enhance.history()[0]!.id)
+    await aDone
     await b.close()
     await c.close()
   })

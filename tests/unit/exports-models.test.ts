@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ModelManager } from '../../src/core/models/model-manager'
 import { recommendModel, type WhisperCatalogEntry } from '../../src/core/models/whisper-catalog'
 import { render, sanitizeFileName, timestamp } from '../../src/core/transcribe/exports'
 import { useTempDirs } from '../helpers/temp-dir'
+import { modelServer } from '../helpers/model-server'
 
 const tempDir = useTempDirs()
 const segs = [
@@ -51,34 +50,6 @@ describe('exports', () => {
     expect(sanitizeFileName('...')).toBe('transcript')
   })
 })
-
-/** A model server that can drop the first connection half-way and honours Range. */
-async function modelServer(body: Buffer, opts: { cutFirstAt?: number } = {}) {
-  let first = true
-  const ranges: string[] = []
-  const server = http.createServer((req, res) => {
-    ranges.push(req.headers.range ?? '')
-    const m = /bytes=(\d+)-/.exec(req.headers.range ?? '')
-    const start = m ? Number(m[1]) : 0
-    const slice = body.subarray(start)
-    res.writeHead(m ? 206 : 200, {
-      'content-length': slice.length,
-      ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
-    })
-    if (first && opts.cutFirstAt !== undefined) {
-      first = false
-      res.write(slice.subarray(0, opts.cutFirstAt), () => setTimeout(() => res.socket?.destroy(), 30))
-      return
-    }
-    res.end(slice)
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    ranges,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  }
-}
 
 const fakeModel = Buffer.concat([Buffer.from([0x6c, 0x6d, 0x67, 0x67]), Buffer.alloc(300_000, 7)])
 const entry = (sha1: string): WhisperCatalogEntry => ({

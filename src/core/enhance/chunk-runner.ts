@@ -1,7 +1,7 @@
 import type { EnhanceRequest, Usage } from '../../shared/enhance-types'
 import type { StreamResult } from '../providers/llm-client'
 import { chunkBudget, splitIntoChunks } from './chunking'
-import { reducePrompt, reducingPresets, systemPrompt } from './presets'
+import { hasSpeakerLabels, reducePrompt, reducingPresets, systemPrompt } from './presets'
 import type { CallContext, RetryingStream } from './retrying-stream'
 
 export interface ChunkHooks {
@@ -37,7 +37,7 @@ export async function runChunks(
   hooks: ChunkHooks,
   partial: { text: () => string },
 ): Promise<ChunkOutcome> {
-  const opts = { lang: req.lang, targetLang: req.targetLang, prompt: req.prompt }
+  const opts = { lang: req.lang, targetLang: req.targetLang, prompt: req.prompt, speakers: hasSpeakerLabels(req.text) }
   const chunks = splitIntoChunks(req.text, chunkBudget(ctx.model.contextTokens, req.preset))
   // Each part's text as the pieces that streamed in: appending is O(1) per token, and the whole
   // output is joined once at the end (or once on failure, for the partial text) — never per

@@ -5,6 +5,8 @@ export interface PresetOptions {
   lang?: string
   targetLang?: string
   prompt?: string
+  /** the transcript names its speakers ("Name: text" paragraphs): the presets keep the names */
+  speakers?: boolean
 }
 
 /** Summary-like presets need one final call that merges the per-chunk results. */
@@ -35,6 +37,12 @@ export function newFence(): Fence {
  * A transcript with detected speakers arrives as "Name: text" paragraphs (transcriptText): the
  * names are facts of the meeting, so every preset keeps them, and minutes say who said what.
  */
+/** Whether `text` reads as speaker-labelled paragraphs (transcriptText's form): every paragraph opens with "Name: ". */
+export function hasSpeakerLabels(text: string): boolean {
+  const paragraphs = text.trim().split(/\n\s*\n/)
+  return paragraphs.every((p) => /^[^\n:.!?]{1,80}: \S/.test(p))
+}
+
 const SPEAKER_RULE =
   'If paragraphs of the transcript begin with a speaker\'s name and a colon ("Ayşe: …"), keep those names exactly as written and attribute statements, decisions and action items to the person who made them; never invent a name.'
 
@@ -56,7 +64,7 @@ export function systemPrompt(preset: Preset, fence: Fence, o: PresetOptions = {}
       : preset === 'custom'
         ? (o.prompt ?? '').trim()
         : tasks[preset]
-  return `${task}\n\n${languageRule(preset, o)}\n${SPEAKER_RULE}\n${dataRule(fence)}`
+  return `${task}\n\n${languageRule(preset, o)}\n${o.speakers ? `${SPEAKER_RULE}\n` : ''}${dataRule(fence)}`
 }
 
 /** The reduce step: merge partial results of a long transcript into one. */

@@ -1,0 +1,43 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A model host on loopback that honours Range and can drop the first download half-way, as a
+ * flaky connection does. `files` is one body served at every path, or bodies by path (404 for
+ * others); `cut` chooses which path's first download drops (default: the first request's).
+ */
+export async function modelServer(
+  files: Buffer | Record<string, Buffer>,
+  opts: { cutFirstAt?: number; cut?: (path: string) => boolean } = {},
+) {
+  let cutDone = false
+  const ranges: string[] = []
+  const requests: { path: string; range: string }[] = []
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    const body = Buffer.isBuffer(files) ? files : files[url]
+    if (!body) return void res.writeHead(404).end()
+    ranges.push(req.headers.range ?? '')
+    requests.push({ path: url, range: req.headers.range ?? '' })
+    const m = /bytes=(\d+)-/.exec(req.headers.range ?? '')
+    const start = m ? Number(m[1]) : 0
+    const slice = body.subarray(start)
+    res.writeHead(m ? 206 : 200, {
+      'content-length': slice.length,
+      ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+    })
+    if (!cutDone && opts.cutFirstAt !== undefined && (opts.cut ?? (() => true))(url)) {
+      cutDone = true
+      res.write(slice.subarray(0, opts.cutFirstAt), () => setTimeout(() => res.socket?.destroy(), 30))
+      return
+    }
+    res.end(slice)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ranges,
+    requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
+}

@@ -136,6 +136,22 @@ describe('speaker detection (real sherpa-onnx pipeline, generated models)', () =
     await core.close()
   })
 
+  it('a detection under way can be cancelled: the transcript is unchanged and no notice is left', async () => {
+    const { core, dataDir, modelsDir } = await open()
+    installSpeakerModels(modelsDir)
+    const meta = await savedTranscript(core, dataDir, voices.samples, segments)
+    const reading = new Promise((resolve) => core.events.subscribe((name) => name === 'speakers.progress' && resolve(null)))
+    const running = call(core, 'speakers.detect', { id: meta.id, speakers: 'auto' }).catch((e: unknown) => e)
+    await reading // the audio is being read
+    expect(await call(core, 'speakers.cancel', { id: meta.id })).toEqual({ cancelled: true })
+    expect(await running).toMatchObject({ code: 'cancelled' })
+    const after = await call(core, 'transcripts.get', { id: meta.id })
+    expect(after.segments).toEqual(segments)
+    expect(after.meta.speakerNotice).toBeUndefined()
+    expect(await call(core, 'speakers.cancel', { id: meta.id })).toEqual({ cancelled: false })
+    await core.close()
+  })
+
   it('a missing model: a clear way out, and the plain transcript is kept with the reason', async () => {
     const { core, dataDir } = await open()
     const meta = await savedTranscript(core, dataDir, voices.samples, segments)

@@ -32,6 +32,9 @@ export class SpeakerService {
     },
   ) {}
 
+  /** detections under way, by transcript id: one at a time per transcript, each cancellable */
+  private readonly running = new Map<string, AbortController>()
+
   models(): SpeakerModelInfo[] {
     return listSpeakerModels(this.deps.modelsDir(), this.deps.store.data.settings.modelBaseUrl)
   }
@@ -43,8 +46,18 @@ export class SpeakerService {
     })
   }
 
-  async detect(id: string, speakers: 'auto' | number, signal?: AbortSignal): Promise<View> {
+  cancel(id: string): boolean {
+    const run = this.running.get(id)
+    run?.abort()
+    return Boolean(run)
+  }
+
+  async detect(id: string, speakers: 'auto' | number): Promise<View> {
     const { meta, segments } = await this.deps.transcripts.get(id)
+    if (this.running.has(id)) throw new AppError('invalid-input', 'Speakers are already being detected for this transcript.')
+    const controller = new AbortController()
+    const signal = controller.signal
+    this.running.set(id, controller)
     try {
       const models = requireSpeakerModels(this.deps.modelsDir())
       await checkSpeakerModel(models.segmentation, 'segmentation')
@@ -74,13 +87,18 @@ export class SpeakerService {
       } finally {
         await rm(dir, { recursive: true, force: true })
       }
-    } catch (err) {
+    } catch (caught) {
+      const err = signal.aborted
+        ? new AppError('cancelled', 'Speaker detection was cancelled; the transcript is unchanged.')
+        : caught
       if (!(err instanceof AppError && err.code === 'cancelled')) {
         // the plain transcript stays as it was; the reason is kept beside it for the editor
         await this.deps.transcripts.setSpeakers(id, segments, meta.speakers, (err as Error).message)
       }
       this.deps.events.emit('speakers.progress', { id, phase: 'done' })
       throw err
+    } finally {
+      this.running.delete(id)
     }
   }
 

@@ -32,6 +32,8 @@ export const speakerCalls = {
     input: z.object({ id: z.string(), speakers: z.union([z.literal('auto'), z.number().int().min(1).max(20)]).default('auto') }),
     output: SpeakerView,
   },
+  /** stop a detection under way: the transcript stays as it was */
+  'speakers.cancel': { input: z.object({ id: z.string() }), output: z.object({ cancelled: z.boolean() }) },
   'speakers.rename': {
     input: z.object({ id: z.string(), speaker: SpeakerId, name: z.string().trim().min(1).max(80) }),
     output: SpeakerView,

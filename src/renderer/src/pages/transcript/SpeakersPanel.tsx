@@ -38,9 +38,14 @@ export function SpeakersPanel({ sp }: { sp: SpeakersState }) {
           {ids.length ? t('speakers.detectAgain') : t('speakers.detect')}
         </button>
         {busy ? (
-          <span role="status" className="muted" data-testid="speakers-progress">
-            {t(sp.phase === 'audio' ? 'speakers.phaseAudio' : 'speakers.phaseSpeakers')}
-          </span>
+          <>
+            <span role="status" className="muted" data-testid="speakers-progress">
+              {t(sp.phase === 'audio' ? 'speakers.phaseAudio' : 'speakers.phaseSpeakers')}
+            </span>
+            <button type="button" className="secondary" onClick={sp.cancel}>
+              {t('speakers.cancel')}
+            </button>
+          </>
         ) : null}
       </div>
       {sp.error || sp.notice ? (

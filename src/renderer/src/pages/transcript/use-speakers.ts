@@ -60,6 +60,7 @@ export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegm
     phase,
     error,
     detect,
+    cancel: () => void api.invoke('speakers.cancel', { id }),
     rename: (speaker: string, name: string) => run(() => api.invoke('speakers.rename', { id, speaker, name })),
     merge: (from: string, into: string) => run(() => api.invoke('speakers.merge', { id, from, into })),
     assign: (segmentId: number, speaker: string) => run(() => api.invoke('speakers.assign', { id, segmentId, speaker })),

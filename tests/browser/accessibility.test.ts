@@ -36,8 +36,9 @@ it('every page, in both themes and both languages, has no serious or critical ax
   const transcriptId = 'audit-transcript'
   const media = makeMedia(dataDir, 'toplantı.wav', { seconds: 4 })
   const segments = [
-    { id: 0, start: 0, end: 2, text: 'Bugün sürümü cuma günü çıkarmaya karar verdik.' },
-    { id: 1, start: 2, end: 4, text: 'Ayşe notları yazacak, Mehmet derlemeyi kontrol edecek.' },
+    // with speakers, so their panel and each segment's speaker picker are audited too
+    { id: 0, start: 0, end: 2, text: 'Bugün sürümü cuma günü çıkarmaya karar verdik.', speaker: 'S1' },
+    { id: 1, start: 2, end: 4, text: 'Ayşe notları yazacak, Mehmet derlemeyi kontrol edecek.', speaker: 'S2' },
   ]
   mkdirSync(path.join(dataDir, 'transcripts'), { recursive: true })
   writeFileSync(path.join(dataDir, 'transcripts', `${transcriptId}.json`), JSON.stringify({ segments }))
@@ -56,6 +57,7 @@ it('every page, in both themes and both languages, has no serious or critical ax
       model: 'base',
       segmentCount: segments.length,
       preview: segments[0]!.text,
+      speakers: { S1: 'Ayşe', S2: 'Mehmet' },
     })
   })
   mkdirSync(reviewDir, { recursive: true })

@@ -44,23 +44,30 @@ export function toModelView(m: ModelRecord, baseCredits: number, extras: ViewExt
   }
 }
 
-/** A model served by the user's own OpenAI-compatible server: free, unknown context (assume 8K). */
-export function localModelView(modelId: string, samples?: SpeedSample[]): ModelView {
+/**
+ * A free model on the user's own hardware: a local OpenAI-compatible server ('custom') or the
+ * built-in engine ('builtin'). One shape for both, so the pickers treat them alike.
+ */
+export function freeLocalView(
+  provider: 'custom' | 'builtin',
+  modelId: string,
+  o: { displayName?: string; contextTokens: number; source: string; samples?: SpeedSample[] },
+): ModelView {
   return {
-    provider: 'custom',
+    provider,
     modelId,
-    displayName: modelId,
+    displayName: o.displayName ?? modelId,
     inputUsdPer1M: 0,
     outputUsdPer1M: 0,
-    contextTokens: 8192,
+    contextTokens: o.contextTokens,
     multiplierTenths: 0,
     active: true,
     kind: 'chat',
     reasoning: false,
     flagship: false,
     api: 'chat',
-    source: 'local server /models',
-    key: `custom/${modelId}`,
+    source: o.source,
+    key: `${provider}/${modelId}`,
     credits: 0,
     multiplier: '0',
     free: true,
@@ -68,8 +75,13 @@ export function localModelView(modelId: string, samples?: SpeedSample[]): ModelV
     freeTierRpm: null,
     local: true,
     unavailable: null,
-    measured: measuredSpeed(samples),
+    measured: measuredSpeed(o.samples),
   }
+}
+
+/** A model served by the user's own OpenAI-compatible server: free, unknown context (assume 8K). */
+export function localModelView(modelId: string, samples?: SpeedSample[]): ModelView {
+  return freeLocalView('custom', modelId, { contextTokens: 8192, source: 'local server /models', samples })
 }
 
 /** Enhancement-usable models: active and a chat model. */

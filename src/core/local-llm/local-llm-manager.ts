@@ -6,7 +6,7 @@ import type { ModelView } from '../../shared/catalog-types'
 import type { LocalLlmModel, MemoryFit } from '../../shared/calls/local-llm-calls'
 import type { SpeedSample } from '../../shared/enhance-types'
 import { AppError } from '../../shared/errors'
-import { measuredSpeed } from '../catalog/model-view'
+import { freeLocalView } from '../catalog/model-view'
 import { downloadResumable, type DownloadProgress } from '../models/resumable-download'
 import { ggufCatalog, type GgufCatalogEntry } from './gguf-catalog'
 import { readGgufFacts, type GgufFacts } from './gguf-header'
@@ -132,28 +132,12 @@ export class LocalLlmManager {
     return this.installed().map((i) => {
       const catalog = this.catalog.find((c) => c.name === i.name)
       return {
-        provider: 'builtin',
-        modelId: i.name,
-        displayName: catalog?.displayName ?? i.facts.name ?? i.name,
-        inputUsdPer1M: 0,
-        outputUsdPer1M: 0,
-        contextTokens: contextOf(i),
-        multiplierTenths: 0,
-        active: true,
-        kind: 'chat',
-        reasoning: false,
-        flagship: false,
-        api: 'chat',
-        source: 'GGUF file on this computer',
-        key: `builtin/${i.name}`,
-        credits: 0,
-        multiplier: '0',
-        free: true,
-        speedTier: 'standard',
-        freeTierRpm: null,
-        local: true,
-        unavailable: null,
-        measured: measuredSpeed(speedStats[`builtin/${i.name}`]),
+        ...freeLocalView('builtin', i.name, {
+          displayName: catalog?.displayName ?? i.facts.name ?? i.name,
+          contextTokens: contextOf(i),
+          source: 'GGUF file on this computer',
+          samples: speedStats[`builtin/${i.name}`],
+        }),
         memory: this.fitOf(i),
       }
     })

@@ -136,6 +136,24 @@ describe('speaker detection (real sherpa-onnx pipeline, generated models)', () =
     await core.close()
   })
 
+  it('an edit made while speakers are being detected is kept', async () => {
+    const { core, dataDir, modelsDir } = await open()
+    installSpeakerModels(modelsDir)
+    const meta = await savedTranscript(core, dataDir, voices.samples, segments)
+    const telling = new Promise((resolve) =>
+      core.events.subscribe(
+        (name, p) => name === 'speakers.progress' && (p as { phase: string }).phase === 'speakers' && resolve(null),
+      ),
+    )
+    const running = call(core, 'speakers.detect', { id: meta.id, speakers: 2 })
+    await telling // the audio is read and the voices are being told apart: the user edits meanwhile
+    await call(core, 'transcripts.updateSegment', { id: meta.id, segmentId: 0, text: 'Günaydın herkese.' })
+    const view = await running
+    expect(view.segments[0]).toMatchObject({ text: 'Günaydın herkese.', speaker: 'S1' })
+    expect((await call(core, 'transcripts.get', { id: meta.id })).segments[0]!.text).toBe('Günaydın herkese.')
+    await core.close()
+  })
+
   it('a detection under way can be cancelled: the transcript is unchanged and no notice is left', async () => {
     const { core, dataDir, modelsDir } = await open()
     installSpeakerModels(modelsDir)

@@ -80,7 +80,8 @@ export class SpeakerService {
             'No speaker was found in this recording (no stretch of speech long enough to tell voices apart). The transcript is kept without speakers.',
           )
         }
-        const labelled = assignSpeakers(segments, turns)
+        // the segments as they are now: an edit made while the voices were told apart is kept
+        const labelled = assignSpeakers((await this.deps.transcripts.get(id)).segments, turns)
         const view = await this.deps.transcripts.setSpeakers(id, labelled, defaultSpeakerNames(labelled, meta.language))
         this.deps.events.emit('speakers.progress', { id, phase: 'done' })
         return view

@@ -217,6 +217,17 @@ describe('speaker detection (real sherpa-onnx pipeline, generated models)', () =
     const after = await call(core, 'transcripts.get', { id: meta.id })
     expect(after.segments[0]!.speaker).toBeUndefined()
     expect(after.meta.speakerNotice).toMatch(/No speaker was found/)
+    // a detection that finds nobody keeps an edit made while it ran
+    const telling = new Promise((resolve) =>
+      core.events.subscribe(
+        (name, p) => name === 'speakers.progress' && (p as { phase: string }).phase === 'speakers' && resolve(null),
+      ),
+    )
+    const again = call(core, 'speakers.detect', { id: meta.id, speakers: 'auto' }).catch((e: Error) => e)
+    await telling
+    await call(core, 'transcripts.updateSegment', { id: meta.id, segmentId: 0, text: '(sessizlik)' })
+    expect(await again).toMatchObject({ code: 'not-found' })
+    expect((await call(core, 'transcripts.get', { id: meta.id })).segments[0]!.text).toBe('(sessizlik)')
     await core.close()
   })
 

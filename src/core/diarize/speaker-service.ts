@@ -53,7 +53,7 @@ export class SpeakerService {
   }
 
   async detect(id: string, speakers: 'auto' | number): Promise<View> {
-    const { meta, segments } = await this.deps.transcripts.get(id)
+    const { meta } = await this.deps.transcripts.get(id)
     if (this.running.has(id)) throw new AppError('invalid-input', 'Speakers are already being detected for this transcript.')
     const controller = new AbortController()
     const signal = controller.signal
@@ -94,7 +94,7 @@ export class SpeakerService {
         : caught
       if (!(err instanceof AppError && err.code === 'cancelled')) {
         // the plain transcript stays as it was; the reason is kept beside it for the editor
-        await this.deps.transcripts.setSpeakers(id, segments, meta.speakers, (err as Error).message)
+        await this.deps.transcripts.setSpeakerNotice(id, (err as Error).message)
       }
       this.deps.events.emit('speakers.progress', { id, phase: 'done' })
       throw err

@@ -101,13 +101,12 @@ export class TranscriptStore {
 
   /**
    * Speakers changed (detected, renamed, merged, reassigned): the segments and the names are
-   * written together; `notice` says why a detection left the transcript unlabelled.
+   * written together (and a notice of an earlier failed detection is cleared).
    */
   async setSpeakers(
     id: string,
     segments: Segment[],
     names: Record<string, string> | undefined,
-    notice?: string,
   ): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
     this.meta(id)
     await atomicWrite(this.segmentsPath(id), JSON.stringify({ segments }))
@@ -118,11 +117,19 @@ export class TranscriptStore {
       m.preview = preview(segments)
       if (names) m.speakers = names
       else delete m.speakers
-      if (notice) m.speakerNotice = notice
-      else delete m.speakerNotice
+      delete m.speakerNotice
     })
     this.events.emit('transcripts.changed', { id, deleted: false })
     return { meta: this.meta(id), segments }
+  }
+
+  /** Why speaker detection left the transcript as it was: noted beside it, its segments untouched. */
+  async setSpeakerNotice(id: string, notice: string): Promise<void> {
+    this.meta(id)
+    await this.store.mutate((db) => {
+      db.transcripts.find((t) => t.id === id)!.speakerNotice = notice
+    })
+    this.events.emit('transcripts.changed', { id, deleted: false })
   }
 
   /** Delete a transcript: its index entry, its segments file, and its own uploaded media copy. */

@@ -39,18 +39,23 @@ describe('store', () => {
     expect(b.data.settings.lowBalanceThreshold).toBe(7)
   })
 
-  it('serializes concurrent mutations in order', async () => {
+  it('serializes concurrent mutations: twenty increments at once all count, in order', async () => {
     const dir = tempDir()
     const s = await Store.open(dir, createInitialDb)
+    const seen: number[] = []
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
+      Array.from({ length: 20 }, () =>
         s.mutate((db) => {
-          db.settings.lowBalanceThreshold = i
+          // a read-modify-write: a lost update would leave the count short
+          db.settings.lowBalanceThreshold += 1
+          seen.push(db.settings.lowBalanceThreshold)
         }),
       ),
     )
+    const start = createInitialDb().settings.lowBalanceThreshold
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => start + i + 1))
     const again = await Store.open(dir, createInitialDb)
-    expect(again.data.settings.lowBalanceThreshold).toBe(19)
+    expect(again.data.settings.lowBalanceThreshold).toBe(start + 20)
   })
 
   it('keeps a corrupt db.json aside and restores the newest good backup', async () => {

@@ -28,10 +28,12 @@ export class SafeJsonFile {
     return readIfExists(this.filePath)
   }
 
-  async write(text: string): Promise<void> {
+  /** `beforeReplace` runs right before the rename and may refuse it by throwing. */
+  async write(text: string, beforeReplace?: () => Promise<void> | undefined): Promise<void> {
     const tmp = await writeTemp(this.filePath, text)
     try {
       await this.rotateBackups()
+      await beforeReplace?.()
       await fs.rename(tmp, this.filePath)
     } catch (err) {
       await fs.rm(tmp, { force: true })
@@ -58,6 +60,32 @@ export class SafeJsonFile {
 
 function ignoreMissing(err: NodeJS.ErrnoException): void {
   if (err.code !== 'ENOENT') throw err
+}
+
+/**
+ * Remove temp copies of `file` whose writer is gone (killed mid-write: `kill -9`, a crash, power
+ * loss). Each temp name carries its writer's pid; a live writer's copy is left to it.
+ */
+export async function removeDeadWritersTemps(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}.tmp-`
+  const names = await fs.readdir(path.dirname(file)).catch(() => [] as string[])
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1])
+    // a name without a pid is not ours to judge; a live writer (this one included) keeps its copy
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue
+    await fs.rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined)
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: alive, another user's
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 export async function readIfExists(file: string): Promise<string | null> {

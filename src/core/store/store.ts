@@ -5,7 +5,7 @@ import lockfile from 'proper-lockfile'
 import { AppError } from '../../shared/errors'
 import { DbSchema, type Db } from './db-schema'
 import { migrate, NewerSchemaError } from './migrations'
-import { PRIVATE_DIR_MODE, SafeJsonFile, readIfExists } from './safe-json-file'
+import { PRIVATE_DIR_MODE, SafeJsonFile, readIfExists, removeDeadWritersTemps } from './safe-json-file'
 
 export type StoreNotice = { kind: 'restored-from-backup'; corruptCopy: string; backup: string }
 
@@ -77,20 +77,33 @@ export class Store {
     // an existing folder from an older version may be readable by others
     await fs.chmod(dataDir, PRIVATE_DIR_MODE).catch(() => undefined)
     const file = new SafeJsonFile(path.join(dataDir, 'db.json'))
-    const release = await lockFile(file.filePath)
+    const lock = await lockFile(file.filePath)
     let store: Store
     try {
+      await removeDeadWritersTemps(file.filePath)
       const loaded = await load(file, createInitial)
+      // after load: it may have moved a corrupt db.json aside, itself, under this lock
+      const basedOn = await signatureOf(file.filePath)
       const adapter: Adapter<Db> = {
         read: async () => parseDb((await file.read()) ?? '').db,
-        write: (db) => file.write(`${JSON.stringify(db, null, 2)}\n`),
+        write: (db) => file.write(`${JSON.stringify(db, null, 2)}\n`, () => store.beforeReplace?.()),
       }
       const low = new Low<Db>(adapter, loaded.db)
       store = new Store(low, file, loaded.notice)
-      if (loaded.needsWrite) await low.write()
+      if (loaded.needsWrite) {
+        store.beforeReplace = () => stillOurs(lock, file.filePath, basedOn)
+        try {
+          await low.write()
+        } catch (err) {
+          if (err instanceof LockLost) throw new AppError('store-failed', lostLockMessage(file.filePath))
+          throw err
+        } finally {
+          store.beforeReplace = null
+        }
+      }
       store.signature = await signatureOf(file.filePath)
     } finally {
-      await release()
+      await lock.release()
     }
     if (opts.watch) store.startWatching(path.dirname(file.filePath))
     return store
@@ -118,33 +131,57 @@ export class Store {
     return this.refreshing
   }
 
+  /**
+   * Apply `fn` to the copy on disk and save it. `fn` may run more than once: when this process
+   * lost the lock before its write landed (it was frozen past the lock's stale time and another
+   * process took over), the write is dropped and the change is made again on the fresh copy.
+   */
   mutate<T>(fn: (draft: Db) => T): Promise<T> {
     return this.enqueue(async () => {
-      const release = await lockFile(this.file.filePath)
-      let external = false
-      try {
-        external = await this.catchUp()
-        const previous = this.low.data
-        const draft = structuredClone(previous)
-        const result = fn(draft)
-        const checked = DbSchema.safeParse(draft)
-        if (!checked.success) {
-          throw new AppError('store-failed', `Refusing to save invalid data: ${checked.error.issues[0]?.message}`)
-        }
-        this.low.data = checked.data
+      for (let attempt = 1; ; attempt++) {
         try {
-          await this.low.write()
+          return await this.mutateOnce(fn)
         } catch (err) {
-          this.low.data = previous
-          throw new AppError('store-failed', `Could not save ${this.file.filePath}: ${(err as Error).message}`)
+          if (!(err instanceof LockLost)) throw err
+          if (attempt >= MAX_LOST_LOCK_ATTEMPTS) throw new AppError('store-failed', lostLockMessage(this.file.filePath))
         }
-        this.signature = await signatureOf(this.file.filePath)
-        return result
-      } finally {
-        await release()
-        if (external) queueMicrotask(() => this.listeners.forEach((l) => l()))
       }
     })
+  }
+
+  /** Set while a write is under way: throws `LockLost` if the file may no longer be replaced. */
+  private beforeReplace: (() => Promise<void>) | null = null
+
+  private async mutateOnce<T>(fn: (draft: Db) => T): Promise<T> {
+    const lock = await lockFile(this.file.filePath)
+    let external = false
+    try {
+      external = await this.catchUp()
+      const basedOn = this.signature
+      const previous = this.low.data
+      const draft = structuredClone(previous)
+      const result = fn(draft)
+      const checked = DbSchema.safeParse(draft)
+      if (!checked.success) {
+        throw new AppError('store-failed', `Refusing to save invalid data: ${checked.error.issues[0]?.message}`)
+      }
+      this.low.data = checked.data
+      this.beforeReplace = () => stillOurs(lock, this.file.filePath, basedOn)
+      try {
+        await this.low.write()
+      } catch (err) {
+        this.low.data = previous
+        if (err instanceof LockLost) throw err
+        throw new AppError('store-failed', `Could not save ${this.file.filePath}: ${(err as Error).message}`)
+      } finally {
+        this.beforeReplace = null
+      }
+      this.signature = await signatureOf(this.file.filePath)
+      return result
+    } finally {
+      await lock.release()
+      if (external) queueMicrotask(() => this.listeners.forEach((l) => l()))
+    }
   }
 
   /** Stop following other processes' writes. */
@@ -199,14 +236,49 @@ export class Store {
   }
 }
 
-async function lockFile(file: string): Promise<() => Promise<void>> {
+/** How often one change is made again after losing the lock before giving up with a message. */
+const MAX_LOST_LOCK_ATTEMPTS = 5
+
+/** This process's write may not land: its lock went stale and another process may have written. */
+class LockLost extends Error {}
+
+const lostLockMessage = (file: string) =>
+  `Another MP4toText process took over ${file} while this one was paused; nothing was saved here. Try again.`
+
+interface HeldLock {
+  /** set once the lock library finds the lock was taken over (it checks on its refresh timer) */
+  compromised: boolean
+  release: () => Promise<void>
+}
+
+/**
+ * Right before db.json is replaced: the lock is still this process's and db.json is still the
+ * version this change was made on. A process that was frozen while it held the lock (Ctrl-Z, a
+ * debugger, sleep) finds on waking that its lock went stale, or that another process wrote in
+ * the meantime — and must not rename its old copy over that write. (Every writer checks, so of
+ * two that both think they hold the lock, the one that renames second sees the first's write.)
+ */
+async function stillOurs(lock: HeldLock, file: string, basedOn: Signature | null): Promise<void> {
+  if (lock.compromised) throw new LockLost()
+  const held = await fs.stat(`${file}.lock`).catch(() => null)
+  // a lock this close to stale may be taken over by the time the rename lands
+  if (!held || held.mtimeMs < Date.now() - (LOCK_OPTIONS.stale - LOCK_SAFETY_MS)) throw new LockLost()
+  if ((await signatureOf(file)) !== basedOn) throw new LockLost()
+}
+/** Margin before the lock's stale time within which a write is no longer started. */
+const LOCK_SAFETY_MS = 3_000
+
+async function lockFile(file: string): Promise<HeldLock> {
   try {
+    const held: HeldLock = { compromised: false, release: async () => undefined }
     const release = await lockfile.lock(file, {
       ...LOCK_OPTIONS,
-      // the lock is refreshed on a timer; if it was lost the next write re-checks db.json anyway
-      onCompromised: () => undefined,
+      onCompromised: () => {
+        held.compromised = true
+      },
     })
-    return () => release().catch(() => undefined)
+    held.release = () => release().catch(() => undefined)
+    return held
   } catch (err) {
     throw new AppError(
       'store-failed',

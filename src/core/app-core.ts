@@ -229,7 +229,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     'transcripts.list': async ({ query }) => transcripts.list(query),
     'transcripts.get': async ({ id }) => transcripts.get(id),
-    'transcripts.updateSegment': async ({ id, segmentId, text }) => transcripts.updateSegment(id, segmentId, text),
+    'transcripts.updateSegment': async ({ id, segmentId, text, revision, previousText }) =>
+      transcripts.updateSegment(id, segmentId, text, { revision, previousText }),
     'transcripts.retranscribe': async ({ id, from, to, model, language }) =>
       transcription.retranscribe(id, from, to, { model, language }),
     'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),

@@ -126,7 +126,14 @@ export const calls = {
     output: z.object({ meta: TranscriptMeta, segments: z.array(Segment) }),
   },
   'transcripts.updateSegment': {
-    input: z.object({ id: z.string(), segmentId: z.number().int(), text: z.string().max(10_000) }),
+    input: z.object({
+      id: z.string(),
+      segmentId: z.number().int(),
+      text: z.string().max(10_000),
+      /** the revision the editor showed, and the segment's text then: a save on an older one is merged or refused */
+      revision: z.number().int().nonnegative().optional(),
+      previousText: z.string().max(10_000).optional(),
+    }),
     output: TranscriptMeta,
   },
   /** segments `from`..`to` (ids) transcribed again, with another model or language; the rest kept */

@@ -13,6 +13,8 @@ export const ErrorCode = z.enum([
   'cancelled',
   'forbidden',
   'store-failed',
+  /** a save made on what another window or process has changed since */
+  'conflict',
   'unknown-channel',
   'internal',
 ])

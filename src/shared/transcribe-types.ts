@@ -148,6 +148,8 @@ export const TranscriptMeta = z.object({
   speakers: z.record(z.string(), z.string().max(80)).optional(),
   /** why speaker detection left the transcript unlabelled (a model missing, no speaker found) */
   speakerNotice: z.string().max(500).optional(),
+  /** how many changes the transcript has had; a save names the revision it was made on */
+  revision: z.number().int().nonnegative().optional(),
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 

@@ -80,9 +80,11 @@ export class SpeakerService {
             'No speaker was found in this recording (no stretch of speech long enough to tell voices apart). The transcript is kept without speakers.',
           )
         }
-        // the segments as they are now: an edit made while the voices were told apart is kept
-        const labelled = assignSpeakers((await this.deps.transcripts.get(id)).segments, turns)
-        const view = await this.deps.transcripts.setSpeakers(id, labelled, defaultSpeakerNames(labelled, meta.language))
+        // the segments as they are when the labels are written: an edit made meanwhile is kept
+        const view = await this.deps.transcripts.updateSpeakers(id, (segments) => {
+          const labelled = assignSpeakers(segments, turns)
+          return { segments: labelled, names: defaultSpeakerNames(labelled, meta.language) }
+        })
         this.deps.events.emit('speakers.progress', { id, phase: 'done' })
         return view
       } finally {
@@ -104,32 +106,34 @@ export class SpeakerService {
   }
 
   async rename(id: string, speaker: string, name: string): Promise<View> {
-    const { meta, segments } = await this.deps.transcripts.get(id)
-    const names = this.namesOf(meta, speaker)
-    return this.deps.transcripts.setSpeakers(id, segments, { ...names, [speaker]: name.trim() })
+    return this.deps.transcripts.updateSpeakers(id, (segments, meta) => ({
+      segments,
+      names: { ...this.namesOf(meta, speaker), [speaker]: name.trim() },
+    }))
   }
 
   async merge(id: string, from: string, into: string): Promise<View> {
-    const { meta, segments } = await this.deps.transcripts.get(id)
-    const names = { ...this.namesOf(meta, from) }
-    this.namesOf(meta, into)
-    if (from === into) return { meta, segments }
-    const next = segments.map((s) => (s.speaker === from ? { ...s, speaker: into } : s))
-    delete names[from]
-    return this.deps.transcripts.setSpeakers(id, next, names)
+    return this.deps.transcripts.updateSpeakers(id, (segments, meta) => {
+      const names = { ...this.namesOf(meta, from) }
+      this.namesOf(meta, into)
+      if (from === into) return { segments, names }
+      delete names[from]
+      return { segments: segments.map((s) => (s.speaker === from ? { ...s, speaker: into } : s)), names }
+    })
   }
 
   /** One segment to `speaker`: a known one, or a new one (named "Speaker N" / "Konuşmacı N"). */
   async assign(id: string, segmentId: number, speaker: string): Promise<View> {
-    const { meta, segments } = await this.deps.transcripts.get(id)
-    if (!meta.speakers) throw new AppError('invalid-input', 'Detect the speakers of this transcript first.')
-    if (!segments.some((s) => s.id === segmentId)) throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
     if (!/^S\d{1,3}$/.test(speaker)) throw new AppError('invalid-input', `"${speaker}" is not a speaker id (S1, S2, …).`)
-    const next = segments.map((s) => (s.id === segmentId ? { ...s, speaker } : s))
-    const names = { ...meta.speakers }
-    if (!names[speaker])
-      names[speaker] = defaultSpeakerNames([{ id: 0, start: 0, end: 0, text: '', speaker }], meta.language)[speaker]!
-    return this.deps.transcripts.setSpeakers(id, next, names)
+    return this.deps.transcripts.updateSpeakers(id, (segments, meta) => {
+      if (!meta.speakers) throw new AppError('invalid-input', 'Detect the speakers of this transcript first.')
+      if (!segments.some((s) => s.id === segmentId))
+        throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
+      const names = { ...meta.speakers }
+      if (!names[speaker])
+        names[speaker] = defaultSpeakerNames([{ id: 0, start: 0, end: 0, text: '', speaker }], meta.language)[speaker]!
+      return { segments: segments.map((s) => (s.id === segmentId ? { ...s, speaker } : s)), names }
+    })
   }
 
   private namesOf(meta: TranscriptMeta, speaker: string): Record<string, string> {

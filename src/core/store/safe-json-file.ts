@@ -114,10 +114,14 @@ async function writeTemp(file: string, text: string): Promise<string> {
   return tmp
 }
 
-/** Replace `file` with `text` all at once: readers see the old file or the new one, never half. */
-export async function atomicWrite(file: string, text: string): Promise<void> {
+/**
+ * Replace `file` with `text` all at once: readers see the old file or the new one, never half.
+ * `beforeReplace` runs right before the rename and may refuse it by throwing.
+ */
+export async function atomicWrite(file: string, text: string, beforeReplace?: () => Promise<void>): Promise<void> {
   const tmp = await writeTemp(file, text)
   try {
+    await beforeReplace?.()
     await fs.rename(tmp, file)
   } catch (err) {
     await fs.rm(tmp, { force: true })

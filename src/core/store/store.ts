@@ -1,9 +1,9 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs'
 import path from 'node:path'
 import { Low, type Adapter } from 'lowdb'
-import lockfile from 'proper-lockfile'
 import { AppError } from '../../shared/errors'
 import { DbSchema, type Db } from './db-schema'
+import { LockLost, lockFile, lostLockMessage, signatureOf, underLock, type HeldLock, type Signature } from './file-lock'
 import { migrate, NewerSchemaError } from './migrations'
 import { PRIVATE_DIR_MODE, SafeJsonFile, readIfExists, removeDeadWritersTemps } from './safe-json-file'
 
@@ -20,26 +20,8 @@ export function parseDb(text: string): { db: Db; migrated: boolean } {
   return { db: DbSchema.parse(doc), migrated: before !== doc.schemaVersion }
 }
 
-/**
- * The cross-process lock on db.json. Writes take milliseconds, so waiting is short; a lock left
- * by a process that was killed is taken over once it is `stale` (its holder refreshes it while
- * alive, so a slow write is never mistaken for a dead one).
- */
-const LOCK_OPTIONS = {
-  stale: 10_000,
-  update: 2_000,
-  realpath: false,
-  retries: { retries: 400, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true },
-} as const
 /** How often a watching store checks db.json for another process's write (fs.watch misses some). */
 const POLL_MS = 1_000
-
-/** What identifies one version of db.json on disk: every write is a rename, so a new inode. */
-type Signature = string
-async function signatureOf(file: string): Promise<Signature | null> {
-  const s = await fs.stat(file, { bigint: true }).catch(() => null)
-  return s ? `${s.ino}:${s.size}:${s.mtimeNs}` : null
-}
 
 export interface StoreOptions {
   /** follow other processes' writes while open (the app and the web host; a CLI run need not) */
@@ -91,7 +73,7 @@ export class Store {
       const low = new Low<Db>(adapter, loaded.db)
       store = new Store(low, file, loaded.notice)
       if (loaded.needsWrite) {
-        store.beforeReplace = () => stillOurs(lock, file.filePath, basedOn)
+        store.beforeReplace = () => lock.stillOurs(basedOn)
         try {
           await low.write()
         } catch (err) {
@@ -137,23 +119,13 @@ export class Store {
    * process took over), the write is dropped and the change is made again on the fresh copy.
    */
   mutate<T>(fn: (draft: Db) => T): Promise<T> {
-    return this.enqueue(async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.mutateOnce(fn)
-        } catch (err) {
-          if (!(err instanceof LockLost)) throw err
-          if (attempt >= MAX_LOST_LOCK_ATTEMPTS) throw new AppError('store-failed', lostLockMessage(this.file.filePath))
-        }
-      }
-    })
+    return this.enqueue(() => underLock(this.file.filePath, (lock) => this.mutateOnce(lock, fn)))
   }
 
   /** Set while a write is under way: throws `LockLost` if the file may no longer be replaced. */
   private beforeReplace: (() => Promise<void>) | null = null
 
-  private async mutateOnce<T>(fn: (draft: Db) => T): Promise<T> {
-    const lock = await lockFile(this.file.filePath)
+  private async mutateOnce<T>(lock: HeldLock, fn: (draft: Db) => T): Promise<T> {
     let external = false
     try {
       external = await this.catchUp()
@@ -166,7 +138,7 @@ export class Store {
         throw new AppError('store-failed', `Refusing to save invalid data: ${checked.error.issues[0]?.message}`)
       }
       this.low.data = checked.data
-      this.beforeReplace = () => stillOurs(lock, this.file.filePath, basedOn)
+      this.beforeReplace = () => lock.stillOurs(basedOn)
       try {
         await this.low.write()
       } catch (err) {
@@ -179,7 +151,6 @@ export class Store {
       this.signature = await signatureOf(this.file.filePath)
       return result
     } finally {
-      await lock.release()
       if (external) queueMicrotask(() => this.listeners.forEach((l) => l()))
     }
   }
@@ -233,57 +204,6 @@ export class Store {
     }
     this.poll = setInterval(check, POLL_MS)
     this.poll.unref()
-  }
-}
-
-/** How often one change is made again after losing the lock before giving up with a message. */
-const MAX_LOST_LOCK_ATTEMPTS = 5
-
-/** This process's write may not land: its lock went stale and another process may have written. */
-class LockLost extends Error {}
-
-const lostLockMessage = (file: string) =>
-  `Another MP4toText process took over ${file} while this one was paused; nothing was saved here. Try again.`
-
-interface HeldLock {
-  /** set once the lock library finds the lock was taken over (it checks on its refresh timer) */
-  compromised: boolean
-  release: () => Promise<void>
-}
-
-/**
- * Right before db.json is replaced: the lock is still this process's and db.json is still the
- * version this change was made on. A process that was frozen while it held the lock (Ctrl-Z, a
- * debugger, sleep) finds on waking that its lock went stale, or that another process wrote in
- * the meantime — and must not rename its old copy over that write. (Every writer checks, so of
- * two that both think they hold the lock, the one that renames second sees the first's write.)
- */
-async function stillOurs(lock: HeldLock, file: string, basedOn: Signature | null): Promise<void> {
-  if (lock.compromised) throw new LockLost()
-  const held = await fs.stat(`${file}.lock`).catch(() => null)
-  // a lock this close to stale may be taken over by the time the rename lands
-  if (!held || held.mtimeMs < Date.now() - (LOCK_OPTIONS.stale - LOCK_SAFETY_MS)) throw new LockLost()
-  if ((await signatureOf(file)) !== basedOn) throw new LockLost()
-}
-/** Margin before the lock's stale time within which a write is no longer started. */
-const LOCK_SAFETY_MS = 3_000
-
-async function lockFile(file: string): Promise<HeldLock> {
-  try {
-    const held: HeldLock = { compromised: false, release: async () => undefined }
-    const release = await lockfile.lock(file, {
-      ...LOCK_OPTIONS,
-      onCompromised: () => {
-        held.compromised = true
-      },
-    })
-    held.release = () => release().catch(() => undefined)
-    return held
-  } catch (err) {
-    throw new AppError(
-      'store-failed',
-      `Another MP4toText process holds the lock on ${file} and did not let go (${(err as Error).message}). Try again; if it persists, quit the other window or command.`,
-    )
   }
 }
 

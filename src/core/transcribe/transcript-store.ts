@@ -4,17 +4,38 @@ import path from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
+import { signatureOf, underLock } from '../store/file-lock'
 import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { extensionOf, render, sanitizeFileName } from './exports'
 
+/** `transcripts/<id>.json`: the segments, and how many changes made them what they are. */
+interface SegmentsFile {
+  revision: number
+  segments: Segment[]
+}
+
+/** What one change of a transcript does to its segments (and its index entry). */
+interface Change<T> {
+  segments: Segment[]
+  result: T
+  meta?: (m: TranscriptMeta) => void
+}
+
 /**
  * Finished transcripts: the index in db.json and each transcript's segments in
  * `transcripts/<id>.json` beside it; search, edits, exports and deletion (with the uploaded
  * media copy the web host received, never a file the user picked from their own disk).
+ *
+ * Every change goes through `change`: serialized per transcript in this process and across
+ * processes (a lock beside the file), it reads the segments as they are on disk, applies one
+ * edit to them and writes them back with the next revision — so two saves that overlap (two
+ * tabs, an edit while a speaker merge saves, the app and the CLI) both land.
  */
 export class TranscriptStore {
+  private readonly queues = new Map<string, Promise<unknown>>()
+
   constructor(
     private readonly store: Store,
     private readonly events: EventBus,
@@ -24,11 +45,11 @@ export class TranscriptStore {
   /** Save a finished transcript: its segments file is complete before the index names it. */
   async save(meta: Omit<TranscriptMeta, 'id' | 'segmentCount' | 'preview'>, segments: Segment[]): Promise<TranscriptMeta> {
     const full: TranscriptMeta = { ...meta, id: randomUUID(), segmentCount: segments.length, preview: preview(segments) }
-    await atomicWrite(this.segmentsPath(full.id), JSON.stringify({ segments }))
+    await atomicWrite(this.segmentsPath(full.id), JSON.stringify({ revision: 0, segments } satisfies SegmentsFile))
     await this.store.mutate((db) => {
       db.transcripts.push(full)
     })
-    return full
+    return { ...full, revision: 0 }
   }
 
   /** Transcripts, newest first; the query matches file names and the transcript text. */
@@ -39,31 +60,45 @@ export class TranscriptStore {
     const hits: TranscriptMeta[] = []
     for (const t of all) {
       if (t.fileName.toLocaleLowerCase().includes(q)) hits.push(t)
-      else if ((await this.segments(t.id)).some((s) => s.text.toLocaleLowerCase().includes(q))) hits.push(t)
+      else if ((await this.readFile(t.id)).segments.some((s) => s.text.toLocaleLowerCase().includes(q))) hits.push(t)
     }
     return hits
   }
 
   async get(id: string): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
-    return { meta: this.meta(id), segments: await this.segments(id) }
+    const meta = await this.metaOf(id)
+    const file = await this.readFile(id)
+    return { meta: { ...meta, revision: file.revision }, segments: file.segments }
   }
 
-  /** An edited segment is what exports and enhancement use from then on. */
-  async updateSegment(id: string, segmentId: number, text: string): Promise<TranscriptMeta> {
-    const segments = await this.segments(id)
-    const seg = segments.find((s) => s.id === segmentId)
-    if (!seg) throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
-    seg.text = text
-    // the engine's word timing described the old words: an edited segment keeps only its own times
-    delete seg.words
-    await atomicWrite(this.segmentsPath(id), JSON.stringify({ segments }))
-    await this.store.mutate((db) => {
-      const m = db.transcripts.find((t) => t.id === id)!
-      m.updatedAt = new Date().toISOString()
-      m.preview = preview(segments)
+  /**
+   * An edited segment is what exports and enhancement use from then on. A save made on an older
+   * revision (another tab or process changed the transcript since) is merged when this segment
+   * still reads `previousText`, and refused with what it reads now when it was changed meanwhile.
+   */
+  async updateSegment(
+    id: string,
+    segmentId: number,
+    text: string,
+    seen: { revision?: number; previousText?: string } = {},
+  ): Promise<TranscriptMeta> {
+    const { meta } = await this.change(id, (file) => {
+      const seg = file.segments.find((s) => s.id === segmentId)
+      if (!seg) throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
+      const stale = seen.revision !== undefined && seen.revision < file.revision
+      if (stale && seg.text !== text && seg.text !== seen.previousText) {
+        throw new AppError(
+          'conflict',
+          `Segment ${segmentId + 1} was changed in another window or command since you opened it; it now reads “${seg.text.trim().slice(0, 120)}”. Your text was not saved: copy it, reload the transcript and edit again.`,
+        )
+      }
+      const segments = file.segments.map((s) =>
+        s.id === segmentId ? (({ words: _words, ...rest }) => ({ ...rest, text }))(s) : s,
+      )
+      // the engine's word timing described the old words: an edited segment keeps only its own times
+      return { segments, result: undefined }
     })
-    this.events.emit('transcripts.changed', { id, deleted: false })
-    return this.meta(id)
+    return meta
   }
 
   async exportText(
@@ -83,49 +118,43 @@ export class TranscriptStore {
    * edits included — stays as it is. Ids are renumbered in order.
    */
   async replaceRange(id: string, from: number, to: number, replacement: Segment[]): Promise<Segment[]> {
-    const segments = await this.segments(id)
-    const i = segments.findIndex((s) => s.id === from)
-    const j = segments.findIndex((s) => s.id === to)
-    if (i < 0 || j < i) throw new AppError('invalid-input', `No segments ${from} to ${to} in transcript ${id}`)
-    const next = [...segments.slice(0, i), ...replacement, ...segments.slice(j + 1)].map((s, k) => ({ ...s, id: k }))
-    await atomicWrite(this.segmentsPath(id), JSON.stringify({ segments: next }))
-    await this.store.mutate((db) => {
-      const m = db.transcripts.find((t) => t.id === id)!
-      m.updatedAt = new Date().toISOString()
-      m.preview = preview(next)
-      m.segmentCount = next.length
+    const { segments } = await this.change(id, (file) => {
+      const i = file.segments.findIndex((s) => s.id === from)
+      const j = file.segments.findIndex((s) => s.id === to)
+      if (i < 0 || j < i) throw new AppError('invalid-input', `No segments ${from} to ${to} in transcript ${id}`)
+      const next = [...file.segments.slice(0, i), ...replacement, ...file.segments.slice(j + 1)].map((s, k) => ({ ...s, id: k }))
+      return { segments: next, result: undefined }
     })
-    this.events.emit('transcripts.changed', { id, deleted: false })
-    return next
+    return segments
   }
 
   /**
-   * Speakers changed (detected, renamed, merged, reassigned): the segments and the names are
-   * written together (and a notice of an earlier failed detection is cleared).
+   * Speakers changed (detected, renamed, merged, reassigned): `fn` gets the segments and names as
+   * they are now and returns both changed; they are written together (and a notice of an
+   * earlier failed detection is cleared).
    */
-  async setSpeakers(
+  async updateSpeakers(
     id: string,
-    segments: Segment[],
-    names: Record<string, string> | undefined,
+    fn: (segments: Segment[], meta: TranscriptMeta) => { segments: Segment[]; names: Record<string, string> | undefined },
   ): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
-    this.meta(id)
-    await atomicWrite(this.segmentsPath(id), JSON.stringify({ segments }))
-    await this.store.mutate((db) => {
-      const m = db.transcripts.find((t) => t.id === id)!
-      m.updatedAt = new Date().toISOString()
-      m.segmentCount = segments.length
-      m.preview = preview(segments)
-      if (names) m.speakers = names
-      else delete m.speakers
-      delete m.speakerNotice
+    const { meta, segments } = await this.change(id, (file) => {
+      const next = fn(file.segments, this.indexEntry(id))
+      return {
+        segments: next.segments,
+        result: undefined,
+        meta: (m) => {
+          if (next.names) m.speakers = next.names
+          else delete m.speakers
+          delete m.speakerNotice
+        },
+      }
     })
-    this.events.emit('transcripts.changed', { id, deleted: false })
-    return { meta: this.meta(id), segments }
+    return { meta, segments }
   }
 
   /** Why speaker detection left the transcript as it was: noted beside it, its segments untouched. */
   async setSpeakerNotice(id: string, notice: string): Promise<void> {
-    this.meta(id)
+    await this.metaOf(id)
     await this.store.mutate((db) => {
       db.transcripts.find((t) => t.id === id)!.speakerNotice = notice
     })
@@ -134,37 +163,98 @@ export class TranscriptStore {
 
   /** Delete a transcript: its index entry, its segments file, and its own uploaded media copy. */
   async delete(id: string): Promise<void> {
-    const meta = this.meta(id)
-    await this.store.mutate((db) => {
-      db.transcripts = db.transcripts.filter((t) => t.id !== id)
-      for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
-    })
-    await fs.rm(this.segmentsPath(id), { force: true })
+    const meta = await this.metaOf(id)
+    // under the transcript's lock: a change under way lands first, none writes the file back after
+    await this.serial(id, () =>
+      underLock(this.segmentsPath(id), async () => {
+        await this.store.mutate((db) => {
+          db.transcripts = db.transcripts.filter((t) => t.id !== id)
+          for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
+        })
+        await fs.rm(this.segmentsPath(id), { force: true })
+      }),
+    )
     // only its own per-upload folder, and only when no other job or transcript needs it
     await removeUploadIfUnused(this.dataDir, meta.mediaPath, this.store.data)
     this.events.emit('transcripts.changed', { id, deleted: true })
   }
 
   mediaPath(id: string): string {
-    return this.meta(id).mediaPath
+    return this.indexEntry(id).mediaPath
   }
 
-  private meta(id: string): TranscriptMeta {
+  /**
+   * One change of a transcript, serialized with every other (in this process, then across
+   * processes by the lock beside its file): `fn` gets the segments as they are on disk now.
+   */
+  private change<T>(
+    id: string,
+    fn: (file: SegmentsFile) => Change<T>,
+  ): Promise<{ result: T; meta: TranscriptMeta; segments: Segment[] }> {
+    const file = this.segmentsPath(id)
+    return this.serial(id, async () => {
+      await this.metaOf(id)
+      const outcome = await underLock(file, async (lock) => {
+        const basedOn = await signatureOf(file)
+        // the index entry too as it is now (speaker names another process saved)
+        await this.store.refresh()
+        const current = await this.readFile(id)
+        const change = fn(current)
+        const revision = current.revision + 1
+        await atomicWrite(file, JSON.stringify({ revision, segments: change.segments } satisfies SegmentsFile), () =>
+          lock.stillOurs(basedOn),
+        )
+        await this.store.mutate((db) => {
+          const m = db.transcripts.find((t) => t.id === id)
+          if (!m) return
+          m.updatedAt = new Date().toISOString()
+          m.segmentCount = change.segments.length
+          m.preview = preview(change.segments)
+          m.revision = revision
+          change.meta?.(m)
+        })
+        return { result: change.result, segments: change.segments, revision }
+      })
+      this.events.emit('transcripts.changed', { id, deleted: false })
+      return { result: outcome.result, segments: outcome.segments, meta: { ...this.indexEntry(id), revision: outcome.revision } }
+    })
+  }
+
+  /** One queue per transcript in this process, so its changes take the file lock in turn. */
+  private serial<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(id) ?? Promise.resolve()).then(task)
+    const tail = run.catch(() => undefined)
+    this.queues.set(id, tail)
+    void tail.then(() => {
+      if (this.queues.get(id) === tail) this.queues.delete(id)
+    })
+    return run
+  }
+
+  /** The index entry as this process knows it. */
+  private indexEntry(id: string): TranscriptMeta {
     const m = this.store.data.transcripts.find((t) => t.id === id)
     if (!m) throw new AppError('not-found', `No transcript ${id}`)
     return m
+  }
+
+  /** The index entry, catching up with db.json first if another process saved it since. */
+  private async metaOf(id: string): Promise<TranscriptMeta> {
+    if (!this.store.data.transcripts.some((t) => t.id === id)) await this.store.refresh()
+    return this.indexEntry(id)
   }
 
   private segmentsPath(id: string): string {
     return path.join(this.dataDir, 'transcripts', `${id}.json`)
   }
 
-  private async segments(id: string): Promise<Segment[]> {
-    this.meta(id)
+  private async readFile(id: string): Promise<SegmentsFile> {
     const text = await fs.readFile(this.segmentsPath(id), 'utf8').catch(() => {
       throw new AppError('not-found', `The transcript file for ${id} is missing from ${path.dirname(this.segmentsPath(id))}`)
     })
-    return (JSON.parse(text) as { segments: Segment[] }).segments
+    const parsed = JSON.parse(text) as { revision?: number; segments: Segment[] }
+    // files written before revisions were counted start at 0
+    return { revision: parsed.revision ?? 0, segments: parsed.segments }
   }
 }
 

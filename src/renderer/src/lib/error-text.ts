@@ -10,6 +10,7 @@ const byCode = new Set([
   'cancelled',
   'forbidden',
   'store-failed',
+  'conflict',
   'unknown-channel',
 ])
 

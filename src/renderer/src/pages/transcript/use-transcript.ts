@@ -1,3 +1,4 @@
+import i18next from 'i18next'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { transcriptText, type ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
@@ -27,8 +28,13 @@ export function useTranscript(id: string) {
   const [error, setError] = useState<string | null>(null)
   const media = useRef<HTMLMediaElement | null>(null)
 
+  /** the revision whose segments this page shows: a save names it, so one on stale text is refused */
+  const revision = useRef<number | undefined>(undefined)
   useEffect(() => {
-    if (data.data) setSegments(data.data.segments)
+    if (data.data) {
+      setSegments(data.data.segments)
+      revision.current = data.data.meta.revision
+    }
   }, [data.data])
 
   const onTime = useCallback(() => {
@@ -49,12 +55,20 @@ export function useTranscript(id: string) {
 
   const save = async (segmentId: number, text: string) => {
     setError(null)
+    const seen = revision.current
+    const previousText = segments.find((s) => s.id === segmentId)?.text
     try {
-      await api.invoke('transcripts.updateSegment', { id, segmentId, text })
+      const meta = await api.invoke('transcripts.updateSegment', { id, segmentId, text, revision: seen, previousText })
       setSegments((all) => all.map((s) => (s.id === segmentId ? { ...s, text } : s)))
       setSavedId(segmentId)
+      // another window changed other segments meanwhile (merged): show them too
+      if (seen !== undefined && meta.revision !== seen + 1) data.reload()
+      else revision.current = meta.revision
     } catch (err) {
-      setError((err as Error).message)
+      if ((err as { code?: unknown }).code === 'conflict') {
+        setError(i18next.t('transcript.conflict', { n: segmentId + 1, text }))
+        data.reload()
+      } else setError(errorText(err))
     }
   }
 

@@ -140,9 +140,14 @@ describe('one data folder, several processes', { timeout: 120_000 }, () => {
     let release!: () => void
     server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (release = r)) })
     const a = cli(args, dir)
+    // the reservation and the running record are one write: wait for both
+    const admitted = () => {
+      const db = readDb(dir)
+      return db.credits.reservations.some((r) => r.status === 'pending') && db.enhancements.some((e) => e.status === 'running')
+    }
     await until('A to reserve its credits', () => {
       try {
-        return readDb(dir).credits.reservations.some((r) => r.status === 'pending')
+        return admitted()
       } catch {
         return false
       }
@@ -164,7 +169,7 @@ describe('one data folder, several processes', { timeout: 120_000 }, () => {
     let never!: () => void
     server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (never = r)) })
     const c = cli(args, dir)
-    await until('C to reserve its credits', () => readDb(dir).credits.reservations.some((r) => r.status === 'pending'))
+    await until('C to reserve its credits', admitted)
     c.child.kill('SIGKILL')
     await c.done
     const d = await cli(['credits', '--json'], dir).done

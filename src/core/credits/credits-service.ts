@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { CreditsState, LedgerEntry } from '../../shared/credits-types'
 import { AppError } from '../../shared/errors'
-import type { Owner, Reservation } from '../store/db-schema'
+import type { Db, Owner, Reservation } from '../store/db-schema'
 import type { Store } from '../store/store'
 import { append, balanceOf, checkLedger } from './ledger'
 
@@ -65,7 +65,11 @@ export class CreditsService {
     return this.changed()
   }
 
-  async reserve(cost: number, ref: string, reason: string): Promise<Reservation> {
+  /**
+   * Charge `cost` for the work `ref` now. `alsoWrite` records the work itself in the same write
+   * (its running history row), so no crash or failed write can leave a charge without it.
+   */
+  async reserve(cost: number, ref: string, reason: string, alsoWrite?: (db: Db) => void): Promise<Reservation> {
     if (!Number.isInteger(cost) || cost < 0) throw new AppError('invalid-input', `Cost must be whole credits, got ${cost}`)
     const reservation = await this.store.mutate((db) => {
       const balance = balanceOf(db)
@@ -87,6 +91,7 @@ export class CreditsService {
         owner: this.owner,
       }
       db.credits.reservations.push(r)
+      alsoWrite?.(db)
       return r
     })
     if (cost > 0) this.changed()
@@ -120,13 +125,7 @@ export class CreditsService {
 
   /** The work failed or was cancelled: give the credits back, once however often it is asked. */
   async refund(reservationId: string, reason: string): Promise<void> {
-    const refunded = await this.store.mutate((db) => {
-      const r = find(db.credits.reservations, reservationId)
-      if (r.status !== 'pending') return 0
-      r.status = 'refunded'
-      if (r.cost > 0) append(db, 'refund', r.cost, reason, { ref: r.ref })
-      return r.cost
-    })
+    const refunded = await this.store.mutate((db) => refundIn(db, find(db.credits.reservations, reservationId), reason))
     if (refunded > 0) this.changed()
   }
 
@@ -136,6 +135,18 @@ export class CreditsService {
     this.onChange(s)
     return s
   }
+}
+
+/**
+ * The one way credits are given back (a failure, a cancel, work a dead process left): a pending
+ * reservation becomes refunded with one ledger line; anything else is left as it is. Returns
+ * the credits given back.
+ */
+export function refundIn(db: Db, r: Reservation, reason: string): number {
+  if (r.status !== 'pending') return 0
+  r.status = 'refunded'
+  if (r.cost > 0) append(db, 'refund', r.cost, reason, { ref: r.ref })
+  return r.cost
 }
 
 function find(list: Reservation[], id: string): Reservation {

@@ -5,6 +5,7 @@ import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import { credentialsFor } from '../providers/credentials'
 import type { KeyStore } from '../providers/key-store'
+import type { Db } from '../store/db-schema'
 import type { Settings } from '../../shared/settings-types'
 
 export interface Admitted {
@@ -28,8 +29,10 @@ export async function admit(
     keys: KeyStore
     settings: Settings
     env: NodeJS.ProcessEnv
-    /** the built-in engine (#16): refuses a model that is not installed or will not fit in memory */
+    /** the built-in engine: refuses a model that is not installed or will not fit in memory */
     builtin?: { resolve: (modelId: string) => unknown }
+    /** written together with the reservation (the run's history row) */
+    alsoWrite?: (db: Db, model: ModelView) => void
   },
 ): Promise<Admitted> {
   const model = deps.catalog.get(req.provider, req.modelId)
@@ -47,6 +50,11 @@ export async function admit(
     req.provider === 'builtin'
       ? { baseURL: '', key: null }
       : await credentialsFor(req.provider, { keys: deps.keys, settings: deps.settings, env: deps.env })
-  const reservation = await deps.credits.reserve(model.credits, id, `Enhancement: ${req.preset} with ${model.displayName}`)
+  const reservation = await deps.credits.reserve(
+    model.credits,
+    id,
+    `Enhancement: ${req.preset} with ${model.displayName}`,
+    deps.alsoWrite && ((db) => deps.alsoWrite!(db, model)),
+  )
   return { model, key, baseURL, reservationId: reservation.id }
 }

@@ -20,6 +20,9 @@ import { defaultRetryPolicy, RetryingStream, type CallContext, type RetryPolicy 
 
 export type { RetryPolicy }
 
+/** How often the last writes of a run that failed to save (a full disk) are tried again. */
+const SETTLE_RETRY_MS = 1_000
+
 export interface EnhanceDeps {
   store: Store
   catalog: CatalogService
@@ -59,6 +62,10 @@ export class EnhanceService {
   private readonly stream: RetryingStream
   private readonly log: EnhancementLog
   private readonly health: ModelHealth
+  /** runs whose last writes failed, by id: retried until they land */
+  private readonly unsettled = new Map<string, () => Promise<void>>()
+  private settleTimer: NodeJS.Timeout | null = null
+  private settling: Promise<void> | null = null
 
   constructor(private readonly deps: EnhanceDeps) {
     this.stream = new RetryingStream(deps.limiter ?? new RateLimiter(), { ...defaultRetryPolicy, ...deps.retry })
@@ -134,6 +141,43 @@ export class EnhanceService {
     return { compareId, runs }
   }
 
+  /**
+   * The last writes of a run (commit or refund, its texts, its history row). When they fail — a
+   * full disk — they are kept and tried again every few seconds until they land, so the run is
+   * never left "running" with its credits pending while this process lives. Each step is
+   * idempotent (a commit or refund applies once), so a retry may repeat any of them.
+   */
+  private async settle(id: string, steps: () => Promise<void>): Promise<void> {
+    try {
+      await steps()
+    } catch {
+      this.unsettled.set(id, steps)
+      this.retrySettling()
+    }
+  }
+
+  private retrySettling(): void {
+    if (this.settleTimer) return
+    this.settleTimer = setInterval(() => {
+      if (this.settling) return
+      this.settling = (async () => {
+        for (const [id, steps] of this.unsettled) {
+          try {
+            await steps()
+            this.unsettled.delete(id)
+          } catch {
+            // still no room (or still failing): the next round tries again
+          }
+        }
+        if (this.unsettled.size === 0 && this.settleTimer) {
+          clearInterval(this.settleTimer)
+          this.settleTimer = null
+        }
+      })().finally(() => (this.settling = null))
+    }, SETTLE_RETRY_MS)
+    this.settleTimer.unref()
+  }
+
   cancel(id: string): boolean {
     const ac = this.running.get(id)
     ac?.abort(new ProviderFailure('cancelled', 'Cancelled'))
@@ -163,10 +207,11 @@ export class EnhanceService {
       settings: this.deps.store.data.settings,
       env: this.deps.env ?? process.env,
       builtin: this.deps.builtin,
+      // the running history row goes in the reservation's own write: never a charge without it
+      alsoWrite: (db, model) => this.log.recordIn(db, id, req, model, { status: 'running' }),
     })
     const ac = new AbortController()
     this.running.set(id, ac)
-    await this.log.record(id, req, admitted.model, { status: 'running' })
     return { id, req, ...admitted, signal: ac.signal }
   }
 
@@ -197,19 +242,22 @@ export class EnhanceService {
         usage: outcome.usage,
         estimatedUsd: (outcome.usage.inputTokens * model.inputUsdPer1M + outcome.usage.outputTokens * model.outputUsdPer1M) / 1e6,
       }
-      await this.log.saveTexts(id, { input: req.text, output: outcome.text, partial: false })
-      await this.deps.credits.commit(job.reservationId, {
-        enhancementId: id,
-        model: model.key,
-        preset: req.preset,
-        tokensIn: stats.usage.inputTokens,
-        tokensOut: stats.usage.outputTokens,
-        estimatedUsd: Number(stats.estimatedUsd.toFixed(6)),
-        durationMs: Math.round(durationMs),
+      // delivered: the charge stands and the text is kept, now or — on a full disk — once it lands
+      await this.settle(id, async () => {
+        await this.log.saveTexts(id, { input: req.text, output: outcome.text, partial: false })
+        await this.deps.credits.commit(job.reservationId, {
+          enhancementId: id,
+          model: model.key,
+          preset: req.preset,
+          tokensIn: stats.usage.inputTokens,
+          tokensOut: stats.usage.outputTokens,
+          estimatedUsd: Number(stats.estimatedUsd.toFixed(6)),
+          durationMs: Math.round(durationMs),
+        })
+        await this.log.record(id, req, model, { status: 'done', stats, preview: outcome.text.slice(0, 200) })
       })
-      await this.log.record(id, req, model, { status: 'done', stats, preview: outcome.text.slice(0, 200) })
       if (outcome.ttftMs !== null && outcome.tokensPerSec !== null)
-        await this.health.addSpeedSample(model.key, outcome.ttftMs, outcome.tokensPerSec)
+        await this.health.addSpeedSample(model.key, outcome.ttftMs, outcome.tokensPerSec).catch(() => undefined)
       return {
         id,
         text: outcome.text,
@@ -226,14 +274,18 @@ export class EnhanceService {
         : err instanceof AppError
           ? err
           : new AppError('internal', redact((err as Error).message ?? String(err), [key]))
-      await this.deps.credits.refund(job.reservationId, `Refund: ${appErr.message}`)
-      if (failure?.kind === 'model-unavailable' && !model.local) await this.health.markUnavailable(model, appErr.message)
-      // What arrived before the failure is kept for the user, marked partial — never as a result.
-      await this.log.saveTexts(id, { input: req.text, output: partial.text(), partial: true }).catch(() => undefined)
-      await this.log.record(id, req, model, {
-        status: appErr.code === 'cancelled' ? 'cancelled' : 'failed',
-        error: appErr.message,
+      const delivered = partial.text()
+      await this.settle(id, async () => {
+        await this.deps.credits.refund(job.reservationId, `Refund: ${appErr.message}`)
+        // What arrived before the failure is kept for the user, marked partial — never as a result.
+        await this.log.saveTexts(id, { input: req.text, output: delivered, partial: true }).catch(() => undefined)
+        await this.log.record(id, req, model, {
+          status: appErr.code === 'cancelled' ? 'cancelled' : 'failed',
+          error: appErr.message,
+        })
       })
+      if (failure?.kind === 'model-unavailable' && !model.local)
+        await this.health.markUnavailable(model, appErr.message).catch(() => undefined)
       throw appErr
     } finally {
       this.running.delete(id)

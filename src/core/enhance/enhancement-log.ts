@@ -4,7 +4,7 @@ import type { ModelView } from '../../shared/catalog-types'
 import type { EnhanceRequest, EnhancementRecord } from '../../shared/enhance-types'
 import { AppError } from '../../shared/errors'
 import { ownedBy } from '../runtime/work-recovery'
-import type { Owner } from '../store/db-schema'
+import type { Db, Owner } from '../store/db-schema'
 import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
 
@@ -40,30 +40,33 @@ export class EnhancementLog {
   }
 
   async record(id: string, req: EnhanceRequest, model: ModelView, patch: Partial<EnhancementRecord>): Promise<void> {
-    await this.store.mutate((db) => {
-      let rec = db.enhancements.find((e) => e.id === id)
-      if (!rec) {
-        rec = {
-          id,
-          at: new Date().toISOString(),
-          status: 'running',
-          provider: req.provider,
-          modelId: req.modelId,
-          displayName: model.displayName,
-          preset: req.preset,
-          credits: model.credits,
-          inputChars: req.text.length,
-          preview: '',
-          stats: null,
-          error: null,
-          compareId: req.compareId ?? null,
-        }
-        db.enhancements.push(rec)
+    await this.store.mutate((db) => this.recordIn(db, id, req, model, patch))
+  }
+
+  /** The same change made inside another write (admission's, with its reservation). */
+  recordIn(db: Db, id: string, req: EnhanceRequest, model: ModelView, patch: Partial<EnhancementRecord>): void {
+    let rec = db.enhancements.find((e) => e.id === id)
+    if (!rec) {
+      rec = {
+        id,
+        at: new Date().toISOString(),
+        status: 'running',
+        provider: req.provider,
+        modelId: req.modelId,
+        displayName: model.displayName,
+        preset: req.preset,
+        credits: model.credits,
+        inputChars: req.text.length,
+        preview: '',
+        stats: null,
+        error: null,
+        compareId: req.compareId ?? null,
       }
-      Object.assign(rec, patch)
-      if (rec.status === 'running' && this.owner) db.owners[ownedBy.enhancement(id)] = this.owner
-      else delete db.owners[ownedBy.enhancement(id)]
-    })
+      db.enhancements.push(rec)
+    }
+    Object.assign(rec, patch)
+    if (rec.status === 'running' && this.owner) db.owners[ownedBy.enhancement(id)] = this.owner
+    else delete db.owners[ownedBy.enhancement(id)]
   }
 
   private textPath(id: string): string {

@@ -1,5 +1,5 @@
 import { isJobActive } from '../../shared/transcribe-types'
-import { append } from '../credits/ledger'
+import { refundIn } from '../credits/credits-service'
 import type { Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
 import { ownerKey, type ProcessOwner } from './process-owner'
@@ -38,8 +38,7 @@ export async function recoverInterruptedWork(store: Store, self: ProcessOwner): 
     for (const r of draft.credits.reservations) {
       // liveness was checked before the lock: a reservation settled since is no longer pending
       if (r.status !== 'pending' || !gone(r.owner)) continue
-      r.status = 'refunded'
-      if (r.cost > 0) append(draft, 'refund', r.cost, 'Refund: work interrupted before it finished', { ref: r.ref })
+      refundIn(draft, r, 'Refund: work interrupted before it finished')
       out.refunded++
     }
     for (const e of draft.enhancements) {

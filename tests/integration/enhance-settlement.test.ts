@@ -1,0 +1,141 @@
+// An enhancement is settled exactly once whatever write fails: admission is one write (the
+// reservation and the running record together), and a write that fails at the end — a full
+// disk — is retried until it lands: what was delivered is committed and kept, nothing stays
+// "running" or "pending". Real lowdb files, the real SDK against a local server, a real full
+// file system (a small tmpfs).
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { openCore, type Core } from '../../src/core/app-core'
+import type { Db } from '../../src/core/store/db-schema'
+import type { EnhanceRequest } from '../../src/shared/enhance-types'
+import { envFor, TEST_KEY } from '../helpers/enhance-env'
+import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { useTempDirs } from '../helpers/temp-dir'
+
+const tempDir = useTempDirs()
+let server: FakeLlmServer
+beforeAll(async () => {
+  server = await startFakeLlmServer({ apiKey: TEST_KEY })
+})
+afterAll(() => server.close())
+const cores: Core[] = []
+const mounts: string[] = []
+afterEach(async () => {
+  for (const c of cores.splice(0)) await c.close()
+  for (const m of mounts.splice(0)) execFileSync('umount', ['-l', m])
+})
+
+const req: EnhanceRequest = {
+  text: 'bugün toplantı var. herkes gelsin.',
+  provider: 'groq',
+  modelId: 'llama-3.1-8b-instant',
+  preset: 'cleanup',
+}
+const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
+
+async function until<T>(what: string, probe: () => T | Promise<T>, tries = 300): Promise<NonNullable<T>> {
+  for (let i = 0; i < tries; i++) {
+    const v = await probe()
+    if (v) return v as NonNullable<T>
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+async function open(dataDir: string): Promise<Core> {
+  const core = await openCore({ dataDir, shell: 'web', version: 'test', systemLocale: 'en-US', env: envFor(server) })
+  cores.push(core)
+  return core
+}
+
+/** Every reservation settled, each with its history row, and charged exactly when that run is done. */
+function expectSettled(db: Db, before: number): void {
+  expect(db.credits.reservations.filter((r) => r.status === 'pending')).toEqual([])
+  expect(db.enhancements.filter((e) => e.status === 'running')).toEqual([])
+  for (const r of db.credits.reservations) {
+    const rec = db.enhancements.find((e) => e.id === r.ref)
+    expect(rec, `reservation ${r.ref} has its history row`).toBeDefined()
+    expect(r.status).toBe(rec!.status === 'done' ? 'committed' : 'refunded')
+  }
+  const done = db.enhancements.filter((e) => e.status === 'done').reduce((a, e) => a + e.credits, 0)
+  expect(db.credits.ledger.reduce((a, e) => a + e.amount, 0)).toBe(before - done)
+}
+
+describe('an enhancement settles once, whatever write fails', { timeout: 120_000 }, () => {
+  for (const failing of [1, 2, 3, 4]) {
+    it(`write ${failing} of the run fails: nothing charged for what did not run, no reservation left pending`, async () => {
+      const dir = tempDir()
+      const core = await open(dir)
+      const before = core.credits.state().balance
+      const real = core.store.mutate.bind(core.store)
+      let n = 0
+      vi.spyOn(core.store, 'mutate').mockImplementation(((fn: (d: Db) => unknown) => {
+        n++
+        if (n === failing) return Promise.reject(new Error('ENOSPC: no space left on device, write'))
+        return real(fn)
+      }) as typeof core.store.mutate)
+      const finished = new Promise<void>((resolve) => core.events.subscribe((name) => name === 'enhance.finished' && resolve()))
+      const started = await core.enhance.start(req).catch(() => null)
+      if (started) await finished
+      // what failed is retried: wait for every record to settle
+      await until('the run to settle', () => {
+        const db = readDb(dir)
+        return (
+          !db.credits.reservations.some((r) => r.status === 'pending') && !db.enhancements.some((e) => e.status === 'running')
+        )
+      })
+      expectSettled(readDb(dir), before)
+    })
+  }
+
+  const root = process.getuid?.() === 0 && process.platform === 'linux'
+  it.runIf(root)(
+    'a disk that is full when the answer arrives: the run is committed and its text kept once room is made',
+    async () => {
+      const dir = tempDir()
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir])
+      mounts.push(dir)
+      const dataDir = path.join(dir, 'data')
+      mkdirSync(dataDir)
+      const core = await open(dataDir)
+      const before = core.credits.state().balance
+      let release!: () => void
+      server.fail({ holdUntil: new Promise<void>((r) => (release = r)) })
+      const finished = new Promise<{ status: string }>((resolve) =>
+        core.events.subscribe((name, e) => name === 'enhance.finished' && resolve(e as { status: string })),
+      )
+      const { id } = await core.enhance.start(req)
+      await until('the request to reach the provider', () => server.requests.length > 0)
+
+      // the disk fills up while the provider answers
+      const filler = path.join(dir, 'filler')
+      const fd = openSync(filler, 'w')
+      const block = Buffer.alloc(64 * 1024, 1)
+      try {
+        for (;;) writeSync(fd, block)
+      } catch (err) {
+        expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC')
+      } finally {
+        closeSync(fd)
+      }
+      release()
+      // the answer was delivered to the user
+      expect((await finished).status).toBe('done')
+
+      // room again: the next write (or the retry) settles it — charged once, its text kept
+      rmSync(filler)
+      await until(
+        'the run to be recorded as done',
+        () => readDb(dataDir).enhancements.find((e) => e.id === id)?.status === 'done',
+      )
+      const db = readDb(dataDir)
+      expectSettled(db, before)
+      expect(db.credits.ledger.filter((e) => e.type === 'charge')).toHaveLength(1)
+      const texts = path.join(dataDir, 'enhancements', `${id}.json`)
+      expect(existsSync(texts)).toBe(true)
+      expect(JSON.parse(readFileSync(texts, 'utf8'))).toMatchObject({ output: req.text.toUpperCase(), partial: false })
+    },
+  )
+})

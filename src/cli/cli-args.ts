@@ -165,6 +165,13 @@ export const COMMANDS = {
       ...enhanceOptions(),
     },
   },
+  search: {
+    forms: [['search QUERY [--json] [--limit N]', 'find words in every transcript: names, speakers, text']],
+    options: {
+      json,
+      limit: { type: 'string', value: 'N', help: 'how many transcripts at most (default 20)' },
+    },
+  },
   credits: {
     forms: [
       ['credits [--json]', 'balance and ledger size'],

@@ -5,6 +5,7 @@ import type { LedgerEntry } from '../shared/credits-types'
 import { AppError } from '../shared/errors'
 import { cloudProviderIds as providerIds } from '../shared/catalog-types'
 import { randomUUID } from 'node:crypto'
+import { timestamp } from '../core/transcribe/exports'
 import { commandUsage, isCommand, parse, USAGE, UsageError, wholeNumber } from './cli-args'
 import { call } from './cli-call'
 import { compareCommand, enhanceCommand } from './enhance-commands'
@@ -171,6 +172,27 @@ export async function run(argv: string[], out: Out): Promise<number> {
               : modelsCommand(core, args, out.stdout, out.stderr, tty),
           cloudEnv,
         )
+      }
+      case 'search': {
+        const { values, positionals } = parse(rest, 'search')
+        if (values.help) return (out.stdout(commandUsage('search')), 0)
+        const query = positionals.join(' ').trim()
+        if (!query) throw new UsageError('Say what to search for: mp4totext search WORDS')
+        const limit = values.limit === undefined ? 20 : Math.min(200, Math.max(1, wholeNumber(values.limit as string, '--limit')))
+        return await withCore(values['data-dir'] as string | undefined, async (core) => {
+          const results = await call(core, 'library.search', { query, limit })
+          if (values.json) out.stdout(`${JSON.stringify(results, null, 2)}\n`)
+          else if (results.length === 0) out.stdout(`Nothing found for “${query}”.\n`)
+          else
+            for (const r of results) {
+              out.stdout(`${r.transcript.fileName}  (${r.transcript.id})\n`)
+              for (const h of r.hits) {
+                const at = h.start === null ? '' : `${timestamp(h.start, '.').slice(0, 8)}  `
+                out.stdout(`  ${at}${h.parts.map((p) => (p.hit ? `[${p.text}]` : p.text)).join('')}\n`)
+              }
+            }
+          return 0
+        })
       }
       case 'watch': {
         const args = parse(rest, command)

@@ -17,6 +17,7 @@ import { TranscriptionService } from './transcribe/transcription-service'
 import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
 import { ProcessOwner } from './runtime/process-owner'
+import { LibraryIndex } from './library/library-index'
 import { RecordingService } from './recording/recording-service'
 import { cleanStaleRuntime } from './runtime/stale-runtime'
 import { recoverInterruptedWork } from './runtime/work-recovery'
@@ -100,7 +101,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   })
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
-  const transcripts = new TranscriptStore(store, events, opts.dataDir)
+  // the search index is derived from the transcripts: a shell that cannot open it still works, unsearched
+  const library = await LibraryIndex.open(opts.dataDir).catch(() => null)
+  const transcripts = new TranscriptStore(store, events, opts.dataDir, library)
   const speakers = new SpeakerService({
     store,
     events,
@@ -228,6 +231,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       return { deleted: true }
     },
     'transcripts.list': async ({ query }) => transcripts.list(query),
+    'library.search': async ({ query, limit }) => {
+      const byId = new Map(store.data.transcripts.map((t) => [t.id, t]))
+      return (await transcripts.search(query, limit)).map((r) => ({ transcript: byId.get(r.transcriptId)!, hits: r.hits }))
+    },
     'transcripts.get': async ({ id }) => transcripts.get(id),
     'transcripts.updateSegment': async ({ id, segmentId, text, revision, previousText }) =>
       transcripts.updateSegment(id, segmentId, text, { revision, previousText }),
@@ -286,6 +293,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     await recording.shutdown()
     await watch.close()
     await transcription.shutdown()
+    library?.close()
     store.close()
     await self.close()
   }

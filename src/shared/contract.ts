@@ -14,6 +14,7 @@ import {
   WhisperModelInfo,
 } from './transcribe-types'
 import { Settings, SettingsPatch } from './settings-types'
+import { libraryCalls } from './calls/library-calls'
 import { localLlmCalls, localLlmEvents } from './calls/local-llm-calls'
 import { recordingCalls, recordingEvents } from './calls/recording-calls'
 import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-transcribe-calls'
@@ -163,6 +164,7 @@ export const calls = {
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },
   ...speakerCalls,
+  ...libraryCalls,
   ...remoteTranscribeCalls,
   ...watchCalls,
   ...recordingCalls,

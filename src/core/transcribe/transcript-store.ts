@@ -4,6 +4,7 @@ import path from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
+import type { LibraryIndex, LibraryResult } from '../library/library-index'
 import { signatureOf, underLock } from '../store/file-lock'
 import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
@@ -35,34 +36,69 @@ interface Change<T> {
  */
 export class TranscriptStore {
   private readonly queues = new Map<string, Promise<unknown>>()
+  /** the search index caught up with every transcript (start-up indexes what it lacks) */
+  private indexReady: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly store: Store,
     private readonly events: EventBus,
     private readonly dataDir: string,
-  ) {}
+    private readonly index: LibraryIndex | null = null,
+  ) {
+    if (index) this.indexReady = this.catchUpIndex().catch(() => undefined)
+  }
 
   /** Save a finished transcript: its segments file is complete before the index names it. */
   async save(meta: Omit<TranscriptMeta, 'id' | 'segmentCount' | 'preview'>, segments: Segment[]): Promise<TranscriptMeta> {
     const full: TranscriptMeta = { ...meta, id: randomUUID(), segmentCount: segments.length, preview: preview(segments) }
     await atomicWrite(this.segmentsPath(full.id), JSON.stringify({ revision: 0, segments } satisfies SegmentsFile))
     await this.store.mutate((db) => {
-      db.transcripts.push(full)
+      db.transcripts.push({ ...full, revision: 0 })
     })
+    this.indexOne(full, segments, 0)
     return { ...full, revision: 0 }
   }
 
-  /** Transcripts, newest first; the query matches file names and the transcript text. */
+  /** Transcripts, newest first; the query matches file names, speakers and the transcript text. */
   async list(query = ''): Promise<TranscriptMeta[]> {
     const all = [...this.store.data.transcripts].reverse()
-    const q = query.trim().toLocaleLowerCase()
-    if (!q) return all
-    const hits: TranscriptMeta[] = []
-    for (const t of all) {
-      if (t.fileName.toLocaleLowerCase().includes(q)) hits.push(t)
-      else if ((await this.readFile(t.id)).segments.some((s) => s.text.toLocaleLowerCase().includes(q))) hits.push(t)
+    if (!query.trim()) return all
+    const hits = new Set((await this.search(query, 500)).map((r) => r.transcriptId))
+    return all.filter((t) => hits.has(t.id))
+  }
+
+  /** The library's full-text search, best first (see LibraryIndex). */
+  async search(query: string, limit = 50): Promise<LibraryResult[]> {
+    if (!this.index) return []
+    await this.indexReady
+    const known = new Set(this.store.data.transcripts.map((t) => t.id))
+    return this.index.search(query, limit).filter((r) => known.has(r.transcriptId))
+  }
+
+  /**
+   * Index what the index lacks or holds at another revision (transcripts saved before it
+   * existed, or by a process that could not index), and drop what was deleted.
+   */
+  private async catchUpIndex(): Promise<void> {
+    const index = this.index!
+    const have = index.revisions()
+    const wanted = new Set<string>()
+    for (const t of this.store.data.transcripts) {
+      wanted.add(t.id)
+      if (have.get(t.id) === (t.revision ?? 0)) continue
+      const file = await this.readFile(t.id).catch(() => null)
+      if (file) this.indexOne(t, file.segments, file.revision)
     }
-    return hits
+    for (const id of have.keys()) if (!wanted.has(id)) index.remove(id)
+  }
+
+  /** The index follows each change; if it cannot (a locked or full disk), start-up catches up. */
+  private indexOne(meta: TranscriptMeta, segments: Segment[], revision: number): void {
+    try {
+      this.index?.put(meta, segments, revision)
+    } catch {
+      // the transcript itself is saved; the index is derived and caught up at the next start
+    }
   }
 
   async get(id: string): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
@@ -172,6 +208,11 @@ export class TranscriptStore {
           for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
         })
         await fs.rm(this.segmentsPath(id), { force: true })
+        try {
+          this.index?.remove(id)
+        } catch {
+          // start-up drops what was deleted
+        }
       }),
     )
     // only its own per-upload folder, and only when no other job or transcript needs it
@@ -213,6 +254,7 @@ export class TranscriptStore {
           m.revision = revision
           change.meta?.(m)
         })
+        this.indexOne(this.indexEntry(id), change.segments, revision)
         return { result: change.result, segments: change.segments, revision }
       })
       this.events.emit('transcripts.changed', { id, deleted: false })

@@ -2,6 +2,8 @@ import en from './locales/en.json'
 import tr from './locales/tr.json'
 import cloudEn from './locales/features/cloud.en.json'
 import cloudTr from './locales/features/cloud.tr.json'
+import libraryEn from './locales/features/library.en.json'
+import libraryTr from './locales/features/library.tr.json'
 import localLlmEn from './locales/features/local-llm.en.json'
 import localLlmTr from './locales/features/local-llm.tr.json'
 import recordingEn from './locales/features/recording.en.json'
@@ -32,6 +34,6 @@ export function mergeMessages(...trees: Tree[]): Tree {
  * their texts without editing one another's.
  */
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr),
+  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn),
+  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr),
 }

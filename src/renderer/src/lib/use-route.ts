@@ -19,12 +19,15 @@ export interface Location {
   route: Route
   /** e.g. the transcript id in #/transcript/<id> */
   param: string | null
+  /** a segment to open the transcript at: #/transcript/<id>/<segment id> */
+  at: number | null
 }
 
 const parse = (hash: string): Location => {
-  const [name, param] = hash.replace(/^#\/?/, '').split('/')
-  if (name === 'transcript' && param) return { route: 'transcript', param: decodeURIComponent(param) }
-  return { route: (routes as readonly string[]).includes(name ?? '') ? (name as Route) : 'transcribe', param: null }
+  const [name, param, at] = hash.replace(/^#\/?/, '').split('/')
+  if (name === 'transcript' && param)
+    return { route: 'transcript', param: decodeURIComponent(param), at: at && /^\d+$/.test(at) ? Number(at) : null }
+  return { route: (routes as readonly string[]).includes(name ?? '') ? (name as Route) : 'transcribe', param: null, at: null }
 }
 
 /** Hash routing: works from file:// in Electron and from the web host alike. */

@@ -5,6 +5,7 @@ import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
+import { LibraryResults } from './LibraryResults'
 import { useTranscribe } from './use-transcribe'
 import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
 import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
@@ -191,32 +192,36 @@ export function TranscribePage() {
         <span>{t('transcribe.search')}</span>
         <input type="search" value={tr.query} onChange={(e) => tr.setQuery(e.target.value)} name="transcriptSearch" />
       </label>
-      <AsyncView state={tr.history}>
-        {(items) =>
-          items.length === 0 ? (
-            <p className="empty">{tr.query ? t('transcribe.noMatch', { query: tr.query }) : t('transcribe.historyEmpty')}</p>
-          ) : (
-            <ul className="history" data-testid="transcripts">
-              {items.map((m) => (
-                <li key={m.id}>
-                  <a href={`#/transcript/${m.id}`}>
-                    <strong>{m.fileName}</strong>
-                  </a>{' '}
-                  {m.partial ? <span className="badge">{t('transcribe.partialBadge')}</span> : null}{' '}
-                  <span className="muted">
-                    {[
-                      f.dateTime(m.createdAt),
-                      f.duration(m.durationSec),
-                      t('transcribe.segments', { count: m.segmentCount }),
-                    ].join(' · ')}
-                  </span>
-                  <p className="muted">{m.preview}</p>
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </AsyncView>
+      {tr.searched.trim() ? (
+        <LibraryResults query={tr.searched.trim()} />
+      ) : (
+        <AsyncView state={tr.history}>
+          {(items) =>
+            items.length === 0 ? (
+              <p className="empty">{tr.query ? t('transcribe.noMatch', { query: tr.query }) : t('transcribe.historyEmpty')}</p>
+            ) : (
+              <ul className="history" data-testid="transcripts">
+                {items.map((m) => (
+                  <li key={m.id}>
+                    <a href={`#/transcript/${m.id}`}>
+                      <strong>{m.fileName}</strong>
+                    </a>{' '}
+                    {m.partial ? <span className="badge">{t('transcribe.partialBadge')}</span> : null}{' '}
+                    <span className="muted">
+                      {[
+                        f.dateTime(m.createdAt),
+                        f.duration(m.durationSec),
+                        t('transcribe.segments', { count: m.segmentCount }),
+                      ].join(' · ')}
+                    </span>
+                    <p className="muted">{m.preview}</p>
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </AsyncView>
+      )}
     </section>
   )
 }

@@ -8,13 +8,13 @@ export function useTranscribe() {
   const settings = useCall('settings.get', {}, ['settings.changed'])
   const models = useCall('models.list', {}, ['models.download'])
   const [query, setQuery] = useState('')
-  // the search reads transcript files: ask once typing pauses, not on every keystroke
+  // ask once typing pauses, not on every keystroke
   const [searched, setSearched] = useState('')
   useEffect(() => {
     const t = setTimeout(() => setSearched(query), 250)
     return () => clearTimeout(t)
   }, [query])
-  const history = useCall('transcripts.list', { query: searched }, ['transcribe.job', 'transcripts.changed'])
+  const history = useCall('transcripts.list', { query: '' }, ['transcribe.job', 'transcripts.changed'])
   const [jobs, setJobs] = useState<Job[]>([])
   const [model, setModel] = useState<string | null>(null)
   const [language, setLanguage] = useState<string | null>(null)
@@ -63,6 +63,7 @@ export function useTranscribe() {
     installed,
     history,
     query,
+    searched,
     setQuery,
     options: { model: chosenModel, setModel, language: chosenLanguage, setLanguage, translate, setTranslate, prompt, setPrompt },
     adding,

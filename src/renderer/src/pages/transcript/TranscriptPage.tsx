@@ -8,6 +8,7 @@ import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
 import { SpeakersPanel } from './SpeakersPanel'
 import { useSpeakers } from './use-speakers'
+import { useOpenAt } from './use-open-at'
 import { useTranscript } from './use-transcript'
 
 /** <video> for files with a picture, <audio> otherwise; the same controls and wiring either way. */
@@ -147,6 +148,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const f = useFormat()
   const tr = useTranscript(param ?? '')
   const sp = useSpeakers(param ?? '', tr.data.data?.meta, tr.setSegments)
+  useOpenAt(tr.segments, tr.media)
   // SRT/VTT shaping: broadcast norms unless the user picks otherwise; the editor marks the
   // segments whose subtitles would read too fast under these rules
   const [rules, setRules] = useState<SubtitleRules>({ maxLineChars: 42, maxLines: 2, maxCps: 17 })

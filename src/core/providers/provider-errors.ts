@@ -11,6 +11,7 @@ export type FailureKind =
   | 'context-too-long'
   | 'bad-request'
   | 'stream-cut'
+  | 'bad-reply'
   | 'cancelled'
 
 /** A provider call that failed, classified so the caller knows whether to retry. */
@@ -25,6 +26,7 @@ export const errorCodeOf: Record<FailureKind, ErrorCode> = {
   'context-too-long': 'provider-error',
   'bad-request': 'provider-error',
   'stream-cut': 'provider-error',
+  'bad-reply': 'provider-error',
   cancelled: 'cancelled',
 }
 
@@ -102,6 +104,10 @@ export function classify(err: unknown, provider: ProviderId, modelId: string): P
   const detail = bodyMessage(e?.error) ?? e?.message ?? String(err)
   const retryAfterMs = retryAfterFrom(e?.headers, e?.error)
   if (status === undefined) {
+    // the server answered, with something that is not JSON (a proxy's error page): asking
+    // again would get the same, and "could not be reached" would send the user the wrong way
+    if (e?.name === 'SyntaxError')
+      return new ProviderFailure('bad-reply', `${name} sent a reply that is not valid JSON. Check the base URL.`)
     return new ProviderFailure('network', `${name} could not be reached (${detail}). Check the connection or the base URL.`)
   }
   if (status === 401 || status === 403) {

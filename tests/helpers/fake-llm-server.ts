@@ -13,6 +13,8 @@ export interface Fault {
   /** stream this many content chunks, then send `data: {"error": streamError}` and end */
   errorAfterChunks?: number
   streamError?: Record<string, unknown>
+  /** sent as the stream's first data event, before any content (an odd chunk from a broken server) */
+  oddChunk?: unknown
   firstTokenDelayMs?: number
   /** hold the answer until this settles (a request kept in flight while a test acts) */
   holdUntil?: Promise<unknown>
@@ -108,6 +110,7 @@ export async function startFakeLlmServer(opts: FakeLlmOptions = {}): Promise<Fak
     const send = (data: unknown, event?: string) =>
       res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`)
     const responses = path.endsWith('/responses')
+    if (fault?.oddChunk !== undefined) send(fault.oddChunk)
     for (let k = 0; k < pieces.length; k++) {
       if (fault?.errorAfterChunks !== undefined && k >= fault.errorAfterChunks) {
         send({ error: fault.streamError ?? { message: 'scripted stream error' } })

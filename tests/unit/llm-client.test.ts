@@ -161,6 +161,16 @@ describe('provider clients through the real SDKs', () => {
     }
   })
 
+  it('an answer it cannot read is said plainly: no internal text, not "could not be reached"', async () => {
+    server.fail({ oddChunk: { type: 5, choices: 'many' } })
+    const err = (await client('openai')
+      .stream(req())
+      .catch((e: unknown) => e)) as ProviderFailure
+    expect(err.message).toMatch(/^OpenAI sent an answer that could not be read/)
+    expect(err.message).not.toMatch(/could not be reached|is not a function|startsWith/)
+    expect(err.retryable).toBe(false)
+  })
+
   it('reports a stream cut mid-way, never a partial result', async () => {
     server.fail({ cutAfterChunks: 1 })
     const got: string[] = []

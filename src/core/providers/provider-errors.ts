@@ -123,8 +123,11 @@ export function classify(err: unknown, provider: ProviderId, modelId: string): P
   if (status === undefined) {
     // the server answered, with something that is not JSON (a proxy's error page): asking
     // again would get the same, and "could not be reached" would send the user the wrong way
-    if (e?.name === 'SyntaxError')
-      return new ProviderFailure('bad-reply', `${name} sent a reply that is not valid JSON. Check the base URL.`)
+    if (isUnreadableAnswer(err))
+      return new ProviderFailure(
+        'bad-reply',
+        `${name} sent an answer that could not be read${e?.name === 'SyntaxError' ? ' (not valid JSON)' : ''}. Check the base URL, or try another model.`,
+      )
     return new ProviderFailure('network', `${name} could not be reached (${detail}). Check the connection or the base URL.`)
   }
   if (status === 401 || status === 403) {
@@ -147,6 +150,17 @@ export function classify(err: unknown, provider: ProviderId, modelId: string): P
     return new ProviderFailure('context-too-long', `The text is too long for ${modelId} (${detail}).`, status)
   }
   return new ProviderFailure('bad-request', `${name} refused the request (HTTP ${status}): ${detail}`, status)
+}
+
+/**
+ * A program error raised while reading what the server sent (invalid JSON, a field of the wrong
+ * type), as opposed to a lost connection: fetch's own TypeErrors ("fetch failed", "terminated")
+ * carry the socket error as their cause.
+ */
+function isUnreadableAnswer(err: unknown): boolean {
+  if (!(err instanceof TypeError || err instanceof SyntaxError || err instanceof RangeError || err instanceof ReferenceError))
+    return false
+  return err.cause === undefined && !/fetch failed|terminated|network|socket|closed|ECONN|ETIMEDOUT/i.test(err.message)
 }
 
 function bodyMessage(body: unknown): string | undefined {

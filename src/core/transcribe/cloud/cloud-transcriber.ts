@@ -291,7 +291,7 @@ function failureOf(
       413,
     )
   const f = classify(err, target.provider, target.modelId)
-  if (f.kind === 'bad-reply') return badReply(name, 'not valid JSON')
+  if (f.kind === 'bad-reply') return badReply(name, 'it could not be read')
   if (f.kind === 'auth')
     return new ProviderFailure(
       'auth',

@@ -116,6 +116,21 @@ describe('a model mirror cannot send the download elsewhere', () => {
     expect(left(dir)).toEqual([])
   })
 
+  it('a fetch that hides redirects (opaque, as the fetch standard has it) is still checked hop by hop', async () => {
+    const elsewhere = await hostile({ endless: { limitBytes: 4 * MiB }, host: '127.0.0.2' })
+    const mirror = await hostile({ redirect: `${elsewhere.url}/ggml-tiny.bin` })
+    const opaque: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init)
+      if (init?.redirect !== 'manual' || res.status < 300 || res.status >= 400) return res
+      return { type: 'opaqueredirect', status: 0, ok: false, headers: new Headers(), body: null } as unknown as Response
+    }
+    const dir = tempDir()
+    const mm = new ModelManager(() => dir, 8192, [whisperEntry(1)], opaque)
+    await expect(mm.download('tiny', { baseUrl: mirror.url })).rejects.toThrow(/redirected the download to 127\.0\.0\.2/)
+    expect(elsewhere.requests).toEqual([])
+    expect(left(dir)).toEqual([])
+  })
+
   it('which redirects are followed', async () => {
     const hf = 'https://huggingface.co/x/resolve/main/m.bin'
     // the CDN of the model host: another host, over https

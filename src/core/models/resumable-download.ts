@@ -157,10 +157,12 @@ async function fetchFollowing(
         ? new AppError('cancelled', 'Download cancelled')
         : new AppError('provider-error', `Cannot reach ${hostOf(current)}: ${err.message}`)
     })
-    const location = res.headers.get('location')
     const redirected = res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400 && res.status !== 304)
     if (!redirected) return res
     await res.body?.cancel().catch(() => undefined)
+    // a fetch that hides where a redirect goes (the standard's opaque redirect) is asked again
+    // through Node's own fetch, which shows it; the download itself stays on the shell's fetch
+    const location = res.type === 'opaqueredirect' ? await locationOf(current, init) : res.headers.get('location')
     const next = location ? safeUrl(location, current) : null
     if (!next || hop >= MAX_REDIRECTS || !(await redirectAllowed(current, next, url))) {
       await fs.rm(part, { force: true })
@@ -171,6 +173,12 @@ async function fetchFollowing(
     }
     current = next
   }
+}
+
+async function locationOf(url: string, init: { headers: Record<string, string>; signal?: AbortSignal }): Promise<string | null> {
+  const res = await fetch(url, { ...init, redirect: 'manual' }).catch(() => null)
+  await res?.body?.cancel().catch(() => undefined)
+  return res?.headers.get('location') ?? null
 }
 
 function safeUrl(location: string, base: string): string | null {

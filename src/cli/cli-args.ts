@@ -233,7 +233,8 @@ function optionRows(options: Record<string, OptionSpec>): [string, string][] {
 
 const FOOTER = `API keys come from GROQ_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY
 (MP4TOTEXT_CUSTOM_API_KEY for a local server that wants one); base URLs from
-MP4TOTEXT_<PROVIDER>_BASE_URL or --base-url.
+MP4TOTEXT_<PROVIDER>_BASE_URL or --base-url. MP4TOTEXT_SERVER_KEY goes only to the
+transcription servers named with --server or listed in MP4TOTEXT_SERVERS.
 
 Exit codes: 0 done; 1 failed; 2 bad arguments; 3 transcribe wrote every file, but some hold
 only part of their audio (the file was cut short).

@@ -1,5 +1,6 @@
 import { openCore, type Core } from '../core/app-core'
 import { defaultDataDir, systemLocale } from '../core/paths'
+import { SERVERS_ENV } from '../core/transcribe/servers/server-key'
 import { packageVersion } from '../core/version'
 import type { LedgerEntry } from '../shared/credits-types'
 import { AppError } from '../shared/errors'
@@ -164,6 +165,9 @@ export async function run(argv: string[], out: Out): Promise<number> {
         const cloud = command === 'transcribe' && /^(groq|openai)\//.exec(String(args.values.model ?? ''))
         if (cloud && typeof args.values['base-url'] === 'string')
           cloudEnv[`MP4TOTEXT_${cloud[1]!.toUpperCase()}_BASE_URL`] = args.values['base-url']
+        // the servers named on the command line are the ones the server key is given for
+        if (command === 'transcribe' && Array.isArray(args.values.server))
+          cloudEnv[SERVERS_ENV] = [cloudEnv[SERVERS_ENV] ?? '', ...args.values.server].join(' ').trim()
         return await withCore(
           args.values['data-dir'] as string | undefined,
           (core) =>

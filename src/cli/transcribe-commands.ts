@@ -2,6 +2,7 @@ import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
 import { extensionOf } from '../core/transcribe/exports'
+import { writeWhole } from '../core/watch/output-files'
 import { ExportFormat, isJobOver, SubtitleRules, type Job, type PartialAudio } from '../shared/transcribe-types'
 import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
@@ -119,9 +120,9 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
         )
       }
       const { content } = await call(core, 'transcripts.export', { id: j.transcriptId!, format: format.data, subtitles })
-      // the half-written temp file is private, like everything the app writes
-      await fs.writeFile(`${target}.tmp`, content, { mode: 0o600 })
-      await fs.rename(`${target}.tmp`, target)
+      // where the user asked: whole or not at all, with the user's umask (a `--out dir/` is made)
+      await fs.mkdir(path.dirname(target), { recursive: true })
+      await writeWhole(target, content)
       if (j.partial) {
         partial++
         out(`⚠ ${j.fileName} → ${target} (${partialNote(j.partial)})\n`)

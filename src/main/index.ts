@@ -122,7 +122,7 @@ async function openAppCore(): Promise<Core> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu()))
   // A key goes to another URL than it was entered for only after this native question, which
   // the renderer can neither answer nor skip.
-  const confirmKeyForUrl = async (provider: ProviderId, url: string, boundTo: string | null) => {
+  const confirmKeyForUrl = async (provider: ProviderId | 'server', url: string, boundTo: string | null) => {
     const options = keyConfirmDialog(provider, url, boundTo, app.getLocale())
     const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
     return response === KEY_CONFIRM_SEND

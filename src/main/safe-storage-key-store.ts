@@ -19,7 +19,10 @@ export interface SafeStorageLike {
  * Asks the user, natively and in the main process, whether a key may be sent to `url`. The
  * renderer cannot answer it: that is what makes it a confirmation.
  */
-export type ConfirmKeyForUrl = (provider: ProviderId, url: string, boundTo: string | null) => Promise<boolean>
+export type ConfirmKeyForUrl = (provider: KeyHolder, url: string, boundTo: string | null) => Promise<boolean>
+
+/** Whose key is asked about: a provider's, or the user's own transcription servers' (MP4TOTEXT_SERVER_KEY). */
+export type KeyHolder = ProviderId | 'server'
 
 /**
  * keys.json: per provider, the key and the origin it was entered for, sealed together so the
@@ -37,6 +40,8 @@ export class SafeStorageKeyStore implements KeyStore {
   readonly editable = true
   /** environment keys the user allowed to another origin, for this run only */
   private readonly envGrants = new Map<ProviderId, string>()
+  /** origins the user allowed the transcription server key to, for this run only */
+  private readonly serverGrants = new Set<string>()
   /** one question per provider and URL at a time, however many calls wait for the answer */
   private readonly asking = new Map<string, Promise<boolean>>()
 
@@ -96,6 +101,24 @@ export class SafeStorageKeyStore implements KeyStore {
     let answer = this.asking.get(id)
     if (!answer) {
       answer = this.askAndBind(provider, url, origin).finally(() => this.asking.delete(id))
+      this.asking.set(id, answer)
+    }
+    return answer
+  }
+
+  async confirmServerKey(url: string): Promise<boolean> {
+    const origin = originOf(url)
+    if (!this.confirm || !origin) return false
+    if (this.serverGrants.has(origin)) return true
+    const id = `server ${origin}`
+    let answer = this.asking.get(id)
+    if (!answer) {
+      answer = this.confirm('server', url, null)
+        .then((yes) => {
+          if (yes) this.serverGrants.add(origin)
+          return yes
+        })
+        .finally(() => this.asking.delete(id))
       this.asking.set(id, answer)
     }
     return answer

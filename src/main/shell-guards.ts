@@ -46,6 +46,9 @@ const keyTexts = {
       `The key was entered for ${bound}, and the base URL in Settings now names another address. Send the key only if you set that address yourself and trust it; otherwise enter a key for it in Settings, or set the base URL back.`,
     cancel: 'Do not send',
     send: 'Send the key',
+    serverMessage: (url: string) => `Send MP4TOTEXT_SERVER_KEY to the transcription server ${url}?`,
+    serverDetail:
+      'The key is set for the servers listed in MP4TOTEXT_SERVERS, and this one is not among them. Send the key only if you added this server yourself and trust it; otherwise add it to MP4TOTEXT_SERVERS and restart.',
   },
   tr: {
     title: 'API anahtarı gönderilsin mi?',
@@ -54,6 +57,9 @@ const keyTexts = {
       `Anahtar ${bound} için girilmişti; Ayarlar'daki temel URL artık başka bir adresi gösteriyor. Anahtarı yalnızca bu adresi kendiniz girdiyseniz ve ona güveniyorsanız gönderin; aksi halde Ayarlar'da bu adres için bir anahtar girin ya da temel URL'yi geri alın.`,
     cancel: 'Gönderme',
     send: 'Anahtarı gönder',
+    serverMessage: (url: string) => `MP4TOTEXT_SERVER_KEY, ${url} transkripsiyon sunucusuna gönderilsin mi?`,
+    serverDetail:
+      'Anahtar MP4TOTEXT_SERVERS içinde listelenen sunucular için ayarlı; bu sunucu onların arasında değil. Anahtarı yalnızca bu sunucuyu kendiniz eklediyseniz ve ona güveniyorsanız gönderin; aksi halde onu MP4TOTEXT_SERVERS listesine ekleyip yeniden başlatın.',
   },
 }
 
@@ -61,14 +67,14 @@ const keyTexts = {
  * The native question Electron's main process asks before a stored key goes to another origin
  * than it was entered for. The safe answer is the default and what Escape gives.
  */
-export function keyConfirmDialog(provider: ProviderId, url: string, boundTo: string | null, locale: string) {
+export function keyConfirmDialog(provider: ProviderId | 'server', url: string, boundTo: string | null, locale: string) {
   const t = locale.toLowerCase().startsWith('tr') ? keyTexts.tr : keyTexts.en
   const buttons = [t.cancel, t.send]
   return {
     type: 'warning' as const,
     title: t.title,
-    message: t.message(provider, url),
-    detail: t.detail(boundTo ?? '—'),
+    message: provider === 'server' ? t.serverMessage(url) : t.message(provider, url),
+    detail: provider === 'server' ? t.serverDetail : t.detail(boundTo ?? '—'),
     buttons,
     defaultId: 0,
     cancelId: 0,

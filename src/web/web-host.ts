@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Core } from '../core/app-core'
 import { mediaReply, openRegularFile, type MediaReply } from '../core/media/regular-file'
 import { saveUpload, UploadRefused, type UploadLimits } from '../core/uploads/upload-store'
+import type { Envelope } from '../shared/contract'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { toErrorShape } from '../shared/errors'
 import { dispatch } from '../shared/dispatch'
@@ -161,7 +162,8 @@ export async function startWebHost(
           send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'Body is not JSON' } })
           return
         }
-        send(res, 200, await dispatch(core.handlers, call[1]!, input))
+        const answer = await dispatch(core.handlers, call[1]!, input)
+        send(res, callStatus(answer), answer)
         return
       }
       send(res, 404, { ok: false, error: { code: 'unknown-channel', message: 'No such API route' } })
@@ -247,6 +249,16 @@ function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: num
     if (drained > DRAIN_MAX_BYTES) req.socket.destroy()
   })
   req.resume()
+}
+
+/**
+ * The HTTP status of a call's answer: input the contract (or the handler) refuses is the
+ * client's error, 400, and an unknown call 404, so a plain HTTP client sees them as failures;
+ * everything else is 200 with the envelope saying how it went.
+ */
+function callStatus(answer: Envelope<unknown>): number {
+  if (answer.ok) return 200
+  return answer.error.code === 'invalid-input' ? 400 : answer.error.code === 'unknown-channel' ? 404 : 200
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

@@ -10,6 +10,11 @@ export interface Fault {
   body?: unknown
   /** stream this many content chunks, then drop the connection */
   cutAfterChunks?: number
+  /** stream this many content chunks, then send `data: {"error": streamError}` and end */
+  errorAfterChunks?: number
+  streamError?: Record<string, unknown>
+  /** sent as the stream's first data event, before any content (an odd chunk from a broken server) */
+  oddChunk?: unknown
   firstTokenDelayMs?: number
   /** hold the answer until this settles (a request kept in flight while a test acts) */
   holdUntil?: Promise<unknown>
@@ -105,7 +110,12 @@ export async function startFakeLlmServer(opts: FakeLlmOptions = {}): Promise<Fak
     const send = (data: unknown, event?: string) =>
       res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`)
     const responses = path.endsWith('/responses')
+    if (fault?.oddChunk !== undefined) send(fault.oddChunk)
     for (let k = 0; k < pieces.length; k++) {
+      if (fault?.errorAfterChunks !== undefined && k >= fault.errorAfterChunks) {
+        send({ error: fault.streamError ?? { message: 'scripted stream error' } })
+        return void res.end()
+      }
       if (fault?.cutAfterChunks !== undefined && k >= fault.cutAfterChunks) {
         await delay(30) // let what was sent reach the client, as on a real dropped connection
         res.socket?.destroy()

@@ -8,6 +8,8 @@ export interface SttFault {
   status: number
   headers?: Record<string, string>
   body?: unknown
+  /** sent as is instead of `body` as JSON (a garbage reply) */
+  raw?: string
 }
 
 export interface SttRequestLog {
@@ -114,6 +116,11 @@ export async function startFakeSttServer(opts: FakeSttOptions = {}): Promise<Fak
     if (opts.apiKey !== undefined && log.authorization !== `Bearer ${opts.apiKey}`)
       return answer(401, { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } })
     const fault = faults.shift()
+    if (fault?.raw !== undefined) {
+      log.status = fault.status
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+      return void res.end(fault.raw)
+    }
     if (fault) return answer(fault.status, fault.body ?? { error: { message: `scripted ${fault.status}` } }, fault.headers)
     if (typeof file !== 'object' || !file) return answer(400, { error: { message: "the 'file' field is missing" } })
     if (!log.model) return answer(400, { error: { message: "the 'model' field is missing" } })

@@ -41,3 +41,42 @@ export async function modelServer(
     close: () => new Promise<void>((r) => server.close(() => r())),
   }
 }
+
+/**
+ * A hostile model mirror on loopback (`host`, default 127.0.0.1): `endless` sends a body that never
+ * ends (no content-length, 1 MiB chunks until the client stops reading, at most `limitBytes`);
+ * `redirect` answers every request with a 302 to that URL. Records every request it got.
+ */
+export async function hostileModelServer(opts: { endless?: { limitBytes: number }; redirect?: string; host?: string } = {}) {
+  const requests: string[] = []
+  let sentBytes = 0
+  const chunk = Buffer.alloc(1024 * 1024, 0x6c)
+  const server = http.createServer((req, res) => {
+    requests.push(req.url ?? '/')
+    if (opts.redirect) return void res.writeHead(302, { location: opts.redirect }).end()
+    if (!opts.endless) return void res.writeHead(404).end()
+    const limit = opts.endless.limitBytes
+    res.writeHead(200, { 'content-type': 'application/octet-stream' })
+    const pump = () => {
+      while (sentBytes < limit && !res.destroyed) {
+        sentBytes += chunk.length
+        if (!res.write(chunk)) return void res.once('drain', pump)
+      }
+      // the "disk" of the sender never runs out; cut the connection at the limit so a test ends
+      res.destroy()
+    }
+    pump()
+  })
+  const host = opts.host ?? '127.0.0.1'
+  await new Promise<void>((r) => server.listen(0, host, r))
+  return {
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    requests,
+    sentBytes: () => sentBytes,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections()
+        server.close(() => r())
+      }),
+  }
+}

@@ -14,7 +14,7 @@ import {
   transcriptionCredits,
   transcriptionCreditsForRow,
 } from '../../src/core/transcribe/cloud/transcription-cost'
-import { type FakeSttServer, startFakeSttServer } from '../helpers/fake-stt-server'
+import { type FakeSttServer, type SttFault, startFakeSttServer } from '../helpers/fake-stt-server'
 import { makeMedia } from '../helpers/media'
 
 const GROQ_MODEL = 'whisper-large-v3-turbo'
@@ -204,6 +204,32 @@ describe('cloud transcription through the real SDKs', () => {
     expect(s.requests.map((r) => r.status)).toEqual([401])
   }, 60_000)
 
+  it('says a garbage reply plainly, once: not "could not be reached", not retried, no internal text', async () => {
+    const s = await server()
+    const target = { provider: 'groq' as const, modelId: GROQ_MODEL, baseURL: s.url, apiKey: 'k', maxUploadBytes: 6_000_000 }
+    const hooks = { concurrency: 1, retry: { maxAttempts: 6, baseDelayMs: 1, maxDelayMs: 1 } }
+    const replies: SttFault[] = [
+      { status: 200, raw: '<html><body>502 Bad Gateway</body></html>' },
+      { status: 200, body: { text: 5, segments: 'nope' } },
+      { status: 200, body: [1, 2, 3] },
+      { status: 200, body: { segments: [null, 7, { start: 'x', end: 2, text: 'a' }] } },
+    ]
+    for (const reply of replies) {
+      const before = s.requests.length
+      s.fail(reply)
+      const err = await transcribeInCloud(tone4, target, hooks).catch((e: unknown) => e)
+      const label = JSON.stringify(reply)
+      expect(err, label).toBeInstanceOf(CloudTranscribeError)
+      expect((err as Error).message, label).toMatch(/^Groq sent a reply that is not a transcript/)
+      expect((err as Error).message, label).not.toMatch(
+        /could not be reached|is not a function|undefined|Unexpected token|JSON\.parse/,
+      )
+      expect((err as CloudTranscribeError).code, label).toBe('provider-error')
+      // one request for the piece that failed; the second piece was never sent, nothing retried
+      expect(s.requests.length - before, label).toBe(1)
+    }
+  }, 60_000)
+
   it('stops at once on cancel: no request after it, temp files gone', async () => {
     const s = await server()
     const ac = new AbortController()
@@ -358,6 +384,13 @@ describe('piece plan', () => {
       { id: 2, start: 101.5, end: 102.5, text: 'Today' },
       { id: 3, start: 102.5, end: 107.5, text: 'it rained.' },
     ])
+  })
+
+  it('joins 200,000 segments without running out of stack', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => ({ start: i * 0.01, end: i * 0.01 + 0.01, text: `w${i}` }))
+    const segments = joinPieces([{ piece: { index: 0, start: 0, end: 2000, overlapBefore: 0 }, segments: many }])
+    expect(segments).toHaveLength(200_000)
+    expect(segments.at(-1)).toMatchObject({ id: 199_999, text: 'w199999' })
   })
 
   it('gives the later piece a segment that lies mostly past the seam', () => {

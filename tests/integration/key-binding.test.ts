@@ -5,7 +5,10 @@ import { openCore, type Core } from '../../src/core/app-core'
 import { SafeStorageKeyStore, type SafeStorageLike } from '../../src/main/safe-storage-key-store'
 import { startWebHost, type WebHost } from '../../src/web/web-host'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { startFakeSttServer, type FakeSttServer } from '../helpers/fake-stt-server'
+import { makeMedia } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
+import { finished, openTranscribeCore } from '../helpers/transcribe-env'
 
 const tempDir = useTempDirs()
 const SECRET = 'sk-real-secret-key-0123456789'
@@ -149,4 +152,104 @@ describe('keys are bound to the endpoint they were given for (Electron key store
     expect(asked).toEqual([`openai ${other.url}/v1`])
     expect(sawKey(other)).toBe(true)
   })
+})
+
+describe('the transcription server key goes only to the servers the environment names', () => {
+  const stts: FakeSttServer[] = []
+  afterEach(async () => {
+    for (const s of stts.splice(0)) await s.close()
+  })
+  async function stt(): Promise<FakeSttServer> {
+    const s = await startFakeSttServer()
+    stts.push(s)
+    return s
+  }
+  const sawServerKey = (s: FakeSttServer) => s.requests.some((r) => (r.authorization ?? '').includes(SECRET))
+
+  it('a server a web client names (in the job or in Settings) gets no key; the environment’s servers do', async () => {
+    const legit = await stt()
+    const attacker = await stt()
+    const staticDir = tempDir()
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><p>app</p>')
+    const { core, model } = await openTranscribeCore(tempDir(), {
+      core: { shell: 'web', env: { MP4TOTEXT_SERVER_KEY: SECRET, MP4TOTEXT_SERVERS: legit.url } },
+    })
+    const host = await startWebHost(core, { staticDir })
+    hosts.push(host)
+    const call = async (channel: string, input: unknown) => {
+      const res = await fetch(`${new URL(host.url).origin}/api/call/${channel}`, {
+        method: 'POST',
+        headers: { 'x-mp4totext-token': host.token },
+        body: JSON.stringify(input),
+      })
+      return (await res.json()) as { ok: boolean; value?: { id: string }[]; error?: { message: string } }
+    }
+    const clip = makeMedia(tempDir(), 'clip.wav', { seconds: 3, sampleRate: 16_000 })
+    const run = async (options: Record<string, unknown>) => {
+      const added = await call('transcribe.add', { files: [clip], options: { model, ...options } })
+      expect(added.ok, added.error?.message).toBe(true)
+      return finished(core, added.value![0]!.id, 120_000)
+    }
+
+    await run({ servers: [attacker.url] })
+    expect(attacker.requests.length).toBeGreaterThan(0)
+    expect(sawServerKey(attacker)).toBe(false)
+
+    expect((await call('settings.set', { transcriptionServers: [{ url: attacker.url, concurrency: 1 }] })).ok).toBe(true)
+    const before = attacker.requests.length
+    await run({})
+    expect(attacker.requests.length).toBeGreaterThan(before)
+    expect(sawServerKey(attacker)).toBe(false)
+
+    expect((await run({ servers: [legit.url] })).status).toBe('done')
+    expect(sawServerKey(legit)).toBe(true)
+    await core.close()
+  }, 180_000)
+
+  it('a server that needs the key and was not given it fails saying how to give it', async () => {
+    const guarded = await startFakeSttServer({ apiKey: SECRET })
+    stts.push(guarded)
+    const { core, model } = await openTranscribeCore(tempDir(), { core: { env: { MP4TOTEXT_SERVER_KEY: SECRET } } })
+    const clip = makeMedia(tempDir(), 'clip.wav', { seconds: 3, sampleRate: 16_000 })
+    const [job] = await core.transcription.add([clip], { model, servers: [guarded.url] })
+    const failed = await finished(core, job!.id, 120_000)
+    expect(failed.status).toBe('failed')
+    expect(failed.error).toContain(`MP4TOTEXT_SERVERS=${guarded.url}`)
+    expect(sawServerKey(guarded)).toBe(false)
+    await core.close()
+  }, 120_000)
+
+  it('in Electron, a server from Settings gets the key only after the main process asked and the user agreed', async () => {
+    const other = await stt()
+    const dataDir = tempDir()
+    const { model } = await openTranscribeCore(dataDir).then(async (o) => (await o.core.close(), o))
+    const asked: string[] = []
+    let answer = false
+    const keys = new SafeStorageKeyStore(
+      fakeSafeStorage(),
+      path.join(dataDir, 'keys.json'),
+      { MP4TOTEXT_SERVER_KEY: SECRET },
+      async (p, url) => (asked.push(`${p} ${url}`), answer),
+    )
+    const core = await openCore({
+      dataDir,
+      shell: 'electron',
+      version: 't',
+      systemLocale: 'en',
+      keys,
+      env: { MP4TOTEXT_SERVER_KEY: SECRET },
+      noFallback: true,
+    })
+    const clip = makeMedia(tempDir(), 'clip.wav', { seconds: 3, sampleRate: 16_000 })
+    await core.handlers['settings.set']({ transcriptionServers: [{ url: other.url, concurrency: 1 }] })
+    await finished(core, (await core.transcription.add([clip], { model }))[0]!.id, 120_000)
+    expect(asked).toEqual([`server ${other.url}`])
+    expect(sawServerKey(other)).toBe(false)
+    answer = true
+    await finished(core, (await core.transcription.add([clip], { model }))[0]!.id, 120_000)
+    await finished(core, (await core.transcription.add([clip], { model }))[0]!.id, 120_000)
+    expect(asked).toEqual([`server ${other.url}`, `server ${other.url}`])
+    expect(sawServerKey(other)).toBe(true)
+    await core.close()
+  }, 180_000)
 })

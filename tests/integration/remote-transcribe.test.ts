@@ -8,7 +8,7 @@ import { type FakeSttServer, startFakeSttServer } from '../helpers/fake-stt-serv
 import { makeMedia } from '../helpers/media'
 import { newServerToken, type RemoteWhisper, startRemoteWhisper } from '../helpers/stt-servers'
 import { useTempDirs } from '../helpers/temp-dir'
-import { finished, openTranscribeCore } from '../helpers/transcribe-env'
+import { finished, installMiniModel, openTranscribeCore } from '../helpers/transcribe-env'
 
 const TURBO = 'groq/whisper-large-v3-turbo'
 const KEY = 'gsk-test-key-0123456789'
@@ -189,10 +189,14 @@ describe('self-hosted servers', () => {
 
   async function serversCore() {
     const token = newServerToken()
-    const { core, model, dir } = await openTranscribeCore(tempDir(), { core: { env: { MP4TOTEXT_SERVER_KEY: token } } })
-    cores.push(core)
+    const dir = tempDir()
+    await installMiniModel(dir)
     const modelPath = path.join(dir, 'models', 'ggml-mini-test.bin')
     for (let i = 0; i < 2; i++) remotes.push(await startRemoteWhisper(modelPath, token))
+    // the key is given for these servers, as the user starting the app would
+    const env = { MP4TOTEXT_SERVER_KEY: token, MP4TOTEXT_SERVERS: remotes.map((r) => r.url).join(',') }
+    const { core, model } = await openTranscribeCore(dir, { core: { env } })
+    cores.push(core)
     return { core, model }
   }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -234,5 +234,66 @@ describe('watch folders and folder runs (#12)', () => {
     } finally {
       await core.close()
     }
+  }, 120_000)
+})
+
+describe('outputs the user asked for follow the user’s umask; the data folder stays private', () => {
+  /** The CLI as a real process started under `umask`. */
+  const cliUnder = (umask: string, args: string[]) =>
+    spawnSync('/bin/sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, bin, ...args], { encoding: 'utf8' })
+  const modeOf = (file: string) => statSync(file).mode & 0o777
+  /** every file the app wrote in the data folder (the test's model copy aside) */
+  const dataFiles = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && !e.name.endsWith('.bin'))
+      .map((e) => path.join(e.parentPath, e.name))
+
+  it('transcribe --out DIR and a folder run give 0644 under umask 022 (0600 under 077); db.json and transcripts are 0600', async () => {
+    const dataDir = tempDir()
+    const model = await quickModel(dataDir)
+    const media = tempDir()
+    makeMedia(media, 'toplanti.wav', { seconds: 2 })
+    // `--out DIR/` that does not exist yet is made
+    const outDir = path.join(tempDir(), 'subtitles')
+    const one = cliUnder('022', [
+      'transcribe',
+      path.join(media, 'toplanti.wav'),
+      '--format',
+      'srt',
+      '--out',
+      `${outDir}/`,
+      '--model',
+      model,
+      '--data-dir',
+      dataDir,
+    ])
+    expect(one.status, one.stderr).toBe(0)
+    expect(modeOf(path.join(outDir, 'toplanti.srt')).toString(8)).toBe('644')
+
+    const folder = cliUnder('022', ['transcribe', media, '--format', 'srt', '--model', model, '--data-dir', dataDir])
+    expect(folder.status, folder.stderr).toBe(0)
+    expect(modeOf(path.join(media, 'toplanti.srt')).toString(8)).toBe('644')
+
+    const strict = path.join(tempDir(), 'strict')
+    mkdirSync(strict)
+    const own = cliUnder('077', [
+      'transcribe',
+      path.join(media, 'toplanti.wav'),
+      '--format',
+      'txt',
+      '--out',
+      `${strict}/`,
+      '--model',
+      model,
+      '--data-dir',
+      dataDir,
+    ])
+    expect(own.status, own.stderr).toBe(0)
+    expect(modeOf(path.join(strict, 'toplanti.txt')).toString(8)).toBe('600')
+
+    const written = dataFiles(dataDir)
+    expect(written).toContain(path.join(dataDir, 'db.json'))
+    expect(written.some((f) => f.includes(`${path.sep}transcripts${path.sep}`))).toBe(true)
+    for (const f of written) expect(modeOf(f).toString(8), f).toBe('600')
   }, 120_000)
 })

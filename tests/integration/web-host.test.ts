@@ -62,6 +62,26 @@ describe('web host', () => {
     await host.close()
   })
 
+  it('answers a call the contract refuses with HTTP 400 (404 for an unknown call), a good one with 200', async () => {
+    const { host, base } = await setup()
+    const status = (ch: string, body: string) =>
+      fetch(`${base}/api/call/${ch}`, { method: 'POST', headers: { 'x-mp4totext-token': host.token }, body }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { ok: boolean; error?: { code: string } },
+      }))
+    expect(await status('credits.topUp', '{"amount":"lots"}')).toMatchObject({
+      status: 400,
+      body: { ok: false, error: { code: 'invalid-input' } },
+    })
+    expect(await status('settings.set', '{"transcriptionServers":[{"url":"not a url","concurrency":1}]}')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid-input' } },
+    })
+    expect(await status('fs.rm', '{}')).toMatchObject({ status: 404, body: { error: { code: 'unknown-channel' } } })
+    expect(await status('credits.get', '{}')).toMatchObject({ status: 200, body: { ok: true } })
+    await host.close()
+  })
+
   it('refuses requests for a foreign Host (DNS rebinding) and paths outside the app', async () => {
     const { host, base } = await setup()
     expect(await rawGet(`${base}/`, { host: 'evil.example' })).toBe(421)

@@ -94,6 +94,83 @@ describe('provider clients through the real SDKs', () => {
     expect(ctx.kind).toBe('context-too-long')
   })
 
+  it('honours the retryDelay of Gemini’s real 429, a JSON array', async () => {
+    server.fail({
+      status: 429,
+      body: [
+        {
+          error: {
+            code: 429,
+            message: 'You exceeded your current quota, please check your plan and billing details.',
+            status: 'RESOURCE_EXHAUSTED',
+            details: [
+              {
+                '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+                violations: [{ quotaMetric: 'generate_content_free_tier_requests' }],
+              },
+              { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '20s' },
+            ],
+          },
+        },
+      ],
+    })
+    const gem = (await client('gemini')
+      .stream(req())
+      .catch((e: unknown) => e)) as ProviderFailure
+    expect([gem.kind, gem.retryAfterMs]).toEqual(['rate-limited', 20_000])
+  })
+
+  it('a Groq 429 on tokens waits the token reset, not the far longer request reset', async () => {
+    server.fail({
+      status: 429,
+      headers: {
+        'x-ratelimit-limit-requests': '14400',
+        'x-ratelimit-remaining-requests': '14370',
+        'x-ratelimit-reset-requests': '2m59.56s',
+        'x-ratelimit-limit-tokens': '6000',
+        'x-ratelimit-remaining-tokens': '0',
+        'x-ratelimit-reset-tokens': '7.66s',
+      },
+      body: {
+        error: {
+          message: 'Rate limit reached for model on tokens per minute (TPM)',
+          type: 'tokens',
+          code: 'rate_limit_exceeded',
+        },
+      },
+    })
+    const rl = (await client('groq')
+      .stream(req())
+      .catch((e: unknown) => e)) as ProviderFailure
+    expect([rl.kind, rl.retryAfterMs]).toEqual(['rate-limited', 7660])
+  })
+
+  it('reports an error event in the middle of a stream as the provider’s error', async () => {
+    for (const p of ['openai', 'groq'] as const) {
+      server.fail({
+        errorAfterChunks: 1,
+        streamError: { message: 'The model is overloaded. Please try again later.', type: 'server_error' },
+      })
+      const user = `<transcript>\n${'one two three four five six seven eight nine ten '.repeat(3)}\n</transcript>`
+      const err = (await client(p)
+        .stream(req({ user }))
+        .catch((e: unknown) => e)) as ProviderFailure
+      expect(err.message, p).toContain('The model is overloaded. Please try again later.')
+      expect(err.message, p).not.toMatch(/could not be reached|connection lost/)
+      expect(err.kind, p).toBe('server')
+    }
+  })
+
+  it('an answer it cannot read is said plainly: no internal text, not "could not be reached"', async () => {
+    server.fail({ oddChunk: { type: 5, choices: 'many' } })
+    const err = (await client('openai')
+      .stream(req())
+      .catch((e: unknown) => e)) as ProviderFailure
+    expect(err.message).toMatch(/^OpenAI sent an answer that could not be read/)
+    expect(err.message).not.toMatch(/could not be reached|is not a function|startsWith/)
+    expect(err.retryable).toBe(false)
+  })
+
   it('reports a stream cut mid-way, never a partial result', async () => {
     server.fail({ cutAfterChunks: 1 })
     const got: string[] = []
@@ -124,6 +201,21 @@ describe('retry hints', () => {
     expect(parseDuration('soon')).toBeUndefined()
     expect(retryAfterFrom({ 'x-ratelimit-reset-requests': '1.5s', 'x-ratelimit-reset-tokens': '7.66s' }, undefined)).toBe(7660)
     expect(retryAfterFrom(new Headers({ 'retry-after': '4' }), undefined)).toBe(4000)
+  })
+
+  it('waits for the Groq limit that ran out', () => {
+    const groq = (remainingRequests: string, remainingTokens: string) => ({
+      'x-ratelimit-reset-requests': '2m59.56s',
+      'x-ratelimit-remaining-requests': remainingRequests,
+      'x-ratelimit-reset-tokens': '7.66s',
+      'x-ratelimit-remaining-tokens': remainingTokens,
+    })
+    expect(retryAfterFrom(groq('14370', '0'), undefined)).toBe(7660)
+    expect(retryAfterFrom(groq('0', '5000'), undefined)).toBe(179_560)
+    expect(retryAfterFrom(groq('0', '0'), undefined)).toBe(179_560)
+    // tokens left, but fewer than the request needs
+    expect(retryAfterFrom(groq('14370', '120'), undefined)).toBe(7660)
+    expect(retryAfterFrom(undefined, [{ error: { details: [{ retryDelay: '20s' }] } }])).toBe(20_000)
   })
 
   it('never classifies an abort as retryable', () => {

@@ -93,7 +93,7 @@ export async function downloadSpeakerModels(
   for (const m of listSpeakerModels(modelsDir, baseUrl)) {
     if (m.installed) continue
     const part = `${m.path}.part`
-    await downloadResumable(m.url, part, opts)
+    await downloadResumable(m.url, part, { ...opts, expectedBytes: m.sizeMiB * 1024 * 1024 })
     const size = fileSize(part)
     if (size < 100_000) {
       await fs.rm(part, { force: true })

@@ -205,6 +205,7 @@ export class LocalLlmManager {
     const part = `${target}.part`
     let total: number | null = null
     await downloadResumable(entry.url, part, {
+      expectedBytes: entry.sizeMiB * MiB,
       fetchImpl: this.opts.fetchImpl,
       signal: opts.signal,
       onProgress: (p) => {

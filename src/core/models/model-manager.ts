@@ -117,7 +117,12 @@ export class ModelManager {
     const target = path.join(dir, modelFileName(name))
     const part = `${target}.part`
     const url = `${(opts.baseUrl ?? DEFAULT_MODEL_BASE_URL).replace(/\/$/, '')}/${modelFileName(name)}`
-    await downloadResumable(url, part, { fetchImpl: this.fetchImpl, onProgress: opts.onProgress, signal: opts.signal })
+    await downloadResumable(url, part, {
+      expectedBytes: entry.sizeMiB * 1024 * 1024,
+      fetchImpl: this.fetchImpl,
+      onProgress: opts.onProgress,
+      signal: opts.signal,
+    })
     const sha1 = await fileSha1(part)
     if (sha1 !== entry.sha1) {
       await fs.rm(part, { force: true })

@@ -26,6 +26,11 @@ export interface KeyStore {
    * client has this (Electron's main process shows a native dialog); without it the answer is no.
    */
   confirmUse?(provider: ProviderId, url: string): Promise<boolean>
+  /**
+   * Ask the user whether the transcription server key (MP4TOTEXT_SERVER_KEY) may go to `url`, a
+   * server the environment does not name; same rule: only a store the renderer cannot answer.
+   */
+  confirmServerKey?(url: string): Promise<boolean>
 }
 
 /** The CLI's and web host's keys: environment variables only, bound to the environment's base URL. */

@@ -40,7 +40,7 @@ export interface ClientConfig {
  * are off: retries, backoff and rate limits are ours, so they can honour the provider's hints.
  */
 export function createLlmClient(cfg: ClientConfig): LlmClient {
-  const common = { baseURL: cfg.baseURL, maxRetries: 0, timeout: cfg.timeoutMs ?? 120_000 }
+  const common = { baseURL: cfg.baseURL, maxRetries: 0, timeout: cfg.timeoutMs ?? 120_000, fetch: errorArraysUnwrapped }
   // A local server may need no key, but both SDKs insist on one being present.
   const apiKey = cfg.apiKey ?? 'no-key'
   if (cfg.provider === 'groq') {
@@ -79,6 +79,29 @@ export function createLlmClient(cfg: ClientConfig): LlmClient {
       return ids
     },
   }
+}
+
+/**
+ * Gemini answers an error as a JSON array of one error (`[{"error":{…,"details":[{"retryDelay":
+ * "20s"}]}}]`); the SDKs read only an object and would drop the body, and with it the wait the
+ * provider asks for. An error reply that is such an array is handed to the SDK as its one object.
+ */
+const errorArraysUnwrapped: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init)
+  if (res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return res
+  const text = await res.text()
+  let body = text
+  try {
+    const v: unknown = JSON.parse(text)
+    if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'object' && v[0] !== null) body = JSON.stringify(v[0])
+  } catch {
+    // not JSON after all: the SDK says so with the text as it came
+  }
+  const headers = new Headers(res.headers)
+  // the body is already decoded, and may be shorter now
+  headers.delete('content-length')
+  headers.delete('content-encoding')
+  return new Response(body, { status: res.status, statusText: res.statusText, headers })
 }
 
 function messages(req: StreamRequest) {

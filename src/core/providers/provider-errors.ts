@@ -11,6 +11,7 @@ export type FailureKind =
   | 'context-too-long'
   | 'bad-request'
   | 'stream-cut'
+  | 'bad-reply'
   | 'cancelled'
 
 /** A provider call that failed, classified so the caller knows whether to retry. */
@@ -25,6 +26,7 @@ export const errorCodeOf: Record<FailureKind, ErrorCode> = {
   'context-too-long': 'provider-error',
   'bad-request': 'provider-error',
   'stream-cut': 'provider-error',
+  'bad-reply': 'provider-error',
   cancelled: 'cancelled',
 }
 
@@ -68,14 +70,27 @@ function header(h: HeaderBag, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
-/** retry-after (seconds), Groq's x-ratelimit-reset-*, Gemini's retryDelay in the error body. */
+/**
+ * retry-after (seconds), Groq's x-ratelimit-reset-*, Gemini's retryDelay in the error body. Of
+ * Groq's two limits the one that ran out is waited for: a 429 on tokens per minute says its
+ * requests (counted per day, resetting in minutes) are far from spent, and waiting their reset
+ * would stall the run for minutes. When neither says which ran out, the longer reset is safe.
+ */
 export function retryAfterFrom(headers: HeaderBag, body: unknown): number | undefined {
   const fromHeader = parseDuration(header(headers, 'retry-after'))
   if (fromHeader !== undefined) return fromHeader
-  const resets = ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']
-    .map((n) => parseDuration(header(headers, n)))
-    .filter((x): x is number => x !== undefined)
-  if (resets.length) return Math.max(...resets)
+  const limits = (['requests', 'tokens'] as const)
+    .map((n) => ({
+      reset: parseDuration(header(headers, `x-ratelimit-reset-${n}`)),
+      remaining: Number(header(headers, `x-ratelimit-remaining-${n}`) ?? NaN),
+    }))
+    .filter((l): l is { reset: number; remaining: number } => l.reset !== undefined)
+  const spent = limits.filter((l) => l.remaining === 0)
+  const known = limits.length > 0 && limits.every((l) => Number.isFinite(l.remaining))
+  // both still have some left: the request needs more tokens than remain this minute
+  const tokens = limits.length === 2 ? [limits[1]!] : limits
+  const waitFor = spent.length ? spent : known ? tokens : limits
+  if (waitFor.length) return Math.max(...waitFor.map((l) => l.reset))
   const text = JSON.stringify(body ?? '')
   const delay = /"retryDelay"\s*:\s*"([^"]+)"/.exec(text)
   return delay ? parseDuration(delay[1]) : undefined
@@ -101,7 +116,18 @@ export function classify(err: unknown, provider: ProviderId, modelId: string): P
   const status = typeof e?.status === 'number' ? e.status : undefined
   const detail = bodyMessage(e?.error) ?? e?.message ?? String(err)
   const retryAfterMs = retryAfterFrom(e?.headers, e?.error)
+  if (status === undefined && bodyMessage(e?.error) !== undefined) {
+    // an error event inside the stream (`data: {"error": …}`): the provider's own words
+    return new ProviderFailure('server', `${name} reported an error mid-answer: ${bodyMessage(e?.error)}`)
+  }
   if (status === undefined) {
+    // the server answered, with something that is not JSON (a proxy's error page): asking
+    // again would get the same, and "could not be reached" would send the user the wrong way
+    if (isUnreadableAnswer(err))
+      return new ProviderFailure(
+        'bad-reply',
+        `${name} sent an answer that could not be read${e?.name === 'SyntaxError' ? ' (not valid JSON)' : ''}. Check the base URL, or try another model.`,
+      )
     return new ProviderFailure('network', `${name} could not be reached (${detail}). Check the connection or the base URL.`)
   }
   if (status === 401 || status === 403) {
@@ -124,6 +150,17 @@ export function classify(err: unknown, provider: ProviderId, modelId: string): P
     return new ProviderFailure('context-too-long', `The text is too long for ${modelId} (${detail}).`, status)
   }
   return new ProviderFailure('bad-request', `${name} refused the request (HTTP ${status}): ${detail}`, status)
+}
+
+/**
+ * A program error raised while reading what the server sent (invalid JSON, a field of the wrong
+ * type), as opposed to a lost connection: fetch's own TypeErrors ("fetch failed", "terminated")
+ * carry the socket error as their cause.
+ */
+function isUnreadableAnswer(err: unknown): boolean {
+  if (!(err instanceof TypeError || err instanceof SyntaxError || err instanceof RangeError || err instanceof ReferenceError))
+    return false
+  return err.cause === undefined && !/fetch failed|terminated|network|socket|closed|ECONN|ETIMEDOUT/i.test(err.message)
 }
 
 function bodyMessage(body: unknown): string | undefined {

@@ -19,6 +19,7 @@ import {
 } from './cloud/cloud-transcriber'
 import { FIXED_OVERHEAD_BYTES, WORST_BYTES_PER_SEC } from './cloud/cloud-audio'
 import { startedMinutes, transcriptionCreditsForRow } from './cloud/transcription-cost'
+import { serverKeyRefusedMessage, serverKeysFor } from './servers/server-key'
 import { NoServerLeftError, ServerPool, type ServerEndpoint } from './servers/server-pool'
 
 /** Where a job's audio goes when not (only) to this machine's engine. */
@@ -26,9 +27,6 @@ export type RemoteRoute =
   { kind: 'cloud'; provider: 'groq' | 'openai'; modelId: string } | { kind: 'servers'; endpoints: ServerEndpoint[] }
 
 const CLOUD_MODEL = /^(groq|openai)\/(.+)$/
-
-/** The environment variable whose value goes as the bearer token to the user's own servers. */
-export const SERVER_KEY_ENV = 'MP4TOTEXT_SERVER_KEY'
 
 /** A cloud model ("groq/…", "openai/…"), the job's servers, the settings' servers, or null (local only). */
 export function routeOf(
@@ -129,11 +127,20 @@ export class RemoteTranscriber {
     return this.pool?.pool.served() ?? {}
   }
 
-  /** The process's pool for these endpoints (rebuilt when the list changes). */
-  poolFor(endpoints: ServerEndpoint[]): ServerPool {
-    const key = JSON.stringify(endpoints)
-    if (this.pool?.key !== key)
-      this.pool = { key, pool: new ServerPool(endpoints, this.deps.env[SERVER_KEY_ENV]?.trim() || null) }
+  /**
+   * The process's pool for these endpoints (rebuilt when the list, or where the key may go,
+   * changes). The server key goes only to the servers it was given for (server-key.ts).
+   */
+  async poolFor(endpoints: ServerEndpoint[]): Promise<ServerPool> {
+    const keys = await serverKeysFor(endpoints, this.deps.env, this.deps.keys)
+    const id = JSON.stringify([endpoints, keys.map((k) => k !== null)])
+    if (this.pool?.key !== id)
+      this.pool = {
+        key: id,
+        pool: new ServerPool(endpoints, keys, {
+          refusedMessage: (url, keySent) => serverKeyRefusedMessage(url, keySent, this.deps.env),
+        }),
+      }
     return this.pool.pool
   }
 
@@ -206,7 +213,7 @@ export class RemoteTranscriber {
     route: Extract<RemoteRoute, { kind: 'servers' }>,
     hooks: { signal: AbortSignal; onProgress: (p: CloudProgress) => void },
   ): Promise<RemoteOutcome | null> {
-    const pool = this.poolFor(route.endpoints)
+    const pool = await this.poolFor(route.endpoints)
     await pool.checkHealth()
     const capacity = pool.capacity()
     if (capacity === 0) return null

@@ -2,7 +2,9 @@ import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { ExportFormat } from '../../shared/transcribe-types'
 import { AppError } from '../../shared/errors'
-import { PRIVATE_FILE_MODE } from '../store/safe-json-file'
+
+/** What the umask is applied to for a file in the user's own folders: 0644 under umask 022. */
+const USER_FILE_MODE = 0o666
 
 /** The file name ending of one export format; the timestamped text gets its own so TXT can sit beside it. */
 export function outputSuffix(format: ExportFormat): string {
@@ -52,11 +54,16 @@ export function tempPathOf(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.mp4totext-tmp`)
 }
 
-/** Write the whole file or nothing: a temp file renamed into place; a failed write leaves no half file. */
+/**
+ * Write the whole file or nothing: a temp file renamed into place; a failed write leaves no half
+ * file. For files written where the user asked (watch folder outputs, the CLI's --out): they get
+ * the user's umask like any file the user makes there, so a media server running as another user
+ * can read the subtitles. Files in the data folder stay private (store/safe-json-file.ts).
+ */
 export async function writeWhole(target: string, content: string): Promise<void> {
   const tmp = tempPathOf(target)
   try {
-    await fs.writeFile(tmp, content, { mode: PRIVATE_FILE_MODE })
+    await fs.writeFile(tmp, content, { mode: USER_FILE_MODE })
     await fs.rename(tmp, target)
   } catch (err) {
     await fs.rm(tmp, { force: true })

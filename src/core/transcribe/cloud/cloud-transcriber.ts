@@ -10,7 +10,7 @@ import { classify, errorCodeOf, type FailureKind, ProviderFailure } from '../../
 import { RateLimiter, sleep } from '../../providers/rate-limiter'
 import { type CloudCodec, codecFiles, decodeToWav, encodePiece, maxPieceSecFor } from './cloud-audio'
 import { type CloudSegment, joinPieces, type Piece, type PieceTranscript, planPieces, type SpeechRegion } from './piece-plan'
-import { type CloudProvider, createSttClient, type SttClient } from './stt-client'
+import { BadSttReply, type CloudProvider, createSttClient, type SttClient } from './stt-client'
 
 export type { CloudSegment, SpeechRegion }
 
@@ -281,6 +281,7 @@ function failureOf(
   limit: number,
 ): ProviderFailure | CloudTranscribeError {
   if (err instanceof CloudTranscribeError) return err
+  if (err instanceof BadSttReply) return badReply(name, err.detail)
   const status = (err as { status?: unknown })?.status
   if (status === 413)
     return new CloudTranscribeError(
@@ -290,6 +291,7 @@ function failureOf(
       413,
     )
   const f = classify(err, target.provider, target.modelId)
+  if (f.kind === 'bad-reply') return badReply(name, 'it could not be read')
   if (f.kind === 'auth')
     return new ProviderFailure(
       'auth',
@@ -299,6 +301,14 @@ function failureOf(
   return f
 }
 
+function badReply(name: string, detail: string): CloudTranscribeError {
+  return new CloudTranscribeError(
+    'provider-error',
+    `${name} sent a reply that is not a transcript (${detail}). Check the base URL or the server; nothing was charged for this file.`,
+    'bad-reply',
+  )
+}
+
 function finalError(f: unknown, attempts: number): CloudTranscribeError {
   if (f instanceof CloudTranscribeError) return f
   if (f instanceof ProviderFailure) {
@@ -306,5 +316,10 @@ function finalError(f: unknown, attempts: number): CloudTranscribeError {
     return new CloudTranscribeError(errorCodeOf[f.kind], message, f.kind, f.status)
   }
   if (f instanceof AppError) return new CloudTranscribeError(f.code, f.message, 'server')
-  return new CloudTranscribeError('internal', f instanceof Error ? f.message : String(f), 'server')
+  // a fault of this app, not of the provider: its own text means nothing to the user
+  return new CloudTranscribeError(
+    'internal',
+    'The cloud transcription stopped on an unexpected error in the app; nothing was charged for this file. Try again, and report it if it happens again.',
+    'server',
+  )
 }

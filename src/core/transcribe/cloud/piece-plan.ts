@@ -153,7 +153,8 @@ export function joinPieces(results: readonly PieceTranscript[], offsetSec = 0): 
       }
     }
     prevFirstOut = out.length
-    out.push(...drafts)
+    // one by one: spreading a piece of hundreds of thousands of segments would overflow the stack
+    for (const d of drafts) out.push(d)
   }
   const segments: CloudSegment[] = []
   let prevEnd = 0

@@ -72,7 +72,7 @@ export function createSttClient(cfg: {
           },
           { signal: req.signal },
         )
-        return answer(res as unknown as VerboseJson)
+        return answer(res as unknown)
       },
     }
   }
@@ -92,7 +92,7 @@ export function createSttClient(cfg: {
         },
         { signal: req.signal },
       )
-      return answer(res as unknown as VerboseJson)
+      return answer(res as unknown)
     },
   }
 }
@@ -104,18 +104,38 @@ function groqRoot(url: string): string {
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null)
 
-function answer(v: VerboseJson): SttAnswer {
+/** A reply that is JSON but not a transcript: said as such, never retried (the next is the same). */
+export class BadSttReply extends Error {
+  constructor(readonly detail: string) {
+    super(detail)
+    this.name = 'BadSttReply'
+  }
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+
+/** The transcript in a reply, checked field by field: a server may send anything. */
+function answer(reply: unknown): SttAnswer {
+  if (!isRecord(reply)) throw new BadSttReply(Array.isArray(reply) ? 'a list instead of an object' : `a bare ${typeof reply}`)
+  const v = reply as VerboseJson
+  const hasText = typeof v.text === 'string'
+  if (v.segments !== undefined && !Array.isArray(v.segments)) throw new BadSttReply('"segments" is not a list')
+  if (!hasText && !Array.isArray(v.segments)) throw new BadSttReply('neither "text" nor "segments"')
   const segments: SttAnswer['segments'] = []
-  for (const s of v.segments ?? []) {
+  for (const s of (v.segments ?? []) as unknown[]) {
+    if (!isRecord(s)) continue
     const start = num(s.start)
     const end = num(s.end)
     if (start === null || end === null || typeof s.text !== 'string') continue
     segments.push({ start, end: Math.max(start, end), text: s.text })
   }
+  if (segments.length === 0 && (v.segments?.length ?? 0) > 0 && !hasText)
+    throw new BadSttReply('no segment with a start, an end and a text')
   // a server that returns text but no segments still gave a transcript: one segment for all of it
-  if (segments.length === 0 && v.text?.trim()) segments.push({ start: 0, end: num(v.duration) ?? 0, text: v.text })
+  if (segments.length === 0 && hasText && v.text!.trim()) segments.push({ start: 0, end: num(v.duration) ?? 0, text: v.text! })
   const words: Word[] = []
-  for (const w of v.words ?? []) {
+  for (const w of (Array.isArray(v.words) ? v.words : []) as unknown[]) {
+    if (!isRecord(w)) continue
     const start = num(w.start)
     const end = num(w.end)
     if (start !== null && end !== null && typeof w.word === 'string')

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors'
+import { CloudTranscribeError } from '../cloud/cloud-transcriber'
 import { createSttClient, type SttAnswer, type SttClient, type SttRequest } from '../cloud/stt-client'
 
 export interface ServerEndpoint {
@@ -29,6 +30,8 @@ interface Slot {
   concurrency: number
   busy: number
   down: boolean
+  /** whether this endpoint is sent the key (only the servers it was given for are) */
+  keySent: boolean
   client: SttClient
   /** requests this endpoint answered (tests and the bench read it) */
   served: number
@@ -47,20 +50,26 @@ export class ServerPool {
 
   constructor(
     endpoints: readonly ServerEndpoint[],
-    /** sent as the bearer token to every server (MP4TOTEXT_SERVER_KEY); never stored */
-    key: string | null,
-    timeoutMs = 600_000,
+    /** per endpoint, the bearer token it is sent (MP4TOTEXT_SERVER_KEY where it may go); never stored */
+    keys: readonly (string | null)[],
+    private readonly opts: {
+      timeoutMs?: number
+      /** what the user is told when a server refuses the request for want of a (right) key */
+      refusedMessage?: (url: string, keySent: boolean) => string
+    } = {},
   ) {
-    this.slots = endpoints.map((e) => {
+    this.slots = endpoints.map((e, i) => {
       const base = serverBaseUrl(e.url)
+      const key = keys[i] ?? null
       return {
         url: e.url,
         base,
         concurrency: e.concurrency,
         busy: 0,
         down: false,
+        keySent: key !== null,
         served: 0,
-        client: createSttClient({ provider: 'custom', baseURL: base, apiKey: key, timeoutMs }),
+        client: createSttClient({ provider: 'custom', baseURL: base, apiKey: key, timeoutMs: opts.timeoutMs ?? 600_000 }),
       }
     })
   }
@@ -116,6 +125,8 @@ export class ServerPool {
       } catch (err) {
         if (req.signal.aborted) throw err
         const status = (err as { status?: unknown }).status
+        if ((status === 401 || status === 403) && this.opts.refusedMessage)
+          throw new CloudTranscribeError('provider-auth', this.opts.refusedMessage(slot.url, slot.keySent), 'auth', status)
         // a 4xx is about the request (the next server would say the same): the caller's to handle
         if (typeof status === 'number' && status < 500 && status !== 429) throw err
         if (typeof status !== 'number') slot.down = true

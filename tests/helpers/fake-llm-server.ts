@@ -41,6 +41,8 @@ export interface FakeLlmOptions {
   /** delay between streamed chunks; the stream's rate is words per (1000 / tokenDelayMs) s */
   tokenDelayMs?: number
   wordsPerChunk?: number
+  /** the model's output limit, in words: a longer answer stops there with finish_reason "length" */
+  maxOutputWords?: number
 }
 
 // the data block's tag may carry a per-request random suffix: <transcript-7f3a…>
@@ -85,6 +87,12 @@ export async function startFakeLlmServer(opts: FakeLlmOptions = {}): Promise<Fak
       .toUpperCase()
       .split(/(\s+)/)
       .filter((w) => w !== '')
+    let truncated = false
+    if (opts.maxOutputWords !== undefined) {
+      const limit = opts.maxOutputWords * 2 // words and the spaces between them
+      truncated = words.length > limit
+      words.splice(limit)
+    }
     const perChunk = opts.wordsPerChunk ?? 4
     const pieces: string[] = []
     for (let k = 0; k < words.length; k += perChunk * 2) pieces.push(words.slice(k, k + perChunk * 2).join(''))
@@ -145,21 +153,27 @@ export async function startFakeLlmServer(opts: FakeLlmOptions = {}): Promise<Fak
     if (responses) {
       send(
         {
-          type: 'response.completed',
+          type: truncated ? 'response.incomplete' : 'response.completed',
           sequence_number: pieces.length + 1,
           response: {
             id: 'resp_1',
             object: 'response',
-            status: 'completed',
+            status: truncated ? 'incomplete' : 'completed',
+            ...(truncated ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
             model,
             output: [],
             usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
           },
         },
-        'response.completed',
+        truncated ? 'response.incomplete' : 'response.completed',
       )
     } else {
-      send({ id: 'c1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })
+      send({
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        model,
+        choices: [{ index: 0, delta: {}, finish_reason: truncated ? 'length' : 'stop' }],
+      })
       send({
         id: 'c1',
         object: 'chat.completion.chunk',

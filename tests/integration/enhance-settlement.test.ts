@@ -138,4 +138,50 @@ describe('an enhancement settles once, whatever write fails', { timeout: 120_000
       expect(JSON.parse(readFileSync(texts, 'utf8'))).toMatchObject({ output: req.text.toUpperCase(), partial: false })
     },
   )
+
+  describe('an answer cut off at the model’s output limit (finish_reason "length")', () => {
+    // ten sentences: the chunker can split them in two
+    const long = Array.from({ length: 10 }, (_, i) => `cümle ${i} burada.`).join(' ')
+
+    it('is asked again in smaller parts, and the whole text is delivered and charged once', async () => {
+      const limited = await startFakeLlmServer({ apiKey: TEST_KEY, maxOutputWords: 20 })
+      try {
+        const dir = tempDir()
+        const core = await openCore({ dataDir: dir, shell: 'cli', version: 'test', systemLocale: 'en-US', env: envFor(limited) })
+        cores.push(core)
+        const before = core.credits.state().balance
+        const result = await core.enhance.run({ ...req, text: long })
+        expect(result.text.replace(/\s+/g, ' ')).toBe(long.toUpperCase())
+        expect(limited.requests.length).toBeGreaterThan(1)
+        const db = readDb(dir)
+        expectSettled(db, before)
+        expect(db.credits.ledger.filter((e) => e.type === 'charge')).toHaveLength(1)
+      } finally {
+        await limited.close()
+      }
+    })
+
+    it('that no smaller part fits either fails plainly: refunded, what it wrote kept as partial', async () => {
+      const limited = await startFakeLlmServer({ apiKey: TEST_KEY, maxOutputWords: 2 })
+      try {
+        const dir = tempDir()
+        const core = await openCore({ dataDir: dir, shell: 'cli', version: 'test', systemLocale: 'en-US', env: envFor(limited) })
+        cores.push(core)
+        const before = core.credits.state().balance
+        const err = await core.enhance.run({ ...req, text: long }).catch((e: unknown) => e as Error)
+        expect(err).toBeInstanceOf(Error)
+        expect((err as Error).message).toMatch(/output limit/)
+        const db = readDb(dir)
+        expectSettled(db, before)
+        expect(core.credits.state().balance).toBe(before)
+        const rec = db.enhancements[0]!
+        expect(rec.status).toBe('failed')
+        expect(JSON.parse(readFileSync(path.join(dir, 'enhancements', `${rec.id}.json`), 'utf8'))).toMatchObject({
+          partial: true,
+        })
+      } finally {
+        await limited.close()
+      }
+    })
+  })
 })

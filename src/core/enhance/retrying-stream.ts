@@ -26,11 +26,16 @@ export interface CallContext {
 
 export type OnDelta = (text: string, reset: boolean) => void
 
+/** How often a part may be halved again: a part too long for the model, or whose answer is. */
+const MAX_SPLIT_DEPTH: Partial<Record<ProviderFailure['kind'], number>> = { 'context-too-long': 1, truncated: 2 }
+
 /**
  * One streamed request that survives what can be survived: it waits its turn in the provider's
  * rate limit, retries 429/5xx/cut streams with backoff (honouring retry-after, which pauses the
- * whole model key), and splits a chunk the provider finds too long in two, once. A retry first
- * tells the listener to drop what the failed attempt streamed (`reset`).
+ * whole model key), and splits in two a chunk the provider finds too long, or whose answer was
+ * cut off at the model's output limit (finish_reason "length": each half asks for a shorter
+ * answer) — never keeping a cut-off answer as if it were whole. A retry first tells the
+ * listener to drop what the failed attempt streamed (`reset`).
  */
 export class RetryingStream {
   constructor(
@@ -42,8 +47,9 @@ export class RetryingStream {
     try {
       return await this.withRetries(ctx, system, text, onDelta)
     } catch (err) {
-      if (!(err instanceof ProviderFailure) || err.kind !== 'context-too-long' || splitDepth > 0) throw err
+      if (!(err instanceof ProviderFailure) || splitDepth >= (MAX_SPLIT_DEPTH[err.kind] ?? 0)) throw finalOf(err)
       const halves = splitIntoChunks(text, Math.ceil(text.length / CHARS_PER_TOKEN / 2))
+      if (halves.length < 2) throw finalOf(err)
       onDelta('', true)
       const parts: StreamResult[] = []
       for (const half of halves) {
@@ -97,4 +103,14 @@ export class RetryingStream {
       }
     }
   }
+}
+
+/** What a failure says once it can be split no further. */
+function finalOf(err: unknown): unknown {
+  if (err instanceof ProviderFailure && err.kind === 'truncated')
+    return new ProviderFailure(
+      'truncated',
+      `${err.message} Smaller parts were cut off too, so nothing was charged; what it wrote is kept, marked partial. Pick a model with a larger output limit, or a preset that asks for a shorter answer.`,
+    )
+  return err
 }

@@ -117,7 +117,11 @@ type Chunk = {
   choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[]
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null
   x_groq?: { usage?: { prompt_tokens?: number; completion_tokens?: number } | null }
-  response?: { usage?: { input_tokens?: number; output_tokens?: number } | null; error?: { message?: string } | null }
+  response?: {
+    usage?: { input_tokens?: number; output_tokens?: number } | null
+    error?: { message?: string } | null
+    incomplete_details?: { reason?: string } | null
+  }
 }
 
 /** Drive one streamed call; a stream that ends without its final event is a cut, not a result. */
@@ -126,6 +130,8 @@ async function run(cfg: ClientConfig, req: StreamRequest, open: () => Promise<As
   let text = ''
   let ttftMs: number | null = null
   let finished = false
+  /** the model stopped at its output limit: the answer is not all there */
+  let cutAtLimit = false
   const usage: Usage = { inputTokens: 0, outputTokens: 0 }
   try {
     const stream = await open()
@@ -134,8 +140,9 @@ async function run(cfg: ClientConfig, req: StreamRequest, open: () => Promise<As
       let piece = ''
       if (c.type !== undefined && c.type.startsWith('response.')) {
         if (c.type === 'response.output_text.delta') piece = c.delta ?? ''
-        if (c.type === 'response.completed') {
+        if (c.type === 'response.completed' || c.type === 'response.incomplete') {
           finished = true
+          if (c.type === 'response.incomplete') cutAtLimit = c.response?.incomplete_details?.reason !== 'content_filter'
           usage.inputTokens = c.response?.usage?.input_tokens ?? 0
           usage.outputTokens = c.response?.usage?.output_tokens ?? 0
         }
@@ -146,6 +153,7 @@ async function run(cfg: ClientConfig, req: StreamRequest, open: () => Promise<As
         const choice = c.choices?.[0]
         piece = choice?.delta?.content ?? ''
         if (choice?.finish_reason) finished = true
+        if (choice?.finish_reason === 'length') cutAtLimit = true
         const u = c.usage ?? c.x_groq?.usage
         if (u) {
           usage.inputTokens = u.prompt_tokens ?? usage.inputTokens
@@ -169,6 +177,8 @@ async function run(cfg: ClientConfig, req: StreamRequest, open: () => Promise<As
   // An aborted SDK stream can simply end: that is a cancel, not a cut.
   if (req.signal.aborted) throw new ProviderFailure('cancelled', 'Cancelled')
   if (!finished) throw new ProviderFailure('stream-cut', 'The answer stopped mid-way (the stream ended without finishing).')
+  if (cutAtLimit)
+    throw new ProviderFailure('truncated', `The answer of ${req.modelId} reached the model's output limit and was cut off.`)
   if (usage.outputTokens === 0) usage.outputTokens = estimateTokens(text)
   return { text, usage, ttftMs, durationMs: performance.now() - started }
 }

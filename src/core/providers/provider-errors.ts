@@ -12,6 +12,8 @@ export type FailureKind =
   | 'bad-request'
   | 'stream-cut'
   | 'bad-reply'
+  /** the answer stopped at the model's output limit (finish_reason "length") */
+  | 'truncated'
   | 'cancelled'
 
 /** A provider call that failed, classified so the caller knows whether to retry. */
@@ -27,6 +29,7 @@ export const errorCodeOf: Record<FailureKind, ErrorCode> = {
   'bad-request': 'provider-error',
   'stream-cut': 'provider-error',
   'bad-reply': 'provider-error',
+  truncated: 'provider-error',
   cancelled: 'cancelled',
 }
 

@@ -33,19 +33,23 @@ const BUSY_TIMEOUT_MS = 10_000
  */
 export class LibraryIndex {
   private readonly insert: StatementSync
+  private readonly insertDoc: StatementSync
   private readonly clear: StatementSync
+  private readonly clearDocs: StatementSync
   private readonly mark: StatementSync
   private readonly unmark: StatementSync
   private readonly query: StatementSync
 
   private constructor(private readonly db: DatabaseSync) {
-    this.insert = db.prepare('INSERT INTO docs (folded, text, transcript_id, segment_id, start, kind) VALUES (?, ?, ?, ?, ?, ?)')
-    this.clear = db.prepare('DELETE FROM docs WHERE transcript_id = ?')
+    this.insert = db.prepare('INSERT INTO entries (transcript_id, segment_id, start, kind, text) VALUES (?, ?, ?, ?, ?)')
+    this.insertDoc = db.prepare('INSERT INTO docs (rowid, folded) VALUES (?, ?)')
+    this.clear = db.prepare('DELETE FROM entries WHERE transcript_id = ?')
+    this.clearDocs = db.prepare('DELETE FROM docs WHERE rowid IN (SELECT id FROM entries WHERE transcript_id = ?)')
     this.mark = db.prepare('INSERT OR REPLACE INTO indexed (transcript_id, revision) VALUES (?, ?)')
     this.unmark = db.prepare('DELETE FROM indexed WHERE transcript_id = ?')
     this.query = db.prepare(
-      `SELECT transcript_id, segment_id, start, kind, text, bm25(docs) AS rank FROM docs
-       WHERE docs MATCH ? ORDER BY rank LIMIT ?`,
+      `SELECT e.transcript_id, e.segment_id, e.start, e.kind, e.text FROM docs JOIN entries e ON e.id = docs.rowid
+       WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?`,
     )
   }
 
@@ -74,17 +78,32 @@ export class LibraryIndex {
 
   /** Replace what the index holds for one transcript, in one transaction. */
   put(meta: TranscriptMeta, segments: Segment[], revision: number): void {
+    this.putAll([{ meta, segments, revision }])
+  }
+
+  /** Several at once (start-up catching up), one transaction for all. */
+  putAll(docs: { meta: TranscriptMeta; segments: Segment[]; revision: number }[]): void {
     this.transaction(() => {
-      this.clear.run(meta.id)
-      this.insert.run(fold(meta.fileName), meta.fileName, meta.id, -1, null, 'name')
-      for (const name of Object.values(meta.speakers ?? {})) this.insert.run(fold(name), name, meta.id, -1, null, 'speaker')
-      for (const s of segments) if (s.text.trim()) this.insert.run(fold(s.text), s.text, meta.id, s.id, s.start, 'segment')
-      this.mark.run(meta.id, revision)
+      for (const d of docs) this.putOne(d.meta, d.segments, d.revision)
     })
+  }
+
+  private putOne(meta: TranscriptMeta, segments: Segment[], revision: number): void {
+    this.clearDocs.run(meta.id)
+    this.clear.run(meta.id)
+    const add = (text: string, segmentId: number, start: number | null, kind: LibraryHit['kind']) => {
+      const { lastInsertRowid } = this.insert.run(meta.id, segmentId, start, kind, text)
+      this.insertDoc.run(lastInsertRowid, fold(text))
+    }
+    add(meta.fileName, -1, null, 'name')
+    for (const name of Object.values(meta.speakers ?? {})) add(name, -1, null, 'speaker')
+    for (const s of segments) if (s.text.trim()) add(s.text, s.id, s.start, 'segment')
+    this.mark.run(meta.id, revision)
   }
 
   remove(transcriptId: string): void {
     this.transaction(() => {
+      this.clearDocs.run(transcriptId)
       this.clear.run(transcriptId)
       this.unmark.run(transcriptId)
     })
@@ -143,13 +162,18 @@ function openAt(file: string): DatabaseSync {
   try {
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
     db.exec('PRAGMA journal_mode = WAL')
+    // derived data: a commit lost to a power cut is re-indexed at the next start
+    db.exec('PRAGMA synchronous = NORMAL')
     const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
     if (version !== 0 && version !== INDEX_VERSION) throw new Error(`library.db has layout ${version}`)
     db.exec(`
-      CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
-        folded, text UNINDEXED, transcript_id UNINDEXED, segment_id UNINDEXED, start UNINDEXED, kind UNINDEXED,
-        tokenize = 'unicode61 remove_diacritics 2'
+      -- what each indexed piece is (kept apart from the text index, so one transcript's rows are found by key)
+      CREATE TABLE IF NOT EXISTS entries (
+        id INTEGER PRIMARY KEY, transcript_id TEXT NOT NULL, segment_id INTEGER NOT NULL, start REAL, kind TEXT NOT NULL, text TEXT NOT NULL
       );
+      CREATE INDEX IF NOT EXISTS entries_by_transcript ON entries (transcript_id);
+      -- the folded text, rowid = entries.id
+      CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(folded, tokenize = 'unicode61 remove_diacritics 2');
       CREATE TABLE IF NOT EXISTS indexed (transcript_id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
       PRAGMA user_version = ${INDEX_VERSION};
     `)

@@ -11,6 +11,9 @@ import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { extensionOf, render, sanitizeFileName } from './exports'
 
+/** Transcripts indexed per transaction while start-up catches up. */
+const INDEX_BATCH = 200
+
 /** `transcripts/<id>.json`: the segments, and how many changes made them what they are. */
 interface SegmentsFile {
   revision: number
@@ -83,12 +86,18 @@ export class TranscriptStore {
     const index = this.index!
     const have = index.revisions()
     const wanted = new Set<string>()
+    let batch: Parameters<LibraryIndex['putAll']>[0] = []
     for (const t of this.store.data.transcripts) {
       wanted.add(t.id)
       if (have.get(t.id) === (t.revision ?? 0)) continue
       const file = await this.readFile(t.id).catch(() => null)
-      if (file) this.indexOne(t, file.segments, file.revision)
+      if (file) batch.push({ meta: t, segments: file.segments, revision: file.revision })
+      if (batch.length >= INDEX_BATCH) {
+        index.putAll(batch)
+        batch = []
+      }
     }
+    if (batch.length) index.putAll(batch)
     for (const id of have.keys()) if (!wanted.has(id)) index.remove(id)
   }
 

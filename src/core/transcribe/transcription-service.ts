@@ -223,6 +223,7 @@ export class TranscriptionService {
           windowSec: this.deps.windowSec,
           resourcesDir: this.deps.resourcesDir,
           vad: this.vadFor(job),
+          keepDoneWindows: true,
           onProgress: (p) => {
             this.live.set(job.id, p)
             this.emitThrottled(job.id)
@@ -249,8 +250,10 @@ export class TranscriptionService {
         },
         outcome.segments,
       )
-      // back to the pool before anyone hears "done" (a listener may close the service at once)
-      this.engines.give(engine)
+      // back to the pool before anyone hears "done" (a listener may close the service at once);
+      // an engine that failed on a window is not reused
+      if (outcome.partial?.engineError) engine.kill()
+      else this.engines.give(engine)
       engine = null
       await this.update(job.id, {
         status: 'done',

@@ -168,9 +168,10 @@ export function TranscriptPage({ param }: { param: string | null }) {
             </p>
             {meta.partial ? (
               <p className="notice" role="status" data-testid="transcript-partial">
-                {t('transcript.partial', {
+                {t(meta.partial.engineError ? 'transcript.partialEngine' : 'transcript.partial', {
                   decoded: f.fixed1(meta.partial.decodedSec),
                   expected: f.fixed1(meta.partial.expectedSec),
+                  reason: meta.partial.engineError,
                 })}
               </p>
             ) : null}

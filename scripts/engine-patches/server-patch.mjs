@@ -1,7 +1,8 @@
-// MP4toText's build-time changes to whisper.cpp's example server, applied by build-engine.mjs to
-// a COPY of the source (node_modules stays as npm installed it). The logic lives in
-// mp4totext-guard.h; server.cpp gets only a few anchored edits, so a whisper.cpp update that moves
-// an anchor fails the build loudly instead of shipping an unguarded server.
+// MP4toText's build-time changes to whisper.cpp, applied by build-engine.mjs to a COPY of the
+// source (node_modules stays as npm installed it): the example server's guard (the logic lives in
+// mp4totext-guard.h) and one change to the library itself. Every edit is anchored, so a
+// whisper.cpp update that moves an anchor fails the build loudly instead of shipping an unguarded
+// or nondeterministic engine.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,13 +52,34 @@ const edits = [
   },
 ]
 
+const libraryEdits = [
+  {
+    why: 'every transcription starts from the same sampler state (upstream seeds decoder 0 once per state)',
+    find: '    // TAGS: WHISPER_DECODER_INIT\n    for (int j = 1; j < n_decoders; j++) {\n        auto & decoder = state->decoders[j];\n',
+    // The warm engine keeps one state for every window: with temperature fallback, decoder 0's
+    // sampler went on from wherever the previous window left it, so a window's segments depended
+    // on what came before it. Decoders 1.. are already reseeded here on every call.
+    replace: `    // MP4toText: the same audio gives the same segments whatever this state decoded before
+    state->decoders[0].rng = std::mt19937(0);
+
+    // TAGS: WHISPER_DECODER_INIT
+    for (int j = 1; j < n_decoders; j++) {
+        auto & decoder = state->decoders[j];
+`,
+  },
+]
+
 /** Patches the whisper.cpp tree at `sourceDir` in place (call it on a copy). Idempotent. */
 export function applyEnginePatches(sourceDir) {
   const serverDir = path.join(sourceDir, 'examples', 'server')
   copyFileSync(path.join(here, 'mp4totext-guard.h'), path.join(serverDir, 'mp4totext-guard.h'))
-  const file = path.join(serverDir, 'server.cpp')
+  patchFile(path.join(serverDir, 'server.cpp'), edits)
+  patchFile(path.join(sourceDir, 'src', 'whisper.cpp'), libraryEdits)
+}
+
+function patchFile(file, fileEdits) {
   let text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n')
-  for (const e of edits) {
+  for (const e of fileEdits) {
     if (text.includes(e.replace)) continue // already applied
     const at = text.indexOf(e.find)
     if (at < 0 || text.indexOf(e.find, at + 1) >= 0)

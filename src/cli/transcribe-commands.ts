@@ -158,6 +158,8 @@ export const NO_SPEECH_NOTE =
   'no speech was found, so the transcript is empty; if the file has speech, run again with --no-vad or lower the speech detection threshold in Settings'
 
 export function partialNote(p: PartialAudio): string {
+  if (p.engineError)
+    return `partial: only the first ${p.decodedSec.toFixed(1)} s of ${p.expectedSec.toFixed(1)} s were transcribed; the engine stopped on the next part (${p.engineError}); run the file again for the rest`
   return `partial: only ${p.decodedSec.toFixed(1)} s of ${p.expectedSec.toFixed(1)} s of audio could be read; the file is cut short or damaged`
 }
 

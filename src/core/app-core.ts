@@ -1,3 +1,4 @@
+import { AppError } from '../shared/errors'
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import type { Handlers } from '../shared/contract'
@@ -238,8 +239,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.get': async ({ id }) => transcripts.get(id),
     'transcripts.updateSegment': async ({ id, segmentId, text, revision, previousText }) =>
       transcripts.updateSegment(id, segmentId, text, { revision, previousText }),
-    'transcripts.retranscribe': async ({ id, from, to, model, language }) =>
-      transcription.retranscribe(id, from, to, { model, language }),
+    'transcripts.retranscribe': async ({ id, segmentIds, from, to, model, language }) =>
+      transcription.retranscribe(id, segmentIds ?? rangeOf(from, to), { model, language }),
+    'transcripts.undoRetranscribe': async ({ id, undo }) => transcription.undoRetranscribe(id, undo),
     'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
@@ -315,4 +317,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     handlers,
     close,
   }
+}
+
+/** The ids `from`..`to`, for a re-transcription asked for as a range. */
+function rangeOf(from: number | undefined, to: number | undefined): number[] {
+  if (from === undefined || to === undefined || to < from || to - from > 100_000)
+    throw new AppError('invalid-input', 'Choose the segments to transcribe again (segmentIds, or from and to)')
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i)
 }

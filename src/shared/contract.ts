@@ -137,16 +137,26 @@ export const calls = {
     }),
     output: TranscriptMeta,
   },
-  /** segments `from`..`to` (ids) transcribed again, with another model or language; the rest kept */
+  /**
+   * The chosen segments (`segmentIds`, or the range `from`..`to`) transcribed again, with another
+   * model or language. Each run of adjacent chosen segments is replaced on its own; every other
+   * segment stays as it was. `changed`: the ids the new segments have; `undo` takes them back.
+   */
   'transcripts.retranscribe': {
     input: z.object({
       id: z.string(),
-      from: z.number().int().nonnegative(),
-      to: z.number().int().nonnegative(),
+      segmentIds: z.array(z.number().int().nonnegative()).min(1).max(100_000).optional(),
+      from: z.number().int().nonnegative().optional(),
+      to: z.number().int().nonnegative().optional(),
       model: z.string().min(1).optional(),
       language: z.string().min(2).max(8).optional(),
     }),
-    output: z.array(Segment),
+    output: z.object({ segments: z.array(Segment), changed: z.array(z.number().int()), undo: z.string() }),
+  },
+  /** The segments a re-transcription replaced, put back (refused once one of its new segments was edited) */
+  'transcripts.undoRetranscribe': {
+    input: z.object({ id: z.string(), undo: z.string().max(100) }),
+    output: z.object({ segments: z.array(Segment) }),
   },
   'transcripts.export': {
     input: z.object({ id: z.string(), format: ExportFormat, subtitles: SubtitleRules.partial().optional() }),

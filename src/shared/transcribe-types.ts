@@ -76,12 +76,15 @@ export const TranscribeOptions = z.object({
 export type TranscribeOptions = z.infer<typeof TranscribeOptions>
 
 /**
- * A file that stopped decoding before its audio's end (cut short, damaged at the end): what did
- * decode was transcribed and kept. Seconds of the audio stream, to one decimal.
+ * A file that stopped decoding before its audio's end (cut short, damaged at the end), or whose
+ * engine stopped on a later window: what was done was transcribed and kept. Seconds of the audio
+ * stream, to one decimal.
  */
 export const PartialAudio = z.object({
   decodedSec: z.number().nonnegative(),
   expectedSec: z.number().positive(),
+  /** the engine failed after the windows before `decodedSec` were done: its error (absent: the file was cut short) */
+  engineError: z.string().max(1000).optional(),
 })
 export type PartialAudio = z.infer<typeof PartialAudio>
 

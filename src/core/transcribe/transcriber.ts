@@ -39,6 +39,12 @@ export interface TranscribeHooks {
   vad?: Partial<VadOptions> | null
   /** the packaged app's resources (where the VAD model ships) */
   resourcesDir?: string
+  /**
+   * When the engine fails on a window after earlier ones are done, return what is done, marked
+   * partial with the engine's error, instead of throwing (absent: throw; for callers that need
+   * all of the audio or nothing).
+   */
+  keepDoneWindows?: boolean
 }
 
 /**
@@ -92,6 +98,7 @@ export async function transcribeFile(
   })
   let pending = windows.next()
   let summary: DecodeSummary | null = null
+  let engineError: string | null = null
   // The decoder removes its folder once it has handed out the last window, which can happen while
   // that window is still being worked on (the next read starts early): each window is linked into
   // a folder of our own first. Named with our pid, like the decoder's, for the start-up sweep.
@@ -126,7 +133,16 @@ export async function transcribeFile(
             layout = speech.layout
           }
         }
-        const r = await engine.transcribe(input, params, (f) => report(w.startSec + f * (windowEnd - w.startSec)), hooks.signal)
+        let r: Awaited<ReturnType<WhisperServer['transcribe']>>
+        try {
+          r = await engine.transcribe(input, params, (f) => report(w.startSec + f * (windowEnd - w.startSec)), hooks.signal)
+        } catch (err) {
+          // the windows already done are the user's: a later window's failure does not undo them
+          if (!hooks.keepDoneWindows || decodedSec <= 0 || hooks.signal?.aborted) throw err
+          if (err instanceof AppError && err.code === 'cancelled') throw err
+          engineError = err instanceof Error ? err.message : String(err)
+          break
+        }
         language ??= r.language
         // window times are in the audio stream; the transcript's are on the file's timeline
         const lo = offset + w.startSec
@@ -174,7 +190,15 @@ export async function transcribeFile(
     info,
     language,
     elapsedSec: (performance.now() - started) / 1000,
-    partial: partialAudio(info, decodedSec, summary?.readError ?? null),
+    partial:
+      engineError === null
+        ? partialAudio(info, decodedSec, summary?.readError ?? null)
+        : {
+            decodedSec: round1(decodedSec),
+            // the audio's length when known; else at least what was done
+            expectedSec: round1(Math.max(expectedSec ?? 0, decodedSec)),
+            engineError: engineError.slice(0, 1000),
+          },
     audioSec: decodedSec,
     noSpeech: Boolean(hooks.vad) && !speechFound && decodedSec > 0,
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { AppError } from '../../shared/errors'
 import type { ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
@@ -159,16 +160,34 @@ export class TranscriptStore {
   }
 
   /**
-   * Put `replacement` where segments `from`..`to` (ids, inclusive) were; every other segment —
-   * edits included — stays as it is. Ids are renumbered in order.
+   * Put each run's `replacement` where its `count` segments from position `at` are (runs in
+   * order, apart); every other segment — edits included — stays as it is. Each run's `expected`
+   * segments must still be there (compared without ids), and the transcript still `length` long,
+   * as when the work began: otherwise nothing is written. Ids are renumbered in order.
    */
-  async replaceRange(id: string, from: number, to: number, replacement: Segment[]): Promise<Segment[]> {
+  async replaceRuns(id: string, runs: SegmentRun[], length: number): Promise<Segment[]> {
     const { segments } = await this.change(id, (file) => {
-      const i = file.segments.findIndex((s) => s.id === from)
-      const j = file.segments.findIndex((s) => s.id === to)
-      if (i < 0 || j < i) throw new AppError('invalid-input', `No segments ${from} to ${to} in transcript ${id}`)
-      const next = [...file.segments.slice(0, i), ...replacement, ...file.segments.slice(j + 1)].map((s, k) => ({ ...s, id: k }))
-      return { segments: next, result: undefined }
+      const segments = file.segments
+      const stale =
+        segments.length !== length ||
+        runs.some((r, k) => {
+          const slice = segments.slice(r.at, r.at + r.count)
+          const apart = k === 0 || runs[k - 1]!.at + runs[k - 1]!.count <= r.at
+          return !apart || slice.length !== r.count || !sameSegments(slice, r.expected)
+        })
+      if (stale)
+        throw new AppError(
+          'invalid-input',
+          'Those segments were edited or replaced meanwhile, so they were left as they are now. Choose them again.',
+        )
+      const next: Segment[] = []
+      let i = 0
+      for (const r of runs) {
+        next.push(...segments.slice(i, r.at), ...r.replacement)
+        i = r.at + r.count
+      }
+      next.push(...segments.slice(i))
+      return { segments: next.map((s, k) => ({ ...s, id: k })), result: undefined }
     })
     return segments
   }
@@ -307,6 +326,21 @@ export class TranscriptStore {
     // files written before revisions were counted start at 0
     return { revision: parsed.revision ?? 0, segments: parsed.segments }
   }
+}
+
+/** Segments `count` long from position `at`, to be replaced by `replacement` (see replaceRuns). */
+export interface SegmentRun {
+  at: number
+  count: number
+  /** the segments that must be at those positions now (their ids aside) */
+  expected: Segment[]
+  replacement: Segment[]
+}
+
+/** The same segments, ids aside (positions change when a run before them is replaced). */
+export function sameSegments(a: Segment[], b: Segment[]): boolean {
+  const plain = (list: Segment[]) => JSON.parse(JSON.stringify(list.map((s) => ({ ...s, id: 0 })))) as unknown
+  return a.length === b.length && isDeepStrictEqual(plain(a), plain(b))
 }
 
 function preview(segments: Segment[]): string {

@@ -17,7 +17,7 @@ import { ownedBy } from '../runtime/work-recovery'
 import { EnginePool } from './engine-pool'
 import { type RemoteOutcome, type RemoteTranscriber, routeOf, serverSlots } from './remote-job'
 import { transcribeFile, type TranscribeProgress } from './transcriber'
-import type { TranscriptStore } from './transcript-store'
+import { sameSegments, type SegmentRun, type TranscriptStore } from './transcript-store'
 import type { WhisperServer } from './whisper-server'
 
 export interface TranscriptionDeps {
@@ -50,6 +50,8 @@ export class TranscriptionService {
   private readonly live = new Map<string, TranscribeProgress>()
   private readonly aborts = new Map<string, AbortController>()
   private readonly lastEmit = new Map<string, number>()
+  /** per transcript, what its last re-transcription replaced: Undo puts it back */
+  private readonly undos = new Map<string, { undo: string; runs: SegmentRun[]; length: number }>()
   /** the warm engines; live recording (src/core/recording) borrows one for its whole length */
   readonly engines: EnginePool
 
@@ -223,6 +225,7 @@ export class TranscriptionService {
           windowSec: this.deps.windowSec,
           resourcesDir: this.deps.resourcesDir,
           vad: this.vadFor(job),
+          keepDoneWindows: true,
           onProgress: (p) => {
             this.live.set(job.id, p)
             this.emitThrottled(job.id)
@@ -249,8 +252,10 @@ export class TranscriptionService {
         },
         outcome.segments,
       )
-      // back to the pool before anyone hears "done" (a listener may close the service at once)
-      this.engines.give(engine)
+      // back to the pool before anyone hears "done" (a listener may close the service at once);
+      // an engine that failed on a window is not reused
+      if (outcome.partial?.engineError) engine.kill()
+      else this.engines.give(engine)
       engine = null
       await this.update(job.id, {
         status: 'done',
@@ -327,49 +332,112 @@ export class TranscriptionService {
   }
 
   /**
-   * Transcribe segments `from`..`to` of a transcript again — with another model or language, say —
-   * and put the result in their place; the rest of the transcript, edits included, is kept.
+   * Transcribe the chosen segments of a transcript again — with another model or language, say —
+   * and put the result in their place. Each run of adjacent chosen segments is its own clip and
+   * is replaced on its own, so a segment between two chosen ones (an edited one, say) stays as it
+   * is; so does every other. All runs are written at once, or none (an engine failure, or the
+   * chosen segments changed meanwhile). The replaced segments are kept for `undoRetranscribe`.
    */
-  async retranscribe(id: string, from: number, to: number, options: { model?: string; language?: string }): Promise<Segment[]> {
+  async retranscribe(
+    id: string,
+    segmentIds: number[],
+    options: { model?: string; language?: string },
+  ): Promise<{ segments: Segment[]; changed: number[]; undo: string }> {
     const { meta, segments } = await this.deps.transcripts.get(id)
-    const first = segments.find((s) => s.id === from)
-    const last = segments.find((s) => s.id === to)
-    if (!first || !last || last.start < first.start)
-      throw new AppError('invalid-input', `Choose segments that exist, first to last (${from}–${to})`)
+    const wanted = new Set(segmentIds)
+    const missing = segmentIds.filter((sid) => !segments.some((s) => s.id === sid))
+    if (wanted.size === 0 || missing.length)
+      throw new AppError('invalid-input', `Choose segments that exist (no segment ${missing.join(', ')} in this transcript)`)
+    // runs of adjacent chosen segments, by position
+    const runs: { at: number; old: Segment[] }[] = []
+    segments.forEach((s, k) => {
+      if (!wanted.has(s.id)) return
+      const last = runs.at(-1)
+      if (last && last.at + last.old.length === k) last.old.push(s)
+      else runs.push({ at: k, old: [s] })
+    })
     const settings = this.deps.store.data.settings
     const model = options.model ?? meta.model
     const language = options.language ?? settings.transcribeLanguage
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${PCM_DIR_PREFIX}${process.pid}-`))
     let engine: WhisperServer | null = null
     try {
-      const clip = path.join(dir, 'range.wav')
-      await clipToWav(meta.mediaPath, first.start, last.end, clip, { env: this.deps.env })
       engine = await this.engines.take(await this.deps.models.resolve(model), this.defaultThreads())
-      const out = await transcribeFile(
-        clip,
-        engine,
-        { language, translate: false, prompt: '', noFallback: this.deps.noFallback },
-        {
-          env: this.deps.env,
-          resourcesDir: this.deps.resourcesDir,
-          vad: settings.vadEnabled ? { threshold: settings.vadThreshold, paddingSec: settings.vadPaddingSec } : null,
-        },
-      )
+      const replaced: SegmentRun[] = []
+      for (const [k, run] of runs.entries()) {
+        const from = run.old[0]!.start
+        const to = Math.max(...run.old.map((s) => s.end))
+        const clip = path.join(dir, `run-${k}.wav`)
+        await clipToWav(meta.mediaPath, from, to, clip, { env: this.deps.env })
+        const out = await transcribeFile(
+          clip,
+          engine,
+          { language, translate: false, prompt: '', noFallback: this.deps.noFallback },
+          {
+            env: this.deps.env,
+            resourcesDir: this.deps.resourcesDir,
+            vad: settings.vadEnabled ? { threshold: settings.vadThreshold, paddingSec: settings.vadPaddingSec } : null,
+          },
+        )
+        // the clip starts at the run's first segment: back to the file's timeline, inside the run
+        const at = (t: number) => Math.round(Math.min(to, from + t) * 1000) / 1000
+        const replacement = out.segments.map((s) => ({
+          ...s,
+          start: at(s.start),
+          end: at(s.end),
+          ...(s.words ? { words: s.words.map((w) => ({ ...w, start: at(w.start), end: at(w.end) })) } : {}),
+        }))
+        replaced.push({ at: run.at, count: run.old.length, expected: run.old, replacement })
+      }
       this.engines.give(engine)
       engine = null
-      // the clip starts at the first segment: back to the file's timeline, inside the range
-      const at = (t: number) => Math.round(Math.min(last.end, first.start + t) * 1000) / 1000
-      const replacement = out.segments.map((s) => ({
-        ...s,
-        start: at(s.start),
-        end: at(s.end),
-        ...(s.words ? { words: s.words.map((w) => ({ ...w, start: at(w.start), end: at(w.end) })) } : {}),
-      }))
-      return await this.deps.transcripts.replaceRange(id, from, to, replacement)
+      const next = await this.deps.transcripts.replaceRuns(id, replaced, segments.length)
+      // where each run's new segments are now, and the undo that puts the old ones back there
+      const back: SegmentRun[] = []
+      const changed: number[] = []
+      let shift = 0
+      for (const r of replaced) {
+        const at = r.at + shift
+        back.push({
+          at,
+          count: r.replacement.length,
+          expected: next.slice(at, at + r.replacement.length),
+          replacement: r.expected,
+        })
+        for (let i = 0; i < r.replacement.length; i++) changed.push(at + i)
+        shift += r.replacement.length - r.count
+      }
+      const undo = randomUUID()
+      this.undos.set(id, { undo, runs: back, length: next.length })
+      return { segments: next, changed, undo }
     } finally {
       engine?.kill()
       await fs.rm(dir, { recursive: true, force: true })
     }
+  }
+
+  /**
+   * Put back what the last re-transcription of this transcript replaced. Edits made since to other
+   * segments are kept; an edit to one of the new segments would be lost, so then it is refused.
+   */
+  async undoRetranscribe(id: string, undo: string): Promise<{ segments: Segment[] }> {
+    const record = this.undos.get(id)
+    if (!record || record.undo !== undo)
+      throw new AppError(
+        'invalid-input',
+        'There is nothing to undo: that re-transcription was undone already or replaced by a later one.',
+      )
+    const current = (await this.deps.transcripts.get(id)).segments
+    const touched =
+      current.length !== record.length || record.runs.some((r) => !sameSegments(current.slice(r.at, r.at + r.count), r.expected))
+    if (touched)
+      throw new AppError(
+        'invalid-input',
+        'A segment that was transcribed again has been edited since, so Undo would lose that edit. Nothing was changed.',
+      )
+    const segments = await this.deps.transcripts.replaceRuns(id, record.runs, record.length)
+    this.undos.delete(id)
+    return { segments }
   }
 
   /** Speech detection for a job: its own choice, else the setting's, with the setting's tuning. */

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { openAsBlob } from 'node:fs'
+import { createReadStream, promises as fs } from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
+import { Readable } from 'node:stream'
 import { AppError } from '../../shared/errors'
 import type { Word } from '../../shared/transcribe-types'
 import { wordsFromTokens, type EngineToken } from './word-timing'
@@ -196,36 +198,32 @@ export class WhisperServer {
     signal?: AbortSignal,
   ): Promise<{ segments: EngineSegment[]; language: string | null }> {
     if (this.exited) throw new AppError('internal', 'The transcription engine is not running')
-    const form = new FormData()
-    // a file-backed Blob: the window is streamed from disk, never copied into memory
-    const blob =
-      typeof wav === 'string'
-        ? await openAsBlob(wav, { type: 'audio/wav' })
-        : new Blob([new Uint8Array(wav)], { type: 'audio/wav' })
-    form.append('file', blob, 'window.wav')
-    form.append('response_format', 'verbose_json')
-    form.append('language', p.language)
-    if (p.translate) form.append('translate', 'true')
-    if (p.prompt) form.append('prompt', p.prompt)
-    if (p.beamSize) form.append('beam_size', String(p.beamSize))
-    form.append('temperature', '0.0')
-    form.append('temperature_inc', p.noFallback ? '0.0' : '0.2')
-    if (p.noTimestamps) form.append('no_timestamps', 'true')
+    const fields: [string, string][] = [
+      ['response_format', 'verbose_json'],
+      ['language', p.language],
+      ...(p.translate ? [['translate', 'true'] as [string, string]] : []),
+      ...(p.prompt ? [['prompt', p.prompt] as [string, string]] : []),
+      ...(p.beamSize ? [['beam_size', String(p.beamSize)] as [string, string]] : []),
+      ['temperature', '0.0'],
+      ['temperature_inc', p.noFallback ? '0.0' : '0.2'],
+      ...(p.noTimestamps ? [['no_timestamps', 'true'] as [string, string]] : []),
+    ]
     this.onProgress = onProgress ?? null
     const onAbort = () => this.kill()
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      const res = await fetch(`${this.url}/inference`, {
-        method: 'POST',
-        body: form,
-        headers: { authorization: `Bearer ${this.token}` },
-      })
-      const body = (await res.json()) as {
+      const res = await this.post('/inference', fields, wav)
+      let body: {
         error?: string
         segments?: { start: number; end: number; text: string; words?: EngineToken[] }[]
         language?: string
       }
-      if (!res.ok || body.error)
+      try {
+        body = JSON.parse(res.body) as typeof body
+      } catch {
+        body = { error: res.body.slice(0, 200) || `status ${res.status}` }
+      }
+      if (res.status !== 200 || body.error)
         throw new AppError('internal', `The transcription engine refused the audio: ${body.error ?? res.status}`)
       return {
         segments: (body.segments ?? []).map((s) => ({
@@ -250,6 +248,73 @@ export class WhisperServer {
 
   kill(): void {
     if (!this.exited) this.proc.kill('SIGKILL')
+  }
+
+  /**
+   * POST a multipart form with the WAV (streamed from disk when a path) to the engine. Node's
+   * fetch gives up on an answer after 300 s (undici's headers and body timeouts), and a long
+   * window on a slow machine takes longer than that: so this is a plain HTTP request with no time
+   * limit at all. The engine's liveness is its process: when it ends, the request ends with it.
+   */
+  private async post(route: string, fields: [string, string][], wav: Buffer | string): Promise<{ status: number; body: string }> {
+    const boundary = `----mp4totext-${randomBytes(12).toString('hex')}`
+    const head = Buffer.from(
+      fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="window.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+    )
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+    const fileBytes = typeof wav === 'string' ? (await fs.stat(wav)).size : wav.length
+    const body = Readable.from(
+      (async function* () {
+        yield head
+        if (typeof wav === 'string') yield* createReadStream(wav)
+        else yield wav
+        yield tail
+      })(),
+    )
+    return new Promise((resolve, reject) => {
+      let settled = false
+      const settle = (err: Error | null, r?: { status: number; body: string }) => {
+        if (settled) return
+        settled = true
+        this.proc.off('exit', onExit)
+        if (err) {
+          body.destroy()
+          reject(err)
+        } else resolve(r!)
+      }
+      const req = http.request(
+        `${this.url}${route}`,
+        {
+          method: 'POST',
+          // a connection of its own: no kept-alive socket the engine may have closed meanwhile
+          agent: false,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': String(head.length + fileBytes + tail.length),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('error', (err) => settle(err))
+          res.on('close', () => {
+            if (res.complete) settle(null, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
+            else settle(new Error('the engine closed the connection mid-answer'))
+          })
+        },
+      )
+      const onExit = () => req.destroy(new Error('the engine process ended'))
+      req.on('error', (err) => settle(err))
+      body.on('error', (err) => req.destroy(err))
+      if (this.exited) {
+        req.destroy(new Error('the engine process ended'))
+        return
+      }
+      this.proc.once('exit', onExit)
+      body.pipe(req)
+    })
   }
 }
 

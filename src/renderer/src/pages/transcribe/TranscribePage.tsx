@@ -171,9 +171,10 @@ export function TranscribePage() {
               ) : null}
               {j.partial ? (
                 <p className="notice" role="status" data-testid="job-partial">
-                  {t('transcribe.partial', {
+                  {t(j.partial.engineError ? 'transcribe.partialEngine' : 'transcribe.partial', {
                     decoded: f.fixed1(j.partial.decodedSec),
                     expected: f.fixed1(j.partial.expectedSec),
+                    reason: j.partial.engineError,
                   })}
                 </p>
               ) : null}

@@ -37,6 +37,7 @@ function SegmentRow({
   currentWord,
   selected,
   onSelect,
+  redone,
   speakers,
   onAssign,
 }: {
@@ -52,6 +53,8 @@ function SegmentRow({
   /** chosen for a re-transcription */
   selected: boolean
   onSelect: () => void
+  /** written by the last re-transcription */
+  redone: boolean
   /** the transcript's speakers (id → name), once detected */
   speakers: Record<string, string> | undefined
   onAssign: (speaker: string) => void
@@ -128,10 +131,23 @@ function SegmentRow({
                 ))
               : segment.text}
           </span>
-          <button type="button" className="secondary small" onClick={() => setEditing(true)}>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => {
+              // from the segment as it is now (a re-transcription may have put another one here)
+              setText(segment.text)
+              setEditing(true)
+            }}
+          >
             {t('transcript.edit')}
           </button>
           {saved ? <span className="positive">{t('transcript.saved')}</span> : null}
+          {redone ? (
+            <span className="badge" data-testid="redone">
+              {t('transcript.redone')}
+            </span>
+          ) : null}
           {fastCps !== null ? (
             <span className="badge badge-warn" data-testid="too-fast" title={t('transcript.tooFastHint')}>
               {t('transcript.tooFast', { cps: f.fixed1(fastCps) })}
@@ -170,9 +186,10 @@ export function TranscriptPage({ param }: { param: string | null }) {
             </p>
             {meta.partial ? (
               <p className="notice" role="status" data-testid="transcript-partial">
-                {t('transcript.partial', {
+                {t(meta.partial.engineError ? 'transcript.partialEngine' : 'transcript.partial', {
                   decoded: f.fixed1(meta.partial.decodedSec),
                   expected: f.fixed1(meta.partial.expectedSec),
+                  reason: meta.partial.engineError,
                 })}
               </p>
             ) : null}
@@ -266,13 +283,22 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 </button>
               </div>
             ) : null}
+            {tr.redone ? (
+              <div className="form-row toolbar" role="status" data-testid="redo-done">
+                <span>{t('transcript.redoDone', { count: tr.redone.changed.size })}</span>
+                <button type="button" className="secondary" onClick={() => void tr.undoRedo()}>
+                  {t('transcript.undoRedo')}
+                </button>
+              </div>
+            ) : null}
             {tr.segments.length === 0 ? (
               <p className="empty">{t('transcript.empty')}</p>
             ) : (
               <ol className="segments" data-testid="segments">
                 {tr.segments.map((s) => (
                   <SegmentRow
-                    key={s.id}
+                    // ids are positions: a re-transcription puts other segments at the same ids
+                    key={`${s.id}:${s.start}:${s.end}`}
                     segment={s}
                     active={tr.current === s.id}
                     saved={tr.savedId === s.id}
@@ -282,6 +308,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                     currentWord={tr.current === s.id ? tr.currentWord : null}
                     selected={tr.selected.has(s.id)}
                     onSelect={() => tr.toggle(s.id)}
+                    redone={tr.redone?.changed.has(s.id) ?? false}
                     speakers={sp.names}
                     onAssign={(speaker) => void sp.assign(s.id, speaker)}
                   />

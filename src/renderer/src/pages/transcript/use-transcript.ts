@@ -72,9 +72,11 @@ export function useTranscript(id: string) {
     }
   }
 
-  /** segments chosen for a re-transcription: a contiguous range, by id */
+  /** segments chosen for a re-transcription, by id: each run of adjacent ones is redone on its own */
   const [selected, setSelected] = useState<Set<number>>(new Set())
   const [redoing, setRedoing] = useState(false)
+  /** the last re-transcription: the segments it wrote (ids), and the token that takes it back */
+  const [redone, setRedone] = useState<{ changed: Set<number>; undo: string } | null>(null)
   const toggle = (segmentId: number) =>
     setSelected((prev) => {
       const next = new Set(prev)
@@ -84,23 +86,33 @@ export function useTranscript(id: string) {
     })
   const retranscribe = async (model: string | undefined, language: string) => {
     if (selected.size === 0) return
-    const ids = [...selected]
     setRedoing(true)
     setError(null)
     try {
-      const next = await api.invoke('transcripts.retranscribe', {
-        id,
-        from: Math.min(...ids),
-        to: Math.max(...ids),
-        model,
-        language,
-      })
-      setSegments(next)
+      const out = await api.invoke('transcripts.retranscribe', { id, segmentIds: [...selected], model, language })
+      setSegments(out.segments)
       setSelected(new Set())
+      // ids are positions and have moved: "Saved" named a segment by its old id
+      setSavedId(null)
+      setRedone({ changed: new Set(out.changed), undo: out.undo })
     } catch (err) {
       setError(errorText(err))
     } finally {
       setRedoing(false)
+    }
+  }
+
+  /** Put back the segments the last re-transcription replaced. */
+  const undoRedo = async () => {
+    if (!redone) return
+    setError(null)
+    try {
+      const out = await api.invoke('transcripts.undoRetranscribe', { id, undo: redone.undo })
+      setSegments(out.segments)
+      setSavedId(null)
+      setRedone(null)
+    } catch (err) {
+      setError(errorText(err))
     }
   }
 
@@ -132,6 +144,8 @@ export function useTranscript(id: string) {
     toggle,
     retranscribe,
     redoing,
+    redone,
+    undoRedo,
     models,
     media,
     onTime,

@@ -13,6 +13,8 @@ export const ErrorCode = z.enum([
   'cancelled',
   'forbidden',
   'store-failed',
+  /** a native engine (the built-in LLM, speech or speaker detection) aborted on this job */
+  'engine-crashed',
   'unknown-channel',
   'internal',
 ])

@@ -12,6 +12,8 @@ export type FailureKind =
   | 'bad-request'
   | 'stream-cut'
   | 'cancelled'
+  /** the built-in engine's process aborted on this model: running it again would abort again */
+  | 'engine-crashed'
 
 /** A provider call that failed, classified so the caller knows whether to retry. */
 /** The contract's error code for each kind of provider failure (enhancement and cloud transcription alike). */
@@ -26,6 +28,7 @@ export const errorCodeOf: Record<FailureKind, ErrorCode> = {
   'bad-request': 'provider-error',
   'stream-cut': 'provider-error',
   cancelled: 'cancelled',
+  'engine-crashed': 'engine-crashed',
 }
 
 export class ProviderFailure extends Error {

@@ -6,11 +6,15 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
+import { detectSpeakerTurns } from '../../src/core/diarize/speaker-turns'
+import { useChildLauncher } from '../../src/core/runtime/native-child'
+import { utilityLauncher } from '../../src/main/utility-launcher'
 import { call } from '../../src/cli/cli-call'
 import { modelsDirOf } from '../../src/core/paths'
 import { breakSpeakerModel, installSpeakerModels, twoVoices } from '../helpers/speaker-models'
 import { writeWav } from '../helpers/speech-audio'
 import { useTempDirs } from '../helpers/temp-dir'
+import { fakeUtilityFork } from '../helpers/utility-process'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -104,6 +108,24 @@ describe('native engines run out of the host process', () => {
       expect(Object.keys(view.meta.speakers ?? {}).length).toBeGreaterThan(0)
     } finally {
       await core.close()
+    }
+  })
+
+  it('in the Electron app, as utility processes: a model that aborts fails its detection, the next one works', async () => {
+    useChildLauncher(utilityLauncher(fakeUtilityFork))
+    try {
+      const dir = tempDir()
+      const models = installSpeakerModels(dir)
+      const wav = writeWav(path.join(dir, 'two-voices.wav'), twoVoices().samples)
+      breakSpeakerModel(models.embedding)
+      const err = await detectSpeakerTurns(wav, { models, speakers: 2, threshold: 0.5 }).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'engine-crashed' })
+      expect((err as Error).message).toMatch(/embedding\.onnx.*No Op registered for NoSuchOp/s)
+      installSpeakerModels(dir)
+      const turns = await detectSpeakerTurns(wav, { models, speakers: 2, threshold: 0.5 })
+      expect(new Set(turns.map((t) => t.speaker)).size).toBe(2)
+    } finally {
+      useChildLauncher(null)
     }
   })
 })

@@ -71,9 +71,9 @@ const forkLauncher: ChildLauncher = ({ file, execArgv }) => {
 
 let launcher: ChildLauncher = forkLauncher
 
-/** The Electron main process starts its children as utility processes. */
-export function useChildLauncher(l: ChildLauncher): void {
-  launcher = l
+/** The Electron main process starts its children as utility processes (null: plain Node's fork again). */
+export function useChildLauncher(l: ChildLauncher | null): void {
+  launcher = l ?? forkLauncher
 }
 
 /** Every child this process started: they go when it goes. */

@@ -9,8 +9,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
-          // the built-in LLM engine's worker thread (#16): emitted beside index.js, where the engine looks
-          'llm-worker': resolve(import.meta.dirname, 'src/core/local-llm/llm-worker.ts'),
+          // the native engines' child process: emitted beside index.js, where native-child.ts looks
+          'native-host': resolve(import.meta.dirname, 'src/core/runtime/native-host.mjs'),
         },
       },
     },

@@ -5,9 +5,10 @@
 // any Host header: every web page the user opens can reach it (a POST /load with a non-model file
 // even makes it exit, killing the running job; DNS rebinding gets past the same-origin policy).
 // Here only the app that started the server gets an answer:
-//   - a per-run secret, passed in the environment (MP4TOTEXT_ENGINE_TOKEN; never in argv, which
-//     `ps` shows to every user), must arrive as `Authorization: Bearer <secret>` on every request;
-//     without a secret the server refuses to start;
+//   - a per-run secret, the first line the app writes to the server's stdin pipe (never in argv,
+//     which `ps` shows to every user, nor in the environment, which /proc/<pid>/environ keeps as
+//     it was at start even after unsetenv), must arrive as `Authorization: Bearer <secret>` on
+//     every request; without a secret the server refuses to start;
 //   - a request carrying an Origin header (browsers send one on every cross-origin POST and every
 //     preflight) is refused;
 //   - the Host header must be 127.0.0.1:<port> or localhost:<port> (DNS rebinding);
@@ -27,18 +28,18 @@
 
 namespace mp4totext {
 
-constexpr const char * TOKEN_ENV = "MP4TOTEXT_ENGINE_TOKEN";
+// named in the refusal to start: the secret's name in the app (src/core/transcribe/whisper-server.ts)
+constexpr const char * TOKEN_NAME = "MP4TOTEXT_ENGINE_TOKEN";
 constexpr const char * WATCH_STDIN_ENV = "MP4TOTEXT_ENGINE_WATCH_STDIN";
 
-// Reads the secret and removes it from this process's environment, so nothing it starts inherits it.
+// Reads the secret: the first line of stdin (a pipe only the app holds). Before anything else
+// reads stdin: the parent watch (exit_with_parent) reads the rest of it.
 inline std::string take_token() {
-    const char * value = std::getenv(TOKEN_ENV);
-    std::string token = value ? value : "";
-#if defined(_WIN32)
-    _putenv_s(TOKEN_ENV, "");
-#else
-    unsetenv(TOKEN_ENV);
-#endif
+    std::string token;
+    int c;
+    while ((c = std::fgetc(stdin)) != EOF && c != '\n') {
+        if (token.size() < 1024 && c != '\r') token.push_back(static_cast<char>(c));
+    }
     return token;
 }
 

@@ -26,7 +26,7 @@ const edits = [
     // MP4toText: serve only the app that started this server, and end when it ends
     const std::string mp4totext_token = mp4totext::take_token();
     if (mp4totext_token.empty()) {
-        fprintf(stderr, "error: %s is not set: this whisper-server answers only the MP4toText app that starts it\\n", mp4totext::TOKEN_ENV);
+        fprintf(stderr, "error: no secret (%s) on the first line of stdin: this whisper-server answers only the MP4toText app that starts it\\n", mp4totext::TOKEN_NAME);
         return 1;
     }
     mp4totext::exit_with_parent();

@@ -14,8 +14,10 @@ import {
   screen,
   session,
   shell,
+  utilityProcess,
 } from 'electron'
 import { openCore } from '../core/app-core'
+import { useChildLauncher } from '../core/runtime/native-child'
 import { mediaFileResponse } from '../core/media/regular-file'
 import { registerIpc, trustedUrlCheck } from './ipc-adapter'
 import { IPC_EVENT_CHANNEL } from '../shared/transport'
@@ -28,6 +30,7 @@ import type { ProviderId } from '../shared/catalog-types'
 import { MEDIA_SCHEME } from '../shared/media-scheme'
 import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
 import { installMediaPermissions, loopbackSupported } from './media-permissions'
+import { utilityLauncher } from './utility-launcher'
 
 app.setName('MP4toText')
 
@@ -107,6 +110,8 @@ function beforeReady(): void {
 }
 
 async function openAppCore(): Promise<Core> {
+  // the native engines (built-in LLM, speech and speaker detection) run as utility processes
+  useChildLauncher(utilityLauncher((file, args, options) => utilityProcess.fork(file, args, options)))
   // microphone audio for the app's own page only; system audio where the OS has loopback (#13)
   installMediaPermissions(session.defaultSession, {
     isAppPage: trustedUrlCheck(devUrl, rendererFile),

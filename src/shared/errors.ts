@@ -15,6 +15,8 @@ export const ErrorCode = z.enum([
   'store-failed',
   /** a save made on what another window or process has changed since */
   'conflict',
+  /** a native engine (the built-in LLM, speech or speaker detection) aborted on this job */
+  'engine-crashed',
   'unknown-channel',
   'internal',
 ])

@@ -17,6 +17,11 @@ export interface GgufModelOptions {
   nFf: number
   contextLength: number
   seed?: number
+  /**
+   * What the header claims, whatever the weights are: a crafted file that parses but that the
+   * engine cannot run (a head count of 0 aborts llama.cpp; a context of 2^32 does not fit its int32).
+   */
+  claims?: { headCount?: number; contextLength?: number }
 }
 
 export const TINY_GGUF: GgufModelOptions = { nEmbd: 64, nLayer: 2, nHead: 4, nFf: 128, contextLength: 2048 }
@@ -31,7 +36,7 @@ const WORDS = [
 ]
 
 // GGUF value types
-const T = { U32: 4, I32: 5, F32: 6, BOOL: 7, STRING: 8, ARRAY: 9 } as const
+const T = { U32: 4, I32: 5, F32: 6, BOOL: 7, STRING: 8, ARRAY: 9, U64: 10 } as const
 
 class Writer {
   private parts: Buffer[] = []
@@ -66,6 +71,7 @@ class Writer {
 
 type Kv =
   | [string, 'u32', number]
+  | [string, 'u64', number]
   | [string, 'f32', number]
   | [string, 'bool', boolean]
   | [string, 'str', string]
@@ -79,6 +85,10 @@ function writeKv(w: Writer, [key, kind, value]: Kv) {
     case 'u32':
       w.u32(T.U32)
       w.u32(value)
+      break
+    case 'u64':
+      w.u32(T.U64)
+      w.u64(value)
       break
     case 'f32': {
       w.u32(T.F32)
@@ -180,12 +190,14 @@ export function ggufModelBytes(o: GgufModelOptions): Buffer {
     ['general.name', 'str', 'tiny-test'],
     ['general.file_type', 'u32', 0],
     ['general.alignment', 'u32', 32],
-    ['llama.context_length', 'u32', o.contextLength],
+    (o.claims?.contextLength ?? o.contextLength) > 0xffffffff
+      ? ['llama.context_length', 'u64', o.claims!.contextLength!]
+      : ['llama.context_length', 'u32', o.claims?.contextLength ?? o.contextLength],
     ['llama.embedding_length', 'u32', E],
     ['llama.block_count', 'u32', o.nLayer],
     ['llama.feed_forward_length', 'u32', o.nFf],
-    ['llama.attention.head_count', 'u32', o.nHead],
-    ['llama.attention.head_count_kv', 'u32', o.nHead],
+    ['llama.attention.head_count', 'u32', o.claims?.headCount ?? o.nHead],
+    ['llama.attention.head_count_kv', 'u32', o.claims?.headCount ?? o.nHead],
     ['llama.rope.dimension_count', 'u32', E / o.nHead],
     ['llama.attention.layer_norm_rms_epsilon', 'f32', 1e-5],
     ['llama.vocab_size', 'u32', nVocab],

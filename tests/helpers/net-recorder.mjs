@@ -1,5 +1,5 @@
 // Preloaded with `node --import` into a process under test (and, through execArgv, into its worker
-// threads): every outbound connection attempt — TCP/IPC sockets, UDP, DNS lookups, fetch — is
+// threads and the native engines' child processes): every outbound connection attempt — TCP/IPC sockets, UDP, DNS lookups, fetch — is
 // appended to the file named by NET_RECORD_FILE, one JSON line each, before it is attempted.
 import { appendFileSync } from 'node:fs'
 import dgram from 'node:dgram'
@@ -12,8 +12,8 @@ const record = (entry) => {
   if (file) appendFileSync(file, `${JSON.stringify({ pid: process.pid, thread: threadId, ...entry })}\n`)
 }
 
-// marks each thread that runs with the recorder (the LLM worker must be one of them)
-record({ kind: 'loaded' })
+// marks each process and thread that runs with the recorder (the engines' child processes must be among them)
+record({ kind: 'loaded', main: process.argv[1] ?? null })
 
 const connect = net.Socket.prototype.connect
 net.Socket.prototype.connect = function (...args) {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import onnxProto from 'onnx-proto'
 import { speakerModelPaths } from '../../src/core/diarize/speaker-models'
@@ -147,6 +147,18 @@ export function installSpeakerModels(modelsDir: string): { segmentation: string;
   writeFileSync(paths.segmentation, segmentationModel())
   writeFileSync(paths.embedding, embeddingModel())
   return paths
+}
+
+/**
+ * Makes `file` a model that passes the app's own checks (ONNX, a graph, the metadata sherpa-onnx
+ * reads) but that onnxruntime cannot load: an operator that does not exist. sherpa-onnx lets
+ * onnxruntime's C++ exception end the process that loaded it (`terminate called after throwing
+ * an instance of 'Ort::Exception'`).
+ */
+export function breakSpeakerModel(file: string): void {
+  const m = onnx.ModelProto.decode(readFileSync(file))
+  m.graph!.node![0]!.opType = 'NoSuchOp'
+  writeFileSync(file, onnx.ModelProto.encode(m).finish())
 }
 
 /** Two voices one after the other: a low, loud one, 1.5 s of silence, a high, quieter one. */

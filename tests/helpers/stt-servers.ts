@@ -31,8 +31,10 @@ export async function startRemoteWhisper(modelPath: string, token: string): Prom
   const proc = spawn(
     whisperServerPath(),
     ['-m', modelPath, '--host', '127.0.0.1', '--port', String(port), '-t', '1', '--inference-path', '/v1/audio/transcriptions'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MP4TOTEXT_ENGINE_TOKEN: token } },
+    { stdio: ['pipe', 'ignore', 'pipe'] },
   )
+  // the guarded build reads its secret from the first line of stdin
+  proc.stdin!.end(`${token}\n`)
   let stderr = ''
   proc.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)))
   const url = `http://127.0.0.1:${port}`

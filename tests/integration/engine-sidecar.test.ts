@@ -189,14 +189,25 @@ describe('the engine sidecar refuses whatever is not the app', () => {
     }
   })
 
+  it.skipIf(process.platform !== 'linux')('the secret does not travel on the command line (ps shows argv)', async () => {
+    const { engine } = await startEngine()
+    const cmdline = readFileSync(`/proc/${engine.pid}/cmdline`, 'utf8')
+    expect(cmdline).toContain('whisper-server')
+    expect(engine.endpoint.token.length).toBeGreaterThanOrEqual(32)
+    expect(cmdline).not.toContain(engine.endpoint.token)
+  })
+
   it.skipIf(process.platform !== 'linux')(
-    'the secret travels in the environment, not on the command line (ps shows argv)',
+    'the secret is not in its environment either: /proc/<pid>/environ keeps the start-up environment after unsetenv',
     async () => {
       const { engine } = await startEngine()
-      const cmdline = readFileSync(`/proc/${engine.pid}/cmdline`, 'utf8')
-      expect(cmdline).toContain('whisper-server')
+      const environ = readFileSync(`/proc/${engine.pid}/environ`, 'utf8')
+      expect(environ).toContain('MP4TOTEXT_ENGINE_WATCH_STDIN=1')
       expect(engine.endpoint.token.length).toBeGreaterThanOrEqual(32)
-      expect(cmdline).not.toContain(engine.endpoint.token)
+      expect(environ).not.toContain(engine.endpoint.token)
+      // and the engine still requires it
+      const res = await fetch(`${engine.endpoint.url}/health`, { headers: { authorization: `Bearer ${engine.endpoint.token}` } })
+      expect(res.status).toBe(200)
     },
   )
 
@@ -224,12 +235,11 @@ require('node:http').createServer((req, res) => res.end('{"status":"ok"}')).list
     const dir = tempDir()
     await installMiniModel(dir)
     const modelPath = path.join(dir, 'models', 'ggml-mini-test.bin')
-    const env = { ...process.env }
-    delete env.MP4TOTEXT_ENGINE_TOKEN
     const port = await freePort()
+    // nothing on stdin (the old way, a secret in the environment, is not taken either)
     const proc = spawn(whisperServerPath(), ['-m', modelPath, '--host', '127.0.0.1', '--port', String(port), '-t', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env,
+      env: { ...process.env, MP4TOTEXT_ENGINE_TOKEN: 'a'.repeat(64) },
     })
     procs.push(proc)
     let stderr = ''

@@ -100,10 +100,10 @@ describe('local-only runs reach no network', () => {
     const entries = readFileSync(log, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { kind: string; host?: string; url?: string; path?: string; thread: number })
-    // the engines did run: the whisper server was reached over loopback, the LLM worker loaded the recorder
+      .map((l) => JSON.parse(l) as { kind: string; host?: string; url?: string; path?: string; main?: string | null })
+    // the engines did run: the whisper server was reached over loopback, the LLM's process loaded the recorder
     expect(entries.some((e) => e.kind === 'tcp' && e.host === '127.0.0.1')).toBe(true)
-    expect(entries.some((e) => e.kind === 'loaded' && e.thread > 0)).toBe(true)
+    expect(entries.some((e) => e.kind === 'loaded' && /native-host/.test(e.main ?? ''))).toBe(true)
     const outside = entries.filter((e) => {
       if (e.kind === 'ipc' || e.kind === 'loaded') return false
       const host = e.host ?? (e.url ? new URL(e.url).hostname : '')

@@ -7,7 +7,7 @@ import type { GgufCatalogEntry } from '../../src/core/local-llm/gguf-catalog'
 import { LocalLlmEngine } from '../../src/core/local-llm/local-llm-engine'
 import { LocalLlmManager } from '../../src/core/local-llm/local-llm-manager'
 import { AppError } from '../../src/shared/errors'
-import { tinyGgufPath } from '../helpers/gguf-model'
+import { TINY_GGUF, tinyGgufPath, writeGgufModel, type GgufModelOptions } from '../helpers/gguf-model'
 import { useTempDirs } from '../helpers/temp-dir'
 import { modelServer } from '../helpers/model-server'
 
@@ -130,6 +130,30 @@ describe('the built-in LLM engine', () => {
     expect((err as AppError).code).toBe('model-unavailable')
     expect((err as AppError).message).toMatch(/could not load cut.*damaged or incomplete/s)
     expect(core.credits.state().balance).toBe(before)
+  })
+
+  it('refuses at import a header the engine cannot run, saying what is wrong with it', async () => {
+    const core = await open()
+    const dir = tempDir()
+    const craft = (name: string, claims: NonNullable<GgufModelOptions['claims']>) => {
+      const file = path.join(dir, `${name}.gguf`)
+      writeGgufModel(file, { ...TINY_GGUF, claims })
+      return file
+    }
+    // llama.cpp aborts its whole process on a model with no attention heads
+    await expect(core.handlers['localLlm.import']({ path: craft('no-heads', { headCount: 0 }) })).rejects.toThrow(
+      /no-heads\.gguf is not a usable GGUF model \(it claims 0 attention heads\)/,
+    )
+    // a context past the engine's 32-bit count would open as a 1-token context
+    for (const contextLength of [2 ** 32 - 1, 2 ** 32]) {
+      const err = await core.handlers['localLlm.import']({ path: craft(`ctx-${contextLength}`, { contextLength }) }).catch(
+        (e: unknown) => e as AppError,
+      )
+      expect(err).toMatchObject({ code: 'invalid-input' })
+      expect((err as AppError).message).toMatch(new RegExp(`claims a context of ${contextLength} tokens`))
+      expect((err as AppError).message).not.toMatch(/does not fit/)
+    }
+    expect((await core.handlers['localLlm.list']({})).filter((m) => m.installed)).toEqual([])
   })
 
   it('refuses before starting a model that will not fit in memory', async () => {

@@ -51,12 +51,12 @@ async function miniModel(): Promise<string> {
   return path.join(dir, 'models', 'ggml-mini-test.bin')
 }
 
-/** a whisper-server that nobody watches (stdin not a pipe), like one left by a crash of an older build */
+/** a whisper-server that nobody watches (its stdin ends after the secret), like one left by a crash of an older build */
 function orphanEngine(modelPath: string, port: number): ChildProcess {
   const proc = spawn(whisperServerPath(), ['-m', modelPath, '--host', '127.0.0.1', '--port', String(port), '-t', '1'], {
-    stdio: 'ignore',
-    env: { ...process.env, MP4TOTEXT_ENGINE_TOKEN: 'a'.repeat(64) },
+    stdio: ['pipe', 'ignore', 'ignore'],
   })
+  proc.stdin!.end(`${'a'.repeat(64)}\n`)
   procs.push(proc)
   return proc
 }

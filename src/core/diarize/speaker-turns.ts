@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads'
 import { AppError } from '../../shared/errors'
-import { sherpaOnnxPath } from '../vad/vad-model'
+import { startNativeChild } from '../runtime/native-child'
 import { SPEAKER_WORKER_SOURCE } from './speaker-worker-source'
+import { sherpaOnnxPath } from '../vad/vad-model'
 
 /** A stretch of audio and who speaks in it (0-based cluster number), seconds on the file's timeline. */
 export interface SpeakerTurn {
@@ -22,9 +22,9 @@ export interface SpeakerTurnOptions {
 
 /**
  * Who speaks when in a 16 kHz mono WAV, by sherpa-onnx's offline diarization (pyannote
- * segmentation + speaker embeddings + clustering) in a worker thread, so the app's event loop
- * stays free; cancelling ends the worker at once. A model file that sherpa-onnx cannot load is
- * named in the error.
+ * segmentation + speaker embeddings + clustering) in a child process, so the app's event loop
+ * stays free and a model that aborts sherpa-onnx ends only the child; cancelling ends it at once.
+ * A model file that sherpa-onnx cannot load is named in the error.
  */
 export async function detectSpeakerTurns(wavPath: string, opts: SpeakerTurnOptions): Promise<SpeakerTurn[]> {
   if (opts.signal?.aborted) throw new AppError('cancelled', 'Cancelled')
@@ -37,26 +37,27 @@ export async function detectSpeakerTurns(wavPath: string, opts: SpeakerTurnOptio
     wavPath,
   }
   const raw = await new Promise<[number, number, number][]>((resolve, reject) => {
-    const worker = new Worker(SPEAKER_WORKER_SOURCE, { eval: true, workerData })
+    const child = startNativeChild({ script: SPEAKER_WORKER_SOURCE }, workerData)
     let settled = false
+    let stage = 'load'
     const finish = (fn: () => void) => {
       if (settled) return
       settled = true
       opts.signal?.removeEventListener('abort', onAbort)
-      void worker.terminate()
+      child.kill()
       fn()
     }
     const onAbort = () => finish(() => reject(new AppError('cancelled', 'Cancelled')))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
-    worker.on('message', (m: { type: string; turns?: [number, number, number][]; stage?: string; message?: string }) => {
-      if (m.type === 'loaded') opts.onLoaded?.()
-      else if (m.type === 'done') finish(() => resolve(m.turns ?? []))
+    child.onMessage((message) => {
+      const m = message as { type: string; turns?: [number, number, number][]; stage?: string; message?: string }
+      if (m.type === 'loaded') {
+        stage = 'process'
+        opts.onLoaded?.()
+      } else if (m.type === 'done') finish(() => resolve(m.turns ?? []))
       else finish(() => reject(workerError(m.stage ?? 'process', m.message ?? 'unknown error', opts.models)))
     })
-    worker.on('error', (err) => finish(() => reject(workerError('process', err.message, opts.models))))
-    worker.on('exit', (code) =>
-      finish(() => reject(workerError('process', `the worker stopped (exit code ${code})`, opts.models))),
-    )
+    child.onExit(({ reason }) => finish(() => reject(crashError(stage, reason, opts.models))))
   })
   const ms = (x: number) => Math.round(x * 1000) / 1000
   return raw
@@ -73,4 +74,16 @@ function workerError(stage: string, detail: string, models: SpeakerTurnOptions['
     )
   }
   return new AppError('internal', `Speaker detection failed: ${detail.split('\n')[0]}. The transcript is kept without speakers.`)
+}
+
+/** sherpa-onnx ended the child (an uncaught onnxruntime exception): the models are the suspects. */
+function crashError(stage: string, reason: string, models: SpeakerTurnOptions['models']): AppError {
+  const where = stage === 'load' ? 'while loading the speaker models' : 'while telling the voices apart'
+  // onnxruntime's message names the file it could not load: then that one is the one to replace
+  const named = [models.segmentation, models.embedding].filter((f) => reason.includes(f))
+  const suspects = named.length === 1 ? named[0] : `${models.segmentation} or ${models.embedding}`
+  return new AppError(
+    'engine-crashed',
+    `Speaker detection stopped abruptly ${where} (${reason}). ${suspects} is damaged or not a model it can run: delete it and download it again on the Models page. The transcript is kept without speakers.`,
+  )
 }

@@ -1,17 +1,15 @@
 /**
- * The speaker-detection worker's code, plain CommonJS run with `new Worker(code, { eval: true })`,
- * for the same reasons as the VAD worker (../vad/vad-worker-source.ts): one source for tsx,
- * vitest and the Electron bundle, no path to a worker file, everything it needs in `workerData`.
+ * The speaker-detection engine's code, a plain script run by the native host in its own child
+ * process, like the VAD's (../vad/vad-worker-source.ts): given `parentPort` and `workerData`.
  *
- * Protocol (worker → parent): { type: 'loaded' } once both models loaded, then
+ * Protocol (engine → host): { type: 'loaded' } once both models loaded, then
  * { type: 'done', turns: [start, end, speaker][] } or { type: 'error', stage, message }.
  * sherpa-onnx's `process` is one blocking call over the whole file, so progress has two steps
- * and cancel ends the worker.
+ * and cancel ends the child.
  */
 export const SPEAKER_WORKER_SOURCE = String.raw`
 'use strict'
 const builtin = (name) => process.getBuiltinModule(name)
-const { parentPort, workerData } = builtin('node:worker_threads')
 const { sherpaPath, segmentation, embedding, numClusters, threshold, wavPath } = workerData
 
 let stage = 'load'

@@ -43,7 +43,7 @@ export function createBuiltinClient(engine: LocalLlmEngine, resolve: (modelId: s
               `The built-in engine could not load ${req.modelId}: ${err.message}. The file may be damaged or incomplete: delete it and download or import it again.`,
             )
           if (err.kind === 'context') throw new ProviderFailure('context-too-long', err.message)
-          if (err.kind === 'crashed') throw new ProviderFailure('server', err.message)
+          if (err.kind === 'crashed') throw new ProviderFailure('engine-crashed', err.message)
         }
         throw new ProviderFailure('bad-request', `The built-in engine failed: ${(err as Error).message}`)
       }

@@ -14,6 +14,7 @@ export interface GgufFacts {
 
 // Tokenizer arrays of real models run to a few MiB; the facts we need come before or among them.
 const HEADER_BYTES = 32 * 1024 * 1024
+const MAX_CONTEXT = 2 ** 31 - 1
 
 /**
  * Read a GGUF file's header (v2/v3) without the engine (synchronously: once per file, cached by the caller): an import is refused at once when the
@@ -110,6 +111,12 @@ export function readGgufFacts(file: string): GgufFacts {
     const v = kv.get(`${arch}.${k}`)
     return typeof v === 'number' && v > 0 ? v : fallback
   }
+  // llama.cpp aborts its whole process on a model without attention heads
+  if (kv.get(`${arch}.attention.head_count`) === 0) throw bad('it claims 0 attention heads')
+  // the engine keeps the trained context in a signed 32-bit count: more wraps to a 1-token context
+  const claimed = kv.get(`${arch}.context_length`)
+  if (typeof claimed === 'number' && claimed > MAX_CONTEXT)
+    throw bad(`it claims a context of ${claimed} tokens; the engine takes at most ${MAX_CONTEXT}`)
   const headCount = num('attention.head_count', 1)
   return {
     architecture: arch,

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import os from 'node:os'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import path from 'node:path'
 import type { LocalLlmStatus } from '../../shared/calls/local-llm-calls'
+import { startNativeChild, type NativeChild } from '../runtime/native-child'
 import type { FromWorker, ToWorker } from './worker-protocol'
 
 export interface GenerateRequest {
@@ -36,25 +34,27 @@ export class EngineError extends Error {
 export interface EngineOptions {
   /** CPU threads for generation; default: all cores but one (1 on a 2-core machine) */
   threads?: number
-  /** an idle worker (and the model in it) is let go after this long */
+  /** an idle engine (and the model in it) is let go after this long */
   idleMs?: number
 }
 
 /**
- * The built-in LLM engine as the main thread sees it: a worker thread that hosts node-llama-cpp,
- * started on first use and stopped when idle (which frees the model's memory). Every generation
- * streams its text back as it comes; aborting its signal stops it within a token.
+ * The built-in LLM engine as the host process sees it: a child process that hosts node-llama-cpp
+ * (../runtime/native-child.ts), started on first use and stopped when idle (which frees the
+ * model's memory). Every generation streams its text back as it comes; aborting its signal stops
+ * it within a token. A model that aborts the engine fails its own generation; those waiting
+ * behind it go on in a new child.
  */
 export class LocalLlmEngine {
-  private worker: Worker | null = null
+  private worker: NativeChild | null = null
   private nextId = 1
   private readonly pending = new Map<
     number,
-    { req: GenerateRequest; resolve: (r: GenerateResult) => void; reject: (e: Error) => void }
+    { req: GenerateRequest; child?: NativeChild; resolve: (r: GenerateResult) => void; reject: (e: Error) => void }
   >()
-  private statusWaiters: ((s: FromWorker & { type: 'status' }) => void)[] = []
+  private statusWaiters: { resolve: (s: FromWorker & { type: 'status' }) => void; reject: (e: Error) => void }[] = []
   private idleTimer: NodeJS.Timeout | null = null
-  /** a worker letting go of its model: the next one starts only after (two at once can crash) */
+  /** a child letting go of its model: the next one starts only after (two at once can crash) */
   private closing: Promise<void> = Promise.resolve()
   readonly threads: number
   private readonly idleMs: number
@@ -67,24 +67,20 @@ export class LocalLlmEngine {
   async status(): Promise<LocalLlmStatus> {
     await this.closing
     const w = this.ensureWorker()
-    w.ref()
-    const s = await new Promise<FromWorker & { type: 'status' }>((resolve) => {
-      this.statusWaiters.push(resolve)
-      w.postMessage({ type: 'status' } satisfies ToWorker)
-    })
-    this.armIdle()
+    w.ref(true)
+    const s = await new Promise<FromWorker & { type: 'status' }>((resolve, reject) => {
+      this.statusWaiters.push({ resolve, reject })
+      w.send({ type: 'status' } satisfies ToWorker)
+    }).finally(() => this.armIdle())
     return { gpu: s.gpu, backend: s.gpu === false ? 'cpu' : s.gpu, threads: s.threads, loadedModel: s.loadedModel }
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     await this.closing
-    const w = this.ensureWorker()
     if (this.idleTimer) clearTimeout(this.idleTimer)
-    // a running generation keeps the process alive (a CLI run waits for it)
-    w.ref()
     const id = this.nextId++
     return new Promise<GenerateResult>((resolve, reject) => {
-      const onAbort = () => w.postMessage({ type: 'cancel', id } satisfies ToWorker)
+      const onAbort = () => this.worker?.send({ type: 'cancel', id } satisfies ToWorker)
       req.signal.addEventListener('abort', onAbort, { once: true })
       const done = () => {
         req.signal.removeEventListener('abort', onAbort)
@@ -102,89 +98,103 @@ export class LocalLlmEngine {
           reject(e)
         },
       })
-      const { signal: _s, onDelta: _d, ...rest } = req
-      w.postMessage({ type: 'generate', id, ...rest, temperature: 0.3 } satisfies ToWorker)
-      if (req.signal.aborted) onAbort()
+      this.post(id, req)
     })
   }
 
-  /** Whether the worker (and any model in it) is in memory now. */
+  /** Hand generation `id` to the child (a new one if the last one is gone). */
+  private post(id: number, req: GenerateRequest) {
+    const w = this.ensureWorker()
+    this.pending.get(id)!.child = w
+    // a running generation keeps the process alive (a CLI run waits for it)
+    w.ref(true)
+    const { signal: _s, onDelta: _d, ...rest } = req
+    w.send({ type: 'generate', id, ...rest, temperature: 0.3 } satisfies ToWorker)
+    if (req.signal.aborted) w.send({ type: 'cancel', id } satisfies ToWorker)
+  }
+
+  /** Whether the child (and any model in it) is in memory now. */
   get alive(): boolean {
     return this.worker !== null
   }
 
-  /** Stop the worker now (the app is closing, or tests are done). */
+  /** Stop the child now (the app is closing, or tests are done). */
   async close(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     const w = this.worker
     this.worker = null
     if (!w) return this.closing
-    // let the worker free the model itself (terminating it mid-native-call can crash the process)
+    // let the child free the model itself (killing it mid-native-call can leave GPU memory taken)
     const closed = new Promise<void>((resolve) => {
-      w.on('message', (m: FromWorker) => m.type === 'closed' && resolve())
-      w.once('exit', () => resolve())
+      w.onMessage((m) => (m as FromWorker).type === 'closed' && resolve())
+      w.onExit(() => resolve())
     })
-    // keep the process alive until the worker has let go of the model
-    w.ref()
-    w.postMessage({ type: 'close' } satisfies ToWorker)
-    this.closing = Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]).then(async () => {
-      await w.terminate()
-    })
+    // keep the process alive until the child has let go of the model
+    w.ref(true)
+    w.send({ type: 'close' } satisfies ToWorker)
+    this.closing = Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]).then(() => w.kill())
     return this.closing
   }
 
   private armIdle() {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     if (this.pending.size) return
-    this.worker?.unref()
+    this.worker?.ref(false)
     this.idleTimer = setTimeout(() => void this.close(), this.idleMs)
     this.idleTimer.unref()
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): NativeChild {
     if (this.worker) return this.worker
-    const { file, execArgv } = workerEntry()
-    const w = new Worker(file, { workerData: { threads: this.threads }, execArgv })
+    const w = startNativeChild('llm', { threads: this.threads })
     // an idle engine must not keep a CLI run alive
-    w.unref()
-    w.on('message', (m: FromWorker) => {
+    w.ref(false)
+    let running: number | null = null
+    w.onMessage((message) => {
+      const m = message as FromWorker
       if (m.type === 'status') {
-        for (const s of this.statusWaiters.splice(0)) s(m)
+        for (const s of this.statusWaiters.splice(0)) s.resolve(m)
         return
       }
       if (m.type === 'closed') return
+      if (m.type === 'running') {
+        running = m.id
+        return
+      }
       const p = this.pending.get(m.id)
+      if (m.id === running) running = null
       if (!p) return
       if (m.type === 'delta') p.req.onDelta(m.text)
       else if (m.type === 'done') p.resolve(m)
       else p.reject(new EngineError(m.kind, m.message))
     })
-    const fail = (message: string) => {
-      if (this.worker === w) this.worker = null
-      for (const p of [...this.pending.values()]) p.reject(new EngineError('crashed', message))
-    }
-    w.on('error', (err) => fail(`The built-in engine stopped: ${err.message}`))
-    w.on('exit', (code) => fail(`The built-in engine exited (code ${code}).`))
+    w.onExit(({ reason }) => {
+      // closed on purpose (idle, or the app is closing): what it still had was cancelled
+      const closed = this.worker !== w
+      if (!closed) this.worker = null
+      else
+        for (const p of this.pending.values())
+          if (p.child === w) p.reject(new EngineError('crashed', 'The built-in engine was closed.'))
+      if (closed) return
+      for (const s of this.statusWaiters.splice(0))
+        s.reject(new EngineError('crashed', `The built-in engine stopped: ${reason}.`))
+      const crashed = (p: { req: GenerateRequest }) =>
+        new EngineError(
+          'crashed',
+          `The built-in engine stopped abruptly while running ${path.basename(p.req.modelPath)} (${reason}). ` +
+            'The model file is damaged or not one this engine can run: delete it and import or download it again. Other work goes on.',
+        )
+      const culprit = running === null ? null : this.pending.get(running)
+      for (const [id, p] of [...this.pending]) {
+        if (p.child !== w) continue
+        if (p.req.signal.aborted) p.reject(new EngineError('crashed', 'Cancelled'))
+        // not knowing which one it was, none is run again (it would abort the next child too)
+        else if (!culprit || p === culprit) p.reject(crashed(p))
+        // the generations waiting behind it did nothing wrong: a new child runs them
+        else this.post(id, p.req)
+      }
+    })
     this.worker = w
     return w
   }
-}
-
-/**
- * The worker's file: the TypeScript source in a checkout (run through tsx, as the CLI is), or
- * the bundled .js beside this module in a build.
- */
-function workerEntry(): { file: URL; execArgv: string[] } {
-  const js = new URL('./llm-worker.js', import.meta.url)
-  if (existsSync(fileURLToPath(js))) return { file: js, execArgv: [] }
-  const ts = new URL('./llm-worker.ts', import.meta.url)
-  // keep the parent's loaders (e.g. a test's --import preload), then add tsx for the .ts source
-  const inherited: string[] = []
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const a = process.execArgv[i]!
-    if ((a === '--import' || a === '--require') && process.execArgv[i + 1]) inherited.push(a, process.execArgv[++i]!)
-    else if (a.startsWith('--import=') || a.startsWith('--require=')) inherited.push(a)
-  }
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-  return { file: ts, execArgv: [...inherited, '--import', tsx] }
 }

@@ -1,4 +1,4 @@
-/** Messages between the engine (main thread) and its worker. */
+/** Messages between the engine (in the host process) and its child process (llm-worker.ts). */
 export type ToWorker =
   | { type: 'status' }
   | {
@@ -17,6 +17,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'status'; gpu: false | string; threads: number; loadedModel: string | null }
   | { type: 'closed' }
+  /** a generation starts: if the engine aborts now, it is this one's model */
+  | { type: 'running'; id: number }
   | { type: 'delta'; id: number; text: string }
   | { type: 'done'; id: number; text: string; inputTokens: number; outputTokens: number; cancelled: boolean }
   | { type: 'error'; id: number; kind: 'load' | 'context' | 'generate'; message: string }

@@ -15,6 +15,8 @@ export type FailureKind =
   /** the answer stopped at the model's output limit (finish_reason "length") */
   | 'truncated'
   | 'cancelled'
+  /** the built-in engine's process aborted on this model: running it again would abort again */
+  | 'engine-crashed'
 
 /** A provider call that failed, classified so the caller knows whether to retry. */
 /** The contract's error code for each kind of provider failure (enhancement and cloud transcription alike). */
@@ -31,6 +33,7 @@ export const errorCodeOf: Record<FailureKind, ErrorCode> = {
   'bad-reply': 'provider-error',
   truncated: 'provider-error',
   cancelled: 'cancelled',
+  'engine-crashed': 'engine-crashed',
 }
 
 export class ProviderFailure extends Error {

@@ -1,13 +1,12 @@
 import { NEW_SILERO_VAD_SOURCE } from '../vad/vad-worker-source'
 
 /**
- * The live recording's speech detector, as plain CommonJS run with `new Worker(code, { eval: true })`
- * — evaluated from a string for the reason given in ../vad/vad-worker-source.ts (one module for
- * tsx, vitest and the electron-vite bundle). It keeps Silero's state across chunks, so speech is
+ * The live recording's speech detector, a plain script run by the native host in its own child
+ * process, like ../vad/vad-worker-source.ts (given `parentPort` and `workerData`). It keeps Silero's state across chunks, so speech is
  * found as the audio streams in rather than in a finished file.
  *
- * Protocol (parent → worker): { type: 'audio', pcm: ArrayBuffer of s16le }, { type: 'flush' }.
- * Worker → parent: { type: 'speech', start, end } in samples from the recording's start, once a
+ * Protocol (host → engine): { type: 'audio', pcm: ArrayBuffer of s16le }, { type: 'flush' }.
+ * Engine → host: { type: 'speech', start, end } in samples from the recording's start, once a
  * region has ended (the speaker paused for `minSilenceSec`); { type: 'flushed' } after a flush;
  * { type: 'error', message }.
  */
@@ -15,7 +14,6 @@ export const LIVE_VAD_WORKER_SOURCE = String.raw`
 'use strict'
 ${NEW_SILERO_VAD_SOURCE}
 const builtin = (name) => process.getBuiltinModule(name)
-const { parentPort, workerData } = builtin('node:worker_threads')
 const { sherpaPath, modelPath, sampleRate, config } = workerData
 // one model window per call: sherpa-onnx dates a region from the end of each call
 const WINDOW = 512

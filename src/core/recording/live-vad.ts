@@ -1,9 +1,9 @@
-import { Worker } from 'node:worker_threads'
 import { AppError } from '../../shared/errors'
+import { startNativeChild, type NativeChild } from '../runtime/native-child'
+import { LIVE_VAD_WORKER_SOURCE } from './live-vad-worker-source'
 import { RECORDING_SAMPLE_RATE } from '../../shared/calls/recording-calls'
 import { DEFAULT_VAD_OPTIONS, type VadOptions } from '../vad/speech-regions'
 import { checkVadModel, sherpaOnnxPath, vadModelPath } from '../vad/vad-model'
-import { LIVE_VAD_WORKER_SOURCE } from './live-vad-worker-source'
 
 /**
  * Live speech detection's tuning: a region ends after half a second of silence (the pause that
@@ -15,14 +15,15 @@ export const LIVE_VAD_OPTIONS: VadOptions = { ...DEFAULT_VAD_OPTIONS, minSilence
 type Message = { type: 'ready' | 'flushed' } | { type: 'speech'; start: number; end: number } | { type: 'error'; message: string }
 
 /**
- * Silero VAD over audio that is still arriving, in a worker thread (the event loop that receives
- * the audio stays free). `onSpeech` gets each region, in samples from the recording's start, as
+ * Silero VAD over audio that is still arriving, in a child process (the event loop that receives
+ * the audio stays free, and an engine abort stops only detection). `onSpeech` gets each region, in samples from the recording's start, as
  * soon as the speaker pauses after it.
  */
 export class LiveVad {
-  private readonly worker: Worker
+  private readonly child: NativeChild
   private flushWaiters: (() => void)[] = []
   private failure: AppError | null = null
+  private closed = false
 
   constructor(
     private readonly onSpeech: (startSample: number, endSample: number) => void,
@@ -35,23 +36,22 @@ export class LiveVad {
       sampleRate: RECORDING_SAMPLE_RATE,
       config: { ...LIVE_VAD_OPTIONS, ...opts.vad },
     }
-    this.worker = new Worker(LIVE_VAD_WORKER_SOURCE, { eval: true, workerData })
-    this.worker.on('message', (m: Message) => {
+    this.child = startNativeChild({ script: LIVE_VAD_WORKER_SOURCE }, workerData)
+    this.child.onMessage((message) => {
+      const m = message as Message
       if (m.type === 'speech') this.onSpeech(m.start, m.end)
       else if (m.type === 'flushed') this.flushWaiters.shift()?.()
       else if (m.type === 'error') this.fail(m.message)
     })
-    this.worker.on('error', (err) => this.fail(err.message))
-    this.worker.on('exit', (code) => {
-      if (code !== 0 && !this.failure) this.fail(`the worker stopped (exit code ${code})`)
+    this.child.onExit(({ reason }) => {
+      if (!this.closed) this.fail(`the engine stopped abruptly (${reason})`)
     })
   }
 
   push(pcm: Buffer): void {
     if (this.failure) return
-    // a copy the worker owns: the caller's buffer may be a view into a larger pool
-    const copy = new Uint8Array(pcm).buffer
-    this.worker.postMessage({ type: 'audio', pcm: copy }, [copy])
+    // a copy of just these bytes: the caller's buffer may be a view into a larger pool
+    this.child.send({ type: 'audio', pcm: new Uint8Array(pcm).buffer })
   }
 
   /** Every region still open is closed and reported; resolves once they have been. */
@@ -59,13 +59,14 @@ export class LiveVad {
     if (this.failure) return Promise.resolve()
     return new Promise((resolve) => {
       this.flushWaiters.push(resolve)
-      this.worker.postMessage({ type: 'flush' })
+      this.child.send({ type: 'flush' })
     })
   }
 
   async close(): Promise<void> {
+    this.closed = true
     for (const w of this.flushWaiters.splice(0)) w()
-    await this.worker.terminate()
+    this.child.kill()
   }
 
   private fail(detail: string): void {

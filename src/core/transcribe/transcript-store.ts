@@ -220,7 +220,8 @@ export class TranscriptStore {
   async setSpeakerNotice(id: string, notice: string): Promise<void> {
     await this.metaOf(id)
     await this.store.mutate((db) => {
-      db.transcripts.find((t) => t.id === id)!.speakerNotice = notice
+      // a notice as long as the contract keeps (an engine's own words can run longer), never a failed save
+      db.transcripts.find((t) => t.id === id)!.speakerNotice = notice.length > 500 ? `${notice.slice(0, 499)}…` : notice
     })
     this.events.emit('transcripts.changed', { id, deleted: false })
   }

@@ -22,8 +22,10 @@ export interface EngineConfig {
   runDir?: string
 }
 
-/** The patched server's contract (scripts/engine-patches/mp4totext-guard.h). */
-const TOKEN_ENV = 'MP4TOTEXT_ENGINE_TOKEN'
+/**
+ * The patched server's contract (scripts/engine-patches/mp4totext-guard.h): the secret is the
+ * first line written to its stdin; MP4TOTEXT_ENGINE_WATCH_STDIN=1 makes it exit when stdin ends.
+ */
 const WATCH_STDIN_ENV = 'MP4TOTEXT_ENGINE_WATCH_STDIN'
 
 export interface InferenceParams {
@@ -117,15 +119,17 @@ export class WhisperServer {
       config.serverPath,
       ['-m', config.modelPath, '--host', '127.0.0.1', '--port', String(port), '-t', String(config.threads), '-pp'],
       {
-        // stdin is a pipe only this process holds: when it dies the pipe closes and the engine exits.
-        // The secret goes in the environment: argv is visible to every user through `ps`.
+        // stdin is a pipe only this process holds: the secret goes through it (argv is visible to
+        // every user through `ps`, the environment in /proc/<pid>/environ for the engine's life),
+        // and when this process dies the pipe closes and the engine exits.
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, [TOKEN_ENV]: token, [WATCH_STDIN_ENV]: '1' },
+        env: { ...process.env, [WATCH_STDIN_ENV]: '1' },
         windowsHide: true,
       },
     )
-    // nothing is ever written; a write error after the engine died must not become an uncaught one
+    // a write error after the engine died must not become an uncaught one
     proc.stdin!.on('error', () => {})
+    proc.stdin!.write(`${token}\n`)
     live.set(proc, config.runDir)
     if (config.runDir && proc.pid) {
       const { runDir } = config

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads'
 import { AppError } from '../../shared/errors'
+import { startNativeChild } from '../runtime/native-child'
+import { VAD_WORKER_SOURCE } from './vad-worker-source'
 import { padRegions, type TimeRange } from './speech-pieces'
 import { checkVadModel, sherpaOnnxPath, vadModelPath } from './vad-model'
-import { VAD_WORKER_SOURCE } from './vad-worker-source'
 import { readWavInfo } from './wav-file'
 
 export interface VadOptions {
@@ -39,7 +39,7 @@ export interface DetectHooks {
   env?: NodeJS.ProcessEnv
 }
 
-interface WorkerMessage {
+interface EngineMessage {
   type: 'progress' | 'done' | 'error'
   doneSamples?: number
   regions?: [number, number][]
@@ -51,9 +51,10 @@ interface WorkerMessage {
  * Where the speech is in a 16 kHz mono 16-bit WAV file (what `decodeWindows` writes), in seconds
  * from the file's start, padded, in order, not overlapping. Pure silence or noise gives [].
  *
- * Silero VAD v5 runs in a worker thread through sherpa-onnx, so the main thread (the app's event
- * loop, the UI's IPC) stays free; the worker reads the file in blocks, so memory stays flat
- * however long the audio. Cancelling through `signal` ends the worker at once.
+ * Silero VAD v5 runs through sherpa-onnx in a child process (../runtime/native-child.ts), so the
+ * host's event loop stays free and an engine abort is this call's error, not the host's end; the
+ * child reads the file in blocks, so memory stays flat however long the audio. Cancelling through
+ * `signal` ends the child at once.
  */
 export async function detectSpeech(
   wavPath: string,
@@ -74,26 +75,33 @@ export async function detectSpeech(
   }
   const sr = info.sampleRate
   const raw = await new Promise<[number, number][]>((resolve, reject) => {
-    const worker = new Worker(VAD_WORKER_SOURCE, { eval: true, workerData })
+    const child = startNativeChild({ script: VAD_WORKER_SOURCE }, workerData)
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return
       settled = true
       hooks.signal?.removeEventListener('abort', onAbort)
+      child.kill()
       fn()
     }
-    const onAbort = () => {
-      void worker.terminate()
-      finish(() => reject(new AppError('cancelled', 'Cancelled')))
-    }
+    const onAbort = () => finish(() => reject(new AppError('cancelled', 'Cancelled')))
     hooks.signal?.addEventListener('abort', onAbort, { once: true })
-    worker.on('message', (m: WorkerMessage) => {
+    child.onMessage((message) => {
+      const m = message as EngineMessage
       if (m.type === 'progress') hooks.onProgress?.((m.doneSamples ?? 0) / sr)
       else if (m.type === 'done') finish(() => resolve(m.regions ?? []))
       else finish(() => reject(vadError(m.message ?? 'unknown error')))
     })
-    worker.on('error', (err) => finish(() => reject(vadError(err.message))))
-    worker.on('exit', (code) => finish(() => reject(vadError(`the worker stopped (exit code ${code})`))))
+    child.onExit(({ reason }) =>
+      finish(() =>
+        reject(
+          new AppError(
+            'engine-crashed',
+            `Speech detection stopped abruptly (${reason}). Transcribe with speech detection off (Settings, or --no-vad on the command line).`,
+          ),
+        ),
+      ),
+    )
   })
   const total = info.durationSec
   const regions = raw.map(([s0, s1]) => ({ start: Math.min(total, s0 / sr), end: Math.min(total, s1 / sr) }))

@@ -1,13 +1,14 @@
 /**
- * The VAD worker's code, as plain CommonJS run with `new Worker(code, { eval: true })`.
+ * The VAD engine's code, as a plain script the native host runs in its own child process
+ * (../runtime/native-host.mjs) with two names given: `parentPort` (messages to and from the host
+ * process) and `workerData` (what it was started with). sherpa-onnx ends the process that loads
+ * a broken model, so it never runs in the host's.
  *
- * Why a string and not a worker file: the same core code runs through tsx (CLI, tests, bench),
- * vitest and the electron-vite bundle of the app. A separate entry file would need its own bundler
- * entry and a path that differs in each of them; evaluated code needs neither. It stays small and
- * free of imports: everything it needs arrives in `workerData` (absolute paths resolved by the
- * main thread, so nothing depends on the worker's working directory or on reading app.asar).
+ * It stays small and free of imports: everything it needs arrives in `workerData` (absolute paths
+ * resolved by the host, so nothing depends on the child's working directory or on reading
+ * app.asar).
  *
- * Protocol (worker → parent): { type: 'progress', doneSamples } now and then,
+ * Protocol (engine → host): { type: 'progress', doneSamples } now and then,
  * { type: 'done', regions: [startSample, endSample][], totalSamples } once, or
  * { type: 'error', message } if anything failed.
  *
@@ -49,7 +50,6 @@ ${NEW_SILERO_VAD_SOURCE}
 // no CommonJS words here (the require call, the file and folder globals): the Electron bundler
 // scans the main bundle, this string included, for them and would add a CommonJS shim to the ESM main
 const builtin = (name) => process.getBuiltinModule(name)
-const { parentPort, workerData } = builtin('node:worker_threads')
 const fs = builtin('node:fs')
 
 const { sherpaPath, modelPath, wavPath, dataOffset, dataBytes, sampleRate, config } = workerData

@@ -24,6 +24,6 @@ export function errorText(err: unknown): string {
   const message = typeof e.message === 'string' ? e.message : String(err)
   const code = typeof e.code === 'string' ? e.code : null
   if (code && byCode.has(code)) return i18next.t(`errors.codes.${code}`)
-  if (code === 'provider-error') return i18next.t('errors.codes.provider-error', { detail: message })
+  if (code === 'provider-error' || code === 'engine-crashed') return i18next.t(`errors.codes.${code}`, { detail: message })
   return message
 }

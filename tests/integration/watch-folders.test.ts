@@ -108,6 +108,30 @@ describe('watch folders and folder runs (#12)', () => {
     expect(db.watchedFiles.map((r) => r.status)).toEqual(['done', 'done'])
   })
 
+  it("transcribe DIR again after a failed run: the failed file is retried with the new run's model and formats", async () => {
+    const dataDir = tempDir()
+    const media = tempDir()
+    const model = await quickModel(dataDir)
+    makeMedia(media, 'ses.wav', { seconds: 2 })
+    const run = (...extra: string[]) =>
+      spawnSync(process.execPath, [bin, 'transcribe', media, '--data-dir', dataDir, ...extra], { encoding: 'utf8' })
+    // a model that is not installed: the file fails
+    const first = run('--model', 'base')
+    expect(first.status).toBe(1)
+    expect(first.stderr).toContain('0 transcribed, 0 already done, 1 failed')
+    // the user runs it again with a model they have, and asks for subtitles too
+    const second = run('--model', model, '--format', 'txt,srt')
+    expect(second.stderr).not.toContain('"base" is not installed')
+    expect(second.status, second.stderr).toBe(0)
+    expect(second.stderr).toContain('1 transcribed, 0 already done, 0 failed')
+    expect(readdirSync(media).sort()).toEqual(['ses.srt', 'ses.txt', 'ses.wav'])
+    const db = readDb(dataDir)
+    expect(db.watchedFiles).toHaveLength(1)
+    expect(db.watchedFiles[0]).toMatchObject({ status: 'done', model, formats: ['txt', 'srt'] })
+    expect(db.transcripts).toHaveLength(1)
+    expect(db.transcripts[0]!.model).toBe(model)
+  })
+
   it('watch: a file copied in slowly is queued once, when complete; killed mid-way and started again, nothing is done twice', async () => {
     const dataDir = tempDir()
     const watched = tempDir()

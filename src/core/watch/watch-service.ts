@@ -99,7 +99,16 @@ export class WatchService {
       if (existing) {
         if (!(opts.retryFailed && existing.status === 'failed' && !db.owners[ownerKeyOf(id.key)]))
           return { record: existing, fresh: false }
-        Object.assign(existing, { status: 'claimed', error: null, at: now })
+        // retried with this run's choices, not the failed run's (its model may be the reason)
+        const sameOutputs =
+          existing.outDir === target.outDir && JSON.stringify(existing.formats) === JSON.stringify(target.formats)
+        Object.assign(existing, {
+          ...choicesOf(target),
+          ...(sameOutputs ? {} : { outputs: [] }),
+          status: 'claimed',
+          error: null,
+          at: now,
+        })
         db.owners[ownerKeyOf(id.key)] = me
         return { record: { ...existing }, fresh: true }
       }
@@ -108,13 +117,7 @@ export class WatchService {
         path: id.path,
         size: id.size,
         mtimeMs: id.mtimeMs,
-        folderId: target.folderId,
-        rootDir: target.rootDir,
-        outDir: target.outDir,
-        formats: target.formats,
-        model: target.model,
-        language: target.language,
-        vad: target.vad,
+        ...choicesOf(target),
         status: 'claimed',
         jobId: null,
         transcriptId: null,
@@ -257,7 +260,14 @@ export class WatchService {
       // a file taken again (a failed run the user retries, an interrupted one) keeps its job
       const old = record.jobId ? this.deps.store.data.jobs.find((j) => j.id === record.jobId) : undefined
       if (old && isJobStopped(old.status) && old.retryable !== false) {
-        await this.deps.transcription.retry(old.id)
+        // the record's choices, which a run retrying a failed file has just set: a choice left
+        // to the settings is the settings' now, not what the job was first given
+        const s = this.deps.store.data.settings
+        await this.deps.transcription.retry(old.id, {
+          ...((record.model ?? s.whisperModel) ? { model: (record.model ?? s.whisperModel)! } : {}),
+          language: record.language ?? s.transcribeLanguage,
+          vad: record.vad ?? undefined,
+        })
         return await this.patch(record.key, { status: 'queued' })
       }
       const options: Partial<TranscribeOptions> = {
@@ -389,6 +399,21 @@ export class WatchService {
   private log(err: unknown, where?: string): void {
     const message = `${where ? `${where}: ` : ''}${toErrorShape(err).message}`
     if (this.deps.log) this.deps.log(message)
+  }
+}
+
+/** What a target decides for each of its files: where from, where to, with which choices. */
+function choicesOf(
+  t: WatchTarget,
+): Pick<WatchedFile, 'folderId' | 'rootDir' | 'outDir' | 'formats' | 'model' | 'language' | 'vad'> {
+  return {
+    folderId: t.folderId,
+    rootDir: t.rootDir,
+    outDir: t.outDir,
+    formats: t.formats,
+    model: t.model,
+    language: t.language,
+    vad: t.vad,
   }
 }
 

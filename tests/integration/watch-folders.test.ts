@@ -64,6 +64,27 @@ async function copySlowly(from: string, to: string, pieces: number, afterEach: (
   await fh.close()
 }
 
+/**
+ * Another process writes `from` to `to` as a copy that stalls does: the first `firstBytes`, a
+ * pause of `pauseMs`, then the rest. Resolves when it has written all and exited.
+ */
+function writeInAnotherProcess(from: string, to: string, firstBytes: number, pauseMs: number): Promise<number | null> {
+  const script = `
+    const fs = require('node:fs')
+    const [from, to, first, pause] = process.argv.slice(1)
+    const data = fs.readFileSync(from)
+    const fd = fs.openSync(to, 'w')
+    fs.writeSync(fd, data.subarray(0, Number(first)))
+    fs.fsyncSync(fd)
+    setTimeout(() => {
+      fs.writeSync(fd, data.subarray(Number(first)))
+      fs.closeSync(fd)
+    }, Number(pause))`
+  const child = spawn(process.execPath, ['-e', script, from, to, String(firstBytes), String(pauseMs)], { stdio: 'ignore' })
+  children.add(child)
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)))
+}
+
 describe('watch folders and folder runs (#12)', () => {
   it('transcribe DIR --recursive: media by extension, others skipped; a second run transcribes nothing again', async () => {
     const dataDir = tempDir()
@@ -180,6 +201,47 @@ describe('watch folders and folder runs (#12)', () => {
     expect(await w2.exited).toBe(0)
     expect(readDb(dataDir).owners).toEqual({})
   })
+
+  it('watch: a copy that stalls longer than the settle time is taken once, whole; written again later, its outputs are replaced', async () => {
+    const dataDir = tempDir()
+    const watched = tempDir()
+    const staging = tempDir()
+    const model = await quickModel(dataDir)
+    const whole = makeMedia(staging, 'toplantı.wav', { seconds: 6, sampleRate: 16_000 })
+    const size = readFileSync(whole).length
+    const w = startWatch([watched, '--model', model, '--data-dir', dataDir])
+    await until('the watcher to start', () => w.out().includes('Watching'))
+    const target = path.join(watched, 'toplantı.wav')
+    // a third of the file, then nothing for twice the 2 s settle time: size and time stand still
+    expect(await writeInAnotherProcess(whole, target, Math.floor(size / 3), 4_000)).toBe(0)
+    const done = await until('the whole file to be done', () =>
+      readDb(dataDir).watchedFiles.find((r) => r.size === size && r.status === 'done'),
+    )
+    let db = readDb(dataDir)
+    // the stalled third was never taken: one file, one job, one transcript, not partial
+    expect(db.watchedFiles.map((r) => [r.size, r.status])).toEqual([[size, 'done']])
+    expect(db.jobs).toHaveLength(1)
+    expect(db.jobs[0]!.partial ?? null).toBeNull()
+    expect(db.transcripts).toHaveLength(1)
+    expect(done.outputs).toEqual([path.join(watched, 'toplantı.txt'), path.join(watched, 'toplantı.srt')])
+
+    // the user records over it: the new content is transcribed, into the same output files
+    const longer = makeMedia(staging, 'again.wav', { seconds: 8, sampleRate: 16_000 })
+    const newSize = readFileSync(longer).length
+    expect(await writeInAnotherProcess(longer, target, newSize, 0)).toBe(0)
+    const redone = await until('the new content to be done', () =>
+      readDb(dataDir).watchedFiles.find((r) => r.size === newSize && r.status === 'done'),
+    )
+    expect(redone.outputs).toEqual(done.outputs)
+    expect(readdirSync(watched).sort()).toEqual(['toplantı.srt', 'toplantı.txt', 'toplantı.wav'])
+    db = readDb(dataDir)
+    expect(db.watchedFiles).toHaveLength(1)
+    expect(db.jobs).toHaveLength(2)
+    // the earlier transcript stays in the library; the files beside the media are the new one's
+    expect(db.transcripts).toHaveLength(2)
+    w.child.kill('SIGTERM')
+    expect(await w.exited).toBe(0)
+  }, 90_000)
 
   it('a failed file is not taken again after a restart; the user retrying its job writes its outputs', async () => {
     const dataDir = tempDir()

@@ -10,6 +10,7 @@ import type { Db } from '../store/db-schema'
 import type { Store } from '../store/store'
 import type { TranscriptionService } from '../transcribe/transcription-service'
 import type { TranscriptStore } from '../transcribe/transcript-store'
+import { holdsDeclaredAudio } from '../media/whole-file'
 import { identityOf } from './file-identity'
 import { scanFolder } from './folder-scan'
 import { checkFolders } from './watch-folders'
@@ -39,6 +40,8 @@ export interface WatchDeps {
   /** the app's data folder: never watched, never written into */
   dataDir: string
   writeFinish?: WriteFinishOptions
+  /** for ffmpeg (MP4TOTEXT_FFMPEG) */
+  env?: NodeJS.ProcessEnv
   /** where a watcher's problems go (a folder gone, a permission error); never fatal */
   log?: (message: string) => void
 }
@@ -112,6 +115,28 @@ export class WatchService {
         db.owners[ownerKeyOf(id.key)] = me
         return { record: { ...existing }, fresh: true }
       }
+      // the same file written again after it was taken (recorded over, copied again): the new
+      // content is transcribed into the same output files, which it replaces — not "name (2)"
+      const earlier = db.watchedFiles
+        .filter((r) => r.path === id.path && !isOpen(r) && !db.owners[ownerKeyOf(r.key)])
+        .sort((a, b) => (a.at < b.at ? 1 : -1))[0]
+      if (earlier) {
+        const sameOutputs = earlier.outDir === target.outDir && JSON.stringify(earlier.formats) === JSON.stringify(target.formats)
+        Object.assign(earlier, {
+          key: id.key,
+          size: id.size,
+          mtimeMs: id.mtimeMs,
+          ...choicesOf(target),
+          ...(sameOutputs ? {} : { outputs: [] }),
+          status: 'claimed',
+          jobId: null,
+          transcriptId: null,
+          error: null,
+          at: now,
+        })
+        db.owners[ownerKeyOf(id.key)] = me
+        return { record: { ...earlier }, fresh: true }
+      }
       const record: WatchedFile = {
         key: id.key,
         path: id.path,
@@ -157,10 +182,10 @@ export class WatchService {
   /** Watch one folder: what is in it now and what lands in it later, each once fully written. */
   async watchFolder(target: WatchTarget): Promise<void> {
     if (this.closed || this.watchers.has(target.folderId)) return
-    const gate = new WriteFinishGate(
-      (file) => void this.take(file, target).catch((err: unknown) => this.log(err, file)),
-      this.deps.writeFinish,
-    )
+    const gate = new WriteFinishGate((file) => void this.take(file, target).catch((err: unknown) => this.log(err, file)), {
+      whole: (file) => holdsDeclaredAudio(file, this.deps.env),
+      ...this.deps.writeFinish,
+    })
     const watcher: FSWatcher = chokidarWatch(target.rootDir, {
       ignoreInitial: true,
       // symlinked folders are not entered: a link to a parent would loop

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -29,10 +29,14 @@ const readDb = (dataDir: string): Db => JSON.parse(readFileSync(path.join(dataDi
 const quickModel = (dataDir: string) => installMiniModel(dataDir, { vad: true })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 50_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 50_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs
   for (;;) {
-    const v = fn()
+    const v = await fn()
     if (v) return v
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await sleep(20)
@@ -317,6 +321,51 @@ describe('watch folders and folder runs (#12)', () => {
       expect(readdirSync(watched).sort()).toEqual(['one.txt', 'one.wav', 'three.m4a', 'three.txt', 'two.mp3', 'two.txt'])
       cli.child.kill('SIGTERM')
       expect(await cli.exited).toBe(0)
+    } finally {
+      await core.close()
+    }
+  }, 120_000)
+
+  it("a watched folder deleted and made again is watched again; while it is gone the app's state says it is stopped, and why", async () => {
+    const dataDir = tempDir()
+    const parent = tempDir()
+    const staging = tempDir()
+    const watched = path.join(parent, 'Gelen')
+    mkdirSync(watched)
+    const model = await installMiniModel(dataDir, { vad: true })
+    const core = await openCore({ dataDir, shell: 'web', version: 't', systemLocale: 'en', env: {}, noFallback: true })
+    const doneCount = () => core.watch.records(50).filter((r) => r.status === 'done').length
+    try {
+      const [folder] = await core.handlers['watch.add']({
+        dir: watched,
+        outDir: null,
+        recursive: false,
+        formats: ['txt'],
+        model,
+        language: null,
+        vad: null,
+      })
+      // deleted and made again at once (a sync tool, a script that clears it): files dropped in
+      // the new folder are transcribed
+      rmSync(watched, { recursive: true })
+      mkdirSync(watched)
+      await sleep(2_500)
+      copyFileSync(makeMedia(staging, 'bir.wav', { seconds: 2 }), path.join(watched, 'bir.wav'))
+      await until('the file in the re-made folder to be done', () => doneCount() === 1, 30_000)
+
+      // gone for a while: the state says so, with the reason, while Settings still lists it enabled
+      rmSync(watched, { recursive: true })
+      const stopped = async () => (await core.handlers['watch.states']({})).find((s) => s.id === folder!.id)
+      await until('the folder to show as stopped', async () => (await stopped())?.state === 'stopped', 30_000)
+      expect(await stopped()).toMatchObject({ state: 'stopped', reason: 'missing' })
+      expect((await stopped())!.message).toContain(watched)
+      expect((await core.handlers['watch.list']({}))[0]!.enabled).toBe(true)
+      // back: watched again, and a file that was put in it meanwhile is taken too
+      mkdirSync(watched)
+      copyFileSync(makeMedia(staging, 'iki.mp3', { seconds: 2 }), path.join(watched, 'iki.mp3'))
+      await until('the folder to be watched again', async () => (await stopped())?.state === 'watching', 30_000)
+      await until('the file to be done', () => doneCount() === 2, 30_000)
+      expect(readdirSync(watched).sort()).toEqual(['iki.mp3', 'iki.txt'])
     } finally {
       await core.close()
     }

@@ -157,6 +157,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     transcripts,
     self,
     dataDir: opts.dataDir,
+    env,
     log: (m) => console.warn(`watch: ${m}`),
   })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)

@@ -22,7 +22,14 @@ import { mediaFileResponse } from '../core/media/regular-file'
 import { registerIpc, trustedUrlCheck } from './ipc-adapter'
 import { IPC_EVENT_CHANNEL } from '../shared/transport'
 import { SafeStorageKeyStore } from './safe-storage-key-store'
-import { devServerUrl, KEY_CONFIRM_SEND, keyConfirmDialog, openFolderSafely } from './shell-guards'
+import {
+  devServerUrl,
+  KEY_CONFIRM_SEND,
+  keyConfirmDialog,
+  LEAVE_CONFIRM_LEAVE,
+  leaveWhileRecordingDialog,
+  openFolderSafely,
+} from './shell-guards'
 import { startMain } from './start-main'
 import { loadBounds, mediaFilesFromArgv, saveBounds } from './window-state'
 import type { Core } from '../core/app-core'
@@ -62,6 +69,19 @@ function createWindow(): BrowserWindow {
   win.on('close', () => void saveBounds(stateFile(), { ...win.getNormalBounds(), maximized: win.isMaximized() }))
   // No navigation away from the app and no new windows; http(s) links open in the system browser.
   win.webContents.on('will-navigate', (e) => e.preventDefault())
+  // a page that records asks before it unloads; Electron would cancel without asking
+  win.webContents.on('will-prevent-unload', (e) => {
+    const locale = core?.store.data.settings.locale ?? app.getLocale()
+    if (dialog.showMessageBoxSync(win, leaveWhileRecordingDialog(locale)) === LEAVE_CONFIRM_LEAVE) e.preventDefault()
+  })
+  // the page's live recordings are offered for recovery as soon as the page is gone (reloaded,
+  // crashed, closed), not minutes later
+  const pageGone = () => core?.recording.pageGone()
+  win.webContents.on('did-start-navigation', (e) => {
+    if (e.isMainFrame && !e.isSameDocument) pageGone()
+  })
+  win.webContents.on('render-process-gone', pageGone)
+  win.webContents.on('destroyed', pageGone)
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (isExternalHttpUrl(url)) void shell.openExternal(url)
     return { action: 'deny' }

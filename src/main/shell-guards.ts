@@ -35,6 +35,44 @@ export async function openFolderSafely(dir: string, shell: FolderShell, platform
   return (await shell.openPath(dir)) === ''
 }
 
+const leaveTexts = {
+  en: {
+    title: 'Stop recording?',
+    message: 'A recording is in progress. Leave the page anyway?',
+    detail: 'The recording stops here. What was recorded so far is kept and offered on the Record page, to finish or discard.',
+    stay: 'Keep recording',
+    leave: 'Leave',
+  },
+  tr: {
+    title: 'Kayıt durdurulsun mu?',
+    message: 'Bir kayıt sürüyor. Sayfadan yine de çıkılsın mı?',
+    detail: 'Kayıt burada durur. O ana kadar kaydedilen saklanır ve Kayıt sayfasında bitirmek ya da atmak için sunulur.',
+    stay: 'Kayda devam et',
+    leave: 'Çık',
+  },
+}
+
+/** The button of the leave question that leaves; every other answer stays. */
+export const LEAVE_CONFIRM_LEAVE = 1
+
+/**
+ * The page asks before it unloads while it records (beforeunload). In a browser the browser asks;
+ * Electron cancels the unload without a word, so the main process asks this. Staying is the default.
+ */
+export function leaveWhileRecordingDialog(locale: string) {
+  const t = locale.toLowerCase().startsWith('tr') ? leaveTexts.tr : leaveTexts.en
+  return {
+    type: 'warning' as const,
+    title: t.title,
+    message: t.message,
+    detail: t.detail,
+    buttons: [t.stay, t.leave],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  }
+}
+
 /** The button of the key question that sends the key; every other answer keeps it. */
 export const KEY_CONFIRM_SEND = 1
 

@@ -15,6 +15,8 @@ export const IPC_EVENT_CHANNEL = `${IPC_PREFIX}event`
 export const API_PREFIX = '/api/'
 export const TOKEN_HEADER = 'x-mp4totext-token'
 export const TOKEN_QUERY = 'token'
+/** The event stream's query names the page load it serves: when it closes, that page is gone. */
+export const PAGE_QUERY = 'page'
 export const apiRoutes = {
   call: (name: string) => `${API_PREFIX}call/${name}`,
   events: `${API_PREFIX}events`,

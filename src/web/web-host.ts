@@ -11,7 +11,7 @@ import type { Envelope } from '../shared/contract'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { toErrorShape } from '../shared/errors'
 import { dispatch } from '../shared/dispatch'
-import { API_PREFIX, apiRoutePatterns, apiRoutes, TOKEN_HEADER, TOKEN_QUERY } from '../shared/transport'
+import { API_PREFIX, apiRoutePatterns, apiRoutes, PAGE_QUERY, TOKEN_HEADER, TOKEN_QUERY } from '../shared/transport'
 
 export interface WebHost {
   url: string
@@ -119,7 +119,13 @@ export async function startWebHost(
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
         res.write(': connected\n\n')
         sse.add(res)
-        req.on('close', () => sse.delete(res))
+        // one stream per page load: when it closes, the page was reloaded or closed (or froze
+        // and was dropped: its next chunk of audio shows it is still there)
+        const page = url.searchParams.get(PAGE_QUERY)
+        req.on('close', () => {
+          sse.delete(res)
+          if (page) core.recording.pageGone(page)
+        })
         return
       }
       if (url.pathname === apiRoutes.upload && req.method === 'POST') {

@@ -87,6 +87,47 @@ it('the same in Turkish, in the dark theme', async () => {
   for (const s of segments) expect(s.end).toBeLessThanOrEqual(meta.durationSec + 0.01)
 })
 
+it('a page reloaded mid-recording asks first; the recording is offered at once, in the reloaded page and in a tab already on Record', async () => {
+  const { page, newPage } = await open()
+  await go(page, 'record')
+  await page.getByRole('button', { name: /Start recording/ }).click()
+  // some audio is in (the amount does not matter here)
+  await expect
+    .poll(async () => toSec((await page.getByTestId('elapsed').textContent()) ?? ''), { timeout: 60_000, interval: 250 })
+    .toBeGreaterThanOrEqual(1)
+  // another tab on Record: a recording in a live page is not offered to it
+  const other = await newPage()
+  await go(other, 'record')
+  await other.getByRole('button', { name: /Start recording/ }).waitFor()
+  expect(await other.getByTestId('recoverable').count()).toBe(0)
+
+  // the browser asks before the page goes; the user leaves all the same
+  const dialogs: string[] = []
+  page.on('dialog', (d) => {
+    dialogs.push(d.type())
+    void d.accept()
+  })
+  await page.reload()
+  expect(dialogs).toEqual(['beforeunload'])
+  await page.getByTestId('header-balance-value').filter({ hasText: /\d/ }).waitFor()
+
+  // the other tab has not moved: it offers the recording now, not minutes later
+  const offered = other.getByTestId('recoverable')
+  await offered.waitFor({ timeout: 15_000 })
+  expect(await offered.textContent()).toMatch(/recording/i)
+  // and so does the reloaded page
+  await go(page, 'record')
+  const banner = page.getByTestId('recoverable')
+  await banner.waitFor({ timeout: 15_000 })
+  await banner.getByRole('button', { name: 'Finish it' }).click()
+  await page.waitForURL(/#\/transcribe/)
+  const job = page.getByTestId('job').first()
+  await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('done')
+  expect(await job.textContent()).toMatch(/Recording \d{4}-\d\d-\d\d/)
+  // finished once: the other tab no longer offers it
+  await expect.poll(() => other.getByTestId('recoverable').count(), { timeout: 15_000 }).toBe(0)
+}, 180_000)
+
 /** A web host in its own process, as `npm run web` runs it. */
 async function startHost(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const staticDir = process.env.WEB_OUT_DIR ?? path.join(root, 'out', 'web')

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, expect, it } from 'vitest'
@@ -52,6 +52,19 @@ it('a watch folder added in Settings transcribes a file dropped into it: the tra
   // the section passes the audit with its list and recent files showing (dark theme)
   const violations = await audit(page, '[data-testid=watch-section]')
   expect(violations).toEqual([])
+
+  // the folder deleted: Settings says it is not watched now, and why, while it stays enabled
+  rmSync(watched, { recursive: true })
+  const item = section.getByTestId('watch-folders').locator('li').first()
+  await expect.poll(() => item.getAttribute('data-state'), { timeout: 20_000 }).toBe('stopped')
+  expect(await item.getByTestId('watch-stopped').textContent()).toContain('the folder is not there')
+  expect(await item.getAttribute('data-enabled')).toBe('true')
+  expect(await audit(page, '[data-testid=watch-section]')).toEqual([])
+  await shot('watch-folder-stopped')
+  // back: watched again, by itself
+  mkdirSync(watched)
+  await expect.poll(() => item.getAttribute('data-state'), { timeout: 20_000 }).toBe('watching')
+  expect(await item.getByTestId('watch-stopped').count()).toBe(0)
 
   await go(page, 'transcribe')
   await expect.poll(() => page.getByTestId('transcripts').textContent()).toContain('Ders notu 1.2.wav')

@@ -112,6 +112,12 @@ describe('broken input gets a clear error', () => {
       reason: 'no-audio',
       message: expect.stringContaining('no audio stream'),
     })
+    // a WAV cut short: ffmpeg measures what is there; the length is the one its header declares
+    const wav = makeMedia(dir, 'yarım.wav', { seconds: 6, sampleRate: 16_000 })
+    truncateSync(wav, Math.floor(readFileSync(wav).length / 3))
+    const cutWav = await probe(wav)
+    expect(cutWav.durationSec).toBeLessThan(3)
+    expect(cutWav.audioDurationSec).toBeCloseTo(6, 1)
     const cut = makeMedia(dir, 'cut.mp4', { seconds: 3, video: true })
     truncateSync(cut, Math.floor(readFileSync(cut).length / 3))
     await expect(probe(cut)).rejects.toMatchObject({ reason: expect.stringMatching(/corrupt|not-media/) })

@@ -1,7 +1,8 @@
 // Live recording in the core: real Silero VAD on streamed audio, the real engine, real ffmpeg
 // (Opus), a real separate process killed with SIGKILL mid-recording.
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { LiveSegment } from '../../src/shared/calls/recording-calls'
@@ -11,6 +12,7 @@ import { compose, readWav, silence, spokenText, writeWav } from '../helpers/spee
 import { useTempDirs } from '../helpers/temp-dir'
 import { finished, installMiniModel, openTranscribeCore } from '../helpers/transcribe-env'
 import { modelsDirOf } from '../../src/core/paths'
+import { startWebHost } from '../../src/web/web-host'
 import { installSpeakerModels } from '../helpers/speaker-models'
 
 const tempDir = useTempDirs()
@@ -142,5 +144,48 @@ describe('a live recording its page abandoned', { timeout: 60_000 }, () => {
     expect(done.status, done.error ?? '').toBe('done')
     await expect(core.recording.append(rec.id, 1, '')).rejects.toThrow(/No live recording/)
     await core.close()
+  })
+})
+
+describe('a live recording whose page is gone', { timeout: 60_000 }, () => {
+  it("is offered at once when its page's event stream closes (a reload, a closed tab); another page's does not count", async () => {
+    const { core, model } = await openTranscribeCore(tempDir())
+    const staticDir = tempDir()
+    mkdirSync(staticDir, { recursive: true })
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><p>app</p>')
+    const host = await startWebHost(core, { staticDir })
+    const abandoned: unknown[] = []
+    const off = core.events.subscribe((name, payload) => name === 'recording.abandoned' && abandoned.push(payload))
+    // each page load holds one event stream, named by its page id, as the renderer opens it
+    const openStream = (page: string) =>
+      new Promise<http.ClientRequest>((resolve, reject) => {
+        const req = http.get(`${new URL(host.url).origin}/api/events?token=${host.token}&page=${page}`, (res) => {
+          res.once('data', () => resolve(req))
+        })
+        req.on('error', () => undefined)
+        setTimeout(() => reject(new Error('no event stream')), 10_000)
+      })
+    try {
+      const recording = await openStream('page-1')
+      const looking = await openStream('page-2')
+      const rec = await core.handlers['recording.start']({ deviceLabel: '', model, language: 'en', page: 'page-1' })
+      const tone = new Int16Array(16000).map((_, i) => Math.round(8000 * Math.sin(i / 5)))
+      await core.recording.append(rec.id, 0, Buffer.from(tone.buffer).toString('base64'))
+      // another tab closing says nothing about this recording
+      looking.destroy()
+      await until('the other stream to close', () => host.eventClients() === 1)
+      expect(await core.recording.recoverable()).toEqual([])
+      // the recording page reloads: its stream ends, and the recording is offered now
+      recording.destroy()
+      await until('the page to be seen gone', () => abandoned.length > 0, 15_000)
+      expect(abandoned).toEqual([{ id: rec.id }])
+      expect((await core.recording.recoverable()).map((r) => r.id)).toEqual([rec.id])
+      const { jobId } = await core.recording.recover(rec.id, 'finish')
+      expect((await finished(core, jobId!)).status).toBe('done')
+    } finally {
+      off()
+      await host.close()
+      await core.close()
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -29,10 +29,14 @@ const readDb = (dataDir: string): Db => JSON.parse(readFileSync(path.join(dataDi
 const quickModel = (dataDir: string) => installMiniModel(dataDir, { vad: true })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 50_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 50_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs
   for (;;) {
-    const v = fn()
+    const v = await fn()
     if (v) return v
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await sleep(20)
@@ -62,6 +66,27 @@ async function copySlowly(from: string, to: string, pieces: number, afterEach: (
     await sleep(400)
   }
   await fh.close()
+}
+
+/**
+ * Another process writes `from` to `to` as a copy that stalls does: the first `firstBytes`, a
+ * pause of `pauseMs`, then the rest. Resolves when it has written all and exited.
+ */
+function writeInAnotherProcess(from: string, to: string, firstBytes: number, pauseMs: number): Promise<number | null> {
+  const script = `
+    const fs = require('node:fs')
+    const [from, to, first, pause] = process.argv.slice(1)
+    const data = fs.readFileSync(from)
+    const fd = fs.openSync(to, 'w')
+    fs.writeSync(fd, data.subarray(0, Number(first)))
+    fs.fsyncSync(fd)
+    setTimeout(() => {
+      fs.writeSync(fd, data.subarray(Number(first)))
+      fs.closeSync(fd)
+    }, Number(pause))`
+  const child = spawn(process.execPath, ['-e', script, from, to, String(firstBytes), String(pauseMs)], { stdio: 'ignore' })
+  children.add(child)
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)))
 }
 
 describe('watch folders and folder runs (#12)', () => {
@@ -106,6 +131,30 @@ describe('watch folders and folder runs (#12)', () => {
     const db = readDb(dataDir)
     expect(db.transcripts).toHaveLength(2)
     expect(db.watchedFiles.map((r) => r.status)).toEqual(['done', 'done'])
+  })
+
+  it("transcribe DIR again after a failed run: the failed file is retried with the new run's model and formats", async () => {
+    const dataDir = tempDir()
+    const media = tempDir()
+    const model = await quickModel(dataDir)
+    makeMedia(media, 'ses.wav', { seconds: 2 })
+    const run = (...extra: string[]) =>
+      spawnSync(process.execPath, [bin, 'transcribe', media, '--data-dir', dataDir, ...extra], { encoding: 'utf8' })
+    // a model that is not installed: the file fails
+    const first = run('--model', 'base')
+    expect(first.status).toBe(1)
+    expect(first.stderr).toContain('0 transcribed, 0 already done, 1 failed')
+    // the user runs it again with a model they have, and asks for subtitles too
+    const second = run('--model', model, '--format', 'txt,srt')
+    expect(second.stderr).not.toContain('"base" is not installed')
+    expect(second.status, second.stderr).toBe(0)
+    expect(second.stderr).toContain('1 transcribed, 0 already done, 0 failed')
+    expect(readdirSync(media).sort()).toEqual(['ses.srt', 'ses.txt', 'ses.wav'])
+    const db = readDb(dataDir)
+    expect(db.watchedFiles).toHaveLength(1)
+    expect(db.watchedFiles[0]).toMatchObject({ status: 'done', model, formats: ['txt', 'srt'] })
+    expect(db.transcripts).toHaveLength(1)
+    expect(db.transcripts[0]!.model).toBe(model)
   })
 
   it('watch: a file copied in slowly is queued once, when complete; killed mid-way and started again, nothing is done twice', async () => {
@@ -156,6 +205,47 @@ describe('watch folders and folder runs (#12)', () => {
     expect(await w2.exited).toBe(0)
     expect(readDb(dataDir).owners).toEqual({})
   })
+
+  it('watch: a copy that stalls longer than the settle time is taken once, whole; written again later, its outputs are replaced', async () => {
+    const dataDir = tempDir()
+    const watched = tempDir()
+    const staging = tempDir()
+    const model = await quickModel(dataDir)
+    const whole = makeMedia(staging, 'toplantı.wav', { seconds: 6, sampleRate: 16_000 })
+    const size = readFileSync(whole).length
+    const w = startWatch([watched, '--model', model, '--data-dir', dataDir])
+    await until('the watcher to start', () => w.out().includes('Watching'))
+    const target = path.join(watched, 'toplantı.wav')
+    // a third of the file, then nothing for twice the 2 s settle time: size and time stand still
+    expect(await writeInAnotherProcess(whole, target, Math.floor(size / 3), 4_000)).toBe(0)
+    const done = await until('the whole file to be done', () =>
+      readDb(dataDir).watchedFiles.find((r) => r.size === size && r.status === 'done'),
+    )
+    let db = readDb(dataDir)
+    // the stalled third was never taken: one file, one job, one transcript, not partial
+    expect(db.watchedFiles.map((r) => [r.size, r.status])).toEqual([[size, 'done']])
+    expect(db.jobs).toHaveLength(1)
+    expect(db.jobs[0]!.partial ?? null).toBeNull()
+    expect(db.transcripts).toHaveLength(1)
+    expect(done.outputs).toEqual([path.join(watched, 'toplantı.txt'), path.join(watched, 'toplantı.srt')])
+
+    // the user records over it: the new content is transcribed, into the same output files
+    const longer = makeMedia(staging, 'again.wav', { seconds: 8, sampleRate: 16_000 })
+    const newSize = readFileSync(longer).length
+    expect(await writeInAnotherProcess(longer, target, newSize, 0)).toBe(0)
+    const redone = await until('the new content to be done', () =>
+      readDb(dataDir).watchedFiles.find((r) => r.size === newSize && r.status === 'done'),
+    )
+    expect(redone.outputs).toEqual(done.outputs)
+    expect(readdirSync(watched).sort()).toEqual(['toplantı.srt', 'toplantı.txt', 'toplantı.wav'])
+    db = readDb(dataDir)
+    expect(db.watchedFiles).toHaveLength(1)
+    expect(db.jobs).toHaveLength(2)
+    // the earlier transcript stays in the library; the files beside the media are the new one's
+    expect(db.transcripts).toHaveLength(2)
+    w.child.kill('SIGTERM')
+    expect(await w.exited).toBe(0)
+  }, 90_000)
 
   it('a failed file is not taken again after a restart; the user retrying its job writes its outputs', async () => {
     const dataDir = tempDir()
@@ -231,6 +321,51 @@ describe('watch folders and folder runs (#12)', () => {
       expect(readdirSync(watched).sort()).toEqual(['one.txt', 'one.wav', 'three.m4a', 'three.txt', 'two.mp3', 'two.txt'])
       cli.child.kill('SIGTERM')
       expect(await cli.exited).toBe(0)
+    } finally {
+      await core.close()
+    }
+  }, 120_000)
+
+  it("a watched folder deleted and made again is watched again; while it is gone the app's state says it is stopped, and why", async () => {
+    const dataDir = tempDir()
+    const parent = tempDir()
+    const staging = tempDir()
+    const watched = path.join(parent, 'Gelen')
+    mkdirSync(watched)
+    const model = await installMiniModel(dataDir, { vad: true })
+    const core = await openCore({ dataDir, shell: 'web', version: 't', systemLocale: 'en', env: {}, noFallback: true })
+    const doneCount = () => core.watch.records(50).filter((r) => r.status === 'done').length
+    try {
+      const [folder] = await core.handlers['watch.add']({
+        dir: watched,
+        outDir: null,
+        recursive: false,
+        formats: ['txt'],
+        model,
+        language: null,
+        vad: null,
+      })
+      // deleted and made again at once (a sync tool, a script that clears it): files dropped in
+      // the new folder are transcribed
+      rmSync(watched, { recursive: true })
+      mkdirSync(watched)
+      await sleep(2_500)
+      copyFileSync(makeMedia(staging, 'bir.wav', { seconds: 2 }), path.join(watched, 'bir.wav'))
+      await until('the file in the re-made folder to be done', () => doneCount() === 1, 30_000)
+
+      // gone for a while: the state says so, with the reason, while Settings still lists it enabled
+      rmSync(watched, { recursive: true })
+      const stopped = async () => (await core.handlers['watch.states']({})).find((s) => s.id === folder!.id)
+      await until('the folder to show as stopped', async () => (await stopped())?.state === 'stopped', 30_000)
+      expect(await stopped()).toMatchObject({ state: 'stopped', reason: 'missing' })
+      expect((await stopped())!.message).toContain(watched)
+      expect((await core.handlers['watch.list']({}))[0]!.enabled).toBe(true)
+      // back: watched again, and a file that was put in it meanwhile is taken too
+      mkdirSync(watched)
+      copyFileSync(makeMedia(staging, 'iki.mp3', { seconds: 2 }), path.join(watched, 'iki.mp3'))
+      await until('the folder to be watched again', async () => (await stopped())?.state === 'watching', 30_000)
+      await until('the file to be done', () => doneCount() === 2, 30_000)
+      expect(readdirSync(watched).sort()).toEqual(['iki.mp3', 'iki.txt'])
     } finally {
       await core.close()
     }

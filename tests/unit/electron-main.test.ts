@@ -2,7 +2,15 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
-import { devServerUrl, KEY_CONFIRM_SEND, keyConfirmDialog, openFolderSafely, type FolderShell } from '../../src/main/shell-guards'
+import {
+  devServerUrl,
+  KEY_CONFIRM_SEND,
+  keyConfirmDialog,
+  LEAVE_CONFIRM_LEAVE,
+  leaveWhileRecordingDialog,
+  openFolderSafely,
+  type FolderShell,
+} from '../../src/main/shell-guards'
 import { startMain, type MainAppLike } from '../../src/main/start-main'
 import { useTempDirs } from '../helpers/temp-dir'
 
@@ -156,5 +164,16 @@ describe('asking before a key goes to another URL', () => {
     expect(d.buttons[KEY_CONFIRM_SEND]).toMatch(/send/i)
     const tr = keyConfirmDialog('openai', 'http://127.0.0.1:9/v1', 'https://api.openai.com', 'tr-TR')
     expect(tr.buttons[KEY_CONFIRM_SEND]).toMatch(/gönder/i)
+  })
+})
+
+describe('asking before a recording page unloads', () => {
+  it("is a native warning whose default and Escape answer is to stay, in the user's language", () => {
+    const d = leaveWhileRecordingDialog('en')
+    expect(d.type).toBe('warning')
+    expect(d.defaultId).toBe(d.cancelId)
+    expect(d.defaultId).not.toBe(LEAVE_CONFIRM_LEAVE)
+    expect(d.detail).toMatch(/kept/)
+    expect(leaveWhileRecordingDialog('tr').buttons[LEAVE_CONFIRM_LEAVE]).toBe('Çık')
   })
 })

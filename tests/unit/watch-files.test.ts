@@ -5,6 +5,7 @@ import { identityKey, identityOf } from '../../src/core/watch/file-identity'
 import { scanFolder } from '../../src/core/watch/folder-scan'
 import { isMediaName } from '../../src/core/watch/media-filter'
 import { outputDirFor, planOutputs } from '../../src/core/watch/output-files'
+import { WriteFinishGate } from '../../src/core/watch/write-finish'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -71,4 +72,30 @@ describe('watch folders: files', () => {
     ])
     await expect(scanFolder(path.join(dir, 'missing'), { recursive: true })).rejects.toThrow(/ENOENT/)
   })
+
+  it('a file that stands still but is not whole waits; one that never becomes whole is handed on in the end', async () => {
+    const dir = tempDir()
+    const f = path.join(dir, 'a.wav')
+    writeFileSync(f, 'abc')
+    const settled: string[] = []
+    const asked: string[] = []
+    const gate = new WriteFinishGate((file) => settled.push(file), {
+      stableMs: 20,
+      pollMs: 10,
+      giveUpMs: 200,
+      whole: async (file) => (asked.push(file), false),
+    })
+    gate.touch(f)
+    await until(() => asked.length >= 2)
+    // asked more than once, and still waiting: a stalled copy is not taken
+    expect(settled).toEqual([])
+    await until(() => settled.length > 0)
+    expect(settled).toEqual([f])
+    expect(gate.waiting).toBe(0)
+    gate.close()
+  })
 })
+
+async function until(fn: () => boolean): Promise<void> {
+  while (!fn()) await new Promise((r) => setTimeout(r, 10))
+}

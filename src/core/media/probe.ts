@@ -95,7 +95,39 @@ export async function probe(file: string, env?: NodeJS.ProcessEnv): Promise<Medi
     p.on('error', reject)
     p.on('close', () => resolve(keep(rest) ? [...kept, rest] : kept))
   })
-  return parseProbe(lines, name)
+  const info = parseProbe(lines, name)
+  // ffmpeg measures a WAV by what is in the file, so a copy cut short looks whole to it: the
+  // length its header declares is the one to compare against
+  if (info.audioDurationSec === null && lines.some((l) => /^Input #0, wav,/.test(l))) {
+    const declared = await wavDeclaredSec(file)
+    if (declared !== null) return { ...info, audioDurationSec: declared }
+  }
+  return info
+}
+
+/**
+ * The length a WAV's RIFF header declares for its audio (data bytes / bytes per second), or null
+ * where it does not say (a header written for streaming: 0 or 0xFFFFFFFF, RF64).
+ */
+export async function wavDeclaredSec(file: string): Promise<number | null> {
+  const fh = await fs.open(file, 'r')
+  try {
+    const head = Buffer.alloc(64 * 1024)
+    const { bytesRead } = await fh.read(head, 0, head.length, 0)
+    const b = head.subarray(0, bytesRead)
+    if (b.length < 12 || b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WAVE') return null
+    let byteRate = 0
+    for (let at = 12; at + 8 <= b.length;) {
+      const id = b.toString('latin1', at, at + 4)
+      const size = b.readUInt32LE(at + 4)
+      if (id === 'fmt ' && at + 16 <= b.length) byteRate = b.readUInt32LE(at + 16)
+      if (id === 'data') return byteRate > 0 && size > 0 && size !== 0xffffffff ? round3(size / byteRate) : null
+      at += 8 + size + (size % 2)
+    }
+    return null
+  } finally {
+    await fh.close()
+  }
 }
 
 function keep(line: string): boolean {

@@ -48,11 +48,16 @@ interface Live {
   dir: string
   /** when the page last sent audio or changed the state (ms) */
   lastActivity: number
+  /** the page load that records it (null: a caller that names none, e.g. a benchmark) */
+  page: string | null
+  /** that page's session ended (reloaded, closed): offered for recovery without waiting */
+  pageGone: boolean
 }
 
 /**
- * A live recording that has heard nothing from its page for this long (the tab was closed or
- * reloaded mid-recording, the browser crashed) is offered for recovery like a dead process's.
+ * A live recording that has heard nothing from its page for this long is offered for recovery
+ * like a dead process's: the page froze or its end went unnoticed (a page whose session is seen
+ * to end, reloaded or closed, is offered at once).
  */
 export const ABANDONED_AFTER_MS = 10 * 60_000
 
@@ -71,7 +76,7 @@ export class RecordingService {
 
   constructor(private readonly deps: RecordingDeps) {}
 
-  async start(input: { deviceLabel: string; language?: string; model?: string }): Promise<RecordingInfo> {
+  async start(input: { deviceLabel: string; language?: string; model?: string; page?: string }): Promise<RecordingInfo> {
     const s = this.deps.store.data.settings
     const model = input.model ?? s.whisperModel
     if (!model) throw new AppError('invalid-input', 'Choose a whisper model first (Models page).')
@@ -103,7 +108,7 @@ export class RecordingService {
         resourcesDir: this.deps.resourcesDir,
         env: this.deps.env,
       })
-      this.live.set(id, { manifest, session, engine, dir, lastActivity: Date.now() })
+      this.live.set(id, { manifest, session, engine, dir, lastActivity: Date.now(), page: input.page ?? null, pageGone: false })
     } catch (err) {
       engine?.kill()
       await fs.rm(dir, { recursive: true, force: true })
@@ -115,7 +120,7 @@ export class RecordingService {
   async append(id: string, seq: number, pcmBase64: string): Promise<{ received: number; durationSec: number }> {
     const r = this.get(id)
     if (r.manifest.state === 'stopping') throw new AppError('invalid-input', 'This recording is being stopped')
-    r.lastActivity = Date.now()
+    this.heard(r)
     const pcm = Buffer.from(pcmBase64, 'base64')
     if (pcm.length % 2) throw new AppError('invalid-input', 'An audio chunk must hold whole 16-bit samples')
     await r.session.append(seq, pcm)
@@ -125,7 +130,7 @@ export class RecordingService {
   async setPaused(id: string, paused: boolean): Promise<RecordingInfo> {
     const r = this.get(id)
     if (r.manifest.state === 'stopping') throw new AppError('invalid-input', 'This recording is being stopped')
-    r.lastActivity = Date.now()
+    this.heard(r)
     r.manifest.state = paused ? 'paused' : 'recording'
     await writeManifest(r.dir, r.manifest)
     return this.changed(id)
@@ -269,6 +274,20 @@ export class RecordingService {
     return { jobId: job!.id }
   }
 
+  /**
+   * A page's session ended (the web host's event stream closed; Electron's window reloaded or
+   * crashed): its live recordings are offered for recovery now, not 10 minutes later. No
+   * `page`: every page of this process (Electron has one window).
+   */
+  pageGone(page?: string): void {
+    for (const r of this.live.values()) {
+      if (r.page === null || (page !== undefined && r.page !== page) || r.pageGone) continue
+      if (r.manifest.state === 'stopping') continue
+      r.pageGone = true
+      this.deps.events.emit('recording.abandoned', { id: r.manifest.id })
+    }
+  }
+
   /** Quit: live recordings stop where they are and stay on disk, offered for recovery at the next start. */
   async shutdown(): Promise<void> {
     for (const r of this.live.values()) {
@@ -297,7 +316,13 @@ export class RecordingService {
   }
 
   private abandoned(r: Live): boolean {
-    return Date.now() - r.lastActivity >= this.abandonAfterMs
+    return r.pageGone || Date.now() - r.lastActivity >= this.abandonAfterMs
+  }
+
+  /** The page is there after all (its event stream came back): it goes on recording. */
+  private heard(r: Live): void {
+    r.lastActivity = Date.now()
+    r.pageGone = false
   }
 
   private get(id: string): Live {

@@ -118,7 +118,12 @@ export class TranscriptionService {
     return false
   }
 
-  async retry(id: string): Promise<Job> {
+  /**
+   * Run a stopped job again, on the same job (no second entry in the queue). `options`: what the
+   * run that retries it asks for instead (a folder run again with another model); a key given as
+   * undefined goes back to the settings' choice.
+   */
+  async retry(id: string, options: Partial<TranscribeOptions> = {}): Promise<Job> {
     const job = this.deps.store.data.jobs.find((j) => j.id === id)
     if (!job) throw new AppError('not-found', `No job ${id}`)
     if (!isJobStopped(job.status))
@@ -126,8 +131,13 @@ export class TranscriptionService {
     // an empty, damaged or non-media file gives the same answer again
     if (job.retryable === false)
       throw new AppError('invalid-input', `${job.fileName} cannot be transcribed as it is; retrying would fail the same way`)
+    const merged: TranscribeOptions = { ...job.options }
+    for (const [k, v] of Object.entries(options) as [keyof TranscribeOptions, unknown][])
+      if (v === undefined) delete merged[k]
+      else (merged as Record<string, unknown>)[k] = v
     const updated = await this.update(id, {
       status: 'queued',
+      options: merged,
       progress: 0,
       etaSec: null,
       error: null,

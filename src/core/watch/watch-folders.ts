@@ -53,7 +53,7 @@ export function watchHandlers(deps: {
   events: EventBus
   dataDir: string
   service: WatchService
-}): Pick<Handlers, 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.setEnabled' | 'watch.status'> {
+}): Pick<Handlers, 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.setEnabled' | 'watch.status' | 'watch.states'> {
   const saveList = async (fn: (list: WatchFolder[]) => WatchFolder[]) => {
     const settings = await deps.store.mutate((db) => {
       db.settings.watchFolders = fn(db.settings.watchFolders)
@@ -77,5 +77,6 @@ export function watchHandlers(deps: {
     'watch.remove': async ({ id }) => saveList((list) => list.filter((w) => w.id !== id)),
     'watch.setEnabled': async ({ id, enabled }) => saveList((list) => list.map((w) => (w.id === id ? { ...w, enabled } : w))),
     'watch.status': async ({ limit }) => deps.service.records(limit),
+    'watch.states': async () => deps.service.states(deps.store.data.settings.watchFolders),
   }
 }

@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs'
+import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar'
-import type { WatchedFile } from '../../shared/calls/watch-calls'
+import type { WatchedFile, WatchFolderState } from '../../shared/calls/watch-calls'
 import { toErrorShape } from '../../shared/errors'
 import { isJobStopped, type ExportFormat, type Job, type TranscribeOptions } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
@@ -10,6 +10,7 @@ import type { Db } from '../store/db-schema'
 import type { Store } from '../store/store'
 import type { TranscriptionService } from '../transcribe/transcription-service'
 import type { TranscriptStore } from '../transcribe/transcript-store'
+import { holdsDeclaredAudio } from '../media/whole-file'
 import { identityOf } from './file-identity'
 import { scanFolder } from './folder-scan'
 import { checkFolders } from './watch-folders'
@@ -39,6 +40,10 @@ export interface WatchDeps {
   /** the app's data folder: never watched, never written into */
   dataDir: string
   writeFinish?: WriteFinishOptions
+  /** how often a watched folder is looked at (gone, back); tests may shorten it */
+  folderCheckMs?: number
+  /** for ffmpeg (MP4TOTEXT_FFMPEG) */
+  env?: NodeJS.ProcessEnv
   /** where a watcher's problems go (a folder gone, a permission error); never fatal */
   log?: (message: string) => void
 }
@@ -47,6 +52,24 @@ export type TakeOutcome =
   | { kind: 'queued'; record: WatchedFile }
   /** already done, queued or failed (a failed file is retried by the user only) */
   | { kind: 'seen'; record: WatchedFile }
+
+/** One folder being watched: its watcher while the folder is there, and what the user is shown. */
+interface Watched {
+  target: WatchTarget
+  /** closes the watcher; null while the folder is gone */
+  attached: (() => Promise<void>) | null
+  /** the folder's device and inode when it was attached: another folder made at the same path differs */
+  ino: string | null
+  state: WatchFolderState
+  timer: NodeJS.Timeout | null
+  /** the looks at the folder, one after the other */
+  busy: Promise<void>
+}
+
+/** How often a watched folder is looked at (gone, back, made anew). */
+const FOLDER_CHECK_MS = 2_000
+
+const isMissing = (dir: string) => !existsSync(dir)
 
 /** How often a long-running shell looks for files a gone process left half done. */
 const RESUME_EVERY_MS = 15_000
@@ -63,7 +86,9 @@ const isOpen = (r: WatchedFile) => r.status === 'claimed' || r.status === 'queue
  * writing) is taken over and finished, and what is done is never taken again.
  */
 export class WatchService {
-  private readonly watchers = new Map<string, { target: WatchTarget; close: () => Promise<void> }>()
+  private readonly watchers = new Map<string, Watched>()
+  /** folders of the list that are not watched: paused, or refused by the checks */
+  private readonly problems = new Map<string, WatchFolderState>()
   private readonly offJobs: () => void
   private closed = false
   private offSettings: () => void = () => undefined
@@ -99,22 +124,47 @@ export class WatchService {
       if (existing) {
         if (!(opts.retryFailed && existing.status === 'failed' && !db.owners[ownerKeyOf(id.key)]))
           return { record: existing, fresh: false }
-        Object.assign(existing, { status: 'claimed', error: null, at: now })
+        // retried with this run's choices, not the failed run's (its model may be the reason)
+        const sameOutputs =
+          existing.outDir === target.outDir && JSON.stringify(existing.formats) === JSON.stringify(target.formats)
+        Object.assign(existing, {
+          ...choicesOf(target),
+          ...(sameOutputs ? {} : { outputs: [] }),
+          status: 'claimed',
+          error: null,
+          at: now,
+        })
         db.owners[ownerKeyOf(id.key)] = me
         return { record: { ...existing }, fresh: true }
+      }
+      // the same file written again after it was taken (recorded over, copied again): the new
+      // content is transcribed into the same output files, which it replaces — not "name (2)"
+      const earlier = db.watchedFiles
+        .filter((r) => r.path === id.path && !isOpen(r) && !db.owners[ownerKeyOf(r.key)])
+        .sort((a, b) => (a.at < b.at ? 1 : -1))[0]
+      if (earlier) {
+        const sameOutputs = earlier.outDir === target.outDir && JSON.stringify(earlier.formats) === JSON.stringify(target.formats)
+        Object.assign(earlier, {
+          key: id.key,
+          size: id.size,
+          mtimeMs: id.mtimeMs,
+          ...choicesOf(target),
+          ...(sameOutputs ? {} : { outputs: [] }),
+          status: 'claimed',
+          jobId: null,
+          transcriptId: null,
+          error: null,
+          at: now,
+        })
+        db.owners[ownerKeyOf(id.key)] = me
+        return { record: { ...earlier }, fresh: true }
       }
       const record: WatchedFile = {
         key: id.key,
         path: id.path,
         size: id.size,
         mtimeMs: id.mtimeMs,
-        folderId: target.folderId,
-        rootDir: target.rootDir,
-        outDir: target.outDir,
-        formats: target.formats,
-        model: target.model,
-        language: target.language,
-        vad: target.vad,
+        ...choicesOf(target),
         status: 'claimed',
         jobId: null,
         transcriptId: null,
@@ -151,13 +201,115 @@ export class WatchService {
     }
   }
 
-  /** Watch one folder: what is in it now and what lands in it later, each once fully written. */
+  /**
+   * Watch one folder: what is in it now and what lands in it later, each once fully written.
+   * The folder is looked at every few seconds: deleted or moved away, it shows as stopped (with
+   * why); back again, or deleted and made anew, it is watched again and what it holds is taken.
+   */
   async watchFolder(target: WatchTarget): Promise<void> {
     if (this.closed || this.watchers.has(target.folderId)) return
-    const gate = new WriteFinishGate(
-      (file) => void this.take(file, target).catch((err: unknown) => this.log(err, file)),
-      this.deps.writeFinish,
+    const w: Watched = {
+      target,
+      attached: null,
+      ino: null,
+      state: { id: target.folderId, state: 'stopped', reason: null, message: null },
+      timer: null,
+      busy: Promise.resolve(),
+    }
+    this.watchers.set(target.folderId, w)
+    await this.recheck(w)
+    w.timer = setInterval(() => void this.recheck(w), this.deps.folderCheckMs ?? FOLDER_CHECK_MS)
+    w.timer.unref()
+  }
+
+  async unwatchFolder(folderId: string): Promise<void> {
+    const w = this.watchers.get(folderId)
+    this.watchers.delete(folderId)
+    if (!w) return
+    if (w.timer) clearInterval(w.timer)
+    await w.busy
+    await this.detach(w)
+  }
+
+  /** Each folder of the settings' list, as this process watches it now. */
+  states(folders: Db['settings']['watchFolders']): WatchFolderState[] {
+    return folders.map(
+      (f) =>
+        this.watchers.get(f.id)?.state ??
+        this.problems.get(f.id) ??
+        (f.enabled
+          ? { id: f.id, state: 'stopped', reason: null, message: null }
+          : { id: f.id, state: 'off', reason: null, message: null }),
     )
+  }
+
+  /** Follow the settings' list: new and re-enabled folders are watched, removed ones no longer. */
+  async syncFolders(folders: Db['settings']['watchFolders']): Promise<void> {
+    const wanted = new Map(folders.filter((f) => f.enabled).map((f) => [f.id, f]))
+    for (const [id, w] of [...this.watchers]) {
+      const f = wanted.get(id)
+      const same = f && JSON.stringify(toTarget(f)) === JSON.stringify(w.target)
+      if (!same) await this.unwatchFolder(id)
+    }
+    for (const f of folders) {
+      if (!f.enabled) this.setProblem(f.id, { id: f.id, state: 'off', reason: null, message: null })
+    }
+    for (const f of wanted.values()) {
+      if (this.watchers.has(f.id)) continue
+      // the same checks as watch.add: the list can also arrive through settings.set or db.json;
+      // a folder that is not there (yet) is waited for
+      const problem = await checkFolders(f.dir, f.outDir, this.deps.dataDir, f.recursive).then(
+        () => null,
+        (err: unknown) => (isMissing(f.dir) ? null : toErrorShape(err).message),
+      )
+      if (problem) {
+        this.log(problem, f.dir)
+        this.setProblem(f.id, { id: f.id, state: 'stopped', reason: 'error', message: problem })
+        continue
+      }
+      this.problems.delete(f.id)
+      await this.watchFolder(toTarget(f))
+    }
+  }
+
+  private setProblem(id: string, state: WatchFolderState): void {
+    const was = this.problems.get(id)
+    this.problems.set(id, state)
+    if (JSON.stringify(was) !== JSON.stringify(state)) this.deps.events.emit('watch.folder', state)
+  }
+
+  /** One look at a watched folder: still the one watched, gone, back, or made anew. */
+  private recheck(w: Watched): Promise<void> {
+    w.busy = w.busy
+      .then(async () => {
+        if (this.closed || this.watchers.get(w.target.folderId) !== w) return
+        const s = await fs.stat(w.target.rootDir).catch(() => null)
+        if (!s?.isDirectory()) {
+          await this.detach(w)
+          this.setState(w, {
+            reason: 'missing',
+            message: `${w.target.rootDir} is not there (deleted, moved, or its drive is not connected); it is watched again as soon as it is back`,
+          })
+          return
+        }
+        if (w.attached && w.ino === `${s.dev}:${s.ino}`) return
+        // made anew (another folder at the same path): the old watcher sees nothing of it
+        await this.detach(w)
+        await this.attach(w, `${s.dev}:${s.ino}`)
+      })
+      // said once, when it starts (setState logs it), not at every look
+      .catch((err: unknown) => this.setState(w, { reason: 'error', message: toErrorShape(err).message }))
+    return w.busy
+  }
+
+  private async attach(w: Watched, ino: string): Promise<void> {
+    const { target } = w
+    // the out folder may have gone with it (inside it, or beside it): made again, as at the start
+    await checkFolders(target.rootDir, target.outDir, this.deps.dataDir, target.recursive)
+    const gate = new WriteFinishGate((file) => void this.take(file, target).catch((err: unknown) => this.log(err, file)), {
+      whole: (file) => holdsDeclaredAudio(file, this.deps.env),
+      ...this.deps.writeFinish,
+    })
     const watcher: FSWatcher = chokidarWatch(target.rootDir, {
       ignoreInitial: true,
       // symlinked folders are not entered: a link to a parent would loop
@@ -165,18 +317,23 @@ export class WatchService {
       ignorePermissionErrors: true,
       ...(target.recursive ? {} : { depth: 0 }),
     })
-    const close = async () => {
+    w.attached = async () => {
       gate.close()
       await watcher.close()
     }
-    this.watchers.set(target.folderId, { target, close })
+    w.ino = ino
     const seen = (file: string) => {
       if (isMediaName(file)) gate.touch(path.resolve(file))
     }
     watcher.on('add', seen)
     watcher.on('change', seen)
     watcher.on('error', (err) => this.log(err, target.rootDir))
+    // the folder itself going away: looked at now rather than at the next round
+    watcher.on('unlinkDir', (dir) => {
+      if (path.resolve(dir) === path.resolve(target.rootDir)) void this.recheck(w)
+    })
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+    this.setState(w, null)
     // what arrived while no process watched: the watcher is ready first, so nothing falls between
     const scan = await scanFolder(target.rootDir, { recursive: target.recursive }).catch((err: unknown) => {
       this.log(err, target.rootDir)
@@ -189,27 +346,22 @@ export class WatchService {
     }
   }
 
-  async unwatchFolder(folderId: string): Promise<void> {
-    const w = this.watchers.get(folderId)
-    this.watchers.delete(folderId)
-    await w?.close()
+  private async detach(w: Watched): Promise<void> {
+    const close = w.attached
+    w.attached = null
+    w.ino = null
+    await close?.()
   }
 
-  /** Follow the settings' list: new and re-enabled folders are watched, removed ones no longer. */
-  async syncFolders(folders: Db['settings']['watchFolders']): Promise<void> {
-    const wanted = new Map(folders.filter((f) => f.enabled).map((f) => [f.id, f]))
-    for (const [id, w] of [...this.watchers]) {
-      const f = wanted.get(id)
-      const same = f && JSON.stringify(toTarget(f)) === JSON.stringify(w.target)
-      if (!same) await this.unwatchFolder(id)
-    }
-    for (const f of wanted.values()) {
-      if (this.watchers.has(f.id)) continue
-      // the same checks as watch.add: the list can also arrive through settings.set or db.json
-      await checkFolders(f.dir, f.outDir, this.deps.dataDir, f.recursive)
-        .then(() => this.watchFolder(toTarget(f)))
-        .catch((err: unknown) => this.log(err, f.dir))
-    }
+  /** null: watching; else stopped, and why. */
+  private setState(w: Watched, problem: { reason: 'missing' | 'error'; message: string } | null): void {
+    const state: WatchFolderState = problem
+      ? { id: w.target.folderId, state: 'stopped', ...problem }
+      : { id: w.target.folderId, state: 'watching', reason: null, message: null }
+    if (JSON.stringify(state) === JSON.stringify(w.state)) return
+    w.state = state
+    if (problem) this.log(problem.message)
+    this.deps.events.emit('watch.folder', state)
   }
 
   /**
@@ -257,7 +409,14 @@ export class WatchService {
       // a file taken again (a failed run the user retries, an interrupted one) keeps its job
       const old = record.jobId ? this.deps.store.data.jobs.find((j) => j.id === record.jobId) : undefined
       if (old && isJobStopped(old.status) && old.retryable !== false) {
-        await this.deps.transcription.retry(old.id)
+        // the record's choices, which a run retrying a failed file has just set: a choice left
+        // to the settings is the settings' now, not what the job was first given
+        const s = this.deps.store.data.settings
+        await this.deps.transcription.retry(old.id, {
+          ...((record.model ?? s.whisperModel) ? { model: (record.model ?? s.whisperModel)! } : {}),
+          language: record.language ?? s.transcribeLanguage,
+          vad: record.vad ?? undefined,
+        })
         return await this.patch(record.key, { status: 'queued' })
       }
       const options: Partial<TranscribeOptions> = {
@@ -389,6 +548,21 @@ export class WatchService {
   private log(err: unknown, where?: string): void {
     const message = `${where ? `${where}: ` : ''}${toErrorShape(err).message}`
     if (this.deps.log) this.deps.log(message)
+  }
+}
+
+/** What a target decides for each of its files: where from, where to, with which choices. */
+function choicesOf(
+  t: WatchTarget,
+): Pick<WatchedFile, 'folderId' | 'rootDir' | 'outDir' | 'formats' | 'model' | 'language' | 'vad'> {
+  return {
+    folderId: t.folderId,
+    rootDir: t.rootDir,
+    outDir: t.outDir,
+    formats: t.formats,
+    model: t.model,
+    language: t.language,
+    vad: t.vad,
   }
 }
 

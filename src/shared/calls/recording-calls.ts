@@ -52,6 +52,11 @@ export const recordingCalls = {
       deviceLabel: z.string().max(300).default(''),
       language: z.string().min(2).max(8).optional(),
       model: z.string().min(1).optional(),
+      /**
+       * The page load that records (one id per load). When its session ends — the page is
+       * reloaded or closed — the recording is offered for recovery at once.
+       */
+      page: z.string().min(1).max(64).optional(),
     }),
     output: RecordingInfo,
   },
@@ -83,4 +88,6 @@ export const recordingCalls = {
 export const recordingEvents = {
   'recording.segment': LiveSegment,
   'recording.state': RecordingInfo,
+  /** a live recording's page is gone (reloaded, closed, crashed): it can be recovered now */
+  'recording.abandoned': z.object({ id: z.string() }),
 } as const

@@ -57,6 +57,19 @@ export const WatchedFile = z.object({
 })
 export type WatchedFile = z.infer<typeof WatchedFile>
 
+/**
+ * Whether this app is watching one folder of the list right now. stopped: enabled, but not
+ * watched — `reason` missing (the folder was deleted or moved, or its drive is not there; it is
+ * watched again as soon as it is back) or error (`message` says what); off: paused by the user.
+ */
+export const WatchFolderState = z.object({
+  id: z.string(),
+  state: z.enum(['watching', 'stopped', 'off']),
+  reason: z.enum(['missing', 'error']).nullable(),
+  message: z.string().nullable(),
+})
+export type WatchFolderState = z.infer<typeof WatchFolderState>
+
 const NewFolder = z.object({
   dir: z.string().min(1).max(4096),
   outDir: z.string().min(1).max(4096).nullable().default(null),
@@ -79,8 +92,12 @@ export const watchCalls = {
   'watch.setEnabled': { input: z.object({ id: z.string().min(1), enabled: z.boolean() }), output: z.array(WatchFolder) },
   /** the files handled most recently, newest first */
   'watch.status': { input: z.object({ limit: z.number().int().min(1).max(200).default(20) }), output: z.array(WatchedFile) },
+  /** each folder of the list: watched now, or stopped and why */
+  'watch.states': { input: z.object({}), output: z.array(WatchFolderState) },
 } as const
 
 export const watchEvents = {
   'watch.file': WatchedFile,
+  /** a folder's state changed (gone, back, paused) */
+  'watch.folder': WatchFolderState,
 } as const

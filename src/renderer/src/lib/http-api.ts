@@ -1,6 +1,7 @@
 import type { Api, CallName, Envelope, EventName } from '../../../shared/contract'
 import { eventNames } from '../../../shared/contract'
-import { apiRoutes, TOKEN_HEADER, TOKEN_QUERY, unwrap } from '../../../shared/transport'
+import { apiRoutes, PAGE_QUERY, TOKEN_HEADER, TOKEN_QUERY, unwrap } from '../../../shared/transport'
+import { pageId } from './page-id'
 
 /** `window.api` over the web host: POST per call, one EventSource for all events. */
 export function createHttpApi(baseUrl: string, token: string): Api {
@@ -8,7 +9,10 @@ export function createHttpApi(baseUrl: string, token: string): Api {
   let source: EventSource | null = null
   const ensureSource = () => {
     if (source) return
-    source = new EventSource(`${baseUrl}${apiRoutes.events}?${TOKEN_QUERY}=${encodeURIComponent(token)}`)
+    // the page load's id: the host learns this page is gone when the stream closes
+    source = new EventSource(
+      `${baseUrl}${apiRoutes.events}?${TOKEN_QUERY}=${encodeURIComponent(token)}&${PAGE_QUERY}=${encodeURIComponent(pageId)}`,
+    )
     for (const name of eventNames) {
       source.addEventListener(name, (ev) => {
         const payload: unknown = JSON.parse((ev as MessageEvent<string>).data)

@@ -1,5 +1,6 @@
 import type { LiveSegment } from '../../../../shared/calls/recording-calls'
 import { api } from '../../lib/api'
+import { pageId } from '../../lib/page-id'
 import workletUrl from './pcm-worklet.ts?worker&url'
 
 export type RecorderStatus = 'idle' | 'starting' | 'recording' | 'paused' | 'stopping'
@@ -34,7 +35,7 @@ const initial: RecorderSnapshot = {
 const SEND_TRIES = 5
 /**
  * While paused no audio flows, so the page says it is still there now and then: the core offers a
- * recording nobody has heard from for 10 minutes for recovery (a closed tab).
+ * recording nobody has heard from for 10 minutes for recovery (a page that froze).
  */
 const KEEP_ALIVE_MS = 60_000
 
@@ -60,6 +61,14 @@ class Recorder {
   private sending: Promise<void> = Promise.resolve()
   private offSegment: (() => void) | null = null
   private keepAlive: ReturnType<typeof setInterval> | null = null
+
+  constructor() {
+    // leaving (reload, close, another address) while recording ends the capture: the browser asks
+    // first. Should the user leave all the same, what was recorded is offered for recovery.
+    window.addEventListener('beforeunload', (e) => {
+      if (this.snap.status !== 'idle') e.preventDefault()
+    })
+  }
 
   subscribe = (l: () => void) => {
     this.listeners.add(l)
@@ -110,15 +119,19 @@ class Recorder {
       const mute = ctx.createGain()
       mute.gain.value = 0
       node.connect(mute).connect(ctx.destination)
+      // listening first: the event stream is this page's session, which the recording belongs to
+      let recId: string | null = null
+      this.offSegment = api.on('recording.segment', (s) => {
+        if (s.recordingId === recId) this.set({ segments: [...this.snap.segments, s] })
+      })
       const rec = await api.invoke('recording.start', {
         deviceLabel: opts.deviceLabel,
         language: opts.language,
         model: opts.model,
+        page: pageId,
       })
+      recId = rec.id
       this.seq = 0
-      this.offSegment = api.on('recording.segment', (s) => {
-        if (s.recordingId === rec.id) this.set({ segments: [...this.snap.segments, s] })
-      })
       node.port.onmessage = (e: MessageEvent<{ type: string; pcm?: ArrayBuffer; peak?: number }>) => {
         if (e.data.type === 'level') this.set({ level: e.data.peak ?? 0 })
         else if (e.data.type === 'pcm' && e.data.pcm && this.snap.status === 'recording') this.send(toBase64(e.data.pcm))

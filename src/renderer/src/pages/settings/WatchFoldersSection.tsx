@@ -38,31 +38,39 @@ export function WatchFoldersSection() {
         <p className="empty">{t('watch.empty')}</p>
       ) : (
         <ul data-testid="watch-folders">
-          {w.folders.map((f) => (
-            <li key={f.id} data-enabled={f.enabled}>
-              <code>{f.dir}</code>
-              {` — ${f.outDir ? t('watch.into', { dir: f.outDir }) : t('watch.beside')}`}
-              {f.recursive ? `, ${t('watch.withSubfolders')}` : ''}
-              {` · ${f.formats.map((x) => t(`transcript.formats.${x}`)).join(', ')}`}
-              {f.enabled ? '' : ` (${t('watch.paused')})`}{' '}
-              <button
-                type="button"
-                className="secondary"
-                aria-label={t(f.enabled ? 'watch.pause' : 'watch.resume', { dir: f.dir })}
-                onClick={() => void w.setEnabled(f.id, !f.enabled)}
-              >
-                {t(f.enabled ? 'watch.pauseShort' : 'watch.resumeShort')}
-              </button>{' '}
-              <button
-                type="button"
-                className="secondary"
-                aria-label={t('watch.remove', { dir: f.dir })}
-                onClick={() => void w.remove(f.id)}
-              >
-                {t('watch.removeShort')}
-              </button>
-            </li>
-          ))}
+          {w.folders.map((f) => {
+            const state = w.stateOf(f.id)
+            return (
+              <li key={f.id} data-enabled={f.enabled} data-state={state?.state ?? 'unknown'}>
+                <code>{f.dir}</code>
+                {` — ${f.outDir ? t('watch.into', { dir: f.outDir }) : t('watch.beside')}`}
+                {f.recursive ? `, ${t('watch.withSubfolders')}` : ''}
+                {` · ${f.formats.map((x) => t(`transcript.formats.${x}`)).join(', ')}`}
+                {f.enabled ? '' : ` (${t('watch.paused')})`}
+                {f.enabled && state?.state === 'stopped' ? (
+                  <strong className="watch-stopped" role="status" data-testid="watch-stopped">
+                    {` ${t('watch.stopped')}: ${state.reason === 'missing' ? t('watch.stoppedMissing') : (state.message ?? '')}`}
+                  </strong>
+                ) : null}{' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={t(f.enabled ? 'watch.pause' : 'watch.resume', { dir: f.dir })}
+                  onClick={() => void w.setEnabled(f.id, !f.enabled)}
+                >
+                  {t(f.enabled ? 'watch.pauseShort' : 'watch.resumeShort')}
+                </button>{' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={t('watch.remove', { dir: f.dir })}
+                  onClick={() => void w.remove(f.id)}
+                >
+                  {t('watch.removeShort')}
+                </button>
+              </li>
+            )
+          })}
         </ul>
       )}
       <div className="form-row">

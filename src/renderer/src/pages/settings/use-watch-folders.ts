@@ -8,6 +8,8 @@ import { useCall } from '../../lib/use-call'
 export function useWatchFolders() {
   const folders = useCall('watch.list', {}, ['settings.changed'])
   const recent = useCall('watch.status', { limit: 10 }, ['watch.file', 'settings.changed'])
+  // whether each folder is watched right now (a deleted folder is not)
+  const states = useCall('watch.states', {}, ['watch.folder', 'settings.changed'])
   const [error, setError] = useState<string | null>(null)
   const run = async (fn: () => Promise<unknown>): Promise<boolean> => {
     setError(null)
@@ -23,6 +25,7 @@ export function useWatchFolders() {
   return {
     folders: folders.data ?? [],
     recent: recent.data ?? [],
+    stateOf: (id: string) => states.data?.find((s) => s.id === id) ?? null,
     error,
     setError,
     add: (input: CallInput<'watch.add'>) => run(() => api.invoke('watch.add', input)),

@@ -105,7 +105,8 @@ export const calls = {
   },
   'providers.testKey': {
     input: z.object({ provider: ProviderId }),
-    output: z.object({ ok: z.boolean(), message: z.string(), models: z.number().int() }),
+    /** `error`: when the key could not even be tried (none, or given for another URL), to word in the UI */
+    output: z.object({ ok: z.boolean(), message: z.string(), models: z.number().int(), error: AppErrorShape.optional() }),
   },
   'providers.refreshLocalModels': { input: z.object({}), output: z.array(z.string()) },
   'prompts.list': { input: z.object({}), output: z.array(SavedPrompt) },
@@ -240,6 +241,8 @@ export interface Api {
 }
 
 /** Envelope every transport returns so errors keep their code across the boundary. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+export type Envelope<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string; key?: string; params?: Record<string, string | number> } }
 
 export { ProviderId, Preset }

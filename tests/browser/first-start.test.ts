@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import { go, useApp } from '../helpers/browser'
+import { TEST_KEY } from '../helpers/enhance-env'
+import { startFakeLlmServer } from '../helpers/fake-llm-server'
 import { MINI, writeGgmlModel } from '../helpers/ggml-model'
 import { makeMedia } from '../helpers/media'
 import { modelServer } from '../helpers/model-server'
@@ -9,7 +12,17 @@ import { modelServer } from '../helpers/model-server'
  * A new user's first minutes, in both languages: a fresh data folder, no whisper model, no API
  * key anywhere (neither in the environment nor stored).
  */
-const open = useApp()
+/** the environment of the next app opened: none, unless a test sets one */
+let env: NodeJS.ProcessEnv = {}
+const opener = useApp({ env: () => env })
+const open: typeof opener = (view) => {
+  env = {}
+  return opener(view)
+}
+const openWithGroqUrl = (url: string) => {
+  env = { MP4TOTEXT_GROQ_BASE_URL: url }
+  return opener()
+}
 
 const words = {
   en: {
@@ -88,5 +101,79 @@ for (const locale of ['en', 'tr'] as const) {
     await confirm.getByRole('button', { name: w.openSettings }).click()
     await p.getByRole('heading', { name: w.settings, level: 1 }).waitFor()
     expect(core.store.data.jobs).toEqual([])
+  })
+}
+
+const keyWords = {
+  en: {
+    save: 'Save key',
+    keySet: 'Key set',
+    works: 'Works:',
+    envUrl: 'Set by MP4TOTEXT_GROQ_BASE_URL',
+    notSent: 'is not sent to',
+  },
+  tr: {
+    save: 'Anahtarı kaydet',
+    keySet: 'Anahtar tanımlı',
+    works: 'Çalışıyor:',
+    envUrl: 'MP4TOTEXT_GROQ_BASE_URL ile ayarlı',
+    notSent: 'gönderilmez',
+  },
+} as const
+
+for (const locale of ['en', 'tr'] as const) {
+  const w = keyWords[locale]
+
+  it(`2 (${locale}): the web host takes a key in Settings, keeps it at 0600 in the data folder (not in db.json), and says when the environment sets the base URL`, async () => {
+    const server = await startFakeLlmServer({ apiKey: TEST_KEY })
+    try {
+      const app = await openWithGroqUrl(server.url)
+      const p = locale === 'en' ? app.page : await app.newPage({ locale })
+      await go(p, 'settings')
+      const row = p.getByTestId('provider-keys').getByRole('row', { name: /Groq/ })
+      await row.locator('input[name=key-groq]').fill(TEST_KEY)
+      await row.getByRole('button', { name: w.save }).click()
+      await expect.poll(() => row.textContent()).toContain(w.keySet)
+      await row.getByRole('button', { name: /Test key|test et/ }).click()
+      await expect.poll(() => row.getByRole('status').textContent()).toContain(w.works)
+      expect(server.requests.some((r) => r.authorization === `Bearer ${TEST_KEY}`)).toBe(true)
+      // beside the base URL field: the environment's URL wins, and says so
+      expect(await p.getByTestId('baseUrl-groq-env').textContent()).toContain(w.envUrl)
+      expect(await p.getByTestId('baseUrl-groq-env').textContent()).toContain(server.url)
+
+      const stored = readdirSync(app.dataDir).filter((f) => /key/i.test(f))
+      expect(stored).toEqual(['web-keys.json'])
+      expect(statSync(path.join(app.dataDir, 'web-keys.json')).mode & 0o777).toBe(0o600)
+      expect(readFileSync(path.join(app.dataDir, 'db.json'), 'utf8')).not.toContain(TEST_KEY)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it(`2 (${locale}): a key saved in the web host goes only to the base URL it was entered for`, async () => {
+    const home = await startFakeLlmServer({ apiKey: TEST_KEY })
+    const other = await startFakeLlmServer({ apiKey: TEST_KEY })
+    try {
+      const { page, newPage } = await open()
+      const p = locale === 'en' ? page : await newPage({ locale })
+      await go(p, 'settings')
+      const url = p.locator('input[name=baseUrl-openai]')
+      await url.fill(`${home.url}/v1`)
+      await url.press('Tab')
+      const row = p.getByTestId('provider-keys').getByRole('row', { name: /OpenAI/ })
+      await expect.poll(() => row.textContent()).not.toContain(w.keySet)
+      await row.locator('input[name=key-openai]').fill(TEST_KEY)
+      await row.getByRole('button', { name: w.save }).click()
+      await expect.poll(() => row.textContent()).toContain(w.keySet)
+      await url.fill(`${other.url}/v1`)
+      await url.press('Tab')
+      await expect.poll(() => p.getByTestId('setting-baseUrl-openai').textContent()).toMatch(/Saved|Kaydedildi/)
+      await row.getByRole('button', { name: /Test key|test et/ }).click()
+      await expect.poll(() => row.getByRole('status').textContent()).toContain(w.notSent)
+      expect(other.requests.filter((r) => r.authorization?.includes(TEST_KEY))).toEqual([])
+    } finally {
+      await home.close()
+      await other.close()
+    }
   })
 }

@@ -1,10 +1,11 @@
 import { providerIds, type ProviderId } from '../../shared/catalog-types'
+import type { CallOutput } from '../../shared/contract'
 import type { ProviderStatus } from '../../shared/enhance-types'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import type { Store } from '../store/store'
 import { credentialsFor } from './credentials'
-import { resolveBaseUrl } from './endpoints'
+import { baseUrlEnvVar, resolveBaseUrl } from './endpoints'
 import { redact, type KeyStore } from './key-store'
 import { createLlmClient } from './llm-client'
 import { classify } from './provider-errors'
@@ -30,7 +31,9 @@ export class ProvidersService {
             keySet: source !== 'none',
             keySource: source,
             keysEditable: this.keys.editable,
+            keyStorage: this.keys.storage ?? 'env',
             baseUrl: resolveBaseUrl(provider, this.store.data.settings, this.env),
+            baseUrlEnv: this.env[baseUrlEnvVar(provider)] ? baseUrlEnvVar(provider) : null,
           }
         }),
     )
@@ -44,13 +47,13 @@ export class ProvidersService {
   }
 
   /** A cheap authenticated call: list the provider's models. */
-  async testKey(provider: ProviderId): Promise<{ ok: boolean; message: string; models: number }> {
+  async testKey(provider: ProviderId): Promise<CallOutput<'providers.testKey'>> {
     // no key, no URL, or a key given for another URL: say so instead of sending anything
     const creds = await credentialsFor(provider, this.sources()).catch((err: unknown) => {
       if (err instanceof AppError) return err
       throw err
     })
-    if (creds instanceof AppError) return { ok: false, message: creds.message, models: 0 }
+    if (creds instanceof AppError) return { ok: false, message: creds.message, models: 0, error: creds.toShape() }
     const { baseURL, key } = creds
     try {
       const ids = await createLlmClient({ provider, baseURL, apiKey: key, timeoutMs: 15_000 }).listModels(

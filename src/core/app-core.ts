@@ -194,6 +194,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'catalog.list': async ({ includeInactive }) => catalog.list(includeInactive),
     'catalog.summary': async () => catalog.summary(),
     'catalog.compare': async () => catalog.compare(),
+    'catalog.recheck': async ({ key }) => providers.recheck(key),
     'catalog.recommendations': async () => catalog.recommendations(),
     'credits.get': async () => credits.state(),
     'credits.history': async ({ page, pageSize }) => credits.history(page, pageSize),

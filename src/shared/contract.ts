@@ -42,6 +42,8 @@ export const calls = {
   },
   'catalog.summary': { input: z.object({}), output: CatalogSummary },
   'catalog.compare': { input: z.object({}), output: CompareReport },
+  /** ask the provider whether a model marked "no longer offered" is listed again; if so the mark goes */
+  'catalog.recheck': { input: z.object({ key: z.string().min(3) }), output: z.object({ available: z.boolean() }) },
   'catalog.recommendations': { input: z.object({}), output: z.array(Recommendation) },
   'credits.get': { input: z.object({}), output: CreditsState },
   'credits.history': {

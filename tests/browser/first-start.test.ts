@@ -177,3 +177,57 @@ for (const locale of ['en', 'tr'] as const) {
     }
   })
 }
+
+const healthWords = {
+  en: { unavailable: 'No longer offered', since: 'since', checkAgain: 'Check again', enhance: 'Enhance' },
+  tr: { unavailable: 'Artık sunulmuyor', since: 'tarihinden beri', checkAgain: 'Tekrar kontrol et', enhance: 'İyileştir' },
+} as const
+
+for (const locale of ['en', 'tr'] as const) {
+  const w = healthWords[locale]
+
+  it(`3 (${locale}): a 404 marks a model with its date; "Check again" clears it; the mark expires after 24 h; Groq vs Together keeps its lines`, async () => {
+    const server = await startFakeLlmServer({ apiKey: TEST_KEY, models: ['llama-3.1-8b-instant'] })
+    try {
+      env = { GROQ_API_KEY: TEST_KEY, MP4TOTEXT_GROQ_BASE_URL: server.url }
+      const { page, newPage, core } = await opener()
+      const p = locale === 'en' ? page : await newPage({ locale })
+      await go(p, 'compare')
+      const before = await p.getByTestId('features').textContent()
+      const bottomBefore = await p.getByTestId('bottom-line').textContent()
+
+      server.fail({ model: 'llama-3.1-8b-instant', status: 404, body: { error: { message: 'model not found' } } })
+      await go(p, 'enhance')
+      await p.locator('textarea[name=transcript]').fill('so um we ship on friday.')
+      await p.locator('[data-key="groq/llama-3.1-8b-instant"]').click()
+      await p.getByRole('button', { name: w.enhance, exact: true }).click()
+      await expect.poll(() => p.getByTestId('run').getAttribute('data-status'), { timeout: 15_000 }).toBe('failed')
+
+      await go(p, 'compare')
+      await expect.poll(() => p.getByTestId('features').textContent()).toBe(before)
+      expect(await p.getByTestId('bottom-line').textContent()).toBe(bottomBefore)
+
+      await go(p, 'models')
+      const row = p.getByRole('listbox').locator('[data-key="groq/llama-3.1-8b-instant"]')
+      await expect.poll(() => row.textContent()).toContain(w.unavailable)
+      expect(await row.textContent()).toContain(w.since)
+      const marked = p.getByTestId('unavailable-models').locator('[data-key="groq/llama-3.1-8b-instant"]')
+      await marked.getByRole('button', { name: w.checkAgain }).click()
+      await expect.poll(() => row.textContent(), { timeout: 15_000 }).not.toContain(w.unavailable)
+      expect(core.store.data.unavailableModels).toEqual({})
+      expect(await p.getByTestId('unavailable-models').count()).toBe(0)
+
+      // a mark from yesterday no longer holds the model back
+      const yesterday = new Date(Date.now() - 25 * 3600_000).toISOString()
+      await core.store.mutate((db) => {
+        db.unavailableModels['groq/llama-3.1-8b-instant'] = { at: yesterday, message: 'gone' }
+      })
+      await p.reload()
+      await go(p, 'models')
+      await row.waitFor()
+      expect(await row.textContent()).not.toContain(w.unavailable)
+    } finally {
+      await server.close()
+    }
+  }, 120_000)
+}

@@ -9,6 +9,7 @@ import { baseUrlEnvVar, resolveBaseUrl } from './endpoints'
 import { redact, type KeyStore } from './key-store'
 import { createLlmClient } from './llm-client'
 import { classify } from './provider-errors'
+import { ModelHealth } from '../enhance/model-health'
 
 /** Keys (set / not set only), "Test key", and the local server's model list. */
 export class ProvidersService {
@@ -63,6 +64,33 @@ export class ProvidersService {
     } catch (err) {
       return { ok: false, message: redact(classify(err, provider, '').message, [key]), models: 0 }
     }
+  }
+
+  /**
+   * "Check again" on a model marked no longer offered: list the provider's models; listed again,
+   * the mark goes; still missing, it is renewed from now. A key or network problem is thrown as is.
+   */
+  async recheck(key: string): Promise<{ available: boolean }> {
+    const slash = key.indexOf('/')
+    const provider = key.slice(0, slash) as ProviderId
+    const modelId = key.slice(slash + 1)
+    if (slash < 1 || !providerIds.includes(provider) || !modelId) throw new AppError('invalid-input', `Not a model key: ${key}`)
+    const { baseURL, key: apiKey } = await credentialsFor(provider, this.sources())
+    let ids: string[]
+    try {
+      ids = await createLlmClient({ provider, baseURL, apiKey, timeoutMs: 15_000 }).listModels(AbortSignal.timeout(15_000))
+    } catch (err) {
+      const f = classify(err, provider, modelId)
+      throw new AppError(f.kind === 'auth' ? 'provider-auth' : 'provider-error', redact(f.message, [apiKey]))
+    }
+    const health = new ModelHealth(this.store, this.events)
+    if (ids.includes(modelId)) {
+      await health.clearUnavailable(key)
+      return { available: true }
+    }
+    const message = this.store.data.unavailableModels[key]?.message ?? `${modelId} is not listed by ${provider}.`
+    await health.markUnavailable({ key }, message)
+    return { available: false }
   }
 
   /** Read /models from the local OpenAI-compatible server and offer them in the picker. */

@@ -1,3 +1,4 @@
+import { gpuInUse } from './gpu-in-use'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -73,7 +74,8 @@ export class LocalLlmEngine {
       w.postMessage({ type: 'status' } satisfies ToWorker)
     })
     this.armIdle()
-    return { gpu: s.gpu, backend: s.gpu === false ? 'cpu' : s.gpu, threads: s.threads, loadedModel: s.loadedModel }
+    const gpu = gpuInUse(s.gpu, s.devices)
+    return { gpu, backend: gpu === false ? 'cpu' : gpu, threads: s.threads, loadedModel: s.loadedModel }
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {

@@ -15,7 +15,7 @@ export type ToWorker =
   | { type: 'close' }
 
 export type FromWorker =
-  | { type: 'status'; gpu: false | string; threads: number; loadedModel: string | null }
+  | { type: 'status'; gpu: false | string; devices: string[]; threads: number; loadedModel: string | null }
   | { type: 'closed' }
   | { type: 'delta'; id: number; text: string }
   | { type: 'done'; id: number; text: string; inputTokens: number; outputTokens: number; cancelled: boolean }

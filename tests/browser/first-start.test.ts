@@ -7,6 +7,7 @@ import { startFakeLlmServer } from '../helpers/fake-llm-server'
 import { MINI, writeGgmlModel } from '../helpers/ggml-model'
 import { makeMedia } from '../helpers/media'
 import { modelServer } from '../helpers/model-server'
+import { specUpdatePath } from '../helpers/pre-update-catalog'
 
 /**
  * A new user's first minutes, in both languages: a fresh data folder, no whisper model, no API
@@ -230,4 +231,36 @@ for (const locale of ['en', 'tr'] as const) {
       await server.close()
     }
   }, 120_000)
+}
+
+const priceWords = {
+  en: { perMinute: '1 credit / min', stillTranscribes: 'still transcribes' },
+  tr: { perMinute: '1 kredi / dk', stillTranscribes: 'yazıya dökmeye devam eder' },
+} as const
+
+for (const locale of ['en', 'tr'] as const) {
+  const w = priceWords[locale]
+
+  it(`8 (${locale}): a per-minute price reads per minute, and the seed's pricing update leaves cloud transcription on`, async () => {
+    const { page, newPage } = await open()
+    const p = locale === 'en' ? page : await newPage({ locale })
+    await go(p, 'models')
+    const row = p.getByTestId('inactive-models').locator('[data-testid=credits]').first()
+    await row.waitFor()
+    const turbo = p.locator('li', { has: p.locator('code', { hasText: /^whisper-large-v3-turbo$/ }) })
+    expect(await turbo.locator('[data-testid=credits]').textContent()).toBe(w.perMinute)
+
+    await go(p, 'pricing')
+    await p.getByTestId('pricing-file').setInputFiles(specUpdatePath)
+    const preview = p.getByTestId('pricing-preview')
+    await preview.waitFor()
+    expect(await preview.locator('[data-group=deactivated] li').first().textContent()).toContain(w.stillTranscribes)
+    await p.getByRole('button', { name: locale === 'en' ? 'Apply update' : 'Güncellemeyi uygula' }).click()
+    await expect.poll(() => p.getByTestId('pricing-status').textContent()).toBeTruthy()
+    await go(p, 'transcribe')
+    const options = await p
+      .locator('select[name=whisperModel] option')
+      .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))
+    expect(options).toContain('groq/whisper-large-v3-turbo')
+  })
 }

@@ -22,7 +22,8 @@ export function ModelRow({ model, affordable, noKey = false }: { model: ModelVie
       </div>
       <div className="model-price">
         <span className="model-credits" data-testid="credits">
-          {f.credits(model.credits)}
+          {/* a speech-to-text row is priced per started minute of audio, not per enhancement */}
+          {chat ? f.credits(model.credits) : t('cloud.perMinuteShort', { count: model.credits })}
         </span>
         <span className="model-multiplier">{t('picker.multiplier', { value: f.multiplier(model.multiplier) })}</span>
       </div>

@@ -30,6 +30,9 @@ export const errorKeys = {
   'key-bound-elsewhere': ['provider', 'given', 'url'],
   'key-bound-elsewhere-env': ['provider', 'variable', 'given', 'url', 'urlVariable'],
   'no-base-url': [],
+  'too-big': ['field', 'limit'],
+  'too-small': ['field', 'limit'],
+  'invalid-field': ['field'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

@@ -1,11 +1,14 @@
 import i18next from 'i18next'
 
-/** A core message's values as the UI shows them: a provider id by the provider's name. */
+/** A core message's values as the UI shows them: a provider id by its name, a known field by its label. */
 function wordParams(params: unknown): Record<string, string | number> {
   const out: Record<string, string | number> = {}
   for (const [k, v] of Object.entries(typeof params === 'object' && params !== null ? params : {})) {
     if (typeof v !== 'string' && typeof v !== 'number') continue
-    out[k] = k === 'provider' && typeof v === 'string' && i18next.exists(`providers.${v}`) ? i18next.t(`providers.${v}`) : v
+    if (k === 'provider' && typeof v === 'string' && i18next.exists(`providers.${v}`)) out[k] = i18next.t(`providers.${v}`)
+    else if (k === 'field' && typeof v === 'string' && i18next.exists(`errors.fields.${v}`))
+      out[k] = i18next.t(`errors.fields.${v}`)
+    else out[k] = v
   }
   return out
 }

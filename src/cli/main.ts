@@ -10,7 +10,7 @@ import { timestamp } from '../core/transcribe/exports'
 import { commandUsage, isCommand, parse, USAGE, UsageError, wholeNumber } from './cli-args'
 import { call } from './cli-call'
 import { compareCommand, enhanceCommand } from './enhance-commands'
-import { pricingJson, pricingSubcommand } from './pricing-commands'
+import { pricingJson, pricingLine, pricingSubcommand } from './pricing-commands'
 import { modelsCommand, transcribeCommand } from './transcribe-commands'
 import { watchCommand } from './watch-commands'
 
@@ -85,9 +85,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
           const all = await call(core, 'catalog.list', { includeInactive: Boolean(values.all) })
           const models = all.filter((m) => !provider || m.provider === provider)
           if (values.json) out.stdout(`${JSON.stringify(models.map(pricingJson), null, 2)}\n`)
-          else
-            for (const m of models)
-              out.stdout(`${m.multiplier}x | ${m.credits} credits | ${m.modelId}${m.active ? '' : ' (inactive)'}\n`)
+          else for (const m of models) out.stdout(`${pricingLine(m)}\n`)
           return 0
         })
       }

@@ -26,6 +26,13 @@ export function printLines(lines: DiffLine[], out: Write): void {
   }
 }
 
+/** One line of `pricing`: multiplier, credits (per started minute for speech-to-text), model. */
+export function pricingLine(m: ModelView): string {
+  const cost =
+    m.kind === 'transcription' ? `${m.credits} credit${m.credits === 1 ? '' : 's'} per started minute` : `${m.credits} credits`
+  return `${m.multiplier}x | ${cost} | ${m.modelId}${m.active ? '' : ' (inactive)'}`
+}
+
 export function pricingJson(m: ModelView) {
   return {
     provider: m.provider,

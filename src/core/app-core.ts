@@ -1,6 +1,7 @@
 import { AppError } from '../shared/errors'
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+import path from 'node:path'
 import type { Handlers } from '../shared/contract'
 import { Settings } from '../shared/settings-types'
 import { CatalogService } from './catalog/catalog-service'
@@ -10,6 +11,7 @@ import { createInitialDb } from './initial-db'
 import { EnhanceService, type RetryPolicy } from './enhance/enhance-service'
 import { PricingService } from './pricing/pricing-service'
 import { EnvKeyStore, type KeyStore } from './providers/key-store'
+import { fileOnlySealer, SealedKeyStore } from './providers/sealed-key-store'
 import { ProvidersService } from './providers/providers-service'
 import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
@@ -34,7 +36,10 @@ export interface CoreOptions {
   shell: 'electron' | 'web' | 'cli'
   version: string
   systemLocale: string
-  /** API keys: Electron passes its safeStorage store; the CLI and web host read the environment */
+  /**
+   * API keys: Electron passes its safeStorage store; the web host keeps typed keys in a 0600 file
+   * in the data folder; the CLI reads the environment
+   */
   keys?: KeyStore
   env?: NodeJS.ProcessEnv
   retry?: Partial<RetryPolicy>
@@ -87,7 +92,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const pricing = new PricingService(store, events)
   await pricing.mergeBundledIfNewer()
   const env = opts.env ?? process.env
-  const keys = opts.keys ?? new EnvKeyStore(env)
+  const keys =
+    opts.keys ??
+    (opts.shell === 'web'
+      ? // its own file: Electron's keys.json is sealed by a keychain this process cannot open
+        new SealedKeyStore(fileOnlySealer, path.join(opts.dataDir, 'web-keys.json'), env)
+      : new EnvKeyStore(env))
   const enhance = new EnhanceService({
     store,
     catalog,
@@ -189,6 +199,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'catalog.list': async ({ includeInactive }) => catalog.list(includeInactive),
     'catalog.summary': async () => catalog.summary(),
     'catalog.compare': async () => catalog.compare(),
+    'catalog.recheck': async ({ key }) => providers.recheck(key),
     'catalog.recommendations': async () => catalog.recommendations(),
     'credits.get': async () => credits.state(),
     'credits.history': async ({ page, pageSize }) => credits.history(page, pageSize),

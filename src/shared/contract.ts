@@ -43,6 +43,8 @@ export const calls = {
   },
   'catalog.summary': { input: z.object({}), output: CatalogSummary },
   'catalog.compare': { input: z.object({}), output: CompareReport },
+  /** ask the provider whether a model marked "no longer offered" is listed again; if so the mark goes */
+  'catalog.recheck': { input: z.object({ key: z.string().min(3) }), output: z.object({ available: z.boolean() }) },
   'catalog.recommendations': { input: z.object({}), output: z.array(Recommendation) },
   'credits.get': { input: z.object({}), output: CreditsState },
   'credits.history': {
@@ -106,7 +108,8 @@ export const calls = {
   },
   'providers.testKey': {
     input: z.object({ provider: ProviderId }),
-    output: z.object({ ok: z.boolean(), message: z.string(), models: z.number().int() }),
+    /** `error`: when the key could not even be tried (none, or given for another URL), to word in the UI */
+    output: z.object({ ok: z.boolean(), message: z.string(), models: z.number().int(), error: AppErrorShape.optional() }),
   },
   'providers.refreshLocalModels': { input: z.object({}), output: z.array(z.string()) },
   'prompts.list': { input: z.object({}), output: z.array(SavedPrompt) },
@@ -259,6 +262,8 @@ export interface Api {
 }
 
 /** Envelope every transport returns so errors keep their code across the boundary. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+export type Envelope<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string; key?: string; params?: Record<string, string | number> } }
 
 export { ProviderId, Preset }

@@ -1,4 +1,4 @@
-import { AppError, toErrorShape } from './errors'
+import { AppError, keyedError, toErrorShape } from './errors'
 import { calls, isCallName, type Envelope, type Handlers } from './contract'
 
 /**
@@ -13,7 +13,15 @@ export async function dispatch(handlers: Handlers, channel: string, rawInput: un
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
       const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'input'
-      throw new AppError('invalid-input', `${channel}: ${where}: ${issue?.message ?? 'invalid'}`)
+      const english = `${channel}: ${where}: ${issue?.message ?? 'invalid'}`
+      // the page words it from the field and the limit; the English stays for the CLI and logs
+      const field = String(issue?.path[issue.path.length - 1] ?? 'input')
+      const limit = issue && 'maximum' in issue ? issue.maximum : issue && 'minimum' in issue ? issue.minimum : undefined
+      if (issue?.code === 'too_big' && (typeof limit === 'number' || typeof limit === 'bigint'))
+        throw keyedError('invalid-input', 'too-big', { field, limit: Number(limit) }, english)
+      if (issue?.code === 'too_small' && (typeof limit === 'number' || typeof limit === 'bigint'))
+        throw keyedError('invalid-input', 'too-small', { field, limit: Number(limit) }, english)
+      throw keyedError('invalid-input', 'invalid-field', { field }, english)
     }
     const handler = handlers[channel] as (input: unknown) => Promise<unknown>
     return { ok: true, value: await handler(parsed.data) }

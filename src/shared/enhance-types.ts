@@ -74,9 +74,13 @@ export type SpeedSample = z.infer<typeof SpeedSample>
 export const ProviderStatus = z.object({
   provider: ProviderId,
   keySet: z.boolean(),
-  keySource: z.enum(['env', 'keychain', 'none']),
-  /** false where keys come only from environment variables (CLI, web host) */
+  keySource: z.enum(['env', 'keychain', 'file', 'none']),
+  /** false where keys come only from environment variables (the CLI) */
   keysEditable: z.boolean(),
+  /** where a typed key is kept: the OS keychain (Electron), a 0600 file in the data folder (web host) */
+  keyStorage: z.enum(['keychain', 'file', 'env']),
   baseUrl: z.string().nullable(),
+  /** the environment variable that sets the base URL, when it does (Settings' field is then not used) */
+  baseUrlEnv: z.string().nullable(),
 })
 export type ProviderStatus = z.infer<typeof ProviderStatus>

@@ -22,22 +22,67 @@ export const ErrorCode = z.enum([
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
+/**
+ * Messages more specific than their code, each with the names of the values its wording needs.
+ * The core throws a key and its values; the renderer words them in the user's language
+ * (errors.keys.<key>), so no core English reaches a Turkish page. `message` stays English, for
+ * the CLI and logs. A `provider` value is a provider id, which the renderer shows by name.
+ */
+export const errorKeys = {
+  'missing-key': ['provider'],
+  'missing-key-env': ['provider', 'variable'],
+  'key-bound-elsewhere': ['provider', 'given', 'url'],
+  'key-bound-elsewhere-env': ['provider', 'variable', 'given', 'url', 'urlVariable'],
+  'no-base-url': [],
+  'too-big': ['field', 'limit'],
+  'too-small': ['field', 'limit'],
+  'invalid-field': ['field'],
+} as const satisfies Record<string, readonly string[]>
+export type ErrorKey = keyof typeof errorKeys
+export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))
+export type MessageParams = z.infer<typeof MessageParams>
+export interface ErrorDetail<K extends ErrorKey = ErrorKey> {
+  key: K
+  params: Record<(typeof errorKeys)[K][number], string | number>
+}
+
 /** The only error shape that crosses a process boundary: never a stack, never a secret. */
-export const AppErrorShape = z.object({ code: ErrorCode, message: z.string() })
+export const AppErrorShape = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  key: z.string().optional(),
+  params: MessageParams.optional(),
+})
 export type AppErrorShape = z.infer<typeof AppErrorShape>
 
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** what the renderer words in the user's language instead of `message` */
+    readonly detail?: ErrorDetail,
   ) {
     super(message)
     this.name = 'AppError'
   }
 
   toShape(): AppErrorShape {
-    return { code: this.code, message: this.message }
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.detail ? { key: this.detail.key, params: this.detail.params as MessageParams } : {}),
+    }
   }
+}
+
+/** An AppError the renderer words from `key` and `params`; `message` is the English for the CLI and logs. */
+export function keyedError<K extends ErrorKey>(
+  code: ErrorCode,
+  key: K,
+  params: ErrorDetail<K>['params'],
+  message: string,
+): AppError {
+  return new AppError(code, message, { key, params } as ErrorDetail)
 }
 
 export function toErrorShape(err: unknown): AppErrorShape {

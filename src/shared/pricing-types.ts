@@ -19,6 +19,8 @@ export const DiffLine = z.object({
   activeBefore: z.boolean().nullable(),
   activeAfter: z.boolean(),
   note: z.string().optional(),
+  /** a transcription row taken off enhancement only: it still transcribes */
+  enhancementOnly: z.boolean().optional(),
   /** e.g. "llama-3.1-8b-instant: 0.3x → 0.2x (6 → 4 credits, 33% cheaper)" */
   changelog: z.string(),
 })

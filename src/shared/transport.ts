@@ -34,6 +34,9 @@ export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** the message's key and values, for the renderer to word (see errorKeys) */
+    readonly key?: string,
+    readonly params?: Record<string, string | number>,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -43,5 +46,5 @@ export class ApiError extends Error {
 /** An envelope's value, or its error thrown as an ApiError. */
 export function unwrap<T>(env: Envelope<T>): T {
   if (env.ok) return env.value
-  throw new ApiError(env.error.code, env.error.message)
+  throw new ApiError(env.error.code, env.error.message, env.error.key, env.error.params)
 }

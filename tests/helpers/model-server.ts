@@ -4,11 +4,17 @@ import type { AddressInfo } from 'node:net'
 /**
  * A model host on loopback that honours Range and can drop the first download half-way, as a
  * flaky connection does. `files` is one body served at every path, or bodies by path (404 for
- * others); `cut` chooses which path's first download drops (default: the first request's).
+ * others); `cut` chooses which path's first download drops (default: the first request's); `hold`
+ * keeps every download in flight after its first bytes.
  */
 export async function modelServer(
   files: Buffer | Record<string, Buffer>,
-  opts: { cutFirstAt?: number; cut?: (path: string) => boolean } = {},
+  opts: {
+    cutFirstAt?: number
+    cut?: (path: string) => boolean
+    /** send the first `bytes`, then wait for `until` before the rest: a download caught in flight */
+    hold?: { bytes: number; until: Promise<void> }
+  } = {},
 ) {
   let cutDone = false
   const ranges: string[] = []
@@ -31,6 +37,12 @@ export async function modelServer(
       res.write(slice.subarray(0, opts.cutFirstAt), () => setTimeout(() => res.socket?.destroy(), 30))
       return
     }
+    if (opts.hold) {
+      const { bytes, until } = opts.hold
+      res.write(slice.subarray(0, bytes))
+      void until.then(() => res.end(slice.subarray(bytes)))
+      return
+    }
     res.end(slice)
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -38,7 +50,11 @@ export async function modelServer(
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     ranges,
     requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r())
+        server.closeAllConnections()
+      }),
   }
 }
 

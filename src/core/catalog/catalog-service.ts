@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors'
 import type { Store } from '../store/store'
 import { summarize } from './catalog-summary'
 import { isUsable, localModelView, toModelView } from './model-view'
+import { standingMark } from '../enhance/model-health'
 import { compareGroqTogether } from './provider-compare'
 import { recommend } from './recommendations'
 
@@ -31,7 +32,7 @@ export class CatalogService {
       .map((m) => {
         const key = modelKey(m)
         return toModelView(m, db.settings.baseCredits, {
-          unavailable: db.unavailableModels[key] ?? null,
+          unavailable: standingMark(db.unavailableModels[key]),
           samples: db.speedStats[key],
         })
       })
@@ -62,8 +63,12 @@ export class CatalogService {
     return summarize(this.active())
   }
 
+  /**
+   * What each provider offers, from the catalog: a 404 seen on this machine (a passing mark, see
+   * model-health) is no reason for a comparison of the two to lose a model or a line.
+   */
   compare(): CompareReport {
-    return compareGroqTogether(this.active())
+    return compareGroqTogether(this.list(false).filter((m) => !m.local))
   }
 
   recommendations(): Recommendation[] {

@@ -149,7 +149,14 @@ export function runLlmHost(port: HostPort, { threads }: { threads: number }): vo
     }
     if (m.type === 'status') {
       void engine().then(
-        ({ llama }) => post({ type: 'status', gpu: llama.gpu, threads, loadedModel: loaded?.path ?? null }),
+        async ({ llama }) =>
+          post({
+            type: 'status',
+            gpu: llama.gpu,
+            devices: await llama.getGpuDeviceNames().catch(() => []),
+            threads,
+            loadedModel: loaded?.path ?? null,
+          }),
         (err: unknown) => post({ type: 'error', id: -1, kind: 'load', message: (err as Error).message }),
       )
       return

@@ -1,3 +1,4 @@
+import { gpuInUse } from './gpu-in-use'
 import os from 'node:os'
 import path from 'node:path'
 import type { LocalLlmStatus } from '../../shared/calls/local-llm-calls'
@@ -72,7 +73,8 @@ export class LocalLlmEngine {
       this.statusWaiters.push({ resolve, reject })
       w.send({ type: 'status' } satisfies ToWorker)
     }).finally(() => this.armIdle())
-    return { gpu: s.gpu, backend: s.gpu === false ? 'cpu' : s.gpu, threads: s.threads, loadedModel: s.loadedModel }
+    const gpu = gpuInUse(s.gpu, s.devices)
+    return { gpu, backend: gpu === false ? 'cpu' : gpu, threads: s.threads, loadedModel: s.loadedModel }
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {

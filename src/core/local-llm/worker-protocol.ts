@@ -15,7 +15,7 @@ export type ToWorker =
   | { type: 'close' }
 
 export type FromWorker =
-  | { type: 'status'; gpu: false | string; threads: number; loadedModel: string | null }
+  | { type: 'status'; gpu: false | string; devices: string[]; threads: number; loadedModel: string | null }
   | { type: 'closed' }
   /** a generation starts: if the engine aborts now, it is this one's model */
   | { type: 'running'; id: number }

@@ -19,6 +19,7 @@ export function applyUpdate(models: ModelRecord[], update: PricingUpdateFile, ba
   const seen = new Set<string>()
   const notes = new Map<string, string | undefined>()
   const unknown: string[] = []
+  const enhancementOnly = new Set<string>()
 
   update.changes.forEach((c, i) => {
     const key = modelKey(c)
@@ -32,7 +33,11 @@ export function applyUpdate(models: ModelRecord[], update: PricingUpdateFile, ba
     if (c.multiplier !== undefined) m.multiplierTenths = c.multiplier
     if (c.inputUsdPer1M !== undefined) m.inputUsdPer1M = c.inputUsdPer1M
     if (c.outputUsdPer1M !== undefined) m.outputUsdPer1M = c.outputUsdPer1M
-    if (c.active !== undefined) m.active = c.active
+    // "Active" in an update is about enhancement. A speech-to-text row was never offered for it, so
+    // the seed's "deactivated: not used for AI enhancement" leaves it transcribing (and says so);
+    // switching cloud transcription off is a Settings or catalog edit, never a side effect.
+    if (c.active === false && m.kind === 'transcription') enhancementOnly.add(key)
+    else if (c.active !== undefined) m.active = c.active
     if (c.displayName !== undefined) m.displayName = c.displayName
     notes.set(key, c.note)
   })
@@ -66,5 +71,5 @@ export function applyUpdate(models: ModelRecord[], update: PricingUpdateFile, ba
   })
 
   if (problems.length) throw new PricingValidationError(problems)
-  return { models: next, lines: diffCatalogs(models, next, baseCredits, notes) }
+  return { models: next, lines: diffCatalogs(models, next, baseCredits, notes, enhancementOnly) }
 }

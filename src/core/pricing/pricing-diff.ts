@@ -25,6 +25,7 @@ function changelogOf(line: Omit<DiffLine, 'changelog'>): string {
     case 'kept':
       return `${line.modelId}: ${now}, unchanged${line.note ? ` (${line.note})` : ''}`
     case 'deactivated':
+      // the seed's own words; for a transcription row the UI adds that it still transcribes
       return `${line.modelId}: deactivated${line.note ? ` (${line.note})` : ''}`
     case 'activated':
       return `${line.modelId}: activated, ${now}`
@@ -35,11 +36,18 @@ function changelogOf(line: Omit<DiffLine, 'changelog'>): string {
   }
 }
 
-export function diffLine(before: ModelRecord | null, after: ModelRecord, baseCredits: number, note?: string): DiffLine {
+export function diffLine(
+  before: ModelRecord | null,
+  after: ModelRecord,
+  baseCredits: number,
+  note?: string,
+  /** a transcription row the update takes off enhancement only (it stays active for transcription) */
+  enhancementOnly = false,
+): DiffLine {
   const cb = before ? creditsFor(before.multiplierTenths, baseCredits) : null
   const ca = creditsFor(after.multiplierTenths, baseCredits)
   const line = {
-    group: groupOf(before, after, cb, ca),
+    group: enhancementOnly ? ('deactivated' as const) : groupOf(before, after, cb, ca),
     provider: after.provider,
     modelId: after.modelId,
     displayName: after.displayName,
@@ -51,6 +59,7 @@ export function diffLine(before: ModelRecord | null, after: ModelRecord, baseCre
     activeBefore: before?.active ?? null,
     activeAfter: after.active,
     ...(note ? { note } : {}),
+    ...(enhancementOnly ? { enhancementOnly } : {}),
   }
   return { ...line, changelog: changelogOf(line) }
 }
@@ -61,12 +70,13 @@ export function diffCatalogs(
   after: ModelRecord[],
   baseCredits: number,
   listed: Map<string, string | undefined> = new Map(),
+  enhancementOnly: ReadonlySet<string> = new Set(),
 ): DiffLine[] {
   const old = new Map(before.map((m) => [modelKey(m), m]))
   return after.flatMap((m) => {
     const key = modelKey(m)
     const prev = old.get(key) ?? null
     const changed = !prev || JSON.stringify(prev) !== JSON.stringify(m)
-    return changed || listed.has(key) ? [diffLine(prev, m, baseCredits, listed.get(key))] : []
+    return changed || listed.has(key) ? [diffLine(prev, m, baseCredits, listed.get(key), enhancementOnly.has(key))] : []
   })
 }

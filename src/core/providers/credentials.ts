@@ -1,8 +1,9 @@
 import type { ProviderId } from '../../shared/catalog-types'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import type { Settings } from '../../shared/settings-types'
 import { baseUrlEnvVar, keyEnvVars, needsKey, originOf, resolveBaseUrl } from './endpoints'
 import type { KeyStore } from './key-store'
+import { providerName } from './provider-errors'
 
 /** What one call to a provider may use: where to send it, and the key that may go there. */
 export interface Credentials {
@@ -25,27 +26,37 @@ export interface CredentialSources {
 export async function credentialsFor(provider: ProviderId, { keys, settings, env }: CredentialSources): Promise<Credentials> {
   const baseURL = resolveBaseUrl(provider, settings, env)
   if (!baseURL)
-    throw new AppError(
+    throw keyedError(
       'invalid-input',
+      'no-base-url',
+      {},
       'Set the local server’s base URL in Settings first (e.g. http://127.0.0.1:11434/v1 for Ollama).',
     )
+  const name = providerName(provider)
+  const variable = keyEnvVars[provider]
   const bound = await keys.get(provider)
   if (!bound) {
     if (!needsKey(provider)) return { baseURL, key: null }
-    throw new AppError(
-      'missing-key',
-      keys.editable
-        ? `No API key for ${provider}. Add it in Settings, or set ${keyEnvVars[provider]}.`
-        : `No API key for ${provider}: set ${keyEnvVars[provider]}.`,
-    )
+    throw keys.editable
+      ? keyedError('missing-key', 'missing-key', { provider }, `No API key for ${name}. Add it in Settings, or set ${variable}.`)
+      : keyedError('missing-key', 'missing-key-env', { provider, variable }, `No API key for ${name}: set ${variable}.`)
   }
   if (bound.origin !== null && bound.origin === originOf(baseURL)) return { baseURL, key: bound.key }
   if (keys.confirmUse && (await keys.confirmUse(provider, baseURL))) return { baseURL, key: bound.key }
   const given = bound.origin ?? 'no base URL'
-  throw new AppError(
-    'missing-key',
-    keys.editable
-      ? `The ${provider} key was entered for ${given} and is not sent to ${baseURL}. A key for ${baseURL} must be entered in Settings (or set the base URL back).`
-      : `${keyEnvVars[provider]} is meant for ${given} and is not sent to ${baseURL}, which was set in Settings. A key for ${baseURL} must be set in the environment: start with ${baseUrlEnvVar(provider)}=${baseURL} beside ${keyEnvVars[provider]}.`,
-  )
+  const urlVariable = baseUrlEnvVar(provider)
+  // a key from the environment is fixed where the app was started; a typed one can be typed again
+  throw keys.editable && (await keys.source(provider)) !== 'env'
+    ? keyedError(
+        'missing-key',
+        'key-bound-elsewhere',
+        { provider, given, url: baseURL },
+        `The ${name} key was entered for ${given} and is not sent to ${baseURL}. A key for ${baseURL} must be entered in Settings (or set the base URL back).`,
+      )
+    : keyedError(
+        'missing-key',
+        'key-bound-elsewhere-env',
+        { provider, variable, given, url: baseURL, urlVariable },
+        `${variable} is meant for ${given} and is not sent to ${baseURL}, which was set in Settings. A key for ${baseURL} must be set in the environment: start with ${urlVariable}=${baseURL} beside ${variable}.`,
+      )
 }

@@ -16,8 +16,10 @@ export interface BoundKey {
  */
 export interface KeyStore {
   readonly editable: boolean
+  /** where a typed key is kept (none: keys come only from the environment) */
+  readonly storage?: 'keychain' | 'file'
   get(provider: ProviderId): Promise<BoundKey | null>
-  source(provider: ProviderId): Promise<'env' | 'keychain' | 'none'>
+  source(provider: ProviderId): Promise<'env' | 'keychain' | 'file' | 'none'>
   /** `baseUrl`: the URL the key is entered for, the only place it will be sent */
   set(provider: ProviderId, key: string | null, opts: { baseUrl: string | null; allowWeak?: boolean }): Promise<void>
   /**

@@ -111,6 +111,9 @@ const providerNames: Record<ProviderId, string> = {
   builtin: 'The built-in engine',
 }
 
+/** A provider as the English messages name it (the renderer has its own names). */
+export const providerName = (p: ProviderId): string => providerNames[p]
+
 /** Map an SDK error (openai or groq-sdk: both carry status, headers, error) to a failure. */
 export function classify(err: unknown, provider: ProviderId, modelId: string): ProviderFailure {
   if (err instanceof ProviderFailure) return err

@@ -36,6 +36,12 @@ export function DiffTable({ lines, testId }: { lines: DiffLine[]; testId?: strin
                   <strong>{l.displayName}</strong> <code className="model-id">{modelKey(l)}</code>{' '}
                   <span data-testid="diff-change">{describe(l)}</span>
                   {l.note ? <span className="muted">{` — ${l.note}`}</span> : null}
+                  {l.enhancementOnly ? (
+                    <span className="notice" data-testid="diff-enhancement-only">
+                      {' '}
+                      {t('pricing.enhancementOnly', { credits: t('cloud.perMinuteShort', { count: l.creditsAfter }) })}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

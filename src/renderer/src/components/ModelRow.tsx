@@ -1,4 +1,7 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { api } from '../lib/api'
+import { useAction } from '../lib/use-action'
 import type { ModelView } from '../../../shared/catalog-types'
 import { useFormat } from '../i18n/format'
 import { Badge } from './Badge'
@@ -19,16 +22,13 @@ export function ModelRow({ model, affordable, noKey = false }: { model: ModelVie
       </div>
       <div className="model-price">
         <span className="model-credits" data-testid="credits">
-          {f.credits(model.credits)}
+          {/* a speech-to-text row is priced per started minute of audio, not per enhancement */}
+          {chat ? f.credits(model.credits) : t('cloud.perMinuteShort', { count: model.credits })}
         </span>
         <span className="model-multiplier">{t('picker.multiplier', { value: f.multiplier(model.multiplier) })}</span>
       </div>
       <div className="model-badges">
-        {model.unavailable ? (
-          <Badge tone="danger" title={model.unavailable.message}>
-            {t('picker.unavailable')}
-          </Badge>
-        ) : null}
+        {model.unavailable ? <UnavailableMark at={model.unavailable.at} /> : null}
         {noKey ? <Badge tone="warn">{t('picker.noKey')}</Badge> : null}
         {model.provider === 'builtin' ? (
           <Badge tone="accent">{t('picker.onThisComputer')}</Badge>
@@ -47,6 +47,59 @@ export function ModelRow({ model, affordable, noKey = false }: { model: ModelVie
         {!affordable && !model.unavailable ? <Badge tone="danger">{t('picker.unaffordable')}</Badge> : null}
       </div>
     </div>
+  )
+}
+
+/** "No longer offered" and since when (the mark lapses a day later; "Check again" is on the Models page). */
+function UnavailableMark({ at }: { at: string }) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  return (
+    <span className="unavailable-mark" data-testid="unavailable">
+      <Badge tone="danger">{t('picker.unavailable')}</Badge>{' '}
+      <span className="muted">{t('picker.unavailableSince', { date: f.dateTime(at) })}</span>
+    </span>
+  )
+}
+
+/**
+ * The models marked "no longer offered", each with "Check again", which asks the provider's
+ * model list now. A list of its own: a button cannot sit inside a listbox option.
+ */
+export function UnavailableModels({ models }: { models: ModelView[] }) {
+  const { t } = useTranslation()
+  const { error, run } = useAction()
+  const [checking, setChecking] = useState<string | null>(null)
+  const marked = models.filter((m) => m.unavailable)
+  if (!marked.length) return null
+  return (
+    <>
+      <h2>{t('picker.unavailableTitle')}</h2>
+      {error ? (
+        <p role="alert" className="error-box">
+          {error}
+        </p>
+      ) : null}
+      <ul className="inactive-list" data-testid="unavailable-models">
+        {marked.map((m) => (
+          <li key={m.key} data-key={m.key}>
+            <ModelRow model={m} affordable />
+            <button
+              type="button"
+              className="secondary"
+              disabled={checking === m.key}
+              aria-label={t('picker.checkAgainNamed', { name: m.displayName })}
+              onClick={() => {
+                setChecking(m.key)
+                void run(() => api.invoke('catalog.recheck', { key: m.key })).finally(() => setChecking(null))
+              }}
+            >
+              {t('picker.checkAgain')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
   )
 }
 

@@ -12,6 +12,8 @@ import speakersEn from './locales/features/speakers.en.json'
 import speakersTr from './locales/features/speakers.tr.json'
 import watchEn from './locales/features/watch.en.json'
 import watchTr from './locales/features/watch.tr.json'
+import errorsEn from './locales/features/errors.en.json'
+import errorsTr from './locales/features/errors.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -34,6 +36,6 @@ export function mergeMessages(...trees: Tree[]): Tree {
  * their texts without editing one another's.
  */
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr),
+  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn),
+  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr),
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { ModelPicker } from '../../components/ModelPicker'
-import { ModelRow } from '../../components/ModelRow'
+import { ModelRow, UnavailableModels } from '../../components/ModelRow'
 import { useMissingKeys } from '../../lib/use-missing-keys'
 import { useModels } from './use-models'
 import { LocalLlmModels } from './LocalLlmModels'
@@ -32,6 +32,7 @@ export function ModelsPage() {
               onChange={m.setSelected}
               missingKey={missingKey}
             />
+            <UnavailableModels models={m.active} />
             <h2>{t('models.inactiveTitle')}</h2>
             <p className="intro">{t('models.inactiveIntro')}</p>
             <ul className="inactive-list" data-testid="inactive-models">

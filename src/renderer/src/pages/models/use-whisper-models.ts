@@ -23,7 +23,12 @@ export function useWhisperModels() {
     cancel: (name: string) => guard(() => api.invoke('models.cancelDownload', { name })),
     remove: (name: string) => guard(() => api.invoke('models.delete', { name }).then(list.reload)),
     useAsDefault: (name: string) => guard(() => api.invoke('settings.set', { whisperModel: name })),
-    importFile: (file: File) =>
-      guard(async () => api.invoke('models.import', { path: await api.addFile(file) }).then(list.reload)),
+    /** `then`: another list of the models (the Transcribe page's) to refresh as well */
+    importFile: (file: File, then?: () => void) =>
+      guard(async () => {
+        await api.invoke('models.import', { path: await api.addFile(file) })
+        list.reload()
+        then?.()
+      }),
   }
 }

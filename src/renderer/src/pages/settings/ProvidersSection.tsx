@@ -5,6 +5,7 @@ import { keyEnvVars } from '../../../../shared/provider-env'
 import type { Settings } from '../../../../shared/settings-types'
 import { Badge } from '../../components/Badge'
 import { SavedField, SavedSelect } from '../../components/SavedField'
+import { errorText } from '../../lib/error-text'
 import { useProviders } from './use-providers'
 
 function KeyForm({ provider, onSave }: { provider: ProviderId; onSave: (key: string) => void }) {
@@ -35,11 +36,17 @@ export function ProvidersSection() {
   const p = useProviders()
   const statuses = p.status.data ?? []
   const editable = statuses[0]?.keysEditable ?? false
+  const storage = statuses[0]?.keyStorage ?? 'env'
+  const byProvider = new Map(statuses.map((s) => [s.provider, s]))
   return (
     <div className="card" aria-labelledby="providers-title">
       <h2 id="providers-title">{t('providersSettings.title')}</h2>
       <p className="muted">
-        {editable ? t('providersSettings.intro') : t('providersSettings.envOnly', { vars: Object.values(keyEnvVars).join(', ') })}
+        {!editable
+          ? t('providersSettings.envOnly', { vars: Object.values(keyEnvVars).join(', ') })
+          : storage === 'file'
+            ? t('providersSettings.introFile')
+            : t('providersSettings.intro')}
       </p>
       {p.error ? (
         <p role="alert" className="error-box">
@@ -65,7 +72,7 @@ export function ProvidersSection() {
                   {editable ? (
                     <KeyForm provider={s.provider} onSave={(k) => void p.saveKey(s.provider, k, (m) => window.confirm(m))} />
                   ) : null}
-                  {editable && s.keySource === 'keychain' ? (
+                  {editable && (s.keySource === 'keychain' || s.keySource === 'file') ? (
                     <button type="button" className="secondary" onClick={() => void p.saveKey(s.provider, null, () => false)}>
                       {t('providersSettings.removeKey')}
                     </button>
@@ -83,7 +90,11 @@ export function ProvidersSection() {
                   {test && test !== 'pending' ? (
                     <span role="status" className={test.ok ? 'positive' : 'negative'}>
                       {/* a success is said in the UI's language; a failure keeps the provider's own words */}
-                      {test.ok ? t('providersSettings.testOk', { count: test.models }) : test.message}
+                      {test.ok
+                        ? t('providersSettings.testOk', { count: test.models })
+                        : test.error
+                          ? errorText(test.error)
+                          : test.message}
                     </span>
                   ) : null}
                 </td>
@@ -108,18 +119,31 @@ export function ProvidersSection() {
             {/* the built-in engine has no URL: it runs in the app */}
             {providerIds
               .flatMap((id) => (id === 'builtin' ? [] : [id]))
-              .map((id) => (
-                <SavedField
-                  key={id}
-                  type="url"
-                  label={`${t(`providers.${id}`)} · ${t('providersSettings.baseUrl')}`}
-                  name={`baseUrl-${id}`}
-                  initial={p.settings.data?.baseUrls[id] ?? ''}
-                  placeholder={id === 'custom' ? t('providersSettings.localUrl') : ''}
-                  valid={(v) => v.trim() === '' || URL.canParse(v.trim())}
-                  onSave={(v) => p.saveBaseUrl(id, v || null)}
-                />
-              ))}
+              .map((id) => {
+                const fromEnv = byProvider.get(id)?.baseUrlEnv
+                return (
+                  <div key={id}>
+                    <SavedField
+                      type="url"
+                      label={`${t(`providers.${id}`)} · ${t('providersSettings.baseUrl')}`}
+                      name={`baseUrl-${id}`}
+                      initial={p.settings.data?.baseUrls[id] ?? ''}
+                      placeholder={id === 'custom' ? t('providersSettings.localUrl') : ''}
+                      valid={(v) => v.trim() === '' || URL.canParse(v.trim())}
+                      onSave={(v) => p.saveBaseUrl(id, v || null)}
+                    />
+                    {fromEnv ? (
+                      // the environment wins over this field: say so where the field is
+                      <p className="notice" data-testid={`baseUrl-${id}-env`}>
+                        {t('providersSettings.baseUrlFromEnv', {
+                          variable: fromEnv,
+                          url: byProvider.get(id)?.baseUrl ?? '',
+                        })}
+                      </p>
+                    ) : null}
+                  </div>
+                )
+              })}
           </div>
         </>
       ) : null}

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { ProviderId } from '../../../../shared/catalog-types'
+import type { CallOutput } from '../../../../shared/contract'
 import type { Settings } from '../../../../shared/settings-types'
 import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
@@ -9,9 +10,7 @@ import { useCall } from '../../lib/use-call'
 export function useProviders() {
   const status = useCall('providers.status', {}, ['settings.changed'])
   const settings = useCall('settings.get', {}, ['settings.changed'])
-  const [tests, setTests] = useState<Partial<Record<ProviderId, { ok: boolean; message: string; models: number } | 'pending'>>>(
-    {},
-  )
+  const [tests, setTests] = useState<Partial<Record<ProviderId, CallOutput<'providers.testKey'> | 'pending'>>>({})
   const { error, run: guard } = useAction()
   const [localCount, setLocalCount] = useState<number | null>(null)
   return {

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import type { ModelView } from '../../../../shared/catalog-types'
 import { Badge } from '../../components/Badge'
 import { useFormat } from '../../i18n/format'
+import { navigate } from '../../lib/use-route'
 import { cloudProviderOf, type PendingFile } from './use-cloud-transcribe'
 
 /**
@@ -24,6 +25,11 @@ export function TranscribeModelPicker(props: {
       <label>
         <span>{t('transcribe.model')}</span>
         <select value={props.value ?? ''} onChange={(e) => props.onChange(e.target.value)} name="whisperModel">
+          {props.value === null ? (
+            <option value="" disabled>
+              {t('transcribe.chooseModel')}
+            </option>
+          ) : null}
           {props.installed.length ? (
             <optgroup label={t('cloud.local')}>
               {props.installed.map((m) => (
@@ -72,6 +78,8 @@ export function CloudConfirm(props: {
   acknowledged: string[]
   acknowledgedNow: boolean
   setAcknowledgedNow: (v: boolean) => void
+  /** the provider has no API key: said here, before anything is sent or reserved */
+  missingKey: boolean
   onStart: () => void
   onCancel: () => void
 }) {
@@ -102,6 +110,14 @@ export function CloudConfirm(props: {
           {t('cloud.notEnough', { balance: f.credits(props.balance ?? 0), credits: f.credits(total) })}
         </p>
       ) : null}
+      {props.missingKey ? (
+        <div className="negative" role="alert" data-testid="cloud-no-key">
+          <p>{t('cloud.noKey', { provider: receiver })}</p>
+          <button type="button" onClick={() => navigate('settings')}>
+            {t('cloud.openSettings')}
+          </button>
+        </div>
+      ) : null}
       {needsNotice ? (
         <div className="notice" data-testid="cloud-notice">
           <p>{t('cloud.notice', { receiver })}</p>
@@ -117,7 +133,11 @@ export function CloudConfirm(props: {
         </div>
       ) : null}
       <div className="actions">
-        <button type="button" onClick={props.onStart} disabled={short || (needsNotice && !props.acknowledgedNow)}>
+        <button
+          type="button"
+          onClick={props.onStart}
+          disabled={props.missingKey || short || (needsNotice && !props.acknowledgedNow)}
+        >
           {t('cloud.start')}
         </button>
         <button type="button" className="secondary" onClick={props.onCancel}>

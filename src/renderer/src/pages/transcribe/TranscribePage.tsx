@@ -6,6 +6,8 @@ import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
 import { LibraryResults } from './LibraryResults'
+import { useMissingKeys } from '../../lib/use-missing-keys'
+import { FirstModel } from './FirstModel'
 import { useTranscribe } from './use-transcribe'
 import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
 import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
@@ -19,22 +21,21 @@ export function TranscribePage() {
   // #12: cloud models beside the local ones; a cloud file waits for its cost (and notice) first
   const cloud = useCloudTranscribe()
   const [acknowledgedNow, setAcknowledgedNow] = useState(false)
-  const model = o.model ?? cloud.cloudModels[0]?.key ?? null
-  const add = (files: File[]) => (cloudProviderOf(model) ? cloud.prepare(files, model!) : tr.addFiles(files))
+  const missingKeys = useMissingKeys()
+  // never a cloud model by default: it sends the audio away and costs credits, so it is picked or not used
+  const model = o.model
+  const add = (files: File[]) => {
+    if (!model) return
+    return cloudProviderOf(model) ? cloud.prepare(files, model) : tr.addFiles(files)
+  }
+  const provider = cloudProviderOf(model)
 
   return (
     <section aria-labelledby="transcribe-title">
       <h1 id="transcribe-title">{t('transcribe.title')}</h1>
       <p className="intro">{t('transcribe.intro')}</p>
 
-      {tr.installed.length === 0 ? (
-        <div className="card empty-state" data-testid="no-model">
-          <p>{t('transcribe.noModel')}</p>
-          <button type="button" onClick={() => navigate('models')}>
-            {t('transcribe.goToModels')}
-          </button>
-        </div>
-      ) : null}
+      {tr.modelsKnown && tr.installed.length === 0 ? <FirstModel onInstalled={tr.reloadModels} /> : null}
       {tr.installed.length > 0 || cloud.cloudModels.length > 0 ? (
         <>
           <div className="card form-row">
@@ -69,14 +70,23 @@ export function TranscribePage() {
               void add([...e.dataTransfer.files])
             }}
           >
-            <p>{tr.adding ? t('transcribe.adding') : cloud.estimating ? t('cloud.estimating') : t('transcribe.drop')}</p>
-            <label className="button-like">
+            <p>
+              {tr.adding
+                ? t('transcribe.adding')
+                : cloud.estimating
+                  ? t('cloud.estimating')
+                  : model
+                    ? t('transcribe.drop')
+                    : t('transcribe.chooseModelFirst')}
+            </p>
+            <label className={`button-like${model ? '' : ' is-disabled'}`}>
               <span>{t('transcribe.choose')}</span>
               <input
                 type="file"
                 multiple
                 accept="audio/*,video/*,.mkv,.opus,.m4a,.flac"
                 data-testid="media-input"
+                disabled={!model}
                 className="visually-hidden"
                 onChange={(e) => {
                   void add([...(e.target.files ?? [])])
@@ -92,6 +102,7 @@ export function TranscribePage() {
               balance={cloud.balance}
               acknowledged={cloud.acknowledged}
               acknowledgedNow={acknowledgedNow}
+              missingKey={provider !== null && missingKeys.has(provider)}
               setAcknowledgedNow={setAcknowledgedNow}
               onStart={() => void cloud.start(model, { language: o.language, translate: o.translate, prompt: o.prompt })}
               onCancel={cloud.drop}

@@ -61,6 +61,9 @@ export function useTranscribe() {
   return {
     jobs,
     installed,
+    /** the models' list is loaded (so "none installed" is known, not assumed) */
+    modelsKnown: models.data !== undefined,
+    reloadModels: models.reload,
     history,
     query,
     searched,

@@ -1,0 +1,93 @@
+import { useTranslation } from 'react-i18next'
+import { DownloadBar } from '../../components/DownloadBar'
+import { useFormat } from '../../i18n/format'
+import { navigate } from '../../lib/use-route'
+import { useWhisperModels } from '../models/use-whisper-models'
+
+const mib = (bytes: number) => Math.round(bytes / 1048576)
+
+/**
+ * The Transcribe page before any whisper model is installed: the model recommended for this
+ * computer can be downloaded right here (its size, then the live progress and time left), or a
+ * model file imported, so the first transcript does not need a detour or a cloud model.
+ */
+export function FirstModel({ onInstalled }: { onInstalled: () => void }) {
+  const { t } = useTranslation()
+  const f = useFormat()
+  const w = useWhisperModels()
+  const recommended = (w.list.data ?? []).find((m) => m.recommended && m.downloadable)
+  const d = recommended ? w.downloads[recommended.name] : undefined
+  const running = d?.status === 'running'
+  return (
+    <div className="card empty-state" data-testid="no-model">
+      <p>{t('transcribe.noModelHere')}</p>
+      {recommended ? (
+        <>
+          <p>
+            <strong>
+              {t('transcribe.recommendedTitle', {
+                name: recommended.name,
+                size: recommended.sizeMiB,
+                languages: t(recommended.languages === 'english' ? 'whisper.english' : 'whisper.multilingual'),
+              })}
+            </strong>
+          </p>
+          <div className="actions">
+            {running ? (
+              <button type="button" className="secondary" onClick={() => w.cancel(recommended.name)}>
+                {t('transcribe.cancelDownload')}
+              </button>
+            ) : (
+              <button type="button" onClick={() => w.download(recommended.name)}>
+                {t('transcribe.downloadModel', { name: recommended.name })}
+              </button>
+            )}
+            <button type="button" className="secondary" onClick={() => navigate('models')}>
+              {t('transcribe.goToModels')}
+            </button>
+          </div>
+          {running && d ? (
+            <DownloadBar
+              label={recommended.name}
+              receivedBytes={d.receivedBytes}
+              totalBytes={d.totalBytes}
+              caption={t('whisper.downloading', {
+                received: mib(d.receivedBytes),
+                total: d.totalBytes ? mib(d.totalBytes) : '?',
+                speed: f.fixed1(d.bytesPerSec / 1048576),
+                eta: d.etaSec === null ? '–' : f.duration(d.etaSec),
+              })}
+            />
+          ) : null}
+          {d?.status === 'failed' ? (
+            <p className="negative" role="alert">
+              {t('whisper.downloadFailed', { message: d.error ?? '' })}
+            </p>
+          ) : null}
+        </>
+      ) : (
+        <button type="button" onClick={() => navigate('models')}>
+          {t('transcribe.goToModels')}
+        </button>
+      )}
+      {w.error ? (
+        <p role="alert" className="error-box">
+          {w.error}
+        </p>
+      ) : null}
+      <label>
+        <span>{t('transcribe.importModel')}</span>
+        <input
+          type="file"
+          accept=".bin"
+          name="importModel"
+          onChange={(e) => {
+            const file = e.target.files?.[0]
+            if (file) w.importFile(file, onInstalled)
+            e.target.value = ''
+          }}
+        />
+      </label>
+    </div>
+  )
+}

@@ -1,7 +1,7 @@
 import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
-import { extensionOf } from '../core/transcribe/exports'
+import { exportFileName } from '../core/transcribe/exports'
 import { ExportFormat, isJobOver, SubtitleRules, type Job, type PartialAudio } from '../shared/transcribe-types'
 import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
@@ -18,7 +18,7 @@ const fmtEta = (s: number | null) =>
 
 /** The output path for one input: --out FILE (one input), --out DIR, or beside the input. */
 export function outputPathFor(input: string, format: ExportFormat, out: string | undefined, inputs: number): string {
-  const name = `${path.basename(input).replace(/\.[^.]+$/, '')}.${extensionOf(format)}`
+  const name = exportFileName(path.basename(input).replace(/\.[^.]+$/, ''), format)
   if (!out) return path.join(path.dirname(input), name)
   const isDir = existsSync(out) ? statSync(out).isDirectory() : out.endsWith(path.sep) || out.endsWith('/') || inputs > 1
   return isDir ? path.join(out, name) : out

@@ -7,7 +7,7 @@ import type { EventBus } from '../event-bus'
 import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
-import { extensionOf, render, sanitizeFileName } from './exports'
+import { exportFileName, render, sanitizeFileName } from './exports'
 
 /**
  * Finished transcripts: the index in db.json and each transcript's segments in
@@ -73,8 +73,13 @@ export class TranscriptStore {
   ): Promise<{ fileName: string; content: string }> {
     const { meta, segments } = await this.get(id)
     return {
-      fileName: `${sanitizeFileName(meta.fileName)}.${extensionOf(format)}`,
-      content: render(segments, format, { fileName: meta.fileName, language: meta.language, speakers: meta.speakers }, subtitles),
+      fileName: exportFileName(sanitizeFileName(meta.fileName), format),
+      content: render(
+        segments,
+        format,
+        { fileName: meta.fileName, language: meta.language, speakers: meta.speakers, frameRate: meta.frameRate },
+        subtitles,
+      ),
     }
   }
 

@@ -1,13 +1,8 @@
 import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { ExportFormat } from '../../shared/transcribe-types'
+import { exportSuffix, type ExportFormat } from '../../shared/transcribe-types'
 import { AppError } from '../../shared/errors'
 import { PRIVATE_FILE_MODE } from '../store/safe-json-file'
-
-/** The file name ending of one export format; the timestamped text gets its own so TXT can sit beside it. */
-export function outputSuffix(format: ExportFormat): string {
-  return format === 'txt-timestamps' ? '.timestamps.txt' : `.${format}`
-}
 
 /**
  * The folder one media file's outputs go to: beside it, or under `outDir` at the same place
@@ -36,7 +31,7 @@ export function planOutputs(
   const base = path.basename(file).replace(/\.[^.]*$/, '') || path.basename(file)
   const chosen: string[] = []
   for (const f of formats) {
-    const suffix = outputSuffix(f)
+    const suffix = exportSuffix[f]
     for (let n = 1; ; n++) {
       const p = path.join(dir, `${base}${n === 1 ? '' : ` (${n})`}${suffix}`)
       if (exists(p) || taken.has(p) || chosen.includes(p) || exists(tempPathOf(p))) continue

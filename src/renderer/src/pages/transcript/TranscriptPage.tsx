@@ -1,7 +1,7 @@
 import { Fragment, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { shapeCues } from '../../../../shared/subtitle-cues'
-import { ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
+import { ExportFormat, FRAME_RATES, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
 import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
@@ -226,6 +226,26 @@ export function TranscriptPage({ param }: { param: string | null }) {
                     </select>
                   </label>
                 ))}
+                {/* cues are two frames apart: the video's own rate unless another is chosen */}
+                <label>
+                  <span>{t('transcript.rules.frameRate')}</span>
+                  <select
+                    name="frameRate"
+                    value={rules.frameRate ?? ''}
+                    onChange={(e) => setRules({ ...rules, frameRate: e.target.value ? Number(e.target.value) : undefined })}
+                  >
+                    <option value="">
+                      {meta.frameRate
+                        ? t('transcript.rules.frameRateOwn', { fps: f.number(meta.frameRate) })
+                        : t('transcript.rules.frameRateDefault')}
+                    </option>
+                    {FRAME_RATES.map((n) => (
+                      <option key={n} value={n}>
+                        {f.number(n)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
               </div>
             </details>
             {tr.error ? (

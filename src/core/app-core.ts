@@ -232,7 +232,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.updateSegment': async ({ id, segmentId, text }) => transcripts.updateSegment(id, segmentId, text),
     'transcripts.retranscribe': async ({ id, from, to, model, language }) =>
       transcription.retranscribe(id, from, to, { model, language }),
-    'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
+    'transcripts.export': async ({ id, format, subtitles, document }) => transcripts.exportText(id, format, subtitles, document),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
     'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),

@@ -5,6 +5,7 @@ import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatu
 import { AppErrorShape } from './errors'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
 import {
+  DocumentOptions,
   ExportFormat,
   Job,
   Segment,
@@ -141,7 +142,13 @@ export const calls = {
     output: z.array(Segment),
   },
   'transcripts.export': {
-    input: z.object({ id: z.string(), format: ExportFormat, subtitles: SubtitleRules.partial().optional() }),
+    input: z.object({
+      id: z.string(),
+      format: ExportFormat,
+      subtitles: SubtitleRules.partial().optional(),
+      /** Markdown: names and times beside the text (both shown when absent) */
+      document: DocumentOptions.partial().optional(),
+    }),
     output: z.object({ fileName: z.string(), content: z.string() }),
   },
   'models.list': { input: z.object({}), output: z.array(WhisperModelInfo) },

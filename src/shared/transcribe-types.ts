@@ -153,8 +153,15 @@ export const TranscriptMeta = z.object({
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 
-export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json'])
+export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json', 'md', 'csv'])
 export type ExportFormat = z.infer<typeof ExportFormat>
+
+/** What a document export (Markdown) shows beside the text: who speaks, and when. */
+export const DocumentOptions = z.object({
+  speakers: z.boolean().default(true),
+  timestamps: z.boolean().default(true),
+})
+export type DocumentOptions = z.infer<typeof DocumentOptions>
 
 /**
  * How each export's file name ends, for every shell (the app's download, the CLI, watch
@@ -166,6 +173,8 @@ export const exportSuffix: Readonly<Record<ExportFormat, string>> = {
   srt: '.srt',
   vtt: '.vtt',
   json: '.json',
+  md: '.md',
+  csv: '.csv',
 }
 
 /** The frame rates offered for subtitle timing (a video's own rate is used when it is known). */

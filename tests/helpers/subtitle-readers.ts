@@ -86,3 +86,13 @@ export function assTexts(ass: string): string[] {
         .replace(/\\N/g, '\n'),
     )
 }
+
+/** Python-Markdown's HTML of a Markdown file, and its text as a reader sees it (tags removed, entities decoded). */
+export function pyMarkdown(content: string): { html: string; text: string } {
+  const script = `
+import sys, json, html, re, markdown
+out = markdown.markdown(sys.stdin.read())
+print(json.dumps({"html": out, "text": html.unescape(re.sub(r"<[^>]+>", "", out))}))
+`
+  return JSON.parse(runPython(script, content)) as { html: string; text: string }
+}

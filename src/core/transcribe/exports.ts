@@ -1,5 +1,12 @@
 import path from 'node:path'
-import { exportSuffix, transcriptText, type ExportFormat, type Segment, type SubtitleRules } from '../../shared/transcribe-types'
+import {
+  exportSuffix,
+  transcriptText,
+  type DocumentOptions,
+  type ExportFormat,
+  type Segment,
+  type SubtitleRules,
+} from '../../shared/transcribe-types'
 import { clockTime, shapeCues, type ShapeOptions } from '../../shared/subtitle-cues'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
@@ -39,6 +46,7 @@ export function render(
   format: ExportFormat,
   meta: { fileName?: string; language?: string; speakers?: Record<string, string>; frameRate?: number | null } = {},
   rules: Partial<SubtitleRules> = {},
+  doc: Partial<DocumentOptions> = {},
 ): string {
   // cues are timed to the video's own frames unless another rate is chosen
   const subtitles = { ...rules, frameRate: rules.frameRate ?? meta.frameRate ?? undefined }
@@ -67,6 +75,18 @@ export function render(
           return `${timestamp(c.start, '.')} --> ${timestamp(c.end, '.')}\n${lines.join('\n')}\n`
         })
         .join('\n')}`
+    case 'md':
+      return markdown(segments, meta.fileName ?? null, nameOf, doc)
+    case 'csv':
+      // a byte-order mark, so spreadsheet programs read the UTF-8 (ç, ş, İ) as UTF-8
+      return `\uFEFF${[
+        ['start', 'end', 'speaker', 'text'],
+        ...segments
+          .filter((s) => s.text.trim())
+          .map((s) => [timestamp(s.start, '.'), timestamp(s.end, '.'), nameOf(s.speaker) ?? '', s.text.trim()]),
+      ]
+        .map((row) => row.map(csvField).join(','))
+        .join('\r\n')}\r\n`
     case 'json':
       return `${JSON.stringify(
         {
@@ -85,6 +105,47 @@ export function render(
         2,
       )}\n`
   }
+}
+
+/** RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled. */
+const csvField = (f: string) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)
+
+/**
+ * Markdown text that shows as it reads: the characters Markdown gives a meaning (emphasis, links,
+ * code, headings, HTML) escaped, a line break inside a segment as a space.
+ */
+function mdText(text: string): string {
+  return oneLine(text)
+    .replace(/[\\`*_{}[\]#|~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/^([-+]|\d+)([.)]?)(?=\s|$)/, (_, a: string, b: string) => (b ? `${a}\\${b}` : `\\${a}`))
+}
+
+/** A heading with the file's name, then a paragraph per speaker's turn (or per segment), names and times as asked. */
+function markdown(
+  segments: Segment[],
+  fileName: string | null,
+  nameOf: (id: string | null | undefined) => string | null,
+  doc: Partial<DocumentOptions>,
+): string {
+  const withNames = doc.speakers !== false && segments.some((s) => s.speaker)
+  const withTimes = doc.timestamps !== false
+  const paragraphs: { start: number; speaker: string | undefined; texts: string[] }[] = []
+  for (const s of segments) {
+    const text = s.text.trim()
+    if (!text) continue
+    const last = paragraphs.at(-1)
+    if (withNames && last && last.speaker === s.speaker) last.texts.push(text)
+    else paragraphs.push({ start: s.start, speaker: s.speaker, texts: [text] })
+  }
+  const body = paragraphs.map((p) => {
+    const time = withTimes ? `\\[${clockTime(p.start, true)}\\] ` : ''
+    const name = withNames && p.speaker ? `**${mdText(nameOf(p.speaker)!)}:** ` : ''
+    return `${time}${name}${mdText(p.texts.join(' '))}`
+  })
+  return `${[...(fileName ? [`# ${mdText(fileName)}`] : []), ...body].join('\n\n')}\n`
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()

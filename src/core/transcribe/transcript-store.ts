@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../../shared/errors'
-import type { ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
+import type { DocumentOptions, ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
@@ -70,6 +70,7 @@ export class TranscriptStore {
     id: string,
     format: ExportFormat,
     subtitles?: Partial<SubtitleRules>,
+    document?: Partial<DocumentOptions>,
   ): Promise<{ fileName: string; content: string }> {
     const { meta, segments } = await this.get(id)
     return {
@@ -79,6 +80,7 @@ export class TranscriptStore {
         format,
         { fileName: meta.fileName, language: meta.language, speakers: meta.speakers, frameRate: meta.frameRate },
         subtitles,
+        document,
       ),
     }
   }

@@ -16,6 +16,7 @@ import { SpeakerService } from './diarize/speaker-service'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
+import { exportMany } from './transcribe/batch-export'
 import { ProcessOwner } from './runtime/process-owner'
 import { RecordingService } from './recording/recording-service'
 import { cleanStaleRuntime } from './runtime/stale-runtime'
@@ -233,6 +234,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.retranscribe': async ({ id, from, to, model, language }) =>
       transcription.retranscribe(id, from, to, { model, language }),
     'transcripts.export': async ({ id, format, subtitles, document }) => transcripts.exportText(id, format, subtitles, document),
+    'transcripts.exportMany': async ({ ids, format, subtitles, document }) =>
+      exportMany(transcripts, ids, format, subtitles, document),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
     'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),

@@ -151,6 +151,16 @@ export const calls = {
     }),
     output: z.object({ fileName: z.string(), content: z.string() }),
   },
+  /** several transcripts in one format, as one zip archive (base64) */
+  'transcripts.exportMany': {
+    input: z.object({
+      ids: z.array(z.string()).min(1).max(500),
+      format: ExportFormat,
+      subtitles: SubtitleRules.partial().optional(),
+      document: DocumentOptions.partial().optional(),
+    }),
+    output: z.object({ fileName: z.string(), base64: z.string() }),
+  },
   'models.list': { input: z.object({}), output: z.array(WhisperModelInfo) },
   'models.download': { input: z.object({ name: z.string() }), output: z.object({ started: z.boolean() }) },
   'models.cancelDownload': { input: z.object({ name: z.string() }), output: z.object({ cancelled: z.boolean() }) },

@@ -96,3 +96,16 @@ print(json.dumps({"html": out, "text": html.unescape(re.sub(r"<[^>]+>", "", out)
 `
   return JSON.parse(runPython(script, content)) as { html: string; text: string }
 }
+
+/** Python's zipfile's reading of a zip archive: each entry's name and UTF-8 text (its CRC checked). */
+export function pyZip(file: string): Record<string, string> {
+  const script = `
+import sys, json, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None, "a damaged entry"
+    print(json.dumps({n: z.read(n).decode("utf-8") for n in z.namelist()}))
+`
+  const r = spawnSync(python, ['-c', script, file], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`python: ${r.stderr.trim().split('\n').at(-1)}`)
+  return JSON.parse(r.stdout) as Record<string, string>
+}

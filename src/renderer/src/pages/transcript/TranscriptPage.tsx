@@ -194,6 +194,10 @@ export function TranscriptPage({ param }: { param: string | null }) {
                   {t(`transcript.formats.${fmt}`)}
                 </button>
               ))}
+              {/* the system's print dialog, which saves as PDF too; the print style shows only the transcript */}
+              <button type="button" className="secondary" onClick={() => window.print()}>
+                {t('transcript.print')}
+              </button>
               <button type="button" onClick={() => tr.enhance(sp.names)}>
                 {t('transcript.enhance')}
               </button>

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import { go, useApp } from '../helpers/browser'
-import { pySrt, pyZip } from '../helpers/subtitle-readers'
+import { pyCsv, pyMarkdown, pySrt, pyZip } from '../helpers/subtitle-readers'
 
 const open = useApp()
 
@@ -76,4 +76,28 @@ it('prints the transcript (to PDF where the system offers it): only the transcri
   expect(await page.locator('nav').first().isVisible()).toBe(false)
   expect(await page.getByRole('toolbar').first().isVisible()).toBe(false)
   await expect.poll(() => page.getByTestId('segments').textContent()).toContain('Yazdırılacak metin.')
+})
+
+it('exports Markdown and CSV from the transcript page, names and times as chosen', async () => {
+  const { page, core, dataDir } = await open()
+  const meta = await saveTranscript(core, dataDir, 'belge.wav', ['İlk cümle, virgüllü.', 'İkinci "tırnaklı" cümle.'])
+  await go(page, `transcript/${meta.id}`)
+  const download = async (name: string) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()])
+    return { name: d.suggestedFilename(), text: readFileSync((await d.path())!, 'utf8') }
+  }
+  const csv = await download('CSV')
+  expect(csv.name).toBe('belge.csv')
+  expect(pyCsv(csv.text.replace(/^\uFEFF/, ''))).toEqual([
+    ['start', 'end', 'speaker', 'text'],
+    ['00:00:00.000', '00:00:02.000', '', 'İlk cümle, virgüllü.'],
+    ['00:00:03.000', '00:00:05.000', '', 'İkinci "tırnaklı" cümle.'],
+  ])
+  expect(pyMarkdown((await download('Markdown')).text).text).toContain('[00:03]')
+  await page.getByRole('checkbox', { name: 'Times in documents' }).uncheck()
+  const md = await download('Markdown')
+  expect(md.name).toBe('belge.md')
+  const { text } = pyMarkdown(md.text)
+  expect(text).not.toContain('[00:03]')
+  expect(text).toContain('İkinci "tırnaklı" cümle.')
 })

@@ -49,7 +49,7 @@ describe('VTT cue text', () => {
 
   it('keeps the voice span for speakers, with the name escaped', () => {
     const vtt = render([seg(0, 0, 2, 'Merhaba <b>', 'S1')], 'vtt', { speakers: { S1: 'A&B <x>' } })
-    expect(vtt).toContain('<v A&amp;B &lt;x&gt;>Merhaba &lt;b&gt;')
+    expect(vtt).toContain('<v A&amp;B &lt;x>Merhaba &lt;b&gt;')
     expect(pyWebvtt(vtt).map((c) => c.text)).toEqual(['Merhaba <b>'])
   })
 })

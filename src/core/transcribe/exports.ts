@@ -59,11 +59,13 @@ export function render(
       return `${segments.map((s) => `${shortStamp(s.start)} ${s.speaker ? `${nameOf(s.speaker)}: ` : ''}${s.text.trim()}`).join('\n')}\n`
     case 'srt':
       // the name opens a cue where the speaker changes (cues never span two speakers); it is
-      // laid out with the text, so the line stays within its length
+      // laid out with the text, so the line stays within its length. The name is written as
+      // the user typed it: only the transcribed text is neutralised
       return cuesOf(segments, subtitles, { label: (id) => `${oneLine(nameOf(id)!)}:` })
         .map((c, i) => {
-          const lines = c.label ? [`${c.label} ${c.lines[0]}`, ...c.lines.slice(1)] : c.lines
-          return `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${lines.map(srtText).join('\n')}\n`
+          const lines = c.lines.map(srtText)
+          if (c.label) lines[0] = `${c.label} ${lines[0]}`
+          return `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${lines.join('\n')}\n`
         })
         .join('\n')
     case 'vtt':
@@ -150,8 +152,8 @@ function markdown(
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
 
-/** A voice tag's name is one line, escaped as cue text is. */
-const vttName = (name: string) => vttText(oneLine(name))
+/** A voice tag's name cannot hold ">" (it ends the tag) or a line break; "&" and "<" are escaped. */
+const vttName = (name: string) => vttText(oneLine(name.replace(/>+/g, ' ')))
 
 /** "ders.mp4" → "ders.srt": the one rule for an export's file name (exportSuffix). */
 export const exportFileName = (base: string, f: ExportFormat) => `${base}${exportSuffix[f]}`

@@ -92,8 +92,8 @@ export const COMMANDS = {
       translate: { type: 'boolean', help: 'translate the speech into English' },
       format: {
         type: 'string',
-        value: 'F',
-        help: 'txt (default), txt-timestamps, srt, vtt, json; for a folder a comma list, e.g. txt,srt',
+        value: 'F,F',
+        help: 'txt (default), txt-timestamps, srt, vtt, json, md, csv; a comma list writes each, e.g. md,csv,srt (--out is then a folder)',
       },
       out: { type: 'string', value: 'FILE|DIR', help: 'where to write (default: next to each input)' },
       threads: { type: 'string', value: 'N', help: 'CPU threads to use' },
@@ -109,6 +109,11 @@ export const COMMANDS = {
       'max-line-chars': { type: 'string', value: 'N', help: 'srt/vtt: characters per line (default 42)' },
       'max-lines': { type: 'string', value: 'N', help: 'srt/vtt: lines per cue (default 2)' },
       'max-cps': { type: 'string', value: 'N', help: 'srt/vtt: reading speed, characters per second (default 17)' },
+      'frame-rate': {
+        type: 'string',
+        value: 'FPS',
+        help: 'srt/vtt: cues two frames apart at this rate, e.g. 23.976, 25 (default: the video’s own, else 25)',
+      },
       force: { type: 'boolean', help: 'overwrite existing outputs' },
       recursive: { type: 'boolean', help: 'DIR: subfolders too' },
     },
@@ -123,7 +128,7 @@ export const COMMANDS = {
     options: {
       out: { type: 'string', value: 'DIR2', help: 'where outputs go, subfolders mirrored (default: beside each file)' },
       recursive: { type: 'boolean', help: 'watch subfolders too' },
-      format: { type: 'string', value: 'F,F', help: 'txt, txt-timestamps, srt, vtt, json (default txt,srt)' },
+      format: { type: 'string', value: 'F,F', help: 'txt, txt-timestamps, srt, vtt, json, md, csv (default txt,srt)' },
       model: { type: 'string', value: 'NAME|PATH', help: 'a whisper model (default: the one chosen in the app)' },
       language: { type: 'string', value: 'CODE', help: 'auto (default), tr, en, …' },
       vad: { type: 'boolean', help: 'skip silence (default: the setting)' },

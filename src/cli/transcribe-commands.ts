@@ -1,12 +1,12 @@
 import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
-import { extensionOf } from '../core/transcribe/exports'
+import { exportFileName } from '../core/transcribe/exports'
 import { writeWhole } from '../core/watch/output-files'
-import { ExportFormat, isJobOver, SubtitleRules, type Job, type PartialAudio } from '../shared/transcribe-types'
+import { isJobOver, SubtitleRules, type ExportFormat, type Job, type PartialAudio } from '../shared/transcribe-types'
 import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
-import { isFolderArg, transcribeFolderCommand } from './watch-commands'
+import { formatsOf, isFolderArg, transcribeFolderCommand } from './watch-commands'
 
 type Write = (s: string) => void
 
@@ -19,7 +19,7 @@ const fmtEta = (s: number | null) =>
 
 /** The output path for one input: --out FILE (one input), --out DIR, or beside the input. */
 export function outputPathFor(input: string, format: ExportFormat, out: string | undefined, inputs: number): string {
-  const name = `${path.basename(input).replace(/\.[^.]+$/, '')}.${extensionOf(format)}`
+  const name = exportFileName(path.basename(input).replace(/\.[^.]+$/, ''), format)
   if (!out) return path.join(path.dirname(input), name)
   const isDir = existsSync(out) ? statSync(out).isDirectory() : out.endsWith(path.sep) || out.endsWith('/') || inputs > 1
   return isDir ? path.join(out, name) : out
@@ -31,8 +31,7 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
   // #12: a folder is a folder run (watch-commands.ts)
   if (files.length === 1 && isFolderArg(files[0])) return transcribeFolderCommand(core, args, out, err)
   if (args.values.recursive) throw new UsageError('--recursive is for a folder: transcribe DIR --recursive')
-  const format = ExportFormat.safeParse(args.values.format ?? 'txt')
-  if (!format.success) throw new UsageError(`--format must be one of: ${ExportFormat.options.join(', ')}`)
+  const formats = formatsOf(args.values.format, ['txt'])
   // #12: with --server and no local model, the servers' own model ("whisper-1" is what they accept)
   const model =
     (args.values.model as string | undefined) ??
@@ -44,11 +43,13 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
   const threads = args.values.threads === undefined ? undefined : wholeNumber(args.values.threads as string, '--threads')
   const outArg = args.values.out as string | undefined
   const force = Boolean(args.values.force)
-  // decide every output first: an existing file is never overwritten without --force
-  const targets = files.map((f) => outputPathFor(f, format.data, outArg, files.length))
-  const clashes = targets.filter((t) => existsSync(t))
+  // decide every output first: an existing file is never overwritten without --force; several
+  // outputs (files or formats) make --out a folder
+  const outputs = files.length * formats.length
+  const targets = files.map((f) => formats.map((format) => outputPathFor(f, format, outArg, outputs)))
+  const clashes = targets.flat().filter((t) => existsSync(t))
   if (clashes.length && !force) throw new UsageError(`Would overwrite ${clashes.join(', ')}; pass --force to replace`)
-  if (outArg && files.length > 1) await fs.mkdir(outArg, { recursive: true })
+  if (outArg && outputs > 1) await fs.mkdir(outArg, { recursive: true })
 
   if (args.values.vad && args.values['no-vad']) throw new UsageError('--vad and --no-vad contradict each other')
   const vad = args.values.vad ? true : args.values['no-vad'] ? false : undefined
@@ -61,6 +62,7 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
       ? { maxLines: wholeNumber(args.values['max-lines'] as string, '--max-lines') }
       : {}),
     ...(args.values['max-cps'] !== undefined ? { maxCps: wholeNumber(args.values['max-cps'] as string, '--max-cps') } : {}),
+    ...(args.values['frame-rate'] !== undefined ? { frameRate: frameRateArg(args.values['frame-rate'] as string) } : {}),
   }
   // through the contract, as the app: its bounds and messages are the CLI's
   const jobs = await call(
@@ -112,17 +114,20 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
         err(`✗ ${j.fileName}: ${j.error ?? j.status}\n`)
         return
       }
-      const target = targets[jobs.findIndex((x) => x.id === j.id)]!
+      const written = targets[jobs.findIndex((x) => x.id === j.id)]!
       if (speakers !== undefined && !j.noSpeech) {
         // a speaker failure keeps the plain transcript: it is written, with the reason on stderr
         await call(core, 'speakers.detect', { id: j.transcriptId!, speakers }).catch((e: Error) =>
           err(`⚠ ${j.fileName}: speakers not labelled: ${e.message}\n`),
         )
       }
-      const { content } = await call(core, 'transcripts.export', { id: j.transcriptId!, format: format.data, subtitles })
-      // where the user asked: whole or not at all, with the user's umask (a `--out dir/` is made)
-      await fs.mkdir(path.dirname(target), { recursive: true })
-      await writeWhole(target, content)
+      for (const [i, format] of formats.entries()) {
+        const { content } = await call(core, 'transcripts.export', { id: j.transcriptId!, format, subtitles })
+        // where the user asked: whole or not at all, with the user's umask (a `--out dir/` is made)
+        await fs.mkdir(path.dirname(written[i]!), { recursive: true })
+        await writeWhole(written[i]!, content)
+      }
+      const target = written.join(', ')
       if (j.partial) {
         partial++
         out(`⚠ ${j.fileName} → ${target} (${partialNote(j.partial)})\n`)
@@ -143,6 +148,13 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
  * for it) and 2 (bad arguments).
  */
 export const PARTIAL_EXIT_CODE = 3
+
+/** `--frame-rate 23.976`: a number (its bounds are the contract's, checked with the other rules). */
+function frameRateArg(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value))
+    throw new UsageError(`--frame-rate takes frames per second, e.g. 25 or 23.976, not "${value}"`)
+  return Number(value)
+}
 
 /** `--speakers auto|N` → what speakers.detect takes; absent: speakers are not detected. */
 function speakersArg(value: string | undefined): 'auto' | number | undefined {

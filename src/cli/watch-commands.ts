@@ -21,8 +21,8 @@ export function isFolderArg(arg: string | undefined): boolean {
   return arg !== undefined && (statSync(arg, { throwIfNoEntry: false })?.isDirectory() ?? false)
 }
 
-/** --format for folder runs and watching: a comma list, e.g. "txt,srt". */
-function formatsOf(value: unknown, fallback: ExportFormat[]): ExportFormat[] {
+/** --format for files, folder runs and watching: a comma list, e.g. "txt,srt". */
+export function formatsOf(value: unknown, fallback: ExportFormat[]): ExportFormat[] {
   if (typeof value !== 'string') return fallback
   const list = value.split(',').map((f) => f.trim())
   const bad = list.filter((f) => !ExportFormat.safeParse(f).success)

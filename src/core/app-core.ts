@@ -19,6 +19,7 @@ import { SpeakerService } from './diarize/speaker-service'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
+import { exportMany } from './transcribe/batch-export'
 import { ProcessOwner } from './runtime/process-owner'
 import { LibraryIndex } from './library/library-index'
 import { RecordingService } from './recording/recording-service'
@@ -254,7 +255,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.retranscribe': async ({ id, segmentIds, from, to, model, language }) =>
       transcription.retranscribe(id, segmentIds ?? rangeOf(from, to), { model, language }),
     'transcripts.undoRetranscribe': async ({ id, undo }) => transcription.undoRetranscribe(id, undo),
-    'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
+    'transcripts.export': async ({ id, format, subtitles, document }) => transcripts.exportText(id, format, subtitles, document),
+    'transcripts.exportMany': async ({ ids, format, subtitles, document }) =>
+      exportMany(transcripts, ids, format, subtitles, document),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
     'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),

@@ -5,6 +5,7 @@ import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatu
 import { AppErrorShape } from './errors'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
 import {
+  DocumentOptions,
   ExportFormat,
   Job,
   Segment,
@@ -162,8 +163,24 @@ export const calls = {
     output: z.object({ segments: z.array(Segment) }),
   },
   'transcripts.export': {
-    input: z.object({ id: z.string(), format: ExportFormat, subtitles: SubtitleRules.partial().optional() }),
+    input: z.object({
+      id: z.string(),
+      format: ExportFormat,
+      subtitles: SubtitleRules.partial().optional(),
+      /** Markdown: names and times beside the text (both shown when absent) */
+      document: DocumentOptions.partial().optional(),
+    }),
     output: z.object({ fileName: z.string(), content: z.string() }),
+  },
+  /** several transcripts in one format, as one zip archive (base64) */
+  'transcripts.exportMany': {
+    input: z.object({
+      ids: z.array(z.string()).min(1).max(500),
+      format: ExportFormat,
+      subtitles: SubtitleRules.partial().optional(),
+      document: DocumentOptions.partial().optional(),
+    }),
+    output: z.object({ fileName: z.string(), base64: z.string() }),
   },
   'models.list': { input: z.object({}), output: z.array(WhisperModelInfo) },
   'models.download': { input: z.object({ name: z.string() }), output: z.object({ started: z.boolean() }) },

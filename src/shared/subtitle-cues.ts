@@ -1,10 +1,11 @@
 /**
  * Subtitles that fit a screen: segments (and their word timing, where the engine gave it) are
- * re-cut into cues shaped to broadcast norms — at most `maxLineChars` per line and `maxLines`
- * lines, at most `maxCps` characters per second where the timing allows, cues of `minDurSec` to
- * `maxDurSec`, a small gap between cues. Cues break at sentence ends first, then at commas, then
- * between words, never inside a word. A cue that still reads too fast is marked, so the editor
- * can show it.
+ * re-cut into cues shaped to broadcast norms — at most `maxLineChars` per line (a speaker's name
+ * included) and `maxLines` lines, at most `maxCps` characters per second where the timing allows,
+ * cues of `minDurSec` to `maxDurSec`, two frames between cues. Cues break at sentence ends first,
+ * then at commas, then between words, never inside a word, and not between a number and what it
+ * counts or an article and its noun. A cue that still reads too fast is marked, so the editor can
+ * show it.
  */
 
 export interface CueWord {
@@ -25,26 +26,50 @@ export interface CueRules {
   maxLineChars: number
   maxLines: number
   maxCps: number
+  /** the shortest a cue is shown: taken from the gaps around it, or from the next cue's start */
   minDurSec: number
   maxDurSec: number
-  gapSec: number
+  /** of the video the subtitles go with: cues are two frames apart */
+  frameRate: number
 }
+
+/** Where the media does not say (audio, an unknown rate): the PAL rate, whose 2 frames are 80 ms. */
+export const DEFAULT_FRAME_RATE = 25
 
 export const defaultCueRules: CueRules = {
   maxLineChars: 42,
   maxLines: 2,
   maxCps: 17,
-  minDurSec: 1,
+  // 5/6 s, 20 frames at 24 fps: the shortest time a cue can be read, in the common style guides
+  minDurSec: 5 / 6,
   maxDurSec: 7,
-  gapSec: 0.08,
+  frameRate: DEFAULT_FRAME_RATE,
+}
+
+/** The gap between two cues: two frames. */
+export const cueGapSec = (frameRate: number) => 2 / frameRate
+
+/**
+ * A position on the media's timeline as the editor and the timestamped text show it, rounded
+ * down (the segment starts within that second, so a seek there hears all of it): 75.9 → "1:15",
+ * 3725 → "1:02:05".
+ */
+export function clockTime(sec: number, pad = false): string {
+  const t = Math.max(0, Math.floor(sec + 1e-6))
+  const h = Math.floor(t / 3600)
+  const m = Math.floor((t % 3600) / 60)
+  const s = String(t % 60).padStart(2, '0')
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${pad ? String(m).padStart(2, '0') : m}:${s}`
 }
 
 export interface Cue {
   start: number
   end: number
-  /** the cue's lines, each within maxLineChars unless one word alone is longer */
+  /** the cue's lines, each within maxLineChars (with the label) unless one word alone is longer */
   lines: string[]
   speaker: string | null
+  /** the speaker's name shown before the first line, where a speaker's turn begins (when asked for) */
+  label: string | null
   /** characters per second of the cue as timed; above maxCps even after using the room there was */
   cps: number
   tooFast: boolean
@@ -91,50 +116,110 @@ const sameWords = (words: CueWord[], text: string) => squash(words.map((w) => w.
 
 const joined = (ws: Word[]) => ws.map((w) => w.text).join(' ')
 
-/**
- * Lay a cue's words out on at most `maxLines` lines of `maxLineChars`, as even as possible and
- * preferring a line break after punctuation; null when they do not fit.
- */
-export function layoutLines(words: string[], rules: Pick<CueRules, 'maxLineChars' | 'maxLines'>): string[] | null {
-  const text = words.join(' ')
-  if (text.length <= rules.maxLineChars) return [text]
-  if (rules.maxLines < 2) return words.length === 1 ? [text] : null
-  let best: { lines: string[]; score: number } | null = null
-  for (let i = 1; i < words.length; i++) {
-    const first = words.slice(0, i).join(' ')
-    if (first.length > rules.maxLineChars && i > 1) break
-    const rest = layoutLines(words.slice(i), { ...rules, maxLines: rules.maxLines - 1 })
-    if (!rest) continue
-    const lengths = [first.length, ...rest.map((l) => l.length)]
-    // even lines read best; a break after punctuation is worth a few characters of imbalance
-    let score = Math.max(...lengths) - Math.min(...lengths)
-    if (SENTENCE_END.test(words[i - 1]!) || CLAUSE_END.test(words[i - 1]!)) score -= 8
-    if (!best || score < best.score) best = { lines: [first, ...rest], score }
-  }
-  return best?.lines ?? (words.length === 1 ? [text] : null)
+// Words that lean on the next one: an article, a determiner or a preposition and its noun, a
+// number and what it counts (EN and TR). A line or a cue that ends on one reads as cut short.
+const LEANS_ON_NEXT = new Set(
+  (
+    'a an the of to in on at by for with from into onto upon about over under after before between through ' +
+    'my your his its our their this these those mr. mrs. ms. dr. ' +
+    'one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million ' +
+    'bir iki üç dört beş altı yedi sekiz dokuz on yirmi otuz kırk elli altmış yetmiş seksen doksan yüz bin milyon milyar ' +
+    'bu şu her hiçbir birkaç bazı bay bayan sayın'
+  ).split(' '),
+)
+// Turkish postpositions and question particles follow their word: a line never starts with one.
+const LEANS_ON_PREVIOUS = new Set('ile için gibi kadar göre mi mı mu mü misin mısın musun müsün'.split(' '))
+const NUMBER = /^[-+]?\d+(?:[.,:]\d+)*%?$/
+
+/** Whether a break between `word` and `next` would part words that belong together. */
+export function glued(word: string, next: string | undefined): boolean {
+  if (next === undefined) return false
+  const lower = (x: string) => [x.toLowerCase(), x.toLocaleLowerCase('tr')]
+  if (lower(word).some((w) => LEANS_ON_NEXT.has(w))) return true
+  if (/[.!?…,;:]["'”’»)]*$/.test(word)) return false
+  return NUMBER.test(word) || lower(next.replace(/[.!?…,;:"'”’»)]+$/, '')).some((n) => LEANS_ON_PREVIOUS.has(n))
 }
 
-/** Where to end a cue that cannot take the next word: the best break inside `cue`. */
-function breakIndex(cue: Word[]): number {
+/**
+ * Lay a cue's words out on at most `maxLines` lines of `maxLineChars`, as even as possible,
+ * preferring a line break after a sentence end, then after other punctuation, and avoiding one
+ * between words that belong together; null when they do not fit. `lead` characters (a speaker's
+ * name and a space) come before the first line and count in its length.
+ */
+export function layoutLines(words: string[], rules: Pick<CueRules, 'maxLineChars' | 'maxLines'>, lead = 0): string[] | null {
+  return layout(words, rules, lead)?.lines ?? (words.length === 1 ? [words.join(' ')] : null)
+}
+
+function layout(
+  words: string[],
+  rules: Pick<CueRules, 'maxLineChars' | 'maxLines'>,
+  lead: number,
+): { lines: string[]; lengths: number[]; penalty: number } | null {
+  const text = words.join(' ')
+  const inner = (line: string) => (line.slice(0, -1).match(/[.!?…]["'”’»)]* /g) ?? []).length
+  if (lead + text.length <= rules.maxLineChars) return { lines: [text], lengths: [lead + text.length], penalty: 6 * inner(text) }
+  if (rules.maxLines < 2) return null
+  let best: { lines: string[]; lengths: number[]; penalty: number; score: number } | null = null
+  for (let i = 1; i < words.length; i++) {
+    const first = words.slice(0, i).join(' ')
+    if (lead + first.length > rules.maxLineChars) break
+    const rest = layout(words.slice(i), { ...rules, maxLines: rules.maxLines - 1 }, 0)
+    if (!rest) continue
+    const lengths = [lead + first.length, ...rest.lengths]
+    const before = words[i - 1]!
+    // a break at a sentence end is worth more than even lines; other punctuation somewhat less;
+    // a line running on past a sentence end, or a break inside "üç kişi", costs
+    let penalty = rest.penalty + 6 * inner(first)
+    if (SENTENCE_END.test(before)) penalty -= 16
+    else if (CLAUSE_END.test(before)) penalty -= 8
+    if (glued(before, words[i])) penalty += 100
+    const score = Math.max(...lengths) - Math.min(...lengths) + penalty
+    if (!best || score < best.score) best = { lines: [first, ...rest.lines], lengths, penalty, score }
+  }
+  return best
+}
+
+/**
+ * Where to end a cue that cannot take the next word: the best break inside `cue` (a sentence
+ * end, else a comma, else before `next`, but not between words that belong together).
+ */
+function breakIndex(cue: Word[], next: Word): number {
   const third = Math.max(1, Math.floor(cue.length / 3))
   for (const pattern of [SENTENCE_END, CLAUSE_END]) {
     for (let i = cue.length - 1; i >= third; i--) if (pattern.test(cue[i]!.text)) return i + 1
   }
-  return cue.length
+  let at = cue.length
+  while (at > 1 && glued(cue[at - 1]!.text, (cue[at] ?? next).text)) at--
+  return at > 1 || !glued(cue[0]!.text, (cue[1] ?? next).text) ? at : cue.length
+}
+
+export interface ShapeOptions {
+  /** the name shown before a speaker's first cue ("Ayşe:"); it takes room on the first line */
+  label?: (speaker: string) => string | null
 }
 
 /** Cut segments into subtitle cues shaped by `rules`. */
-export function shapeCues(segments: CueSource[], partial: Partial<CueRules> = {}): Cue[] {
-  const rules = { ...defaultCueRules, ...partial }
+export function shapeCues(segments: CueSource[], partial: Partial<CueRules> = {}, opts: ShapeOptions = {}): Cue[] {
+  const rules: CueRules = { ...defaultCueRules }
+  for (const [k, v] of Object.entries(partial)) if (v !== undefined) (rules as unknown as Record<string, number>)[k] = v
+  const gap = cueGapSec(rules.frameRate)
   const words = wordsOf(segments)
   const groups: Word[][] = []
-  let cue: Word[] = []
-  const fits = (ws: Word[]) =>
+  // the label a group gets: where the speaker differs from the previous group's
+  const labelFor = (ws: Word[], before: Word[] | undefined) => {
+    const sp = ws[0]!.speaker
+    return sp && opts.label && before?.[0]!.speaker !== sp ? opts.label(sp) : null
+  }
+  const leadOf = (label: string | null) => (label ? label.length + 1 : 0)
+  const fitsAfter = (ws: Word[], before: Word[] | undefined) =>
     ws.at(-1)!.end - ws[0]!.start <= rules.maxDurSec &&
-    layoutLines(
+    layout(
       ws.map((w) => w.text),
       rules,
+      leadOf(labelFor(ws, before)),
     ) !== null
+  const fits = (ws: Word[]) => fitsAfter(ws, groups.at(-1))
+  let cue: Word[] = []
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!
     if (cue.length && cue[0]!.speaker !== w.speaker) {
@@ -145,7 +230,7 @@ export function shapeCues(segments: CueSource[], partial: Partial<CueRules> = {}
     if (cue.length === 0 || fits([...cue, w])) {
       cue.push(w)
     } else {
-      const at = breakIndex(cue)
+      const at = breakIndex(cue, w)
       groups.push(cue.slice(0, at))
       cue = [...cue.slice(at), w]
       // what was carried over plus this word may still not fit (a long clause): split plainly
@@ -163,30 +248,59 @@ export function shapeCues(segments: CueSource[], partial: Partial<CueRules> = {}
   }
   if (cue.length) groups.push(cue)
 
-  const cues: Cue[] = groups.map((g) => ({
-    start: g[0]!.start,
-    end: Math.max(g.at(-1)!.end, g[0]!.start),
-    lines: layoutLines(
-      g.map((w) => w.text),
-      rules,
-    ) ?? [joined(g)],
-    speaker: g[0]!.speaker,
-    cps: 0,
-    tooFast: false,
-  }))
-  // timing: use the room before the next cue for reading speed and minimum duration, keep a gap
+  // a cue too short to read joins a neighbour of the same speaker, when the two fit one cue
+  const span = (g: Word[]) => g.at(-1)!.end - g[0]!.start
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!
+    if (span(g) >= rules.minDurSec) continue
+    const prev = groups[i - 1]
+    const next = groups[i + 1]
+    if (next && next[0]!.speaker === g[0]!.speaker && fitsAfter([...g, ...next], prev)) {
+      groups.splice(i, 2, [...g, ...next])
+      i--
+    } else if (prev && prev[0]!.speaker === g[0]!.speaker && fitsAfter([...prev, ...g], groups[i - 2])) {
+      groups.splice(i - 1, 2, [...prev, ...g])
+      i -= 2
+    }
+  }
+
+  const cues: Cue[] = groups.map((g, i) => {
+    const label = labelFor(g, groups[i - 1])
+    return {
+      start: g[0]!.start,
+      end: Math.max(g.at(-1)!.end, g[0]!.start),
+      lines: layout(
+        g.map((w) => w.text),
+        rules,
+        leadOf(label),
+      )?.lines ?? [joined(g)],
+      speaker: g[0]!.speaker,
+      label,
+      cps: 0,
+      tooFast: false,
+    }
+  })
+  // timing: use the room before the next cue for reading speed and the minimum duration; a cue
+  // still too short starts earlier, into the gap before it, else the next cue starts later
+  let floor = 0
   for (let i = 0; i < cues.length; i++) {
     const c = cues[i]!
     const next = cues[i + 1]
-    const limit = next ? Math.max(c.start, next.start - rules.gapSec) : Number.POSITIVE_INFINITY
-    const chars = c.lines.join(' ').length
+    let start = Math.max(c.start, floor)
+    const room = next ? next.start - gap : Number.POSITIVE_INFINITY
+    const chars = leadOf(c.label) + c.lines.join(' ').length
     const wanted = Math.min(rules.maxDurSec, Math.max(rules.minDurSec, chars / rules.maxCps))
-    c.end = Math.min(c.start + rules.maxDurSec, Math.max(Math.min(limit, c.start + wanted), Math.min(c.end, limit)))
-    const dur = Math.max(0.001, c.end - c.start)
+    let end = Math.min(start + rules.maxDurSec, Math.max(Math.min(room, start + wanted), Math.min(c.end, room)))
+    if (end - start < rules.minDurSec) {
+      start = Math.max(floor, Math.min(start, end - rules.minDurSec))
+      if (end - start < rules.minDurSec) end = start + rules.minDurSec
+    }
+    floor = end + gap
+    const dur = end - start
     c.cps = Math.round((chars / dur) * 10) / 10
     c.tooFast = c.cps > rules.maxCps
-    c.start = round3(c.start)
-    c.end = round3(c.end)
+    c.start = round3(start)
+    c.end = round3(end)
   }
   return cues
 }

@@ -153,17 +153,45 @@ export const TranscriptMeta = z.object({
   speakerNotice: z.string().max(500).optional(),
   /** how many changes the transcript has had; a save names the revision it was made on */
   revision: z.number().int().nonnegative().optional(),
+  /** the video's frames per second, where the media said (subtitles are timed to its frames) */
+  frameRate: z.number().positive().max(1000).nullable().optional(),
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 
-export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json'])
+export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json', 'md', 'csv'])
 export type ExportFormat = z.infer<typeof ExportFormat>
+
+/** What a document export (Markdown) shows beside the text: who speaks, and when. */
+export const DocumentOptions = z.object({
+  speakers: z.boolean().default(true),
+  timestamps: z.boolean().default(true),
+})
+export type DocumentOptions = z.infer<typeof DocumentOptions>
+
+/**
+ * How each export's file name ends, for every shell (the app's download, the CLI, watch
+ * folders): the timestamped text has its own, so it can sit beside the plain one.
+ */
+export const exportSuffix: Readonly<Record<ExportFormat, string>> = {
+  txt: '.txt',
+  'txt-timestamps': '.timestamps.txt',
+  srt: '.srt',
+  vtt: '.vtt',
+  json: '.json',
+  md: '.md',
+  csv: '.csv',
+}
+
+/** The frame rates offered for subtitle timing (a video's own rate is used when it is known). */
+export const FRAME_RATES = [23.976, 24, 25, 29.97, 30, 50, 60] as const
 
 /** How SRT/VTT cues are shaped; the defaults are broadcast norms (42 characters, 2 lines, 17 cps). */
 export const SubtitleRules = z.object({
   maxLineChars: z.number().int().min(10).max(100).default(42),
   maxLines: z.number().int().min(1).max(4).default(2),
   maxCps: z.number().min(5).max(40).default(17),
+  /** frames per second of the video the cues go with, two frames apart (absent: the video's own, else 25) */
+  frameRate: z.number().min(10).max(120).optional(),
 })
 export type SubtitleRules = z.infer<typeof SubtitleRules>
 

@@ -125,3 +125,62 @@ it('re-transcribes only the selected segments from the transcript view', async (
   expect(text).toContain('Elle düzeltilmiş son bölüm.')
   expect(await bar.count()).toBe(0)
 })
+
+it('VTT cues read back in Chromium’s own WebVTT parser with every character of the transcript', async () => {
+  const { page, core, dataDir } = await open()
+  const media = makeMedia(dataDir, 'video.mp4', { seconds: 2, video: true })
+  const texts = ['if 5 < 6.', 'a --> b', 'Tom &amp; Jerry & co.', 'say <i>x</i> or <6 and 6> now', 'Ayşe: {\\an8} üç kişi']
+  const meta = await core.transcripts.save(
+    {
+      jobId: 'job-4',
+      fileName: 'video.mp4',
+      mediaPath: media,
+      hasVideo: true,
+      frameRate: 30,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      durationSec: 20,
+      language: 'en',
+      model: 'tiny',
+      speakers: { S1: 'Ali <&> Veli' },
+    },
+    texts.map((text, id) => ({ id, start: id * 3, end: id * 3 + 3, text, ...(id === 4 ? { speaker: 'S1' } : {}) })),
+  )
+  await go(page, `transcript/${meta.id}`)
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'VTT', exact: true }).click(),
+  ])
+  const vtt = readFileSync((await download.path())!, 'utf8')
+  // Chromium parses the file as a <track> of a video (the app's CSP allows blob: media)
+  const cues = await page.evaluate(async (text) => {
+    const video = document.createElement('video')
+    const track = document.createElement('track')
+    track.kind = 'subtitles'
+    track.default = true
+    track.src = URL.createObjectURL(new Blob([text], { type: 'text/vtt' }))
+    video.append(track)
+    document.body.append(video)
+    track.track.mode = 'hidden'
+    await new Promise((resolve, reject) => {
+      track.addEventListener('load', resolve)
+      track.addEventListener('error', () => reject(new Error('Chromium refused the VTT file')))
+    })
+    const list = [...(track.track.cues ?? [])] as VTTCue[]
+    const out = list.map((c) => ({
+      start: c.startTime,
+      end: c.endTime,
+      // what is shown: the cue's DOM, voice spans and all, as text
+      text: c.getCueAsHTML().textContent ?? '',
+      voice: (c.getCueAsHTML().firstChild as HTMLElement | null)?.title ?? null,
+    }))
+    video.remove()
+    return out
+  }, vtt)
+  expect(cues.map((c) => c.text.replace(/\s*\n\s*/g, ' ')).join(' ')).toBe(texts.join(' '))
+  for (const c of cues) expect(c.end).toBeGreaterThan(c.start)
+  // a name cannot hold ">" in a voice tag: it becomes a space
+  expect(cues.at(-1)!.voice).toBe('Ali <& Veli')
+  // the video said 30 fps: cues that follow each other closely are two of its frames apart
+  for (let i = 1; i < cues.length; i++) expect(cues[i]!.start - cues[i - 1]!.end).toBeCloseTo(2 / 30, 2)
+})

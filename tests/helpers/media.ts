@@ -10,6 +10,8 @@ export interface ToneOptions {
   /** 'mono', 'stereo', or 'stereo-inverted' (right = −left, so a correct mono mix is silence) */
   layout?: 'mono' | 'stereo' | 'stereo-inverted'
   video?: boolean
+  /** the video's frame rate, as ffmpeg takes it ("30000/1001"; default 10) */
+  fps?: string
   noise?: boolean
 }
 
@@ -45,7 +47,7 @@ export function makeMedia(dir: string, name: string, o: ToneOptions = {}): strin
     ? `anoisesrc=d=${seconds}:r=${rate}:a=0.3`
     : `sine=frequency=${o.freq ?? 440}:duration=${seconds}:sample_rate=${rate}`
   const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', src]
-  if (o.video) args.push('-f', 'lavfi', '-i', `testsrc=size=160x120:rate=10:duration=${seconds}`)
+  if (o.video) args.push('-f', 'lavfi', '-i', `testsrc=size=160x120:rate=${o.fps ?? 10}:duration=${seconds}`)
   const filters: string[] = []
   if (o.layout === 'stereo') filters.push('pan=stereo|c0=c0|c1=c0')
   if (o.layout === 'stereo-inverted') filters.push('pan=stereo|c0=c0|c1=-1*c0')

@@ -26,6 +26,8 @@ export interface MediaInfo {
    * does not say (then only decoding errors can tell a cut-short file from a short sound track).
    */
   audioDurationSec: number | null
+  /** the picture's frames per second (23.976 for ffmpeg's "23.98"), or null: no video, or not said */
+  frameRate: number | null
 }
 
 export type MediaErrorReason = MediaProblem
@@ -193,7 +195,8 @@ export function parseProbe(lines: string[], name: string): MediaInfo {
   const audios = streams.filter((s) => s.kind === 'Audio')
   const audio = audios.find((s) => s.isDefault) ?? audios[0]
   if (!audio) throw new MediaError('no-audio', `${name} has no audio stream, so there is nothing to transcribe.`)
-  const hasVideo = streams.some((s) => s.kind === 'Video' && !/^(mjpeg|png|bmp|gif)\b/.test(s.desc))
+  const video = streams.find((s) => s.kind === 'Video' && !/^(mjpeg|png|bmp|gif)\b/.test(s.desc))
+  const hasVideo = video !== undefined
 
   const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(text)
   const timing = new Map<number, { start: number | null; duration: number | null }>()
@@ -227,7 +230,17 @@ export function parseProbe(lines: string[], name: string): MediaInfo {
     audioStreamIndex: audio.index,
     audioStartSec,
     audioDurationSec,
+    frameRate: video ? frameRateOf(video.desc) : null,
   }
+}
+
+/** ffmpeg prints NTSC rates to two decimals ("23.98 fps", "59.94 fps"): the exact rates they stand for. */
+function frameRateOf(desc: string): number | null {
+  const m = /(\d+(?:\.\d+)?) fps\b/.exec(desc) ?? /(\d+(?:\.\d+)?) tbr\b/.exec(desc)
+  const fps = m ? Number(m[1]) : NaN
+  if (!Number.isFinite(fps) || fps <= 0) return null
+  const ntsc = [23.976, 29.97, 47.952, 59.94, 119.88].find((r) => Math.abs(r - fps) < 0.01)
+  return ntsc ?? Math.round(fps * 1000) / 1000
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000

@@ -1,6 +1,13 @@
 import path from 'node:path'
-import { transcriptText, type ExportFormat, type Segment, type SubtitleRules } from '../../shared/transcribe-types'
-import { shapeCues } from '../../shared/subtitle-cues'
+import {
+  exportSuffix,
+  transcriptText,
+  type DocumentOptions,
+  type ExportFormat,
+  type Segment,
+  type SubtitleRules,
+} from '../../shared/transcribe-types'
+import { clockTime, shapeCues, type ShapeOptions } from '../../shared/subtitle-cues'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
@@ -13,24 +20,36 @@ export function timestamp(sec: number, sep: ',' | '.'): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}${sep}${pad(ms % 1000, 3)}`
 }
 
-/** "[01:02]" style for plain text with timestamps */
-function shortStamp(sec: number): string {
-  const t = Math.floor(sec)
-  const h = Math.floor(t / 3600)
-  return h > 0 ? `[${h}:${pad(Math.floor((t % 3600) / 60))}:${pad(t % 60)}]` : `[${pad(Math.floor(t / 60))}:${pad(t % 60)}]`
-}
+/** "[01:02]" style for plain text with timestamps: the editor's clock, minutes padded */
+const shortStamp = (sec: number) => `[${clockTime(sec, true)}]`
 
 /** SRT/VTT cues shaped to the rules (broadcast norms unless told otherwise). */
-function cuesOf(segments: Segment[], rules: Partial<SubtitleRules>) {
-  return shapeCues(segments, rules)
+function cuesOf(segments: Segment[], rules: Partial<SubtitleRules>, opts?: ShapeOptions) {
+  return shapeCues(segments, rules, opts)
 }
+
+/**
+ * VTT cue text: "&", "<" and ">" as character references, so the text is never taken for a
+ * tag (a "<" cuts the rest of the cue in Chromium) and "-->" cannot end the cue's text.
+ */
+export const vttText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/**
+ * SRT cue text: SRT has no escapes, and readers (ffmpeg, most players) take "<x…>" and "{\…}"
+ * for markup, dropping the words in them. A "<" that would open a tag is shown as "‹", a "{"
+ * before "\" as "｛": every word stays on screen.
+ */
+export const srtText = (text: string) => text.replace(/<(?=[\p{L}\p{N}/!?])/gu, '‹').replace(/\{(?=\\)/g, '｛')
 
 export function render(
   segments: Segment[],
   format: ExportFormat,
-  meta: { fileName?: string; language?: string; speakers?: Record<string, string> } = {},
-  subtitles: Partial<SubtitleRules> = {},
+  meta: { fileName?: string; language?: string; speakers?: Record<string, string>; frameRate?: number | null } = {},
+  rules: Partial<SubtitleRules> = {},
+  doc: Partial<DocumentOptions> = {},
 ): string {
+  // cues are timed to the video's own frames unless another rate is chosen
+  const subtitles = { ...rules, frameRate: rules.frameRate ?? meta.frameRate ?? undefined }
   const names = meta.speakers ?? {}
   const nameOf = (id: string | null | undefined) => (id ? (names[id] ?? id) : null)
   switch (format) {
@@ -38,25 +57,38 @@ export function render(
       return `${transcriptText(segments, names)}\n`
     case 'txt-timestamps':
       return `${segments.map((s) => `${shortStamp(s.start)} ${s.speaker ? `${nameOf(s.speaker)}: ` : ''}${s.text.trim()}`).join('\n')}\n`
-    case 'srt': {
-      // the name opens a cue where the speaker changes (cues never span two speakers)
-      let last: string | null = null
-      return cuesOf(segments, subtitles)
+    case 'srt':
+      // the name opens a cue where the speaker changes (cues never span two speakers); it is
+      // laid out with the text, so the line stays within its length. The name is written as
+      // the user typed it: only the transcribed text is neutralised
+      return cuesOf(segments, subtitles, { label: (id) => `${oneLine(nameOf(id)!)}:` })
         .map((c, i) => {
-          const lines = [...c.lines]
-          if (c.speaker && c.speaker !== last) lines[0] = `${nameOf(c.speaker)}: ${lines[0]}`
-          last = c.speaker
+          const lines = c.lines.map(srtText)
+          if (c.label) lines[0] = `${c.label} ${lines[0]}`
           return `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${lines.join('\n')}\n`
         })
         .join('\n')
-    }
     case 'vtt':
+      // a voice span names the speaker; players do not show it as text, so it takes no room
       return `WEBVTT\n\n${cuesOf(segments, subtitles)
         .map((c) => {
-          const lines = c.speaker ? [`<v ${vttName(nameOf(c.speaker)!)}>${c.lines[0]}`, ...c.lines.slice(1)] : c.lines
+          const lines = c.lines.map(vttText)
+          if (c.speaker) lines[0] = `<v ${vttName(nameOf(c.speaker)!)}>${lines[0]}`
           return `${timestamp(c.start, '.')} --> ${timestamp(c.end, '.')}\n${lines.join('\n')}\n`
         })
         .join('\n')}`
+    case 'md':
+      return markdown(segments, meta.fileName ?? null, nameOf, doc)
+    case 'csv':
+      // a byte-order mark, so spreadsheet programs read the UTF-8 (ç, ş, İ) as UTF-8
+      return `\uFEFF${[
+        ['start', 'end', 'speaker', 'text'],
+        ...segments
+          .filter((s) => s.text.trim())
+          .map((s) => [timestamp(s.start, '.'), timestamp(s.end, '.'), nameOf(s.speaker) ?? '', s.text.trim()]),
+      ]
+        .map((row) => row.map(csvField).join(','))
+        .join('\r\n')}\r\n`
     case 'json':
       return `${JSON.stringify(
         {
@@ -77,16 +109,54 @@ export function render(
   }
 }
 
-/** A voice tag's name cannot hold ">" or a line break (WebVTT); "&" and "<" are escaped. */
-function vttName(name: string): string {
-  return name
-    .replace(/[\r\n>]+/g, ' ')
+/** RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled. */
+const csvField = (f: string) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)
+
+/**
+ * Markdown text that shows as it reads: the characters Markdown gives a meaning (emphasis, links,
+ * code, headings, HTML) escaped, a line break inside a segment as a space.
+ */
+function mdText(text: string): string {
+  return oneLine(text)
+    .replace(/[\\`*_{}[\]#|~]/g, '\\$&')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
-    .trim()
+    .replace(/>/g, '&gt;')
+    .replace(/^([-+]|\d+)([.)]?)(?=\s|$)/, (_, a: string, b: string) => (b ? `${a}\\${b}` : `\\${a}`))
 }
 
-export const extensionOf = (f: ExportFormat) => (f === 'txt-timestamps' ? 'txt' : f)
+/** A heading with the file's name, then a paragraph per speaker's turn (or per segment), names and times as asked. */
+function markdown(
+  segments: Segment[],
+  fileName: string | null,
+  nameOf: (id: string | null | undefined) => string | null,
+  doc: Partial<DocumentOptions>,
+): string {
+  const withNames = doc.speakers !== false && segments.some((s) => s.speaker)
+  const withTimes = doc.timestamps !== false
+  const paragraphs: { start: number; speaker: string | undefined; texts: string[] }[] = []
+  for (const s of segments) {
+    const text = s.text.trim()
+    if (!text) continue
+    const last = paragraphs.at(-1)
+    if (withNames && last && last.speaker === s.speaker) last.texts.push(text)
+    else paragraphs.push({ start: s.start, speaker: s.speaker, texts: [text] })
+  }
+  const body = paragraphs.map((p) => {
+    const time = withTimes ? `\\[${clockTime(p.start, true)}\\] ` : ''
+    const name = withNames && p.speaker ? `**${mdText(nameOf(p.speaker)!)}:** ` : ''
+    return `${time}${name}${mdText(p.texts.join(' '))}`
+  })
+  return `${[...(fileName ? [`# ${mdText(fileName)}`] : []), ...body].join('\n\n')}\n`
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
+
+/** A voice tag's name cannot hold ">" (it ends the tag) or a line break; "&" and "<" are escaped. */
+const vttName = (name: string) => vttText(oneLine(name.replace(/>+/g, ' ')))
+
+/** "ders.mp4" → "ders.srt": the one rule for an export's file name (exportSuffix). */
+export const exportFileName = (base: string, f: ExportFormat) => `${base}${exportSuffix[f]}`
 
 /** Characters no file system accepts in a name (and control characters) become "_". */
 export function safeChars(name: string): string {

@@ -68,6 +68,8 @@ export interface RemoteOutcome {
   language: string | null
   durationSec: number
   hasVideo: boolean
+  /** the video's frames per second, where the probe knew it */
+  frameRate: number | null
   audioSec: number
   elapsedSec: number
   /**
@@ -194,6 +196,7 @@ export class RemoteTranscriber {
       return {
         ...toOutcome(out.segments, out.language, out.durationSec, out.elapsedSec),
         hasVideo: info.hasVideo,
+        frameRate: info.frameRate,
         settle: {
           commit: () => this.deps.credits.commit(reservation.id, { durationSec: out.durationSec, pieces: out.pieces }),
           refund: (reason) => this.deps.credits.refund(reservation.id, `Refund: ${job.fileName} ${reason}`),
@@ -235,7 +238,11 @@ export class RemoteTranscriber {
         },
         { ...this.hooksFor(job, hooks), client: pool.client(), concurrency: capacity, wordTimestamps: false },
       )
-      return { ...toOutcome(out.segments, out.language, out.durationSec, out.elapsedSec), hasVideo: info.hasVideo }
+      return {
+        ...toOutcome(out.segments, out.language, out.durationSec, out.elapsedSec),
+        hasVideo: info.hasVideo,
+        frameRate: info.frameRate,
+      }
     } catch (err) {
       // the local engine is the last endpoint
       if (err instanceof NoServerLeftError || (err as { kind?: string }).kind === 'network') return null

@@ -3,14 +3,14 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import { AppError } from '../../shared/errors'
-import type { ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
+import type { DocumentOptions, ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { LibraryIndex, LibraryResult } from '../library/library-index'
 import { signatureOf, underLock } from '../store/file-lock'
 import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
-import { extensionOf, render, sanitizeFileName } from './exports'
+import { exportFileName, render, sanitizeFileName } from './exports'
 
 /** Transcripts indexed per transaction while start-up catches up. */
 const INDEX_BATCH = 200
@@ -151,11 +151,18 @@ export class TranscriptStore {
     id: string,
     format: ExportFormat,
     subtitles?: Partial<SubtitleRules>,
+    document?: Partial<DocumentOptions>,
   ): Promise<{ fileName: string; content: string }> {
     const { meta, segments } = await this.get(id)
     return {
-      fileName: `${sanitizeFileName(meta.fileName)}.${extensionOf(format)}`,
-      content: render(segments, format, { fileName: meta.fileName, language: meta.language, speakers: meta.speakers }, subtitles),
+      fileName: exportFileName(sanitizeFileName(meta.fileName), format),
+      content: render(
+        segments,
+        format,
+        { fileName: meta.fileName, language: meta.language, speakers: meta.speakers, frameRate: meta.frameRate },
+        subtitles,
+        document,
+      ),
     }
   }
 

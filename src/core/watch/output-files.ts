@@ -1,15 +1,10 @@
 import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { ExportFormat } from '../../shared/transcribe-types'
+import { exportSuffix, type ExportFormat } from '../../shared/transcribe-types'
 import { AppError } from '../../shared/errors'
 
 /** What the umask is applied to for a file in the user's own folders: 0644 under umask 022. */
 const USER_FILE_MODE = 0o666
-
-/** The file name ending of one export format; the timestamped text gets its own so TXT can sit beside it. */
-export function outputSuffix(format: ExportFormat): string {
-  return format === 'txt-timestamps' ? '.timestamps.txt' : `.${format}`
-}
 
 /**
  * The folder one media file's outputs go to: beside it, or under `outDir` at the same place
@@ -38,7 +33,7 @@ export function planOutputs(
   const base = path.basename(file).replace(/\.[^.]*$/, '') || path.basename(file)
   const chosen: string[] = []
   for (const f of formats) {
-    const suffix = outputSuffix(f)
+    const suffix = exportSuffix[f]
     for (let n = 1; ; n++) {
       const p = path.join(dir, `${base}${n === 1 ? '' : ` (${n})`}${suffix}`)
       if (exists(p) || taken.has(p) || chosen.includes(p) || exists(tempPathOf(p))) continue

@@ -13,7 +13,7 @@ export const WatchFolder = z.object({
   /** absolute path; null: outputs go beside each media file */
   outDir: z.string().min(1).max(4096).nullable(),
   recursive: z.boolean(),
-  formats: z.array(ExportFormat).min(1).max(5),
+  formats: z.array(ExportFormat).min(1).max(ExportFormat.options.length),
   /** null: the settings' model, language and speech detection at the time a file is queued */
   model: z.string().min(1).nullable(),
   language: z.string().min(2).max(8).nullable(),
@@ -74,7 +74,7 @@ const NewFolder = z.object({
   dir: z.string().min(1).max(4096),
   outDir: z.string().min(1).max(4096).nullable().default(null),
   recursive: z.boolean().default(false),
-  formats: z.array(ExportFormat).min(1).max(5).default(['txt', 'srt']),
+  formats: z.array(ExportFormat).min(1).max(ExportFormat.options.length).default(['txt', 'srt']),
   model: z.string().min(1).nullable().default(null),
   language: z.string().min(2).max(8).nullable().default(null),
   vad: z.boolean().nullable().default(null),

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import { clockTime } from '../../../shared/subtitle-cues'
 
 /** Locale-aware number, date and token formatting; one place so every page agrees. */
 export function useFormat() {
@@ -12,14 +13,8 @@ export function useFormat() {
     /** "0.2" → "0.2" in English, "0,2" in Turkish (the "x" comes from the locale file) */
     multiplier: (x: number | string) => new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(Number(x)),
     fixed1: (x: number) => new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(x),
-    /** 75 → "1:15", 3725 → "1:02:05" */
-    duration: (sec: number) => {
-      const t = Math.max(0, Math.round(sec))
-      const h = Math.floor(t / 3600)
-      const m = Math.floor((t % 3600) / 60)
-      const s = String(t % 60).padStart(2, '0')
-      return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
-    },
+    /** 75 → "1:15", 3725 → "1:02:05"; rounded down, as the timestamped text export counts */
+    duration: (sec: number) => clockTime(sec),
     date: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium' }).format(new Date(iso)),
     dateTime: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
     tokens: (n: number) =>

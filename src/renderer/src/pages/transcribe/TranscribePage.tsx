@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { isJobActive, isJobStopped } from '../../../../shared/transcribe-types'
+import { ExportFormat, isJobActive, isJobStopped } from '../../../../shared/transcribe-types'
 import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
@@ -8,6 +8,7 @@ import { navigate } from '../../lib/use-route'
 import { LibraryResults } from './LibraryResults'
 import { useMissingKeys } from '../../lib/use-missing-keys'
 import { FirstModel } from './FirstModel'
+import { useBatchExport } from './use-batch-export'
 import { useTranscribe } from './use-transcribe'
 import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
 import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
@@ -16,6 +17,7 @@ export function TranscribePage() {
   const { t } = useTranslation()
   const f = useFormat()
   const tr = useTranscribe()
+  const batch = useBatchExport()
   const o = tr.options
   const [over, setOver] = useState(false)
   // #12: cloud models beside the local ones; a cloud file waits for its cost (and notice) first
@@ -204,6 +206,31 @@ export function TranscribePage() {
         <span>{t('transcribe.search')}</span>
         <input type="search" value={tr.query} onChange={(e) => tr.setQuery(e.target.value)} name="transcriptSearch" />
       </label>
+      {batch.selected.size > 0 ? (
+        <div className="form-row toolbar" role="group" aria-label={t('transcribe.batchTitle')} data-testid="batch-export">
+          <label>
+            <span>{t('transcribe.batchFormat')}</span>
+            <select name="batchFormat" value={batch.format} onChange={(e) => batch.setFormat(e.target.value as ExportFormat)}>
+              {ExportFormat.options.map((fmt) => (
+                <option key={fmt} value={fmt}>
+                  {t(`transcript.formats.${fmt}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" disabled={batch.busy} onClick={() => void batch.run()}>
+            {t('transcribe.batchExport', { count: batch.selected.size })}
+          </button>
+          <button type="button" className="secondary" onClick={batch.clear}>
+            {t('transcribe.batchClear')}
+          </button>
+          {batch.error ? (
+            <p role="alert" className="error-box">
+              {batch.error}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {tr.searched.trim() ? (
         <LibraryResults query={tr.searched.trim()} />
       ) : (
@@ -215,6 +242,12 @@ export function TranscribePage() {
               <ul className="history" data-testid="transcripts">
                 {items.map((m) => (
                   <li key={m.id}>
+                    <input
+                      type="checkbox"
+                      checked={batch.selected.has(m.id)}
+                      onChange={() => batch.toggle(m.id)}
+                      aria-label={t('transcribe.batchSelect', { name: m.fileName })}
+                    />{' '}
                     <a href={`#/transcript/${m.id}`}>
                       <strong>{m.fileName}</strong>
                     </a>{' '}

@@ -1,7 +1,13 @@
 import { Fragment, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { shapeCues } from '../../../../shared/subtitle-cues'
-import { ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
+import {
+  ExportFormat,
+  FRAME_RATES,
+  type DocumentOptions,
+  type Segment,
+  type SubtitleRules,
+} from '../../../../shared/transcribe-types'
 import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
@@ -169,6 +175,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
   // segments whose subtitles would read too fast under these rules
   const [rules, setRules] = useState<SubtitleRules>({ maxLineChars: 42, maxLines: 2, maxCps: 17 })
   const fast = useMemo(() => tooFastSegments(tr.segments, rules), [tr.segments, rules])
+  const [doc, setDoc] = useState<DocumentOptions>({ speakers: true, timestamps: true })
   // re-transcribing a selection: with an installed model (the transcript's own by default) and a language
   const installed = (tr.models.data ?? []).filter((m) => m.installed)
   const [redoModel, setRedoModel] = useState('')
@@ -209,10 +216,33 @@ export function TranscriptPage({ param }: { param: string | null }) {
             <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')}>
               <span className="muted">{t('transcript.export')}</span>
               {ExportFormat.options.map((fmt) => (
-                <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules)}>
+                <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules, doc)}>
                   {t(`transcript.formats.${fmt}`)}
                 </button>
               ))}
+              {/* what a document (Markdown) shows beside the text */}
+              <label className="inline">
+                <input
+                  type="checkbox"
+                  name="docSpeakers"
+                  checked={doc.speakers}
+                  onChange={(e) => setDoc({ ...doc, speakers: e.target.checked })}
+                />
+                <span>{t('transcript.docSpeakers')}</span>
+              </label>
+              <label className="inline">
+                <input
+                  type="checkbox"
+                  name="docTimestamps"
+                  checked={doc.timestamps}
+                  onChange={(e) => setDoc({ ...doc, timestamps: e.target.checked })}
+                />
+                <span>{t('transcript.docTimestamps')}</span>
+              </label>
+              {/* the system's print dialog, which saves as PDF too; the print style shows only the transcript */}
+              <button type="button" className="secondary" onClick={() => window.print()}>
+                {t('transcript.print')}
+              </button>
               <button type="button" onClick={() => tr.enhance(sp.names)}>
                 {t('transcript.enhance')}
               </button>
@@ -245,6 +275,26 @@ export function TranscriptPage({ param }: { param: string | null }) {
                     </select>
                   </label>
                 ))}
+                {/* cues are two frames apart: the video's own rate unless another is chosen */}
+                <label>
+                  <span>{t('transcript.rules.frameRate')}</span>
+                  <select
+                    name="frameRate"
+                    value={rules.frameRate ?? ''}
+                    onChange={(e) => setRules({ ...rules, frameRate: e.target.value ? Number(e.target.value) : undefined })}
+                  >
+                    <option value="">
+                      {meta.frameRate
+                        ? t('transcript.rules.frameRateOwn', { fps: f.number(meta.frameRate) })
+                        : t('transcript.rules.frameRateDefault')}
+                    </option>
+                    {FRAME_RATES.map((n) => (
+                      <option key={n} value={n}>
+                        {f.number(n)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
               </div>
             </details>
             {tr.error ? (

@@ -1,6 +1,12 @@
 import i18next from 'i18next'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { transcriptText, type ExportFormat, type Segment, type SubtitleRules } from '../../../../shared/transcribe-types'
+import {
+  transcriptText,
+  type DocumentOptions,
+  type ExportFormat,
+  type Segment,
+  type SubtitleRules,
+} from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
 import { downloadText } from '../../lib/download'
@@ -116,8 +122,8 @@ export function useTranscript(id: string) {
     }
   }
 
-  const exportAs = async (format: ExportFormat, subtitles?: SubtitleRules) => {
-    const { fileName, content } = await api.invoke('transcripts.export', { id, format, subtitles })
+  const exportAs = async (format: ExportFormat, subtitles?: SubtitleRules, document?: DocumentOptions) => {
+    const { fileName, content } = await api.invoke('transcripts.export', { id, format, subtitles, document })
     downloadText(fileName, content)
   }
 

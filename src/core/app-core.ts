@@ -16,6 +16,7 @@ import { SpeakerService } from './diarize/speaker-service'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
+import { editorHandlers } from './transcribe/editor-handlers'
 import { ProcessOwner } from './runtime/process-owner'
 import { RecordingService } from './recording/recording-service'
 import { cleanStaleRuntime } from './runtime/stale-runtime'
@@ -234,6 +235,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.retranscribe': async ({ id, from, to, model, language }) =>
       transcription.retranscribe(id, from, to, { model, language }),
     'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
+    ...editorHandlers({ transcripts, transcription }),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
     'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),

@@ -14,6 +14,7 @@ import {
   WhisperModelInfo,
 } from './transcribe-types'
 import { Settings, SettingsPatch } from './settings-types'
+import { editorCalls, editorEvents } from './calls/editor-calls'
 import { localLlmCalls, localLlmEvents } from './calls/local-llm-calls'
 import { recordingCalls, recordingEvents } from './calls/recording-calls'
 import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-transcribe-calls'
@@ -167,6 +168,7 @@ export const calls = {
   ...watchCalls,
   ...recordingCalls,
   ...localLlmCalls,
+  ...editorCalls,
 } as const
 
 export const events = {
@@ -212,6 +214,7 @@ export const events = {
   ...watchEvents,
   ...recordingEvents,
   ...localLlmEvents,
+  ...editorEvents,
 } as const
 
 export type Calls = typeof calls

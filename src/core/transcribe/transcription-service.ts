@@ -372,6 +372,22 @@ export class TranscriptionService {
     }
   }
 
+  /**
+   * The transcript's file as a new job: its model, the language and word list it was made with,
+   * and speech detection as asked (off: a file where it heard no speech is heard in full).
+   */
+  async transcribeAgain(id: string, opts: { vad?: boolean }): Promise<Job> {
+    const { meta } = await this.deps.transcripts.get(id)
+    const before = this.deps.store.data.jobs.find((j) => j.id === meta.jobId)?.options
+    const [job] = await this.add([meta.mediaPath], {
+      ...before,
+      model: meta.model,
+      prompt: meta.prompt ?? before?.prompt ?? '',
+      ...(opts.vad === undefined ? {} : { vad: opts.vad }),
+    })
+    return job!
+  }
+
   /** Speech detection for a job: its own choice, else the setting's, with the setting's tuning. */
   private vadFor(job: Job): { threshold: number; paddingSec: number } | null {
     const s = this.deps.store.data.settings

@@ -6,9 +6,12 @@ import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
+import { DeleteTranscriptButton } from './DeleteTranscriptButton'
+import { EmptyTranscript } from './EmptyTranscript'
 import { SpeakersPanel } from './SpeakersPanel'
 import { useSpeakers } from './use-speakers'
 import { useTranscript } from './use-transcript'
+import './editor.css'
 
 /** <video> for files with a picture, <audio> otherwise; the same controls and wiring either way. */
 function MediaElement({
@@ -155,7 +158,8 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const installed = (tr.models.data ?? []).filter((m) => m.installed)
   const [redoModel, setRedoModel] = useState('')
   const [redoLang, setRedoLang] = useState('auto')
-  const [confirming, setConfirming] = useState(false)
+  // nothing to export, enhance or label: the page offers transcribing again instead
+  const empty = tr.data.data?.segments.length === 0 && tr.segments.length === 0
   return (
     <section aria-labelledby="transcript-title">
       <a href="#/transcribe">{t('transcript.back')}</a>
@@ -187,7 +191,8 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 mediaRef={(el) => void (tr.media.current = el)}
               />
             </div>
-            <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')}>
+            {empty ? <EmptyTranscript id={meta.id} onDelete={() => void tr.remove()} /> : null}
+            <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')} hidden={empty}>
               <span className="muted">{t('transcript.export')}</span>
               {ExportFormat.options.map((fmt) => (
                 <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules)}>
@@ -197,17 +202,9 @@ export function TranscriptPage({ param }: { param: string | null }) {
               <button type="button" onClick={() => tr.enhance(sp.names)}>
                 {t('transcript.enhance')}
               </button>
-              {/* deleting asks twice: nothing is lost by one stray click */}
-              <button
-                type="button"
-                className={confirming ? 'danger' : 'secondary'}
-                onClick={() => (confirming ? void tr.remove() : setConfirming(true))}
-                onBlur={() => setConfirming(false)}
-              >
-                {confirming ? t('transcript.confirmDelete') : t('transcript.delete')}
-              </button>
+              <DeleteTranscriptButton onDelete={() => void tr.remove()} />
             </div>
-            <details className="subtitle-rules">
+            <details className="subtitle-rules" hidden={empty}>
               <summary>{t('transcript.subtitleRules')}</summary>
               <div className="form-row">
                 {ruleChoices.map(([name, options]) => (
@@ -233,7 +230,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 {tr.error}
               </p>
             ) : null}
-            <SpeakersPanel sp={sp} />
+            {empty ? null : <SpeakersPanel sp={sp} />}
             <h2>{t('transcript.segments')}</h2>
             {tr.selected.size > 0 ? (
               <div className="form-row toolbar" role="group" aria-label={t('transcript.redoTitle')} data-testid="redo-bar">

@@ -10,6 +10,7 @@ import { DeleteTranscriptButton } from './DeleteTranscriptButton'
 import { EmptyTranscript } from './EmptyTranscript'
 import { SpeakersPanel } from './SpeakersPanel'
 import { useSpeakers } from './use-speakers'
+import { usePlayerKeys } from './use-player-keys'
 import { useTranscript } from './use-transcript'
 import './editor.css'
 
@@ -150,6 +151,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const f = useFormat()
   const tr = useTranscript(param ?? '')
   const sp = useSpeakers(param ?? '', tr.data.data?.meta, tr.setSegments)
+  usePlayerKeys(tr.media)
   // SRT/VTT shaping: broadcast norms unless the user picks otherwise; the editor marks the
   // segments whose subtitles would read too fast under these rules
   const [rules, setRules] = useState<SubtitleRules>({ maxLineChars: 42, maxLines: 2, maxCps: 17 })

@@ -232,8 +232,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.get': async ({ id }) => transcripts.get(id),
     'transcripts.updateSegment': async ({ id, segmentId, text, revision, previousText }) =>
       transcripts.updateSegment(id, segmentId, text, { revision, previousText }),
-    'transcripts.retranscribe': async ({ id, from, to, model, language }) =>
-      transcription.retranscribe(id, from, to, { model, language }),
+    'transcripts.retranscribe': async ({ id, from, to, model, language, prompt }) =>
+      transcription.retranscribe(id, from, to, { model, language, prompt }),
     'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
     ...editorHandlers({ transcripts, transcription }),
     'speakers.models': async () => speakers.models(),

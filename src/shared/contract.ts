@@ -145,6 +145,8 @@ export const calls = {
       to: z.number().int().nonnegative(),
       model: z.string().min(1).optional(),
       language: z.string().min(2).max(8).optional(),
+      /** names and jargon to expect (absent: the transcript's own word list) */
+      prompt: z.string().max(2000).optional(),
     }),
     output: z.array(Segment),
   },

@@ -59,6 +59,8 @@ for (const locale of ['en', 'tr'] as const) {
       .toMatchObject({ vad: false, model: 'base' })
     // and the Transcribe page, where the new job runs, is shown
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe(words.jobs)
+    // the job stops (no model is installed here) before the test's data folder goes
+    await expect.poll(() => core.transcription.jobs().find((j) => j.file === meta.mediaPath)?.status).toMatch(/failed|cancelled/)
   })
 }
 
@@ -116,4 +118,93 @@ it('Space and k toggle play, ← and → seek, and typing in a field types inste
   expect(await box.inputValue()).toBe('Segment number 1 of the meeting. k')
   expect(await paused(page)).toBe(true)
   expect(await position(page)).toBe(5)
+})
+
+for (const locale of ['en', 'tr'] as const) {
+  const w = {
+    en: { open: 'Find and replace', find: 'Find', with: 'Replace with', whole: 'Whole word', all: 'Replace all' },
+    tr: { open: 'Bul ve değiştir', find: 'Bul', with: 'Yerine', whole: 'Tam sözcük', all: 'Tümünü değiştir' },
+  }[locale]
+  const status = {
+    en: { matches: '2 matches', replaced: 'Replaced 2 matches', englishMatches: '1 match' },
+    tr: { matches: '2 eşleşme', replaced: '2 eşleşme değiştirildi', englishMatches: '1 eşleşme' },
+  }[locale]
+
+  it(`${locale}: find and replace across a Turkish transcript folds İ/i and I/ı the Turkish way`, async () => {
+    const app = await open({ locale })
+    const { page, core } = app
+    const texts = ["İstanbul'da buluşalım.", 'Istanbul değil, istanbul.']
+    const meta = await saveTranscript(
+      app,
+      texts.map((text, i) => ({ id: i, start: i * 2, end: i * 2 + 1.8, text })),
+      { language: 'tr' },
+    )
+    await go(page, `transcript/${meta.id}`)
+    await page.getByRole('button', { name: w.open }).click()
+    const panel = page.getByRole('search', { name: w.open })
+    await panel.getByLabel(w.find, { exact: true }).fill('istanbul')
+    await panel.getByLabel(w.whole).check()
+    await expect.poll(() => page.getByTestId('find-status').textContent()).toBe(status.matches)
+    await panel.getByLabel(w.with).fill('Ankara')
+    await panel.getByRole('button', { name: w.all }).click()
+    await expect.poll(() => page.getByTestId('find-status').textContent()).toBe(status.replaced)
+    expect(await page.locator('.segment-text').allTextContents()).toEqual(["Ankara'da buluşalım.", 'Istanbul değil, Ankara.'])
+    expect((await core.transcripts.get(meta.id)).segments.map((s) => s.text)).toEqual([
+      "Ankara'da buluşalım.",
+      'Istanbul değil, Ankara.',
+    ])
+  })
+}
+
+it('tr: the word list is saved with the transcript and used when it is transcribed again', async () => {
+  const app = await open({ locale: 'tr' })
+  const { page, core } = app
+  const meta = await saveTranscript(app, segmentsOf(2), { language: 'tr' })
+  await go(page, `transcript/${meta.id}`)
+  await page.getByRole('button', { name: 'Sözcük listesi' }).click()
+  await page.getByTestId('word-list').getByRole('textbox').fill('Ayşe Yılmaz, MP4toText')
+  await page.getByRole('button', { name: 'Sözcük listesini kaydet' }).click()
+  await expect.poll(() => core.transcripts.get(meta.id).then((t) => t.meta.prompt)).toBe('Ayşe Yılmaz, MP4toText')
+  // the field shows it again after a reload
+  await page.reload()
+  await page.getByRole('button', { name: 'Sözcük listesi' }).click()
+  expect(await page.getByTestId('word-list').getByRole('textbox').inputValue()).toBe('Ayşe Yılmaz, MP4toText')
+})
+
+it('split, merge, nudge and delete segments from the editor; each is saved', async () => {
+  const app = await open()
+  const { page, core } = app
+  const meta = await saveTranscript(app, [
+    { id: 0, start: 0, end: 4, text: 'alpha beta gamma delta' },
+    { id: 1, start: 5, end: 6, text: 'epsilon' },
+  ])
+  await go(page, `transcript/${meta.id}`)
+  const saved = () => core.transcripts.get(meta.id).then((t) => t.segments.map((s) => [s.start, s.end, s.text]))
+  await page.getByRole('button', { name: 'Tools for the segment at 0:00' }).click()
+  await page.getByRole('button', { name: 'Split', exact: true }).click()
+  await expect.poll(saved).toEqual([
+    [0, 2, 'alpha beta'],
+    [2, 4, 'gamma delta'],
+    [5, 6, 'epsilon'],
+  ])
+  expect(await page.locator('.segment-text').allTextContents()).toEqual(['alpha beta', 'gamma delta', 'epsilon'])
+  await page.getByRole('button', { name: 'Merge with next' }).first().click()
+  await expect.poll(() => page.getByTestId('segment').count()).toBe(2)
+  expect(await saved()).toEqual([
+    [0, 4, 'alpha beta gamma delta'],
+    [5, 6, 'epsilon'],
+  ])
+  await page.getByRole('button', { name: 'End earlier' }).click()
+  await expect.poll(saved).toEqual([
+    [0, 3.9, 'alpha beta gamma delta'],
+    [5, 6, 'epsilon'],
+  ])
+  // a start after the end is refused, said in the page's language
+  const tools = page.getByTestId('segment-tools')
+  await tools.locator('input[name=start]').fill('5')
+  await tools.getByRole('button', { name: 'Set times' }).click()
+  await expect.poll(() => tools.getByRole('alert').textContent()).toBe('A segment must start before it ends, at 0 s or later.')
+  await tools.getByRole('button', { name: 'Delete segment' }).click()
+  await expect.poll(saved).toEqual([[5, 6, 'epsilon']])
+  expect(await page.locator('.segment-text').allTextContents()).toEqual(['epsilon'])
 })

@@ -8,8 +8,15 @@ export function editorHandlers(deps: {
   transcripts: TranscriptStore
   transcription: TranscriptionService
 }): Pick<Handlers, keyof typeof editorCalls> {
-  const { transcription } = deps
+  const { transcripts, transcription } = deps
   return {
     'transcripts.transcribeAgain': async ({ id, vad }) => transcription.transcribeAgain(id, { vad }),
+    'transcripts.split': async ({ id, segmentId, at }) => transcripts.splitSegment(id, segmentId, at),
+    'transcripts.merge': async ({ id, segmentId }) => transcripts.mergeSegments(id, segmentId),
+    'transcripts.deleteSegment': async ({ id, segmentId }) => transcripts.deleteSegment(id, segmentId),
+    'transcripts.setTimes': async ({ id, segmentId, start, end }) => transcripts.setSegmentTimes(id, segmentId, start, end),
+    'transcripts.replaceAll': async ({ id, find, replace, wholeWord, matchCase }) =>
+      transcripts.replaceAll(id, find, replace, { wholeWord, matchCase }),
+    'transcripts.setPrompt': async ({ id, prompt }) => transcripts.setPrompt(id, prompt),
   }
 }

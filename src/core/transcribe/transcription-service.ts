@@ -246,6 +246,7 @@ export class TranscriptionService {
           // a file cut short keeps what decoded, marked so (never thrown away)
           partial: outcome.partial,
           noSpeech: outcome.noSpeech,
+          ...(job.options.prompt.trim() ? { prompt: job.options.prompt.trim() } : {}),
         },
         outcome.segments,
       )
@@ -321,6 +322,7 @@ export class TranscriptionService {
         model: job.options.model,
         partial: null,
         noSpeech: outcome.segments.length === 0,
+        ...(job.options.prompt.trim() ? { prompt: job.options.prompt.trim() } : {}),
       },
       outcome.segments,
     )
@@ -330,7 +332,12 @@ export class TranscriptionService {
    * Transcribe segments `from`..`to` of a transcript again — with another model or language, say —
    * and put the result in their place; the rest of the transcript, edits included, is kept.
    */
-  async retranscribe(id: string, from: number, to: number, options: { model?: string; language?: string }): Promise<Segment[]> {
+  async retranscribe(
+    id: string,
+    from: number,
+    to: number,
+    options: { model?: string; language?: string; prompt?: string },
+  ): Promise<Segment[]> {
     const { meta, segments } = await this.deps.transcripts.get(id)
     const first = segments.find((s) => s.id === from)
     const last = segments.find((s) => s.id === to)
@@ -348,7 +355,8 @@ export class TranscriptionService {
       const out = await transcribeFile(
         clip,
         engine,
-        { language, translate: false, prompt: '', noFallback: this.deps.noFallback },
+        // the transcript's word list (names, jargon) unless this run names its own
+        { language, translate: false, prompt: options.prompt ?? meta.prompt ?? '', noFallback: this.deps.noFallback },
         {
           env: this.deps.env,
           resourcesDir: this.deps.resourcesDir,

@@ -7,7 +7,10 @@ import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
 import { DeleteTranscriptButton } from './DeleteTranscriptButton'
+import { EditorContext } from './editor-context'
+import { EditorTools } from './EditorTools'
 import { EmptyTranscript } from './EmptyTranscript'
+import { SegmentTools } from './SegmentTools'
 import { SpeakersPanel } from './SpeakersPanel'
 import { useSpeakers } from './use-speakers'
 import { usePlayerKeys } from './use-player-keys'
@@ -64,7 +67,12 @@ function SegmentRow({
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState(segment.text)
   return (
-    <li className={`segment${active ? ' is-current' : ''}`} data-testid="segment" aria-current={active ? 'true' : undefined}>
+    <li
+      className={`segment${active ? ' is-current' : ''}`}
+      data-testid="segment"
+      data-segment-id={segment.id}
+      aria-current={active ? 'true' : undefined}
+    >
       <input
         type="checkbox"
         className="segment-select"
@@ -134,6 +142,7 @@ function SegmentRow({
           <button type="button" className="secondary small" onClick={() => setEditing(true)}>
             {t('transcript.edit')}
           </button>
+          <SegmentTools segment={segment} />
           {saved ? <span className="positive">{t('transcript.saved')}</span> : null}
           {fastCps !== null ? (
             <span className="badge badge-warn" data-testid="too-fast" title={t('transcript.tooFastHint')}>
@@ -167,7 +176,15 @@ export function TranscriptPage({ param }: { param: string | null }) {
       <a href="#/transcribe">{t('transcript.back')}</a>
       <AsyncView state={tr.data}>
         {({ meta }) => (
-          <>
+          <EditorContext.Provider
+            value={{
+              id: meta.id,
+              apply: tr.apply,
+              media: tr.media,
+              durationSec: meta.durationSec,
+              lastId: tr.segments.length - 1,
+            }}
+          >
             <h1 id="transcript-title">{meta.fileName}</h1>
             <p className="muted">
               {t('transcript.meta', { duration: f.duration(meta.durationSec), language: meta.language, model: meta.model })}
@@ -232,6 +249,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 {tr.error}
               </p>
             ) : null}
+            {empty ? null : <EditorTools meta={meta} segments={tr.segments} />}
             {empty ? null : <SpeakersPanel sp={sp} />}
             <h2>{t('transcript.segments')}</h2>
             {tr.selected.size > 0 ? (
@@ -285,7 +303,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 ))}
               </ol>
             )}
-          </>
+          </EditorContext.Provider>
         )}
       </AsyncView>
       {param === null ? (

@@ -53,6 +53,12 @@ export function useTranscript(id: string) {
     void m.play().catch(() => undefined) // autoplay may be refused; the position is set anyway
   }
 
+  /** an edit the core answered with the whole transcript (segment tools, replace all) */
+  const apply = useCallback((view: { meta: { revision?: number }; segments: Segment[] }) => {
+    setSegments(view.segments)
+    revision.current = view.meta.revision
+  }, [])
+
   const save = async (segmentId: number, text: string) => {
     setError(null)
     const seen = revision.current
@@ -126,6 +132,7 @@ export function useTranscript(id: string) {
     data,
     segments,
     setSegments,
+    apply,
     current,
     currentWord,
     selected,

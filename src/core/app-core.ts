@@ -235,7 +235,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.retranscribe': async ({ id, from, to, model, language, prompt }) =>
       transcription.retranscribe(id, from, to, { model, language, prompt }),
     'transcripts.export': async ({ id, format, subtitles }) => transcripts.exportText(id, format, subtitles),
-    ...editorHandlers({ transcripts, transcription }),
+    ...editorHandlers({ transcripts, transcription, enhance }),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
     'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),

@@ -2,11 +2,13 @@
 // (Turkish casing), split, merge, delete and moving a segment's times (word timing kept where it
 // still fits), the word list whisper is given again.
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import type { CallInput, CallName, CallOutput } from '../../src/shared/contract'
 import { dispatch } from '../../src/shared/dispatch'
 import type { Segment, Word } from '../../src/shared/transcribe-types'
+import { envFor, TEST_KEY } from '../helpers/enhance-env'
+import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -15,9 +17,15 @@ afterEach(async () => {
   for (const c of cores.splice(0)) await c.close()
 })
 
+let server: FakeLlmServer
+beforeAll(async () => {
+  server = await startFakeLlmServer({ apiKey: TEST_KEY })
+})
+afterAll(() => server.close())
+
 async function withTranscript(segments: Segment[], language = 'en'): Promise<{ core: Core; id: string }> {
   const dataDir = tempDir()
-  const core = await openCore({ dataDir, shell: 'cli', version: 'test', systemLocale: 'en-US' })
+  const core = await openCore({ dataDir, shell: 'cli', version: 'test', systemLocale: 'en-US', env: envFor(server) })
   cores.push(core)
   const meta = await core.transcripts.save(
     {
@@ -169,5 +177,37 @@ describe('word list', () => {
     expect(job.options).toMatchObject({ prompt: 'Ayşe Yılmaz, MP4toText, diarizasyon', vad: false, model: 'base' })
     core.transcription.cancel(job.id)
     await expect.poll(() => core.transcription.jobs().find((j) => j.id === job.id)?.status).toMatch(/failed|cancelled/)
+  })
+})
+
+describe('versions', () => {
+  it('an enhancement of the transcript is kept among its versions, with its model and credits, and its text', async () => {
+    const { core, id } = await withTranscript([{ id: 0, start: 0, end: 2, text: 'so um we ship on friday' }])
+    expect(await call(core, 'transcripts.versions', { id })).toEqual([
+      { kind: 'original', at: expect.any(String) as string, model: 'base' },
+    ])
+    const before = core.credits.state().balance
+    const result = await core.enhance.run({
+      text: 'so um we ship on friday',
+      provider: 'groq',
+      modelId: 'llama-3.1-8b-instant',
+      preset: 'cleanup',
+      transcriptId: id,
+    })
+    // text pasted on the Enhance page belongs to no transcript
+    await core.enhance.run({ text: 'other text', provider: 'groq', modelId: 'llama-3.1-8b-instant', preset: 'cleanup' })
+    const versions = await call(core, 'transcripts.versions', { id })
+    expect(versions).toHaveLength(2)
+    expect(versions[1]).toMatchObject({
+      kind: 'enhancement',
+      id: result.id,
+      preset: 'cleanup',
+      provider: 'groq',
+      modelId: 'llama-3.1-8b-instant',
+      credits: result.credits,
+    })
+    expect(result.credits).toBeGreaterThan(0)
+    expect(before - core.credits.state().balance).toBe(result.credits * 2)
+    expect((await call(core, 'enhance.output', { id: result.id })).output).toBe(result.text)
   })
 })

@@ -1,5 +1,6 @@
 import type { editorCalls } from '../../shared/calls/editor-calls'
 import type { Handlers } from '../../shared/contract'
+import type { EnhanceService } from '../enhance/enhance-service'
 import type { TranscriptionService } from './transcription-service'
 import type { TranscriptStore } from './transcript-store'
 
@@ -7,8 +8,9 @@ import type { TranscriptStore } from './transcript-store'
 export function editorHandlers(deps: {
   transcripts: TranscriptStore
   transcription: TranscriptionService
+  enhance: EnhanceService
 }): Pick<Handlers, keyof typeof editorCalls> {
-  const { transcripts, transcription } = deps
+  const { transcripts, transcription, enhance } = deps
   return {
     'transcripts.transcribeAgain': async ({ id, vad }) => transcription.transcribeAgain(id, { vad }),
     'transcripts.split': async ({ id, segmentId, at }) => transcripts.splitSegment(id, segmentId, at),
@@ -18,5 +20,26 @@ export function editorHandlers(deps: {
     'transcripts.replaceAll': async ({ id, find, replace, wholeWord, matchCase }) =>
       transcripts.replaceAll(id, find, replace, { wholeWord, matchCase }),
     'transcripts.setPrompt': async ({ id, prompt }) => transcripts.setPrompt(id, prompt),
+    'transcripts.versions': async ({ id }) => {
+      const { meta } = await transcripts.get(id)
+      const done = enhance
+        .history()
+        .filter((e) => e.transcriptId === id && e.status === 'done')
+        .reverse()
+      return [
+        { kind: 'original' as const, at: meta.createdAt, model: meta.model },
+        ...done.map((e) => ({
+          kind: 'enhancement' as const,
+          id: e.id,
+          at: e.at,
+          preset: e.preset,
+          provider: e.provider,
+          modelId: e.modelId,
+          displayName: e.displayName,
+          credits: e.credits,
+          preview: e.preview,
+        })),
+      ]
+    },
   }
 }

@@ -1,5 +1,25 @@
 import { z } from 'zod'
+import { Preset } from '../enhance-types'
+import { ProviderId } from '../catalog-types'
 import { Job, Segment, TranscriptMeta } from '../transcribe-types'
+
+/** One version of a transcript's text: as transcribed (and edited), or an enhancement of it. */
+export const TranscriptVersion = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('original'), at: z.string(), model: z.string() }),
+  z.object({
+    kind: z.literal('enhancement'),
+    /** the enhancement's id: its text comes from enhance.output */
+    id: z.string(),
+    at: z.string(),
+    preset: Preset,
+    provider: ProviderId,
+    modelId: z.string(),
+    displayName: z.string(),
+    credits: z.number().int(),
+    preview: z.string(),
+  }),
+])
+export type TranscriptVersion = z.infer<typeof TranscriptVersion>
 
 /** A transcript after an edit: what the editor shows again. */
 const EditedView = z.object({ meta: TranscriptMeta, segments: z.array(Segment) })
@@ -44,6 +64,8 @@ export const editorCalls = {
     input: z.object({ id: z.string(), prompt: z.string().max(2000) }),
     output: TranscriptMeta,
   },
+  /** the original, then each finished enhancement of this transcript, oldest first */
+  'transcripts.versions': { input: z.object({ id: z.string() }), output: z.array(TranscriptVersion) },
 } as const
 
 export const editorEvents = {} as const

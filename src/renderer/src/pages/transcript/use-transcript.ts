@@ -9,6 +9,7 @@ import { navigate } from '../../lib/use-route'
 
 export const ENHANCE_HANDOFF_KEY = 'mp4totext.enhanceText'
 export const ENHANCE_LANG_KEY = 'mp4totext.enhanceLang'
+export const ENHANCE_TRANSCRIPT_KEY = 'mp4totext.enhanceTranscript'
 
 /** whisper names the language ("turkish"); the Enhance form knows tr and en */
 export function enhanceLangOf(language: string): '' | 'tr' | 'en' {
@@ -119,6 +120,7 @@ export function useTranscript(id: string) {
   const enhance = (speakers?: Record<string, string>) => {
     sessionStorage.setItem(ENHANCE_HANDOFF_KEY, transcriptText(segments, speakers ?? data.data?.meta.speakers))
     sessionStorage.setItem(ENHANCE_LANG_KEY, enhanceLangOf(data.data?.meta.language ?? ''))
+    sessionStorage.setItem(ENHANCE_TRANSCRIPT_KEY, id)
     navigate('enhance')
   }
 

@@ -20,6 +20,7 @@ import { TranscriptionService } from './transcribe/transcription-service'
 import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
 import { exportMany } from './transcribe/batch-export'
+import { editorHandlers } from './transcribe/editor-handlers'
 import { ProcessOwner } from './runtime/process-owner'
 import { LibraryIndex } from './library/library-index'
 import { RecordingService } from './recording/recording-service'
@@ -252,12 +253,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.get': async ({ id }) => transcripts.get(id),
     'transcripts.updateSegment': async ({ id, segmentId, text, revision, previousText }) =>
       transcripts.updateSegment(id, segmentId, text, { revision, previousText }),
-    'transcripts.retranscribe': async ({ id, segmentIds, from, to, model, language }) =>
-      transcription.retranscribe(id, segmentIds ?? rangeOf(from, to), { model, language }),
+    'transcripts.retranscribe': async ({ id, segmentIds, from, to, model, language, prompt }) =>
+      transcription.retranscribe(id, segmentIds ?? rangeOf(from, to), { model, language, prompt }),
     'transcripts.undoRetranscribe': async ({ id, undo }) => transcription.undoRetranscribe(id, undo),
     'transcripts.export': async ({ id, format, subtitles, document }) => transcripts.exportText(id, format, subtitles, document),
     'transcripts.exportMany': async ({ ids, format, subtitles, document }) =>
       exportMany(transcripts, ids, format, subtitles, document),
+    ...editorHandlers({ transcripts, transcription, enhance }),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
     'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),

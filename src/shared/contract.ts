@@ -16,6 +16,7 @@ import {
 } from './transcribe-types'
 import { Settings, SettingsPatch } from './settings-types'
 import { libraryCalls } from './calls/library-calls'
+import { editorCalls, editorEvents } from './calls/editor-calls'
 import { localLlmCalls, localLlmEvents } from './calls/local-llm-calls'
 import { recordingCalls, recordingEvents } from './calls/recording-calls'
 import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-transcribe-calls'
@@ -154,6 +155,8 @@ export const calls = {
       to: z.number().int().nonnegative().optional(),
       model: z.string().min(1).optional(),
       language: z.string().min(2).max(8).optional(),
+      /** names and jargon to expect (absent: the transcript's own word list) */
+      prompt: z.string().max(2000).optional(),
     }),
     output: z.object({ segments: z.array(Segment), changed: z.array(z.number().int()), undo: z.string() }),
   },
@@ -199,6 +202,7 @@ export const calls = {
   ...watchCalls,
   ...recordingCalls,
   ...localLlmCalls,
+  ...editorCalls,
 } as const
 
 export const events = {
@@ -244,6 +248,7 @@ export const events = {
   ...watchEvents,
   ...recordingEvents,
   ...localLlmEvents,
+  ...editorEvents,
 } as const
 
 export type Calls = typeof calls

@@ -20,6 +20,8 @@ export const EnhanceRequest = z.object({
   prompt: z.string().max(20_000).optional(),
   /** groups the runs of one side-by-side comparison */
   compareId: z.string().optional(),
+  /** the transcript the text came from: the result is kept among that transcript's versions */
+  transcriptId: z.string().max(100).optional(),
 })
 export type EnhanceRequest = z.infer<typeof EnhanceRequest>
 
@@ -47,6 +49,8 @@ export const EnhancementRecord = z.object({
   stats: EnhanceStats.nullable(),
   error: z.string().nullable(),
   compareId: z.string().nullable(),
+  /** the transcript it enhanced (absent or null: text pasted on the Enhance page) */
+  transcriptId: z.string().nullable().optional(),
 })
 export type EnhancementRecord = z.infer<typeof EnhancementRecord>
 

@@ -151,6 +151,8 @@ export const TranscriptMeta = z.object({
   speakers: z.record(z.string(), z.string().max(80)).optional(),
   /** why speaker detection left the transcript unlabelled (a model missing, no speaker found) */
   speakerNotice: z.string().max(500).optional(),
+  /** names and jargon whisper is told to expect (its initial prompt); re-transcriptions use it too */
+  prompt: z.string().max(2000).optional(),
   /** how many changes the transcript has had; a save names the revision it was made on */
   revision: z.number().int().nonnegative().optional(),
   /** the video's frames per second, where the media said (subtitles are timed to its frames) */

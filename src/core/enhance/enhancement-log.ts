@@ -61,6 +61,7 @@ export class EnhancementLog {
         stats: null,
         error: null,
         compareId: req.compareId ?? null,
+        transcriptId: req.transcriptId ?? null,
       }
       db.enhancements.push(rec)
     }

@@ -11,6 +11,7 @@ import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { exportFileName, render, sanitizeFileName } from './exports'
+import * as edits from './segment-edits'
 
 /** Transcripts indexed per transaction while start-up catches up. */
 const INDEX_BATCH = 200
@@ -254,6 +255,61 @@ export class TranscriptStore {
     // only its own per-upload folder, and only when no other job or transcript needs it
     await removeUploadIfUnused(this.dataDir, meta.mediaPath, this.store.data)
     this.events.emit('transcripts.changed', { id, deleted: true })
+  }
+
+  // --- the editor's segment tools: each one change, on the segments as they are now ---
+
+  async splitSegment(id: string, segmentId: number, at?: number): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
+    return this.edit(id, (segments) => edits.splitSegment(segments, segmentId, at))
+  }
+
+  async mergeSegments(id: string, segmentId: number): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
+    return this.edit(id, (segments) => edits.mergeWithNext(segments, segmentId))
+  }
+
+  async deleteSegment(id: string, segmentId: number): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
+    return this.edit(id, (segments) => edits.deleteSegment(segments, segmentId))
+  }
+
+  async setSegmentTimes(
+    id: string,
+    segmentId: number,
+    start: number,
+    end: number,
+  ): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
+    return this.edit(id, (segments) => edits.setTimes(segments, segmentId, start, end, this.indexEntry(id).durationSec))
+  }
+
+  /** Every match across the transcript, folded in its own language (Turkish I/ı, İ/i) unless case matters. */
+  async replaceAll(
+    id: string,
+    find: string,
+    replacement: string,
+    opts: { wholeWord: boolean; matchCase: boolean },
+  ): Promise<{ meta: TranscriptMeta; segments: Segment[]; replaced: number }> {
+    const { meta, segments, result } = await this.change(id, (file) => {
+      const r = edits.replaceAcross(file.segments, find, replacement, { ...opts, language: this.indexEntry(id).language })
+      return { segments: r.segments, result: r.count }
+    })
+    return { meta, segments, replaced: result }
+  }
+
+  /** The names and jargon whisper is told to expect when this transcript's audio is transcribed again. */
+  async setPrompt(id: string, prompt: string): Promise<TranscriptMeta> {
+    const { meta } = await this.change(id, (file) => ({
+      segments: file.segments,
+      result: undefined,
+      meta: (m) => {
+        if (prompt.trim()) m.prompt = prompt.trim()
+        else delete m.prompt
+      },
+    }))
+    return meta
+  }
+
+  private async edit(id: string, fn: (segments: Segment[]) => Segment[]): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
+    const { meta, segments } = await this.change(id, (file) => ({ segments: fn(file.segments), result: undefined }))
+    return { meta, segments }
   }
 
   mediaPath(id: string): string {

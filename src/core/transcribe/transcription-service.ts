@@ -260,6 +260,7 @@ export class TranscriptionService {
           // a file cut short keeps what decoded, marked so (never thrown away)
           partial: outcome.partial,
           noSpeech: outcome.noSpeech,
+          ...(job.options.prompt.trim() ? { prompt: job.options.prompt.trim() } : {}),
         },
         outcome.segments,
       )
@@ -338,6 +339,7 @@ export class TranscriptionService {
         model: job.options.model,
         partial: null,
         noSpeech: outcome.segments.length === 0,
+        ...(job.options.prompt.trim() ? { prompt: job.options.prompt.trim() } : {}),
       },
       outcome.segments,
     )
@@ -353,7 +355,7 @@ export class TranscriptionService {
   async retranscribe(
     id: string,
     segmentIds: number[],
-    options: { model?: string; language?: string },
+    options: { model?: string; language?: string; prompt?: string },
   ): Promise<{ segments: Segment[]; changed: number[]; undo: string }> {
     const { meta, segments } = await this.deps.transcripts.get(id)
     const wanted = new Set(segmentIds)
@@ -384,7 +386,8 @@ export class TranscriptionService {
         const out = await transcribeFile(
           clip,
           engine,
-          { language, translate: false, prompt: '', noFallback: this.deps.noFallback },
+          // the transcript's word list (names, jargon) unless this run names its own
+          { language, translate: false, prompt: options.prompt ?? meta.prompt ?? '', noFallback: this.deps.noFallback },
           {
             env: this.deps.env,
             resourcesDir: this.deps.resourcesDir,
@@ -450,6 +453,22 @@ export class TranscriptionService {
     const segments = await this.deps.transcripts.replaceRuns(id, record.runs, record.length)
     this.undos.delete(id)
     return { segments }
+  }
+
+  /**
+   * The transcript's file as a new job: its model, the language and word list it was made with,
+   * and speech detection as asked (off: a file where it heard no speech is heard in full).
+   */
+  async transcribeAgain(id: string, opts: { vad?: boolean }): Promise<Job> {
+    const { meta } = await this.deps.transcripts.get(id)
+    const before = this.deps.store.data.jobs.find((j) => j.id === meta.jobId)?.options
+    const [job] = await this.add([meta.mediaPath], {
+      ...before,
+      model: meta.model,
+      prompt: meta.prompt ?? before?.prompt ?? '',
+      ...(opts.vad === undefined ? {} : { vad: opts.vad }),
+    })
+    return job!
   }
 
   /** Speech detection for a job: its own choice, else the setting's, with the setting's tuning. */

@@ -14,6 +14,8 @@ import watchEn from './locales/features/watch.en.json'
 import watchTr from './locales/features/watch.tr.json'
 import errorsEn from './locales/features/errors.en.json'
 import errorsTr from './locales/features/errors.tr.json'
+import editorEn from './locales/features/editor.en.json'
+import editorTr from './locales/features/editor.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -36,6 +38,6 @@ export function mergeMessages(...trees: Tree[]): Tree {
  * their texts without editing one another's.
  */
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr),
+  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn, editorEn),
+  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr, editorTr),
 }

@@ -5,7 +5,7 @@ import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
 import { useMissingKeys } from '../../lib/use-missing-keys'
-import { ENHANCE_HANDOFF_KEY, ENHANCE_LANG_KEY } from '../transcript/use-transcript'
+import { ENHANCE_HANDOFF_KEY, ENHANCE_LANG_KEY, ENHANCE_TRANSCRIPT_KEY } from '../transcript/use-transcript'
 
 export interface RunView {
   id: string | null
@@ -87,6 +87,7 @@ interface Kept {
   compareMode: boolean
   selection: string[] | null
   runs: RunView[]
+  transcriptId: string | null
 }
 let kept: Kept | null = null
 
@@ -98,12 +99,19 @@ export function useEnhance() {
   const prompts = useCall('prompts.list', {})
   // a transcript handed over by its "Enhance…" button wins over what the page last showed
   const [handed] = useState(() => {
-    const h = { text: sessionStorage.getItem(ENHANCE_HANDOFF_KEY), lang: sessionStorage.getItem(ENHANCE_LANG_KEY) }
+    const h = {
+      text: sessionStorage.getItem(ENHANCE_HANDOFF_KEY),
+      lang: sessionStorage.getItem(ENHANCE_LANG_KEY),
+      transcriptId: sessionStorage.getItem(ENHANCE_TRANSCRIPT_KEY),
+    }
     sessionStorage.removeItem(ENHANCE_HANDOFF_KEY)
     sessionStorage.removeItem(ENHANCE_LANG_KEY)
+    sessionStorage.removeItem(ENHANCE_TRANSCRIPT_KEY)
     return h
   })
   const [text, setText] = useState(() => handed.text ?? kept?.text ?? '')
+  /** the transcript the text was handed over from (until the page gets other text) */
+  const [from] = useState(() => (handed.text !== null ? handed.transcriptId : (kept?.transcriptId ?? null)))
   const settings = useCall('settings.get', {})
   const [presetChoice, setPreset] = useState<Preset | null>(() => kept?.preset ?? null)
   const preset: Preset = presetChoice ?? settings.data?.defaultPreset ?? 'cleanup'
@@ -116,8 +124,8 @@ export function useEnhance() {
   const [runList, setRuns] = useState<RunView[]>(() => kept?.runs ?? [])
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    kept = { text, preset: presetChoice, lang, targetLang, prompt, compareMode, selection, runs: runList }
-  }, [text, presetChoice, lang, targetLang, prompt, compareMode, selection, runList])
+    kept = { text, preset: presetChoice, lang, targetLang, prompt, compareMode, selection, runs: runList, transcriptId: from }
+  }, [text, presetChoice, lang, targetLang, prompt, compareMode, selection, runList, from])
   const missingKey = useMissingKeys()
 
   const models = useMemo(() => catalog.data ?? [], [catalog.data])
@@ -151,6 +159,8 @@ export function useEnhance() {
   const start = async () => {
     setError(null)
     const base = {
+      // a transcript's text keeps its enhancements among that transcript's versions
+      ...(from ? { transcriptId: from } : {}),
       text,
       preset,
       ...(lang ? { lang } : {}),

@@ -12,10 +12,17 @@ import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
+import { DeleteTranscriptButton } from './DeleteTranscriptButton'
+import { EditorContext } from './editor-context'
+import { EditorTools } from './EditorTools'
+import { EmptyTranscript } from './EmptyTranscript'
+import { SegmentTools } from './SegmentTools'
 import { SpeakersPanel } from './SpeakersPanel'
 import { useSpeakers } from './use-speakers'
 import { useOpenAt } from './use-open-at'
+import { usePlayerKeys } from './use-player-keys'
 import { useTranscript } from './use-transcript'
+import './editor.css'
 
 /** <video> for files with a picture, <audio> otherwise; the same controls and wiring either way. */
 function MediaElement({
@@ -70,7 +77,12 @@ function SegmentRow({
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState(segment.text)
   return (
-    <li className={`segment${active ? ' is-current' : ''}`} data-testid="segment" aria-current={active ? 'true' : undefined}>
+    <li
+      className={`segment${active ? ' is-current' : ''}`}
+      data-testid="segment"
+      data-segment-id={segment.id}
+      aria-current={active ? 'true' : undefined}
+    >
       <input
         type="checkbox"
         className="segment-select"
@@ -148,6 +160,7 @@ function SegmentRow({
           >
             {t('transcript.edit')}
           </button>
+          <SegmentTools segment={segment} />
           {saved ? <span className="positive">{t('transcript.saved')}</span> : null}
           {redone ? (
             <span className="badge" data-testid="redone">
@@ -171,6 +184,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const tr = useTranscript(param ?? '')
   const sp = useSpeakers(param ?? '', tr.data.data?.meta, tr.setSegments)
   useOpenAt(tr.segments, tr.media)
+  usePlayerKeys(tr.media)
   // SRT/VTT shaping: broadcast norms unless the user picks otherwise; the editor marks the
   // segments whose subtitles would read too fast under these rules
   const [rules, setRules] = useState<SubtitleRules>({ maxLineChars: 42, maxLines: 2, maxCps: 17 })
@@ -180,13 +194,22 @@ export function TranscriptPage({ param }: { param: string | null }) {
   const installed = (tr.models.data ?? []).filter((m) => m.installed)
   const [redoModel, setRedoModel] = useState('')
   const [redoLang, setRedoLang] = useState('auto')
-  const [confirming, setConfirming] = useState(false)
+  // nothing to export, enhance or label: the page offers transcribing again instead
+  const empty = tr.data.data?.segments.length === 0 && tr.segments.length === 0
   return (
     <section aria-labelledby="transcript-title">
       <a href="#/transcribe">{t('transcript.back')}</a>
       <AsyncView state={tr.data}>
         {({ meta }) => (
-          <>
+          <EditorContext.Provider
+            value={{
+              id: meta.id,
+              apply: tr.apply,
+              media: tr.media,
+              durationSec: meta.durationSec,
+              lastId: tr.segments.length - 1,
+            }}
+          >
             <h1 id="transcript-title">{meta.fileName}</h1>
             <p className="muted">
               {t('transcript.meta', { duration: f.duration(meta.durationSec), language: meta.language, model: meta.model })}
@@ -213,7 +236,8 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 mediaRef={(el) => void (tr.media.current = el)}
               />
             </div>
-            <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')}>
+            {empty ? <EmptyTranscript id={meta.id} onDelete={() => void tr.remove()} /> : null}
+            <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')} hidden={empty}>
               <span className="muted">{t('transcript.export')}</span>
               {ExportFormat.options.map((fmt) => (
                 <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules, doc)}>
@@ -246,17 +270,9 @@ export function TranscriptPage({ param }: { param: string | null }) {
               <button type="button" onClick={() => tr.enhance(sp.names)}>
                 {t('transcript.enhance')}
               </button>
-              {/* deleting asks twice: nothing is lost by one stray click */}
-              <button
-                type="button"
-                className={confirming ? 'danger' : 'secondary'}
-                onClick={() => (confirming ? void tr.remove() : setConfirming(true))}
-                onBlur={() => setConfirming(false)}
-              >
-                {confirming ? t('transcript.confirmDelete') : t('transcript.delete')}
-              </button>
+              <DeleteTranscriptButton onDelete={() => void tr.remove()} />
             </div>
-            <details className="subtitle-rules">
+            <details className="subtitle-rules" hidden={empty}>
               <summary>{t('transcript.subtitleRules')}</summary>
               <div className="form-row">
                 {ruleChoices.map(([name, options]) => (
@@ -302,7 +318,8 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 {tr.error}
               </p>
             ) : null}
-            <SpeakersPanel sp={sp} />
+            {empty ? null : <EditorTools meta={meta} segments={tr.segments} />}
+            {empty ? null : <SpeakersPanel sp={sp} />}
             <h2>{t('transcript.segments')}</h2>
             {tr.selected.size > 0 ? (
               <div className="form-row toolbar" role="group" aria-label={t('transcript.redoTitle')} data-testid="redo-bar">
@@ -365,7 +382,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 ))}
               </ol>
             )}
-          </>
+          </EditorContext.Provider>
         )}
       </AsyncView>
       {param === null ? (

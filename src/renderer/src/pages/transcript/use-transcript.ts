@@ -15,6 +15,7 @@ import { navigate } from '../../lib/use-route'
 
 export const ENHANCE_HANDOFF_KEY = 'mp4totext.enhanceText'
 export const ENHANCE_LANG_KEY = 'mp4totext.enhanceLang'
+export const ENHANCE_TRANSCRIPT_KEY = 'mp4totext.enhanceTranscript'
 
 /** whisper names the language ("turkish"); the Enhance form knows tr and en */
 export function enhanceLangOf(language: string): '' | 'tr' | 'en' {
@@ -58,6 +59,12 @@ export function useTranscript(id: string) {
     setCurrent(s.id)
     void m.play().catch(() => undefined) // autoplay may be refused; the position is set anyway
   }
+
+  /** an edit the core answered with the whole transcript (segment tools, replace all) */
+  const apply = useCallback((view: { meta: { revision?: number }; segments: Segment[] }) => {
+    setSegments(view.segments)
+    revision.current = view.meta.revision
+  }, [])
 
   const save = async (segmentId: number, text: string) => {
     setError(null)
@@ -131,6 +138,7 @@ export function useTranscript(id: string) {
   const enhance = (speakers?: Record<string, string>) => {
     sessionStorage.setItem(ENHANCE_HANDOFF_KEY, transcriptText(segments, speakers ?? data.data?.meta.speakers))
     sessionStorage.setItem(ENHANCE_LANG_KEY, enhanceLangOf(data.data?.meta.language ?? ''))
+    sessionStorage.setItem(ENHANCE_TRANSCRIPT_KEY, id)
     navigate('enhance')
   }
 
@@ -144,6 +152,7 @@ export function useTranscript(id: string) {
     data,
     segments,
     setSegments,
+    apply,
     current,
     currentWord,
     selected,

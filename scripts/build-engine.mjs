@@ -116,7 +116,9 @@ const VARIANTS = {
             ? 'the Vulkan headers (Debian "libvulkan-dev", or the Vulkan SDK) are not installed'
             : !(process.env.VULKAN_SDK || existsSync('/usr/include/spirv/unified1/spirv.hpp'))
               ? 'the SPIR-V headers (Debian "spirv-headers", or the Vulkan SDK) are not installed'
-              : null,
+              : !vulkanHeadersNewEnough()
+                ? 'the Vulkan headers are too old for ggml (they lack VK_EXT_layer_settings: Vulkan SDK 1.3.268 or newer is needed; Debian 12 has 1.3.239)'
+                : null,
   },
   metal: {
     options: ['-DGGML_METAL=ON', '-DGGML_METAL_EMBED_LIBRARY=ON', ...(args.has('--coreml') ? ['-DWHISPER_COREML=ON'] : [])],
@@ -133,6 +135,15 @@ const VARIANTS = {
     // a toolkit without a GPU (a CI image, a container) builds CUDA only when asked to
     auto: () => nvidiaGpu(),
   },
+}
+
+function vulkanHeadersNewEnough() {
+  const header = process.env.VULKAN_SDK
+    ? path.join(process.env.VULKAN_SDK, 'include', 'vulkan', 'vulkan_core.h')
+    : '/usr/include/vulkan/vulkan_core.h'
+  // an SDK folder without the usual layout: let the compiler judge
+  if (!existsSync(header)) return true
+  return readFileSync(header, 'utf8').includes('VK_EXT_layer_settings')
 }
 
 function nvidiaGpu() {

@@ -11,6 +11,7 @@ import { compareCommand, enhanceCommand } from './enhance-commands'
 import { pricingJson, pricingSubcommand } from './pricing-commands'
 import { modelsCommand, transcribeCommand } from './transcribe-commands'
 import { watchCommand } from './watch-commands'
+import { benchCommand } from './bench-commands'
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
 
@@ -170,6 +171,13 @@ export async function run(argv: string[], out: Out): Promise<number> {
               ? transcribeCommand(core, args, out.stdout, out.stderr, tty)
               : modelsCommand(core, args, out.stdout, out.stderr, tty),
           cloudEnv,
+        )
+      }
+      case 'bench': {
+        const args = parse(rest, command)
+        if (args.values.help) return (out.stdout(commandUsage(command)), 0)
+        return await withCore(args.values['data-dir'] as string | undefined, (core) =>
+          benchCommand(core, args, out.stdout, out.stderr),
         )
       }
       case 'watch': {

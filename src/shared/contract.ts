@@ -19,6 +19,7 @@ import { recordingCalls, recordingEvents } from './calls/recording-calls'
 import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-transcribe-calls'
 import { speakerCalls, speakerEvents } from './calls/speaker-calls'
 import { watchCalls, watchEvents } from './calls/watch-calls'
+import { hardwareCalls, hardwareEvents } from './calls/hardware-calls'
 
 /**
  * The one contract between the UI and the core. Electron's IPC adapter and the web host are
@@ -165,6 +166,7 @@ export const calls = {
   ...speakerCalls,
   ...remoteTranscribeCalls,
   ...watchCalls,
+  ...hardwareCalls,
   ...recordingCalls,
   ...localLlmCalls,
 } as const
@@ -210,6 +212,7 @@ export const events = {
   ...speakerEvents,
   ...remoteTranscribeEvents,
   ...watchEvents,
+  ...hardwareEvents,
   ...recordingEvents,
   ...localLlmEvents,
 } as const

@@ -10,6 +10,8 @@ import speakersEn from './locales/features/speakers.en.json'
 import speakersTr from './locales/features/speakers.tr.json'
 import watchEn from './locales/features/watch.en.json'
 import watchTr from './locales/features/watch.tr.json'
+import hardwareEn from './locales/features/hardware.en.json'
+import hardwareTr from './locales/features/hardware.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -32,6 +34,6 @@ export function mergeMessages(...trees: Tree[]): Tree {
  * their texts without editing one another's.
  */
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr),
+  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, hardwareEn),
+  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, hardwareTr),
 }

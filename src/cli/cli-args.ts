@@ -194,6 +194,25 @@ export const COMMANDS = {
       limit: { type: 'string', value: 'N', help: 'history: how many entries (default 50)' },
     },
   },
+  bench: {
+    forms: [
+      [
+        'bench [--model NAME] [--backend B] [--json]',
+        'test this computer: a fixed 30 s of speech on each installed model × backend; stores the speeds and recommends a model',
+      ],
+      ['bench devices [--json]', 'the engine builds, their devices, and which one transcription uses'],
+    ],
+    options: {
+      json,
+      model: { type: 'string', value: 'NAME', multiple: true, help: 'only this model (again for more)' },
+      backend: {
+        type: 'string',
+        value: 'B',
+        multiple: true,
+        help: 'only this backend: cpu, vulkan, metal, cuda (again for more)',
+      },
+    },
+  },
 } satisfies Record<string, CommandSpec>
 
 export type CommandName = keyof typeof COMMANDS

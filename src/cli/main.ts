@@ -13,6 +13,7 @@ import { compareCommand, enhanceCommand } from './enhance-commands'
 import { pricingJson, pricingLine, pricingSubcommand } from './pricing-commands'
 import { modelsCommand, transcribeCommand } from './transcribe-commands'
 import { watchCommand } from './watch-commands'
+import { benchCommand } from './bench-commands'
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
 
@@ -195,6 +196,13 @@ export async function run(argv: string[], out: Out): Promise<number> {
             }
           return 0
         })
+      }
+      case 'bench': {
+        const args = parse(rest, command)
+        if (args.values.help) return (out.stdout(commandUsage(command)), 0)
+        return await withCore(args.values['data-dir'] as string | undefined, (core) =>
+          benchCommand(core, args, out.stdout, out.stderr),
+        )
       }
       case 'watch': {
         const args = parse(rest, command)

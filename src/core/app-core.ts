@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Handlers } from '../shared/contract'
 import { Settings } from '../shared/settings-types'
+import type { WhisperModelInfo } from '../shared/transcribe-types'
 import { CatalogService } from './catalog/catalog-service'
 import { CreditsService } from './credits/credits-service'
 import { EventBus } from './event-bus'
@@ -17,6 +18,8 @@ import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
 import { SpeakerService } from './diarize/speaker-service'
 import { TranscriptionService } from './transcribe/transcription-service'
+import { HardwareService } from './hardware/hardware-service'
+import { BenchRunner } from './hardware/bench'
 import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
 import { exportMany } from './transcribe/batch-export'
@@ -69,6 +72,7 @@ export interface Core {
   providers: ProvidersService
   models: ModelManager
   transcription: TranscriptionService
+  hardware: HardwareService
   transcripts: TranscriptStore
   speakers: SpeakerService
   recording: RecordingService
@@ -127,7 +131,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   })
   // --- cloud and self-hosted transcription (#12) ---
   const remote = new RemoteTranscriber({ store, credits, catalog, keys, env, resourcesDir: opts.resourcesDir })
+  const hardware = new HardwareService({ store, resourcesDir: opts.resourcesDir, env })
   const transcription = new TranscriptionService({
+    hardware,
     remote,
     transcripts,
     store,
@@ -139,6 +145,15 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     noFallback: opts.noFallback,
     windowSec: opts.transcribeWindowSec,
     owner: self.owner,
+  })
+  const bench = new BenchRunner({
+    events,
+    models,
+    hardware,
+    dataDir: opts.dataDir,
+    threads: () => transcription.defaultThreads(),
+    resourcesDir: opts.resourcesDir,
+    env,
   })
   // only work whose process is gone; the app and a CLI run side by side leave each other's alone
   await recoverInterruptedWork(store, self)
@@ -190,6 +205,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
   })
 
+  /** the model list with this machine's measured speeds; once measured, speed decides the recommendation */
+  const withSpeed = async (list: WhisperModelInfo[]): Promise<WhisperModelInfo[]> => {
+    const status = await hardware.status()
+    if (status.bench.length === 0) return list
+    const rtf = (name: string) => status.bench.find((b) => b.model === name && b.backend === status.chosen.backend)?.rtf ?? null
+    return list.map((m) => ({ ...m, measuredRtf: rtf(m.name), recommended: m.name === status.recommendedModel }))
+  }
   const handlers: Handlers = {
     'app.info': async () => ({
       version: opts.version,
@@ -267,16 +289,16 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'speakers.rename': async ({ id, speaker, name }) => speakers.rename(id, speaker, name),
     'speakers.merge': async ({ id, from, into }) => speakers.merge(id, from, into),
     'speakers.assign': async ({ id, segmentId, speaker }) => speakers.assign(id, segmentId, speaker),
-    'models.list': async () => models.list(),
+    'models.list': async () => withSpeed(await models.list()),
     'models.download': async ({ name }) => ({ started: downloads.start(name) }),
     'models.cancelDownload': async ({ name }) => ({ cancelled: downloads.cancel(name) }),
     'models.delete': async ({ name }) => {
       await models.remove(name)
-      return models.list()
+      return withSpeed(await models.list())
     },
     'models.import': async ({ path: file }) => {
       await models.importFile(file)
-      return models.list()
+      return withSpeed(await models.list())
     },
     'app.openFolder': async ({ which }) => {
       const dir = which === 'data' ? opts.dataDir : modelsDirOf(opts.dataDir, store.data.settings)
@@ -300,6 +322,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       if (patch.lowBalanceThreshold !== undefined) events.emit('credits.changed', credits.state())
       return next
     },
+    'hardware.status': async ({ refresh }) => hardware.status(refresh),
+    'hardware.bench': async (input) => bench.run(input),
     ...recording.handlers(),
     ...watchHandlers({ store, events, dataDir: opts.dataDir, service: watch }),
   }
@@ -326,6 +350,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     providers,
     models,
     transcription,
+    hardware,
     transcripts,
     speakers,
     recording,

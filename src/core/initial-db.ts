@@ -25,6 +25,8 @@ export function createInitialDb(): Db {
     watchedFiles: [],
     // --- live capture (#13) ---
     // --- built-in local LLM (#16) ---
+    // --- hardware ---
+    hardware: {},
   }
   if (db.settings.startingBalance > 0) append(db, 'grant', db.settings.startingBalance, 'Welcome credits')
   return db

@@ -22,6 +22,7 @@ import { recordingCalls, recordingEvents } from './calls/recording-calls'
 import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-transcribe-calls'
 import { speakerCalls, speakerEvents } from './calls/speaker-calls'
 import { watchCalls, watchEvents } from './calls/watch-calls'
+import { hardwareCalls, hardwareEvents } from './calls/hardware-calls'
 
 /**
  * The one contract between the UI and the core. Electron's IPC adapter and the web host are
@@ -200,6 +201,7 @@ export const calls = {
   ...libraryCalls,
   ...remoteTranscribeCalls,
   ...watchCalls,
+  ...hardwareCalls,
   ...recordingCalls,
   ...localLlmCalls,
   ...editorCalls,
@@ -246,6 +248,7 @@ export const events = {
   ...speakerEvents,
   ...remoteTranscribeEvents,
   ...watchEvents,
+  ...hardwareEvents,
   ...recordingEvents,
   ...localLlmEvents,
   ...editorEvents,

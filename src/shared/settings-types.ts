@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EngineBackendSetting } from './calls/hardware-calls'
 import { WatchFolder } from './calls/watch-calls'
 import { Preset } from './enhance-types'
 
@@ -57,6 +58,9 @@ export const Settings = z.object({
   watchFolders: z.array(WatchFolder).max(32),
   // --- live capture (#13) ---
   // --- built-in local LLM (#16) ---
+  // --- hardware ---
+  /** which engine build transcribes: auto (the fastest that works here), or one forced */
+  engineBackend: EngineBackendSetting.default('auto'),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -90,6 +94,8 @@ export const defaultSettings: Settings = {
   watchFolders: [],
   // --- live capture (#13) ---
   // --- built-in local LLM (#16) ---
+  // --- hardware ---
+  engineBackend: 'auto',
 }
 
 export const SettingsPatch = Settings.partial()

@@ -208,5 +208,7 @@ export const WhisperModelInfo = z.object({
   path: z.string().nullable(),
   recommended: z.boolean(),
   downloadable: z.boolean(),
+  /** "Test this computer": seconds of work per second of audio on this machine's backend in use */
+  measuredRtf: z.number().nullable().optional(),
 })
 export type WhisperModelInfo = z.infer<typeof WhisperModelInfo>

@@ -48,11 +48,26 @@ if (process.env.FAKE_CMAKE_FAIL) {
   process.exit(2)
 }
 fs.mkdirSync(path.join(build, 'bin'), { recursive: true })
-for (const f of ['whisper-server', 'whisper-cli']) fs.writeFileSync(path.join(build, 'bin', f), '')
+// the targets asked for (the engine's two, or the Vulkan variant's device lister)
+const targets = args.slice(args.indexOf('--target') + 1)
+for (const f of targets) fs.writeFileSync(path.join(build, 'bin', f), '')
 `,
   )
   chmodSync(path.join(bin, 'cmake'), 0o755)
-  return { root, env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, MP4TOTEXT_SKIP_ENGINE_BUILD: '' } }
+  // a stand-in shader compiler and SDK folder, so the Vulkan variant can be asked for on any machine
+  writeFileSync(path.join(bin, 'glslc'), `#!${process.execPath}\nprocess.exit(0)\n`)
+  chmodSync(path.join(bin, 'glslc'), 0o755)
+  return {
+    root,
+    env: {
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      MP4TOTEXT_SKIP_ENGINE_BUILD: '',
+      // one build unless a test asks for more (auto also builds the GPU variants this machine can)
+      MP4TOTEXT_ENGINE_VARIANTS: 'cpu',
+      VULKAN_SDK: bin,
+    },
+  }
 }
 
 function run(root: string, env: NodeJS.ProcessEnv, args: string[]) {
@@ -96,6 +111,48 @@ describe.skipIf(process.platform === 'win32')('npm install: the engine build is 
     expect(readFileSync(path.join(src, 'examples', 'server', 'server.cpp'), 'utf8')).toContain('mp4totext-guard.h')
     const pristine = path.join(repo, 'node_modules', 'nodejs-whisper', 'cpp', 'whisper.cpp', 'examples', 'server', 'server.cpp')
     expect(readFileSync(pristine, 'utf8')).not.toContain('mp4totext')
+  })
+
+  it('builds each engine variant into its own folder: the CPU one always, Vulkan with its device lister', () => {
+    const { root, env } = scratchCheckout()
+    const { status, output } = run(root, env, ['--strict', '--variants=cpu,vulkan', '--jobs=2'])
+    expect(status).toBe(0)
+    const platform = `${process.platform}-${process.arch}`
+    expect(existsSync(path.join(root, 'engine', platform, 'whisper-server'))).toBe(true)
+    expect(existsSync(path.join(root, 'engine', platform, 'mp4totext-vk-devices'))).toBe(false)
+    expect(existsSync(path.join(root, 'engine', `${platform}-vulkan`, 'whisper-server'))).toBe(true)
+    expect(existsSync(path.join(root, 'engine', `${platform}-vulkan`, 'mp4totext-vk-devices'))).toBe(true)
+    const calls = readFileSync(path.join(root, 'cmake-calls.json'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[])
+    const configures = calls.filter((c) => c.includes('-S') && c.some((a) => a.includes('whisper-src')))
+    expect(configures).toHaveLength(2)
+    expect(configures.filter((c) => c.includes('-DGGML_VULKAN=ON'))).toHaveLength(1)
+    // a shared machine: the jobs asked for, not every core
+    for (const c of calls.filter((x) => x.includes('--build') && x.includes('whisper-server')))
+      expect(c[c.indexOf('-j') + 1]).toBe('2')
+    const stamp = JSON.parse(readFileSync(path.join(root, 'engine', `${platform}-vulkan`, 'build-stamp.json'), 'utf8'))
+    expect(stamp).toMatchObject({ variant: 'vulkan' })
+    expect(output).toMatch(/vulkan/)
+
+    // both cached the second time
+    const again = run(root, env, ['--strict', '--variants=cpu,vulkan'])
+    expect(again.lines).toHaveLength(2)
+    expect(again.output.match(/cached/g)).toHaveLength(2)
+  })
+
+  it('a variant the machine cannot build is named with what is missing, and fails with --strict', () => {
+    const { root, env } = scratchCheckout()
+    const mac = process.platform === 'darwin'
+    const r = run(root, env, ['--strict', `--variants=${mac ? 'vulkan' : 'metal'}`])
+    expect(r.status).toBe(1)
+    expect(r.output).toContain(
+      mac
+        ? 'vulkan build not possible here: on macOS the Metal build is used'
+        : 'metal build not possible here: Metal exists only on macOS',
+    )
+    expect(run(root, env, ['--strict', '--variants=opencl']).output).toMatch(/unknown engine variant opencl/)
   })
 
   it('on failure: the error lines in full, the log path, and a failing exit with --strict', () => {

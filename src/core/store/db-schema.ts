@@ -3,6 +3,7 @@ import { ModelRecord } from '../../shared/catalog-types'
 import { EnhancementRecord, SavedPrompt, SpeedSample } from '../../shared/enhance-types'
 import { LedgerEntry } from '../../shared/credits-types'
 import { PricingHistoryEntry } from '../../shared/pricing-types'
+import { BenchResult } from '../../shared/calls/hardware-calls'
 import { Settings } from '../../shared/settings-types'
 import { WatchedFile } from '../../shared/calls/watch-calls'
 import { Job, TranscriptMeta } from '../../shared/transcribe-types'
@@ -59,6 +60,9 @@ export const DbSchema = z.object({
   watchedFiles: z.array(WatchedFile),
   // --- live capture (#13) ---
   // --- built-in local LLM (#16) ---
+  // --- hardware ---
+  /** "Test this computer": the measured speeds per machine (a data folder can be shared) */
+  hardware: z.record(z.string(), z.object({ bench: z.array(BenchResult) })).default({}),
   credits: z.object({
     ledger: z.array(LedgerEntry),
     reservations: z.array(Reservation),

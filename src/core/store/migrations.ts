@@ -108,6 +108,8 @@ export const migrations: Record<number, (doc: Json) => Json> = {
       watchFolders: [],
       // --- live capture (#13) ---
       // --- built-in local LLM (#16) ---
+      // --- hardware ---
+      engineBackend: 'auto',
     },
     // --- speakers (#11) ---
     // --- cloud and self-hosted transcription (#12) ---
@@ -115,6 +117,8 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     watchedFiles: [],
     // --- live capture (#13) ---
     // --- built-in local LLM (#16) ---
+    // --- hardware ---
+    hardware: {},
   }),
 }
 

@@ -14,6 +14,7 @@ import type { Db, Owner } from '../store/db-schema'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { ownedBy } from '../runtime/work-recovery'
+import type { HardwareService } from '../hardware/hardware-service'
 import { EnginePool } from './engine-pool'
 import { type RemoteOutcome, type RemoteTranscriber, routeOf, serverSlots } from './remote-job'
 import { transcribeFile, type TranscribeProgress } from './transcriber'
@@ -36,6 +37,8 @@ export interface TranscriptionDeps {
   transcripts: TranscriptStore
   /** #12: cloud models and the user's own servers (absent: this machine's engine only) */
   remote?: RemoteTranscriber
+  /** which engine build runs the work (absent: the CPU build) */
+  hardware?: HardwareService
 }
 
 const PROGRESS_EVERY_MS = 200
@@ -56,7 +59,14 @@ export class TranscriptionService {
   readonly engines: EnginePool
 
   constructor(private readonly deps: TranscriptionDeps) {
-    this.engines = new EnginePool({ dataDir: deps.dataDir, resourcesDir: deps.resourcesDir, env: deps.env })
+    const { hardware } = deps
+    this.engines = new EnginePool({
+      dataDir: deps.dataDir,
+      resourcesDir: deps.resourcesDir,
+      env: deps.env,
+      choose: hardware ? () => hardware.choice() : undefined,
+      onFailure: hardware ? (backend, reason) => hardware.noteFailure(backend, reason) : undefined,
+    })
   }
 
   /** #12: cloud models and the user's servers */

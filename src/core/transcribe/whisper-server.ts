@@ -5,6 +5,7 @@ import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
 import { Readable } from 'node:stream'
+import type { EngineBackend } from '../../shared/calls/hardware-calls'
 import { AppError } from '../../shared/errors'
 import type { Word } from '../../shared/transcribe-types'
 import { wordsFromTokens, type EngineToken } from './word-timing'
@@ -20,6 +21,10 @@ export interface EngineConfig {
    * it the engine still ends with this process through its stdin pipe.
    */
   runDir?: string
+  /** which build this is (engine/<platform>-<arch>[-<backend>]); the CPU one when absent */
+  backend?: EngineBackend
+  /** added to the engine's environment (GGML_VK_VISIBLE_DEVICES: which Vulkan device) */
+  env?: Record<string, string>
 }
 
 /**
@@ -88,6 +93,8 @@ export class WhisperServer {
     private readonly proc: ChildProcess,
     private readonly url: string,
     private readonly token: string,
+    /** what the engine printed while it loaded the model: which devices it found and used */
+    readonly startLog: string,
   ) {
     proc.on('exit', () => {
       this.exited = true
@@ -123,7 +130,7 @@ export class WhisperServer {
         // every user through `ps`, the environment in /proc/<pid>/environ for the engine's life),
         // and when this process dies the pipe closes and the engine exits.
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, [WATCH_STDIN_ENV]: '1' },
+        env: { ...process.env, ...config.env, [WATCH_STDIN_ENV]: '1' },
         windowsHide: true,
       },
     )
@@ -146,7 +153,12 @@ export class WhisperServer {
     }
     proc.once('exit', () => live.delete(proc))
     let log = ''
-    proc.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)))
+    // the start of the log names the devices; the tail names an error
+    let head = ''
+    proc.stderr!.on('data', (c: Buffer) => {
+      log = (log + c.toString()).slice(-4000)
+      if (head.length < 20_000) head += c.toString()
+    })
     // Handshake: the ready line, or the port accepting connections — whichever comes first.
     // (The server printf()s that line, and through a pipe stdio holds it in its buffer.)
     await new Promise<void>((resolve, reject) => {
@@ -191,7 +203,7 @@ export class WhisperServer {
     proc.stdout!.resume()
     const url = `http://127.0.0.1:${port}`
     await refuseUnguarded(proc, url, config.serverPath, () => log)
-    return new WhisperServer(config, proc, url, token)
+    return new WhisperServer(config, proc, url, token, head)
   }
 
   /** Transcribe one WAV (a file path, or bytes); progress (0..1) comes from the engine's own lines. */
@@ -319,6 +331,14 @@ export class WhisperServer {
       this.proc.once('exit', onExit)
       body.pipe(req)
     })
+  }
+
+  /**
+   * The GPU device the engine computes on, from its own log ("whisper_backend_init_gpu: using
+   * Vulkan0 backend"), or null when it runs on the CPU ("no GPU found", or a CPU-only build).
+   */
+  get gpuDevice(): string | null {
+    return /whisper_backend_init_gpu: using (.+?) backend/.exec(this.startLog)?.[1] ?? null
   }
 }
 

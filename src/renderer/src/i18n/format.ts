@@ -13,6 +13,7 @@ export function useFormat() {
     /** "0.2" → "0.2" in English, "0,2" in Turkish (the "x" comes from the locale file) */
     multiplier: (x: number | string) => new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(Number(x)),
     fixed1: (x: number) => new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(x),
+    fixed2: (x: number) => new Intl.NumberFormat(lng, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
     /** 75 → "1:15", 3725 → "1:02:05"; rounded down, as the timestamped text export counts */
     duration: (sec: number) => clockTime(sec),
     date: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium' }).format(new Date(iso)),

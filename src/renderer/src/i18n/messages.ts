@@ -16,6 +16,8 @@ import errorsEn from './locales/features/errors.en.json'
 import errorsTr from './locales/features/errors.tr.json'
 import editorEn from './locales/features/editor.en.json'
 import editorTr from './locales/features/editor.tr.json'
+import hardwareEn from './locales/features/hardware.en.json'
+import hardwareTr from './locales/features/hardware.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -38,6 +40,6 @@ export function mergeMessages(...trees: Tree[]): Tree {
  * their texts without editing one another's.
  */
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn, editorEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr, editorTr),
+  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn, editorEn, hardwareEn),
+  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr, editorTr, hardwareTr),
 }

@@ -33,6 +33,9 @@ export function WhisperModels() {
                     <Badge>{t('whisper.size', { size: m.sizeMiB })}</Badge>
                     <Badge>{t(m.languages === 'english' ? 'whisper.english' : 'whisper.multilingual')}</Badge>
                     <Badge tone="fast">{t(`whisper.speed.${m.speed}`)}</Badge>
+                    {typeof m.measuredRtf === 'number' ? (
+                      <Badge tone="accent">{t('hardware.measured', { rtf: f.fixed2(m.measuredRtf) })}</Badge>
+                    ) : null}
                     <Badge tone="accent">{t(`whisper.accuracy.${m.accuracy}`)}</Badge>
                     {m.quantized ? <Badge>{t('whisper.quantized')}</Badge> : null}
                     {m.recommended ? <Badge tone="free">{t('whisper.recommended')}</Badge> : null}

@@ -3,6 +3,7 @@ import type { Locale, Settings } from '../../../../shared/settings-types'
 import { AsyncView } from '../../components/AsyncView'
 import { SavedField, SavedSelect } from '../../components/SavedField'
 import { api } from '../../lib/api'
+import { HardwareSection } from './HardwareSection'
 import { PreferencesSection } from './PreferencesSection'
 import { PrivacySection } from './PrivacySection'
 import { ProvidersSection } from './ProvidersSection'
@@ -73,6 +74,7 @@ export function SettingsPage() {
       </AsyncView>
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       {s.settings.data ? <SpeakersSection settings={s.settings.data} save={s.save} /> : null}
+      {s.settings.data ? <HardwareSection settings={s.settings.data} save={s.save} /> : null}
       <ProvidersSection />
       <ServersSection />
       <WatchFoldersSection />

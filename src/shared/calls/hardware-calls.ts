@@ -1,0 +1,87 @@
+import { z } from 'zod'
+
+/** The engine builds: CPU always; a GPU one where it was built (Vulkan, Metal, CUDA). */
+export const EngineBackend = z.enum(['cpu', 'vulkan', 'metal', 'cuda'])
+export type EngineBackend = z.infer<typeof EngineBackend>
+
+/** Settings → Hardware: "auto" picks the fastest backend that works; the others force one. */
+export const EngineBackendSetting = z.enum(['auto', 'cpu', 'vulkan', 'metal', 'cuda'])
+export type EngineBackendSetting = z.infer<typeof EngineBackendSetting>
+
+/**
+ * One device a backend can run on. `kind` is what it really is: a Vulkan device that is a CPU
+ * implementation (Mesa's lavapipe, "llvmpipe") is 'software', never 'gpu'.
+ */
+export const HardwareDevice = z.object({
+  backend: EngineBackend,
+  /** the device's index for the backend (GGML_VK_VISIBLE_DEVICES); null for the CPU */
+  index: z.number().int().nullable(),
+  name: z.string(),
+  kind: z.enum(['cpu', 'gpu', 'software']),
+})
+export type HardwareDevice = z.infer<typeof HardwareDevice>
+
+export const BackendProbe = z.object({
+  backend: EngineBackend,
+  /** the build is installed (engine/<platform>-<arch>[-<backend>]) */
+  installed: z.boolean(),
+  /** it can run here on a real device, or (software) on a CPU implementation */
+  usable: z.boolean(),
+  devices: z.array(HardwareDevice),
+  /** why it is not used, in English (the UI shows a translated summary and this detail) */
+  reason: z.string().nullable(),
+})
+export type BackendProbe = z.infer<typeof BackendProbe>
+
+/** A measured real-time factor: seconds of work per second of audio (below 1: faster than real time). */
+export const BenchResult = z.object({
+  model: z.string(),
+  backend: EngineBackend,
+  device: z.string(),
+  rtf: z.number().nonnegative(),
+  audioSec: z.number().positive(),
+  elapsedSec: z.number().nonnegative(),
+  at: z.string(),
+})
+export type BenchResult = z.infer<typeof BenchResult>
+
+export const HardwareStatus = z.object({
+  /** the machine these figures are for (data folders can be shared between machines) */
+  machine: z.string(),
+  cpu: z.object({ model: z.string(), cores: z.number().int() }),
+  setting: EngineBackendSetting,
+  probes: z.array(BackendProbe),
+  /** what transcription uses now */
+  chosen: z.object({ backend: EngineBackend, device: z.string(), kind: z.enum(['cpu', 'gpu', 'software']) }),
+  /** set when a GPU backend was wanted (auto or forced) but the CPU runs the work: why */
+  fallbackReason: z.string().nullable(),
+  /** a real GPU exists here, but the work runs on the CPU */
+  gpuUnused: z.boolean(),
+  bench: z.array(BenchResult),
+  /** the model the measured speeds recommend (null: nothing measured yet) */
+  recommendedModel: z.string().nullable(),
+})
+export type HardwareStatus = z.infer<typeof HardwareStatus>
+
+export const BenchReport = z.object({
+  machine: z.string(),
+  clipSec: z.number(),
+  results: z.array(BenchResult),
+  /** model × backend pairs that could not run, and why */
+  failures: z.array(z.object({ model: z.string(), backend: EngineBackend, reason: z.string() })),
+  recommendedModel: z.string().nullable(),
+})
+export type BenchReport = z.infer<typeof BenchReport>
+
+export const hardwareCalls = {
+  'hardware.status': { input: z.object({ refresh: z.boolean().default(false) }), output: HardwareStatus },
+  /** "Test this computer": every installed model on every usable backend, on a fixed 30 s clip */
+  'hardware.bench': {
+    input: z.object({ models: z.array(z.string()).optional(), backends: z.array(EngineBackend).optional() }),
+    output: BenchReport,
+  },
+} as const
+
+export const hardwareEvents = {
+  'hardware.bench': z.object({ done: z.number().int(), total: z.number().int(), model: z.string(), backend: EngineBackend }),
+} as const

@@ -12,7 +12,13 @@ export interface AppliedUpdate {
  * Apply an update to a catalog, purely: the input is not touched, and any problem (unknown or
  * duplicate model) rejects the whole update, listing every problem at once.
  */
-export function applyUpdate(models: ModelRecord[], update: PricingUpdateFile, baseCredits: number): AppliedUpdate {
+export function applyUpdate(
+  models: ModelRecord[],
+  update: PricingUpdateFile,
+  baseCredits: number,
+  /** an edit of one row by the user: its active flag means what it says, for transcription too */
+  opts: { edit?: boolean } = {},
+): AppliedUpdate {
   const problems: string[] = []
   const next = structuredClone(models)
   const byKey = new Map(next.map((m) => [modelKey(m), m]))
@@ -36,7 +42,7 @@ export function applyUpdate(models: ModelRecord[], update: PricingUpdateFile, ba
     // "Active" in an update is about enhancement. A speech-to-text row was never offered for it, so
     // the seed's "deactivated: not used for AI enhancement" leaves it transcribing (and says so);
     // switching cloud transcription off is a Settings or catalog edit, never a side effect.
-    if (c.active === false && m.kind === 'transcription') enhancementOnly.add(key)
+    if (c.active === false && m.kind === 'transcription' && !opts.edit) enhancementOnly.add(key)
     else if (c.active !== undefined) m.active = c.active
     if (c.displayName !== undefined) m.displayName = c.displayName
     notes.set(key, c.note)

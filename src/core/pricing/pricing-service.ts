@@ -72,15 +72,19 @@ export class PricingService {
       note: edit.reason,
     }
     const entry = await this.store.mutate((db) => {
-      const { models, lines } = this.applyOrThrow(db.catalog.models, {
-        format: 'mp4totext-pricing-update',
-        formatVersion: 1,
-        date: new Date().toISOString().slice(0, 10),
-        title: `Edit ${modelKey(edit)}`,
-        notes: edit.reason,
-        changes: [change],
-        newModels: [],
-      })
+      const { models, lines } = this.applyOrThrow(
+        db.catalog.models,
+        {
+          format: 'mp4totext-pricing-update',
+          formatVersion: 1,
+          date: new Date().toISOString().slice(0, 10),
+          title: `Edit ${modelKey(edit)}`,
+          notes: edit.reason,
+          changes: [change],
+          newModels: [],
+        },
+        { edit: true },
+      )
       return record(db, models, { kind: 'edit', title: `${modelKey(edit)}`, reason: edit.reason, checksum: null, lines })
     })
     this.changed('pricing-edit')
@@ -132,9 +136,9 @@ export class PricingService {
     }
   }
 
-  private applyOrThrow(models: ModelRecord[], update: Parameters<typeof applyUpdate>[1]) {
+  private applyOrThrow(models: ModelRecord[], update: Parameters<typeof applyUpdate>[1], opts: { edit?: boolean } = {}) {
     try {
-      return applyUpdate(models, update, this.store.data.settings.baseCredits)
+      return applyUpdate(models, update, this.store.data.settings.baseCredits, opts)
     } catch (err) {
       throw asAppError(err)
     }

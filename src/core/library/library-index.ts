@@ -1,7 +1,8 @@
-import { promises as fs } from 'node:fs'
+import { chmodSync, closeSync, openSync, promises as fs } from 'node:fs'
 import path from 'node:path'
 import type * as NodeSqlite from 'node:sqlite'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { PRIVATE_FILE_MODE } from '../store/safe-json-file'
 import { fold, markMatches, queryTerms, type MarkedPart } from '../../shared/text-fold'
 import type { Segment, TranscriptMeta } from '../../shared/transcribe-types'
 
@@ -158,6 +159,9 @@ export class LibraryIndex {
 
 function openAt(file: string): DatabaseSync {
   const { DatabaseSync } = sqlite()
+  // private like everything in the data folder; SQLite gives its -wal and -shm files the same mode
+  closeSync(openSync(file, 'a', PRIVATE_FILE_MODE))
+  chmodSync(file, PRIVATE_FILE_MODE)
   const db = new DatabaseSync(file)
   try {
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)

@@ -10,17 +10,29 @@ import http from 'node:http'
 
 const args = process.argv.slice(2)
 const port = Number(args[args.indexOf('--port') + 1])
-const token = process.env.MP4TOTEXT_ENGINE_TOKEN
 const delaySec = Number(process.env.STAND_IN_DELAY_SEC ?? 0)
 const crashOn = Number(process.env.STAND_IN_CRASH_ON ?? 0)
+// the secret comes as the first line on stdin, as the patched server reads it; then stdin is
+// watched: the app gone, the pipe closes, the engine exits
+const token = await new Promise((resolve) => {
+  let buf = ''
+  const onData = (c) => {
+    buf += c
+    const nl = buf.indexOf('\n')
+    if (nl < 0) return
+    process.stdin.off('data', onData)
+    resolve(buf.slice(0, nl).trim())
+  }
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', onData)
+  process.stdin.on('end', () => resolve(buf.trim()))
+})
 if (!token) {
-  process.stderr.write('error: no MP4TOTEXT_ENGINE_TOKEN\n')
+  process.stderr.write('error: no engine secret on stdin\n')
   process.exit(1)
 }
-if (process.env.MP4TOTEXT_ENGINE_WATCH_STDIN === '1') {
-  process.stdin.on('end', () => process.exit(0))
-  process.stdin.resume()
-}
+process.stdin.on('end', () => process.exit(0))
+process.stdin.resume()
 
 let served = 0
 const send = (res, status, body) => {

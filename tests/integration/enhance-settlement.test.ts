@@ -13,6 +13,7 @@ import type { EnhanceRequest } from '../../src/shared/enhance-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
 import { useTempDirs } from '../helpers/temp-dir'
+import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 let server: FakeLlmServer
@@ -34,15 +35,6 @@ const req: EnhanceRequest = {
   preset: 'cleanup',
 }
 const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
-
-async function until<T>(what: string, probe: () => T | Promise<T>, tries = 300): Promise<NonNullable<T>> {
-  for (let i = 0; i < tries; i++) {
-    const v = await probe()
-    if (v) return v as NonNullable<T>
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 async function open(dataDir: string): Promise<Core> {
   const core = await openCore({ dataDir, shell: 'web', version: 'test', systemLocale: 'en-US', env: envFor(server) })

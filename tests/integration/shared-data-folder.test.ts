@@ -11,6 +11,7 @@ import { Store } from '../../src/core/store/store'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
 import { useTempDirs } from '../helpers/temp-dir'
+import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -49,16 +50,6 @@ function cli(args: string[], dataDir: string): { child: ChildProcess; done: Prom
 
 const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
 const ledgerSum = (db: Db) => db.credits.ledger.reduce((a, e) => a + e.amount, 0)
-
-/** Poll a condition a bounded number of times (the other process needs a moment to start). */
-async function until<T>(what: string, probe: () => T | Promise<T>, tries = 300): Promise<NonNullable<T>> {
-  for (let i = 0; i < tries; i++) {
-    const v = await probe()
-    if (v) return v as NonNullable<T>
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 async function startWebHost(dataDir: string): Promise<{ call: (name: string, input?: unknown) => Promise<unknown> }> {
   const staticDir = tempDir()

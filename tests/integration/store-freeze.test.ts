@@ -10,6 +10,7 @@ import { createInitialDb } from '../../src/core/initial-db'
 import type { Db } from '../../src/core/store/db-schema'
 import { Store } from '../../src/core/store/store'
 import { useTempDirs } from '../helpers/temp-dir'
+import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -44,14 +45,6 @@ const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'
 const stopped = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')
-}
-
-async function until(what: string, probe: () => boolean, tries = 600): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (probe()) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 describe.runIf(process.platform === 'linux')('a frozen writer', { timeout: 120_000 }, () => {

@@ -187,7 +187,7 @@ it('split, merge, nudge and delete segments from the editor; each is saved', asy
     [2, 4, 'gamma delta'],
     [5, 6, 'epsilon'],
   ])
-  expect(await page.locator('.segment-text').allTextContents()).toEqual(['alpha beta', 'gamma delta', 'epsilon'])
+  await expect.poll(() => page.locator('.segment-text').allTextContents()).toEqual(['alpha beta', 'gamma delta', 'epsilon'])
   await page.getByRole('button', { name: 'Merge with next' }).first().click()
   await expect.poll(() => page.getByTestId('segment').count()).toBe(2)
   expect(await saved()).toEqual([
@@ -206,5 +206,5 @@ it('split, merge, nudge and delete segments from the editor; each is saved', asy
   await expect.poll(() => tools.getByRole('alert').textContent()).toBe('A segment must start before it ends, at 0 s or later.')
   await tools.getByRole('button', { name: 'Delete segment' }).click()
   await expect.poll(saved).toEqual([[5, 6, 'epsilon']])
-  expect(await page.locator('.segment-text').allTextContents()).toEqual(['epsilon'])
+  await expect.poll(() => page.locator('.segment-text').allTextContents()).toEqual(['epsilon'])
 })

@@ -68,6 +68,7 @@ it('prints the transcript (to PDF where the system offers it): only the transcri
     w.printed = 0
     w.print = () => void w.printed++
   })
+  await page.getByText('Document options').click()
   await page.getByRole('button', { name: 'Print / PDF' }).click()
   expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1)
   await page.emulateMedia({ media: 'print' })
@@ -94,6 +95,8 @@ it('exports Markdown and CSV from the transcript page, names and times as chosen
     ['00:00:03.000', '00:00:05.000', '', 'İkinci "tırnaklı" cümle.'],
   ])
   expect(pyMarkdown((await download('Markdown')).text).text).toContain('[00:03]')
+  if (!(await page.getByRole('checkbox', { name: 'Times in documents' }).isVisible()))
+    await page.getByText('Document options').click()
   await page.getByRole('checkbox', { name: 'Times in documents' }).uncheck()
   const md = await download('Markdown')
   expect(md.name).toBe('belge.md')

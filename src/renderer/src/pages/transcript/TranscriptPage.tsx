@@ -244,33 +244,35 @@ export function TranscriptPage({ param }: { param: string | null }) {
                   {t(`transcript.formats.${fmt}`)}
                 </button>
               ))}
-              {/* what a document (Markdown) shows beside the text */}
-              <label className="inline">
-                <input
-                  type="checkbox"
-                  name="docSpeakers"
-                  checked={doc.speakers}
-                  onChange={(e) => setDoc({ ...doc, speakers: e.target.checked })}
-                />
-                <span>{t('transcript.docSpeakers')}</span>
-              </label>
-              <label className="inline">
-                <input
-                  type="checkbox"
-                  name="docTimestamps"
-                  checked={doc.timestamps}
-                  onChange={(e) => setDoc({ ...doc, timestamps: e.target.checked })}
-                />
-                <span>{t('transcript.docTimestamps')}</span>
-              </label>
-              {/* the system's print dialog, which saves as PDF too; the print style shows only the transcript */}
-              <button type="button" className="secondary" onClick={() => window.print()}>
-                {t('transcript.print')}
-              </button>
+              {/* what a document (Markdown) shows beside the text: folded, so the toolbar stays one line */}
+              <details className="export-options">
+                <summary>{t('transcript.docOptions')}</summary>
+                <label className="inline">
+                  <input
+                    type="checkbox"
+                    name="docSpeakers"
+                    checked={doc.speakers}
+                    onChange={(e) => setDoc({ ...doc, speakers: e.target.checked })}
+                  />
+                  <span>{t('transcript.docSpeakers')}</span>
+                </label>
+                <label className="inline">
+                  <input
+                    type="checkbox"
+                    name="docTimestamps"
+                    checked={doc.timestamps}
+                    onChange={(e) => setDoc({ ...doc, timestamps: e.target.checked })}
+                  />
+                  <span>{t('transcript.docTimestamps')}</span>
+                </label>
+                {/* the system's print dialog, which saves as PDF too; the print style shows only the transcript */}
+                <button type="button" className="secondary" onClick={() => window.print()}>
+                  {t('transcript.print')}
+                </button>
+              </details>
               <button type="button" onClick={() => tr.enhance(sp.names)}>
                 {t('transcript.enhance')}
               </button>
-              <DeleteTranscriptButton onDelete={() => void tr.remove()} />
             </div>
             <details className="subtitle-rules" hidden={empty}>
               <summary>{t('transcript.subtitleRules')}</summary>
@@ -365,7 +367,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 {tr.segments.map((s) => (
                   <SegmentRow
                     // ids are positions: a re-transcription puts other segments at the same ids
-                    key={`${s.id}:${s.start}:${s.end}`}
+                    key={s.id}
                     segment={s}
                     active={tr.current === s.id}
                     saved={tr.savedId === s.id}
@@ -381,6 +383,12 @@ export function TranscriptPage({ param }: { param: string | null }) {
                   />
                 ))}
               </ol>
+            )}
+            {/* at the end, away from the tools used while editing */}
+            {empty ? null : (
+              <p>
+                <DeleteTranscriptButton onDelete={() => void tr.remove()} />
+              </p>
             )}
           </EditorContext.Provider>
         )}

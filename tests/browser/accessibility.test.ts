@@ -28,7 +28,8 @@ const views: (View & { name: string })[] = [
 // every page of the side menu (a new page is audited without editing this test), plus a transcript
 const pages = [...routes, 'transcript'] as const
 
-it('every page, in both themes and both languages, has no serious or critical axe violation', async () => {
+// every page × four views: minutes, not the default minute
+it('every page, in both themes and both languages, has no serious or critical axe violation', { timeout: 300_000 }, async () => {
   const { page: first, core, dataDir, newPage } = await open()
   await first.context().close()
   // one finished transcript, so the transcript page has something to show; written as the

@@ -14,7 +14,8 @@ afterAll(async () => fake?.close())
 
 const open = useApp({
   prepare: async (dir) => void (await installMiniModel(dir)),
-  env: () => ({ GROQ_API_KEY: KEY, MP4TOTEXT_GROQ_BASE_URL: fake.url, MP4TOTEXT_SERVER_KEY: KEY }),
+  // the server key is given for this server, as the user starting the app would give it
+  env: () => ({ GROQ_API_KEY: KEY, MP4TOTEXT_GROQ_BASE_URL: fake.url, MP4TOTEXT_SERVER_KEY: KEY, MP4TOTEXT_SERVERS: fake.url }),
 })
 
 it('pick a cloud model, see the cost, acknowledge the notice, transcribe; the balance drops once', async () => {

@@ -2,10 +2,8 @@ import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
 import { useFormat } from '../../i18n/format'
+import { WhisperDownloadProgress } from './WhisperDownloadProgress'
 import { useWhisperModels } from './use-whisper-models'
-import { DownloadBar } from '../../components/DownloadBar'
-
-const mib = (bytes: number) => Math.round(bytes / 1048576)
 
 export function WhisperModels() {
   const { t } = useTranslation()
@@ -64,22 +62,7 @@ export function WhisperModels() {
                       ) : null}
                     </span>
                   </div>
-                  {running && d ? (
-                    <DownloadBar
-                      label={m.name}
-                      receivedBytes={d.receivedBytes}
-                      totalBytes={d.totalBytes}
-                      caption={t('whisper.downloading', {
-                        received: mib(d.receivedBytes),
-                        total: d.totalBytes ? mib(d.totalBytes) : '?',
-                        speed: f.fixed1(d.bytesPerSec / 1048576),
-                        eta: d.etaSec === null ? '–' : f.duration(d.etaSec),
-                      })}
-                    />
-                  ) : null}
-                  {d?.status === 'failed' ? (
-                    <p className="negative">{t('whisper.downloadFailed', { message: d.error ?? '' })}</p>
-                  ) : null}
+                  <WhisperDownloadProgress name={m.name} d={d} running={running} />
                 </li>
               )
             })}

@@ -1,10 +1,7 @@
 import { useTranslation } from 'react-i18next'
-import { DownloadBar } from '../../components/DownloadBar'
-import { useFormat } from '../../i18n/format'
+import { WhisperDownloadProgress } from '../models/WhisperDownloadProgress'
 import { navigate } from '../../lib/use-route'
 import { useWhisperModels } from '../models/use-whisper-models'
-
-const mib = (bytes: number) => Math.round(bytes / 1048576)
 
 /**
  * The Transcribe page before any whisper model is installed: the model recommended for this
@@ -13,7 +10,6 @@ const mib = (bytes: number) => Math.round(bytes / 1048576)
  */
 export function FirstModel({ onInstalled }: { onInstalled: () => void }) {
   const { t } = useTranslation()
-  const f = useFormat()
   const w = useWhisperModels()
   const recommended = (w.list.data ?? []).find((m) => m.recommended && m.downloadable)
   const d = recommended ? w.downloads[recommended.name] : undefined
@@ -46,24 +42,7 @@ export function FirstModel({ onInstalled }: { onInstalled: () => void }) {
               {t('transcribe.goToModels')}
             </button>
           </div>
-          {running && d ? (
-            <DownloadBar
-              label={recommended.name}
-              receivedBytes={d.receivedBytes}
-              totalBytes={d.totalBytes}
-              caption={t('whisper.downloading', {
-                received: mib(d.receivedBytes),
-                total: d.totalBytes ? mib(d.totalBytes) : '?',
-                speed: f.fixed1(d.bytesPerSec / 1048576),
-                eta: d.etaSec === null ? '–' : f.duration(d.etaSec),
-              })}
-            />
-          ) : null}
-          {d?.status === 'failed' ? (
-            <p className="negative" role="alert">
-              {t('whisper.downloadFailed', { message: d.error ?? '' })}
-            </p>
-          ) : null}
+          <WhisperDownloadProgress name={recommended.name} d={d} running={running} />
         </>
       ) : (
         <button type="button" onClick={() => navigate('models')}>

@@ -58,7 +58,7 @@ interface Watched {
   target: WatchTarget
   /** closes the watcher; null while the folder is gone */
   attached: (() => Promise<void>) | null
-  /** the folder's device and inode when it was attached: another folder made at the same path differs */
+  /** the folder watched (device, inode, birth time); null: look again whatever is there */
   ino: string | null
   state: WatchFolderState
   timer: NodeJS.Timeout | null
@@ -283,7 +283,7 @@ export class WatchService {
     w.busy = w.busy
       .then(async () => {
         if (this.closed || this.watchers.get(w.target.folderId) !== w) return
-        const s = await fs.stat(w.target.rootDir).catch(() => null)
+        const s = await fs.stat(w.target.rootDir, { bigint: true }).catch(() => null)
         if (!s?.isDirectory()) {
           await this.detach(w)
           this.setState(w, {
@@ -292,10 +292,13 @@ export class WatchService {
           })
           return
         }
-        if (w.attached && w.ino === `${s.dev}:${s.ino}`) return
+        // the inode number alone does not tell: ext4 gives a folder deleted and made again at once
+        // the same number; its birth time is new
+        const identity = `${s.dev}:${s.ino}:${s.birthtimeNs}`
+        if (w.attached && w.ino === identity) return
         // made anew (another folder at the same path): the old watcher sees nothing of it
         await this.detach(w)
-        await this.attach(w, `${s.dev}:${s.ino}`)
+        await this.attach(w, identity)
       })
       // said once, when it starts (setState logs it), not at every look
       .catch((err: unknown) => this.setState(w, { reason: 'error', message: toErrorShape(err).message }))
@@ -330,7 +333,10 @@ export class WatchService {
     watcher.on('error', (err) => this.log(err, target.rootDir))
     // the folder itself going away: looked at now rather than at the next round
     watcher.on('unlinkDir', (dir) => {
-      if (path.resolve(dir) === path.resolve(target.rootDir)) void this.recheck(w)
+      if (path.resolve(dir) !== path.resolve(target.rootDir)) return
+      // whatever is at the path when it is looked at is a folder this watcher does not see
+      if (w.ino === ino) w.ino = null
+      void this.recheck(w)
     })
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
     this.setState(w, null)

@@ -1,8 +1,8 @@
 // npm test: every check a change must pass, in order, stopping at the first failure. Each part
 // reports on its own (a failure says where: typecheck, lint, format, unit, integration, build,
 // browser), then one plain "N passed, N failed" line that CI can read whatever the runner prints.
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs'
 
 const vitest = (project) => [
   'npx',
@@ -20,10 +20,14 @@ const steps = [
   ['format', ['npx', 'prettier', '--check', '--log-level', 'warn', '.']],
   ['unit', vitest('unit')],
   ['integration', vitest('integration')],
+  // started with the first step and run beside the others (it waits on a clock, not the CPU);
+  // its result is taken here, after integration
+  ['long', vitest('long')],
   ['build', vitest('build')],
   ['browser', vitest('browser')],
 ]
-const testParts = new Set(['unit', 'integration', 'build', 'browser'])
+const testParts = new Set(['unit', 'integration', 'long', 'build', 'browser'])
+const background = new Set(['long'])
 
 // `npm test` runs everything; `npm test -- unit` (or any part's name) runs that part alone
 const only = process.argv[2]
@@ -32,16 +36,44 @@ if (only && !steps.some(([name]) => name === only)) {
   process.exit(2)
 }
 mkdirSync('test-results', { recursive: true })
+const reportOf = (name) => `test-results/vitest-${name}.json`
+for (const [name] of steps) if (testParts.has(name) && (!only || only === name)) rmSync(reportOf(name), { force: true })
+
+/** The background parts, started now; each writes to its own log, shown when its turn comes. */
+const started = new Map()
+for (const [name, [cmd, ...args]] of steps) {
+  if (!background.has(name) || (only && only !== name)) continue
+  const log = `test-results/${name}.log`
+  const fd = openSync(log, 'w')
+  // its own process group, so that stopping it stops vitest's workers too
+  const windows = process.platform === 'win32'
+  const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], shell: windows, detached: !windows })
+  closeSync(fd)
+  let done = false
+  const exited = new Promise((resolve) =>
+    child.on('close', (status) => {
+      done = true
+      resolve({ status })
+    }),
+  )
+  started.set(name, { log, exited, at: Date.now(), stop: () => done || windows || process.kill(-child.pid, 'SIGTERM') })
+}
+// stopped early (a step failed): the background parts stop too
+process.on('exit', () => {
+  for (const { stop } of started.values()) stop()
+})
+
 const summary = []
 let failedStep = null
 for (const [name, [cmd, ...args]] of steps) {
   if (only && only !== name) continue
-  const report = `test-results/vitest-${name}.json`
-  if (testParts.has(name)) rmSync(report, { force: true })
+  const report = reportOf(name)
   process.stdout.write(`\n▶ ${name}\n`)
-  const started = Date.now()
-  const res = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' })
-  const secs = Math.round((Date.now() - started) / 1000)
+  const bg = started.get(name)
+  const begun = bg?.at ?? Date.now()
+  const res = bg ? await bg.exited : spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' })
+  if (bg) process.stdout.write(readFileSync(bg.log, 'utf8'))
+  const secs = Math.round((Date.now() - begun) / 1000)
   let counts = ''
   if (testParts.has(name) && existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'))

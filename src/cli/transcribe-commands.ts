@@ -4,6 +4,7 @@ import type { Core } from '../core/app-core'
 import { exportFileName } from '../core/transcribe/exports'
 import { writeWhole } from '../core/watch/output-files'
 import { isJobOver, SubtitleRules, type ExportFormat, type Job, type PartialAudio } from '../shared/transcribe-types'
+import { untoldReceivers } from '../core/transcribe/remote-job'
 import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
 import { formatsOf, isFolderArg, transcribeFolderCommand } from './watch-commands'
@@ -65,26 +66,33 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
     ...(args.values['frame-rate'] !== undefined ? { frameRate: frameRateArg(args.values['frame-rate'] as string) } : {}),
   }
   // through the contract, as the app: its bounds and messages are the CLI's
-  const jobs = await call(
-    core,
-    'transcribe.add',
-    {
-      files,
-      options: {
-        model,
-        language: (args.values.language as string | undefined) ?? core.store.data.settings.transcribeLanguage,
-        translate: Boolean(args.values.translate),
-        ...(typeof args.values.prompt === 'string' ? { prompt: args.values.prompt } : {}),
-        ...(args.values['beam-size'] !== undefined
-          ? { beamSize: wholeNumber(args.values['beam-size'] as string, '--beam-size') }
-          : {}),
-        ...(threads ? { threads } : {}),
-        ...(vad !== undefined ? { vad } : {}),
-        ...(Array.isArray(args.values.server) ? { servers: args.values.server } : {}),
-      },
+  const input = {
+    files,
+    options: {
+      model,
+      language: (args.values.language as string | undefined) ?? core.store.data.settings.transcribeLanguage,
+      translate: Boolean(args.values.translate),
+      ...(typeof args.values.prompt === 'string' ? { prompt: args.values.prompt } : {}),
+      ...(args.values['beam-size'] !== undefined
+        ? { beamSize: wholeNumber(args.values['beam-size'] as string, '--beam-size') }
+        : {}),
+      ...(threads ? { threads } : {}),
+      ...(vad !== undefined ? { vad } : {}),
+      ...(Array.isArray(args.values.server) ? { servers: args.values.server } : {}),
     },
-    { files: { name: 'FILE', arg: true }, options: { name: 'options', arg: true } },
-  )
+  }
+  // the receiver was named on the command line (--model groq/…, --server URL): the notice the
+  // pages show is printed once, and the naming stands as its acknowledgement
+  const untold = untoldReceivers(input.options, core.store.data.settings)
+  if (untold.length) {
+    process.stderr.write(`note: this sends the audio to ${untold.join(', ')}; it leaves this computer.\n`)
+    const acknowledged = core.store.data.settings.cloudNoticeAcknowledged
+    await call(core, 'settings.set', { cloudNoticeAcknowledged: [...new Set([...acknowledged, ...untold])].slice(-100) })
+  }
+  const jobs = await call(core, 'transcribe.add', input, {
+    files: { name: 'FILE', arg: true },
+    options: { name: 'options', arg: true },
+  })
   // the export's rules are checked now, against the contract, before hours of transcription
   const rules = SubtitleRules.partial().safeParse(subtitles)
   if (!rules.success) {

@@ -20,7 +20,7 @@ import { SpeakerService } from './diarize/speaker-service'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { HardwareService } from './hardware/hardware-service'
 import { BenchRunner } from './hardware/bench'
-import { RemoteTranscriber } from './transcribe/remote-job'
+import { RemoteTranscriber, requireNoticeAcknowledged } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
 import { exportMany } from './transcribe/batch-export'
 import { editorHandlers } from './transcribe/editor-handlers'
@@ -254,7 +254,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         db.savedPrompts = db.savedPrompts.filter((p) => p.id !== id)
         return db.savedPrompts
       }),
-    'transcribe.add': async ({ files, options }) => transcription.add(files, options),
+    'transcribe.add': async ({ files, options }) => {
+      requireNoticeAcknowledged(options, store.data.settings)
+      return transcription.add(files, options)
+    },
     'transcribe.jobs': async () => transcription.jobs(),
     'transcribe.estimate': async ({ file, model }) => remote.estimate(file, model),
     'transcribe.cancel': async ({ id }) => ({ cancelled: transcription.cancel(id) }),

@@ -37,6 +37,8 @@ export const errorKeys = {
   'too-big': ['field', 'limit'],
   'too-small': ['field', 'limit'],
   'invalid-field': ['field'],
+  /** audio would go to a provider or server whose privacy notice was not acknowledged */
+  'privacy-notice': ['receiver'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

@@ -54,14 +54,23 @@ it('a failing model leaves the balance unchanged, shows the message, and is mark
   await shot('enhance-failed')
 })
 
-it('not enough credits: the button stays off and the cost line says why', async () => {
+it('not enough credits: the row says so and cannot be picked, and the Enhance button stays off', async () => {
   const { page, core } = await open()
   await core.credits.adjustTo(10, 'test')
   await go(page, 'enhance')
   await page.locator('textarea[name=transcript]').fill(transcript)
   await page.getByLabel('Search models').fill('gpt-oss-120b')
-  await page.locator('[data-key="groq/openai/gpt-oss-120b"]').click({ force: true })
+  const row = page.locator('[data-key="groq/openai/gpt-oss-120b"]')
+  await expect.poll(() => row.textContent()).toContain('Not enough credits')
+  expect(await row.getAttribute('aria-disabled')).toBe('true')
+  expect(await row.getAttribute('aria-selected')).not.toBe('true')
+  expect(await page.getByTestId('enhance-cost').textContent()).toBe('Pick a model first.')
   expect(await page.getByRole('button', { name: 'Enhance', exact: true }).isDisabled()).toBe(true)
+  // an affordable one is picked, and the line gives its cost against the balance
+  await page.getByLabel('Search models').fill('gpt-oss-20b')
+  await page.locator('[data-key="groq/openai/gpt-oss-20b"]').click()
+  expect(await page.getByTestId('enhance-cost').textContent()).toBe('Costs 8 credits · balance 10 credits')
+  expect(await page.getByRole('button', { name: 'Enhance', exact: true }).isDisabled()).toBe(false)
 })
 
 it('compares two models side by side, each charged', async () => {

@@ -64,10 +64,10 @@ describe('local transcription with the real whisper.cpp engine', () => {
         }
       })
     })
-    const t0 = performance.now()
     expect(core.transcription.cancel(job!.id)).toBe(true)
     const done = await finished(core, job!.id)
-    expect(performance.now() - t0).toBeLessThan(1000)
+    // stopped where it was, not after the rest of the file
+    expect(done.progress).toBeLessThan(1)
     expect(done).toMatchObject({ status: 'cancelled', transcriptId: null })
     expect(await core.transcripts.list()).toEqual([])
     expect(existsSync(path.join(dir, 'transcripts')) ? readdirSync(path.join(dir, 'transcripts')) : []).toEqual([])

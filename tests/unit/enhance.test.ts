@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { chunkBudget, splitIntoChunks } from '../../src/core/enhance/chunking'
 import { hasSpeakerLabels, newFence, reducePrompt, systemPrompt, wrapTranscript } from '../../src/core/enhance/presets'
@@ -238,10 +238,12 @@ describe('enhancement through every provider, with the ledger after each outcome
   it('cancel aborts the request and refunds', async () => {
     const c = await core()
     server.fail({ model: 'gemini-2.5-flash', firstTokenDelayMs: 3000 })
+    const asked = server.requests.length
     const { id } = await c.enhance.start(req({ provider: 'gemini', modelId: 'gemini-2.5-flash' }))
     const finished = new Promise<unknown>((resolve) => c.events.subscribe((name, p) => name === 'enhance.finished' && resolve(p)))
     expect(balance(c)).toBe(950)
-    await new Promise((r) => setTimeout(r, 100))
+    // cancelled while the provider holds the request open: it has arrived and not been answered
+    await vi.waitUntil(() => server.requests.slice(asked).some((r) => r.model === 'gemini-2.5-flash'), { timeout: 10_000 })
     expect(c.enhance.cancel(id)).toBe(true)
     expect(await finished).toMatchObject({ id, status: 'cancelled', result: null })
     expect(balance(c)).toBe(1000)

@@ -1,5 +1,5 @@
 import type { ModelView } from '../../shared/catalog-types'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { Settings } from '../../shared/settings-types'
 import type { Job, Segment, TranscribeOptions } from '../../shared/transcribe-types'
 import type { CatalogService } from '../catalog/catalog-service'
@@ -61,6 +61,34 @@ export function serverSlots(jobs: readonly Job[], settings: Settings): number {
 /** Who receives the audio, for the privacy notice and its acknowledgement. */
 export function receiverOf(route: RemoteRoute): string {
   return route.kind === 'cloud' ? route.provider : route.endpoints.map((e) => e.url).join(', ')
+}
+
+/** The receivers of a job's audio (a provider id, server addresses) not yet acknowledged. */
+export function untoldReceivers(options: Partial<TranscribeOptions>, settings: Settings): string[] {
+  const model = options.model ?? settings.whisperModel
+  const route = model ? routeOf({ ...options, model }, settings) : null
+  if (!route) return []
+  const receivers = route.kind === 'cloud' ? [route.provider] : route.endpoints.map((e) => e.url)
+  return receivers.filter((r) => !settings.cloudNoticeAcknowledged.includes(r))
+}
+
+const RECEIVER_NAME: Record<'groq' | 'openai', string> = { groq: 'Groq', openai: 'OpenAI' }
+
+/**
+ * Refuse a job whose audio would go to a receiver the user was not told about: the pages show
+ * the notice and record the acknowledgement (per provider, per server address) before they add
+ * the job; a call that skipped it, from any shell, stops here.
+ */
+export function requireNoticeAcknowledged(options: Partial<TranscribeOptions>, settings: Settings): void {
+  const [untold] = untoldReceivers(options, settings)
+  if (untold === undefined) return
+  const name = untold in RECEIVER_NAME ? RECEIVER_NAME[untold as keyof typeof RECEIVER_NAME] : untold
+  throw keyedError(
+    'needs-confirmation',
+    'privacy-notice',
+    { receiver: name },
+    `This sends the audio to ${name}: it leaves this computer. Acknowledge the notice on the Transcribe page (or in Settings for a server) first.`,
+  )
 }
 
 export interface RemoteOutcome {

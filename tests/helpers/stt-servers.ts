@@ -1,24 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import net from 'node:net'
 import { whisperServerPath } from '../../src/core/transcribe/engine-paths'
+import { freePort } from '../../src/core/runtime/free-port'
 
 export interface RemoteWhisper {
   /** base URL as a user would enter it, e.g. http://127.0.0.1:1234 */
   url: string
   proc: ChildProcess
   kill: () => Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
 }
 
 /**

@@ -10,6 +10,7 @@ import { makeMedia } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
 import { processGone } from '../helpers/processes'
 import { installMiniModel } from '../helpers/transcribe-env'
+import { freePort } from '../../src/core/runtime/free-port'
 
 const tempDir = useTempDirs()
 const engines: WhisperServer[] = []
@@ -34,17 +35,6 @@ async function startEngine(): Promise<{ engine: WhisperServer; dir: string; mode
   const engine = await WhisperServer.start({ serverPath: whisperServerPath(), modelPath, threads: 1 })
   engines.push(engine)
   return { engine, dir, modelPath }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
 }
 
 interface Reply {

@@ -14,6 +14,7 @@ import { finished, installMiniModel, openTranscribeCore } from '../helpers/trans
 import { modelsDirOf } from '../../src/core/paths'
 import { startWebHost } from '../../src/web/web-host'
 import { installSpeakerModels } from '../helpers/speaker-models'
+import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -36,16 +37,6 @@ function chunks(samples: Int16Array): string[] {
     out.push(Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'))
   }
   return out
-}
-
-const until = async <T>(what: string, probeFn: () => T | undefined | null | false, ms = 60_000): Promise<T> => {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const v = probeFn()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 describe('live recording', { timeout: 120_000 }, () => {

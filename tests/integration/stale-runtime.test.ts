@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -12,6 +11,8 @@ import { makeMedia } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
 import { processGone } from '../helpers/processes'
 import { installMiniModel } from '../helpers/transcribe-env'
+import { until } from '../helpers/until'
+import { freePort } from '../../src/core/runtime/free-port'
 
 const tempDir = useTempDirs()
 const procs: ChildProcess[] = []
@@ -21,28 +22,11 @@ afterEach(() => {
   for (const p of procs.splice(0)) p.kill('SIGKILL')
 })
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** the pid of a real process that has exited (and was reaped) */
 function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', ''])
   return r.pid
-}
-
-async function waitFor(cond: () => boolean): Promise<void> {
-  // bounded: the assertions after it check the outcome, not the speed
-  for (let i = 0; i < 300 && !cond(); i++) await sleep(100)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
 }
 
 async function miniModel(): Promise<string> {
@@ -132,7 +116,7 @@ describe('start-up clean-up of what crashed processes left behind', () => {
     await cleanStaleRuntime({ dataDir, tmpDir: tempDir() })
     expect(engine.alive).toBe(true)
     engine.kill()
-    await waitFor(() => readdirSync(runDir).length === 0)
+    await until('the run folder to be emptied', () => readdirSync(runDir).length === 0)
     expect(await readEngineRecords(runDir)).toEqual([])
   })
 
@@ -151,7 +135,7 @@ describe('start-up clean-up of what crashed processes left behind', () => {
     const report = await cleanStaleRuntime({ dataDir, tmpDir: tempDir() })
 
     expect(report.killedEngines).toEqual([stray.pid])
-    await waitFor(() => processGone(stray.pid!))
+    await until('the stray engine to be gone', () => processGone(stray.pid!))
     expect(processGone(stray.pid!)).toBe(true)
     expect(processGone(kept.pid!)).toBe(false)
     expect((await readEngineRecords(runDir)).map((r) => r.pid)).toEqual([kept.pid])
@@ -191,7 +175,7 @@ describe('start-up clean-up of what crashed processes left behind', () => {
     await new Promise((r) => owner.once('exit', r))
 
     await cleanStaleRuntime({ dataDir, tmpDir: tempDir() })
-    await waitFor(() => processGone(enginePid))
+    await until('the engine to be gone', () => processGone(enginePid))
     expect(processGone(enginePid)).toBe(true)
     expect(await readEngineRecords(runDir)).toEqual([])
   })

@@ -9,6 +9,7 @@ import { installMiniModel } from '../helpers/transcribe-env'
 import { makeMedia } from '../helpers/media'
 import { processGone } from '../helpers/processes'
 import { useTempDirs } from '../helpers/temp-dir'
+import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -28,20 +29,6 @@ const readDb = (dataDir: string): Db => JSON.parse(readFileSync(path.join(dataDi
  */
 const quickModel = (dataDir: string) => installMiniModel(dataDir, { vad: true })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function until<T>(
-  what: string,
-  fn: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 50_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
 
 /** A `mp4totext watch` process; its output so far is in `out()`. */
 function startWatch(args: string[]) {

@@ -7,6 +7,7 @@ import { isMediaName } from '../../src/core/watch/media-filter'
 import { outputDirFor, planOutputs } from '../../src/core/watch/output-files'
 import { WriteFinishGate } from '../../src/core/watch/write-finish'
 import { useTempDirs } from '../helpers/temp-dir'
+import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 
@@ -86,16 +87,12 @@ describe('watch folders: files', () => {
       whole: async (file) => (asked.push(file), false),
     })
     gate.touch(f)
-    await until(() => asked.length >= 2)
+    await until('both files to be asked about', () => asked.length >= 2, 60_000, 10)
     // asked more than once, and still waiting: a stalled copy is not taken
     expect(settled).toEqual([])
-    await until(() => settled.length > 0)
+    await until('a file to settle', () => settled.length > 0, 60_000, 10)
     expect(settled).toEqual([f])
     expect(gate.waiting).toBe(0)
     gate.close()
   })
 })
-
-async function until(fn: () => boolean): Promise<void> {
-  while (!fn()) await new Promise((r) => setTimeout(r, 10))
-}

@@ -10,6 +10,7 @@ import { AppError } from '../../shared/errors'
 import type { Word } from '../../shared/transcribe-types'
 import { wordsFromTokens, type EngineToken } from './word-timing'
 import { removeEngineRecord, writeEngineRecord } from '../runtime/engine-record'
+import { freePort } from '../runtime/free-port'
 
 export interface EngineConfig {
   serverPath: string
@@ -60,18 +61,6 @@ process.once('exit', () => {
     if (runDir && p.pid) removeEngineRecord(runDir, p.pid)
   }
 })
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.unref()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /**
  * whisper.cpp's whisper-server as a sidecar process: the model is loaded once and stays warm for

@@ -10,7 +10,8 @@ export interface RemoteWhisper {
   kill: () => Promise<void>
 }
 
-async function freePort(): Promise<number> {
+/** A port nobody listens on right now (loopback). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer()
     s.on('error', reject)

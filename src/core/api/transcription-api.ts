@@ -9,7 +9,7 @@ import type { ModelManager } from '../models/model-manager'
 import type { Store } from '../store/store'
 import type { TranscriptionService } from '../transcribe/transcription-service'
 import type { TranscriptStore } from '../transcribe/transcript-store'
-import { saveUpload, UploadRefused } from '../uploads/upload-store'
+import { formatBytes, saveUpload, UploadRefused } from '../uploads/upload-store'
 
 /**
  * The OpenAI-compatible transcription API (`POST /v1/audio/transcriptions`, `GET /v1/models`),
@@ -219,7 +219,7 @@ async function readRequest(req: http.IncomingMessage, maxBytes: number): Promise
 function tooLarge(maxBytes: number): ApiFailure {
   return new ApiFailure(
     413,
-    `The file is larger than ${Math.round(maxBytes / 1024 ** 2)} MiB, the most the transcription API takes in one request. Split it, or add it in the app, which takes files of any size.`,
+    `The request is larger than ${formatBytes(maxBytes)}, the most the transcription API takes in one request. Split it, or add it in the app, which takes files of any size.`,
     'invalid_request_error',
     'file_too_large',
     'file',

@@ -84,6 +84,28 @@ describe('the transcription API in the core (what every shell mounts)', () => {
     await core.close()
   })
 
+  it('a client that hangs up cancels its job: nothing is left running, queued or uploaded', async () => {
+    const dir = tempDir()
+    const { core, model } = await openTranscribeCore(dir, {
+      core: { env: { MP4TOTEXT_WHISPER_SERVER: standInEngine(dir, { delaySec: 120 }) } },
+    })
+    const listener = await listenApi(core.api.handler, { port: 0 })
+    const client = new OpenAI({ baseURL: listener.url, apiKey: await core.api.token(), maxRetries: 0 })
+    const file = makeMedia(dir, 'uzun toplantı.wav', { seconds: 2, noise: true })
+    const ac = new AbortController()
+    const request = client.audio.transcriptions
+      .create({ file: await toFile(readFileSync(file), 'uzun toplantı.wav'), model }, { signal: ac.signal })
+      .catch((e: unknown) => e)
+    await until('the job running', () => core.transcription.jobs().some((j) => j.status === 'running'))
+    ac.abort()
+    expect(await request).toBeInstanceOf(OpenAI.APIUserAbortError)
+    await until('the job gone', () => core.transcription.jobs().length === 0)
+    await until('the upload gone', () => uploadsLeft(dir).length === 0)
+    expect(core.store.data.transcripts).toEqual([])
+    await listener.close()
+    await core.close()
+  })
+
   it('the desktop app’s listener follows Settings: on at the chosen port, a port in use said so, off again', async () => {
     const { core } = await openTranscribeCore(tempDir())
     const statuses: ApiServerStatus[] = []

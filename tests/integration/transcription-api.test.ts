@@ -20,7 +20,7 @@ const tempDir = useTempDirs()
 const uploadsLeft = (dir: string) => (existsSync(path.join(dir, 'uploads')) ? readdirSync(path.join(dir, 'uploads')) : [])
 
 describe('the transcription API in the core (what every shell mounts)', () => {
-  it('a file over the cap is a 413 that says how much fits, and nothing of it is kept', async () => {
+  it('a file over the cap is a 413 that says how much fits, nothing of it kept; a cloud model is refused until its privacy notice was agreed to', async () => {
     const { core, dir, model } = await openTranscribeCore(tempDir())
     const handler = transcriptionApi(
       { ...core, dataDir: core.dataDirPath },
@@ -56,6 +56,14 @@ describe('the transcription API in the core (what every shell mounts)', () => {
     expect(chunked.status).toBe(413)
     expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: 'file_too_large', param: 'file' } })
     expect(uploadsLeft(dir)).toEqual([])
+    expect(core.transcription.jobs()).toEqual([])
+    // a cloud model sends the audio away: not before the app's notice was agreed to
+    const small = await toFile(readFileSync(makeMedia(dir, 'kısa.wav', { seconds: 0.5, sampleRate: 8000 })), 'kısa.wav')
+    const cloud = await client.audio.transcriptions
+      .create({ file: small, model: 'groq/whisper-large-v3-turbo' })
+      .catch((x: unknown) => x)
+    expect(cloud).toBeInstanceOf(OpenAI.PermissionDeniedError)
+    expect((cloud as InstanceType<typeof OpenAI.PermissionDeniedError>).code).toBe('cloud_not_agreed')
     expect(core.transcription.jobs()).toEqual([])
     await listener.close()
     await core.close()

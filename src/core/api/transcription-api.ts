@@ -56,7 +56,7 @@ class ApiFailure extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly type: 'invalid_request_error' | 'authentication_error' | 'server_error',
+    readonly type: 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'server_error',
     readonly code: string | null,
     readonly param: string | null = null,
   ) {
@@ -164,10 +164,19 @@ async function modelFor(deps: TranscriptionApiDeps, name: string): Promise<strin
   if (cloud && deps.transcription.remote) {
     try {
       deps.transcription.remote.row(cloud[1]!, cloud[2]!)
-      return name
     } catch (err) {
       throw new ApiFailure(404, (err as Error).message, 'invalid_request_error', 'model_not_found', 'model')
     }
+    // the audio would leave the computer: only once its user was told so in the app and agreed
+    if (!deps.store.data.settings.cloudNoticeAcknowledged.includes(cloud[1]!))
+      throw new ApiFailure(
+        403,
+        `${name} sends the audio to ${cloud[1] === 'groq' ? 'Groq' : 'OpenAI'}, and this computer's user has not agreed to that yet. In MP4toText, transcribe one file with this model (it asks once), then try again; or use a local model.`,
+        'permission_error',
+        'cloud_not_agreed',
+        'model',
+      )
+    return name
   }
   // names only: a path would let a client load any file as a model
   if (!installed.includes(name)) throw unknownModel(name, installed)

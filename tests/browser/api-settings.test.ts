@@ -2,6 +2,7 @@ import net from 'node:net'
 import OpenAI from 'openai'
 import type { Locator } from 'playwright-core'
 import { expect, it } from 'vitest'
+import { audit } from '../helpers/axe-audit'
 import { go, useApp } from '../helpers/browser'
 import { freePort } from '../helpers/stt-servers'
 
@@ -35,6 +36,7 @@ it('Settings → Transcription API: the toggle and port are saved, the API opens
   // the key shown is the one the API takes, at the address shown
   const models = await new OpenAI({ baseURL: url, apiKey: key, maxRetries: 0 }).models.list()
   expect(models.object).toBe('list')
+  expect(await audit(page, '[data-testid="api-section"]')).toEqual([])
   await section.getByRole('button', { name: 'Hide key' }).click()
   await reads(section.getByTestId('api-key'), '••••••••••••••••')
   // saved: a reload shows it on
@@ -77,4 +79,5 @@ it('Ayarlar → Yazıya dökme API’si: açılır, anahtar gösterilir, kullan�
   await section.getByRole('button', { name: 'Anahtarı göster' }).click()
   await reads(section.getByTestId('api-key'), await core.api.token())
   expect(await section.getByRole('button', { name: 'Anahtarı gizle' }).isVisible()).toBe(true)
+  expect(await audit(page, '[data-testid="api-section"]')).toEqual([])
 })

@@ -194,6 +194,26 @@ export const COMMANDS = {
       limit: { type: 'string', value: 'N', help: 'history: how many entries (default 50)' },
     },
   },
+  serve: {
+    forms: [
+      [
+        'serve [--port N] [--host 127.0.0.1]',
+        'an OpenAI-compatible transcription API (POST /v1/audio/transcriptions, GET /v1/models) until Ctrl-C; prints its address and key once',
+      ],
+    ],
+    options: {
+      port: {
+        type: 'string',
+        value: 'N',
+        help: 'the port to listen on (default: the one in Settings, 8765; 0 picks a free one)',
+      },
+      host: {
+        type: 'string',
+        value: 'ADDR',
+        help: 'the address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 lets other computers in, with the key)',
+      },
+    },
+  },
   bench: {
     forms: [
       [

@@ -14,6 +14,7 @@ import { pricingJson, pricingLine, pricingSubcommand } from './pricing-commands'
 import { modelsCommand, transcribeCommand } from './transcribe-commands'
 import { watchCommand } from './watch-commands'
 import { benchCommand } from './bench-commands'
+import { serveCommand } from './serve-command'
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void }
 
@@ -209,6 +210,13 @@ export async function run(argv: string[], out: Out): Promise<number> {
         if (args.values.help) return (out.stdout(commandUsage(command)), 0)
         return await withCore(args.values['data-dir'] as string | undefined, (core) =>
           watchCommand(core, args, out.stdout, out.stderr),
+        )
+      }
+      case 'serve': {
+        const args = parse(rest, command)
+        if (args.values.help) return (out.stdout(commandUsage(command)), 0)
+        return await withCore(args.values['data-dir'] as string | undefined, (core) =>
+          serveCommand(core, args, out.stdout, out.stderr),
         )
       }
       default:

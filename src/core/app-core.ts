@@ -35,6 +35,7 @@ import { Store } from './store/store'
 import { sweepOrphanUploads } from './uploads/upload-store'
 import { watchHandlers } from './watch/watch-folders'
 import { WatchService } from './watch/watch-service'
+import { ApiService } from './api/api-server'
 
 export interface CoreOptions {
   dataDir: string
@@ -78,6 +79,8 @@ export interface Core {
   recording: RecordingService
   /** watch folders and folder runs (#12) */
   watch: WatchService
+  /** the OpenAI-compatible transcription API: its token, handler and Settings-driven listener */
+  api: ApiService
   dataDirPath: string
   handlers: Handlers
   close: () => Promise<void>
@@ -205,6 +208,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
   })
 
+  // --- transcription API ---
+  const api = new ApiService({ dataDir: opts.dataDir, store, events, transcription, transcripts, models })
+
   /** the model list with this machine's measured speeds; once measured, speed decides the recommendation */
   const withSpeed = async (list: WhisperModelInfo[]): Promise<WhisperModelInfo[]> => {
     const status = await hardware.status()
@@ -329,6 +335,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'hardware.bench': async (input) => bench.run(input),
     ...recording.handlers(),
     ...watchHandlers({ store, events, dataDir: opts.dataDir, service: watch }),
+    'api.status': async () => api.status(),
+    'api.token': async () => ({ token: await api.token() }),
   }
   // the app and the web host watch the settings' folders; the CLI only on `watch`
   if (opts.shell !== 'cli') void watch.start().catch((err: unknown) => console.warn('watch:', err))
@@ -338,6 +346,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     await localLlm.close()
     await recording.shutdown()
     await watch.close()
+    await api.close()
     await transcription.shutdown()
     library?.close()
     store.close()
@@ -358,6 +367,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     speakers,
     recording,
     watch,
+    api,
     dataDirPath: opts.dataDir,
     handlers,
     close,

@@ -177,6 +177,8 @@ function onReady(ready: Core): void {
     }
   })
   app.on('before-quit', () => void ready.close())
+  // the transcription API's own port, open while Settings → Transcription API says so
+  ready.api.serveFromSettings()
   ready.events.subscribe((name, payload) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, name, payload)
   })

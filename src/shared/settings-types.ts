@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ApiServerSetting, defaultApiServerSetting } from './calls/api-calls'
 import { EngineBackendSetting } from './calls/hardware-calls'
 import { WatchFolder } from './calls/watch-calls'
 import { Preset } from './enhance-types'
@@ -61,6 +62,9 @@ export const Settings = z.object({
   // --- hardware ---
   /** which engine build transcribes: auto (the fastest that works here), or one forced */
   engineBackend: EngineBackendSetting.default('auto'),
+  // --- transcription API ---
+  /** the desktop app serves the OpenAI-compatible transcription API while this is on */
+  apiServer: ApiServerSetting.default(defaultApiServerSetting),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -96,6 +100,8 @@ export const defaultSettings: Settings = {
   // --- built-in local LLM (#16) ---
   // --- hardware ---
   engineBackend: 'auto',
+  // --- transcription API ---
+  apiServer: defaultApiServerSetting,
 }
 
 export const SettingsPatch = Settings.partial()

@@ -67,6 +67,8 @@ export async function startWebHost(
     const b = Buffer.from(t)
     return b.length === tokenBuf.length && timingSafeEqual(b, tokenBuf)
   }
+  // as the desktop app: the API's own port opens while Settings says so
+  core.api.serveFromSettings()
   const sse = new Set<http.ServerResponse>()
   const unsubscribe = core.events.subscribe((name, payload) => {
     const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
@@ -94,6 +96,8 @@ export async function startWebHost(
       res.writeHead(421).end('Misdirected request')
       return
     }
+    // the OpenAI-compatible transcription API, under /v1 with its own bearer token
+    if (await core.api.handler(req, res)) return
     const url = new URL(req.url ?? '/', `http://${host}`)
     if (url.pathname.startsWith(API_PREFIX)) {
       // A page elsewhere may send "simple" cross-origin requests without asking first: any

@@ -156,7 +156,7 @@ async function ensureRoom(dir: string, bytes: number, limits: UploadLimits): Pro
   )
 }
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
   let i = 0
   while (n >= 1024 && i < units.length - 1) {

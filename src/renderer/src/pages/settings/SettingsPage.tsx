@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Locale, Settings } from '../../../../shared/settings-types'
 import { AsyncView } from '../../components/AsyncView'
+import { ApiSection } from './ApiSection'
 import { SavedField, SavedSelect } from '../../components/SavedField'
 import { api } from '../../lib/api'
 import { HardwareSection } from './HardwareSection'
@@ -78,6 +79,7 @@ export function SettingsPage() {
       <ProvidersSection />
       <ServersSection />
       <WatchFoldersSection />
+      {s.settings.data ? <ApiSection settings={s.settings.data} save={s.save} /> : null}
       <PrivacySection />
     </section>
   )

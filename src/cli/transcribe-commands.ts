@@ -194,7 +194,7 @@ export async function modelsCommand(core: Core, args: Parsed, out: Write, err: W
       else
         for (const m of list)
           out(
-            `${m.installed ? '●' : '○'} ${m.name.padEnd(22)} ${String(m.sizeMiB).padStart(5)} MiB  ${m.languages.padEnd(12)} speed: ${m.speed.padEnd(7)} accuracy: ${m.accuracy}${typeof m.measuredRtf === 'number' ? `  measured: ${m.measuredRtf.toFixed(2)}× real time` : ''}${m.recommended ? '  ← recommended for this machine' : ''}\n`,
+            `${m.installed ? '●' : '○'} ${m.name.padEnd(22)} ${String(m.sizeMiB).padStart(5)} MiB  ${m.languages.padEnd(12)} speed: ${(m.speed ?? '–').padEnd(7)} accuracy: ${m.accuracy ?? '–'}${typeof m.measuredRtf === 'number' ? `  measured: ${m.measuredRtf.toFixed(2)}× real time` : ''}${m.recommended ? '  ← recommended for this machine' : ''}\n`,
           )
       if (!json) {
         for (const m of await call(core, 'speakers.models', {}))

@@ -52,8 +52,17 @@ export const DisplayName = z.string().trim().min(1, 'a name is required').max(10
 export const ModelKind = z.enum(['chat', 'transcription'])
 export type ModelKind = z.infer<typeof ModelKind>
 
-export const SpeedTier = z.enum(['ultra-fast', 'standard'])
-export type SpeedTier = z.infer<typeof SpeedTier>
+/**
+ * A speed a provider published: the figure, who published it and when. A figure nobody can
+ * trace is not shown, so a row carries all three or none.
+ */
+export const PublishedSpeed = z.object({
+  tokensPerSec: z.number().positive(),
+  source: z.string().min(1),
+  /** year-month (or a full date) of the publication */
+  date: z.string().min(7),
+})
+export type PublishedSpeed = z.infer<typeof PublishedSpeed>
 
 /** A catalog row as stored. Multipliers are integer tenths (0.2x → 2) so no float ever truncates a price. */
 export const ModelRecord = z.object({
@@ -69,7 +78,7 @@ export const ModelRecord = z.object({
   kind: ModelKind,
   reasoning: z.boolean(),
   flagship: z.boolean(),
-  publishedTokensPerSec: z.number().positive().optional(),
+  publishedSpeed: PublishedSpeed.optional(),
   api: z.enum(['chat', 'responses']).default('chat'),
   source: z.string(),
 })
@@ -83,12 +92,16 @@ export const ModelView = ModelRecord.extend({
   local: z.boolean(),
   /** the provider said the model is gone (404); kept in the catalog, not offered */
   unavailable: z.object({ at: z.string(), message: z.string() }).nullable(),
-  /** rolling median of this machine's own runs */
-  measured: z.object({ tokensPerSec: z.number(), ttftMs: z.number(), at: z.string(), samples: z.number().int() }).nullable(),
+  /**
+   * rolling median of this machine's own runs; `estimated` when the provider reported no token
+   * counts and the tokens were counted from characters
+   */
+  measured: z
+    .object({ tokensPerSec: z.number(), ttftMs: z.number(), at: z.string(), samples: z.number().int(), estimated: z.boolean() })
+    .nullable(),
   credits: z.number().int().nonnegative(),
   multiplier: z.string(),
   free: z.boolean(),
-  speedTier: SpeedTier,
   freeTierRpm: z.number().int().positive().nullable(),
   /** built-in models: the memory the model needs against what is free now (#16) */
   memory: z.object({ needMiB: z.number(), availableMiB: z.number(), fits: z.boolean() }).nullable().optional(),
@@ -152,10 +165,21 @@ export const Scenario = z.enum([
 ])
 export type Scenario = z.infer<typeof Scenario>
 
+/** How a scenario's model is picked from the catalog (worded in the UI and the README). */
+export const RecommendationRule = z.enum([
+  'cheapestWithSpeed',
+  'fastest',
+  'strongestWithSpeed',
+  'free',
+  'cheapestNoMinuteLimit',
+  'strongestReasoning',
+])
+export type RecommendationRule = z.infer<typeof RecommendationRule>
+
 export const Recommendation = z.object({
   scenario: Scenario,
-  reason: z.string(),
-  ref: z.object({ provider: CloudProviderId, modelId: z.string() }),
+  rule: RecommendationRule,
+  /** the model the rule picks from the active catalog; null when no model fits it */
   model: ModelView.nullable(),
 })
 export type Recommendation = z.infer<typeof Recommendation>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CatalogSummary, CloudProviderId, CompareReport, ModelId, ModelView, ProviderId, Recommendation } from './catalog-types'
-import { CreditsState, LedgerEntry } from './credits-types'
+import { CreditsState, LedgerEntry, MAX_TOP_UP } from './credits-types'
 import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus, SavedPrompt } from './enhance-types'
 import { AppErrorShape } from './errors'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
@@ -60,7 +60,7 @@ export const calls = {
   },
   'credits.topUp': {
     input: z.object({
-      amount: z.number().int().positive().max(1_000_000),
+      amount: z.number().int().positive().max(MAX_TOP_UP),
       reason: z.string().max(200).default(''),
       /** the same id sent again (a retry after a lost answer) adds the credits only once */
       requestId: z.string().min(8).max(100).optional(),

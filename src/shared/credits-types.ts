@@ -3,6 +3,9 @@ import { z } from 'zod'
 export const LedgerType = z.enum(['grant', 'charge', 'refund', 'top-up', 'adjustment'])
 export type LedgerType = z.infer<typeof LedgerType>
 
+/** The most credits one top-up adds: the contract refuses more, and the form says so before. */
+export const MAX_TOP_UP = 1_000_000
+
 /** One append-only ledger line. `amount` is signed; `balanceAfter` is the running sum. */
 export const LedgerEntry = z.object({
   id: z.string(),

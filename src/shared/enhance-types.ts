@@ -29,6 +29,8 @@ export const EnhanceStats = z.object({
   ttftMs: z.number().nullable(),
   durationMs: z.number(),
   tokensPerSec: z.number().nullable(),
+  /** the provider reported no output tokens: they were counted from characters, so the speed is an estimate */
+  tokensPerSecEstimated: z.boolean().optional(),
   chunks: z.number().int(),
   usage: Usage,
   estimatedUsd: z.number(),
@@ -72,7 +74,13 @@ export const SavedPrompt = z.object({
 })
 export type SavedPrompt = z.infer<typeof SavedPrompt>
 
-export const SpeedSample = z.object({ at: z.string(), ttftMs: z.number(), tokensPerSec: z.number() })
+export const SpeedSample = z.object({
+  at: z.string(),
+  ttftMs: z.number(),
+  tokensPerSec: z.number(),
+  /** tokens counted from characters: the provider reported no usage */
+  estimated: z.boolean().optional(),
+})
 export type SpeedSample = z.infer<typeof SpeedSample>
 
 export const ProviderStatus = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CloudProviderId } from './catalog-types'
+import { CloudProviderId, Scenario } from './catalog-types'
 
 export const DiffGroup = z.enum(['cheaper', 'dearer', 'kept', 'deactivated', 'activated', 'added', 'edited'])
 export type DiffGroup = z.infer<typeof DiffGroup>
@@ -26,14 +26,24 @@ export const DiffLine = z.object({
 })
 export type DiffLine = z.infer<typeof DiffLine>
 
+/** A recommendation whose model an update deactivates: the rule then picks `to` (null: none fits). */
+export const RecommendationChange = z.object({
+  scenario: Scenario,
+  from: z.object({ key: z.string(), displayName: z.string() }),
+  to: z.object({ key: z.string(), displayName: z.string() }).nullable(),
+})
+export type RecommendationChange = z.infer<typeof RecommendationChange>
+
 export const PricingPreview = z.object({
   title: z.string(),
   date: z.string(),
   notes: z.string(),
   checksum: z.string(),
   lines: z.array(DiffLine),
-  /** things the user must confirm, e.g. deactivating a model a recommendation points to */
+  /** things the user must confirm, e.g. deactivating a model a recommendation points to (English, for the CLI) */
   warnings: z.array(z.string()),
+  /** the same warnings as data, worded by the UI in its language */
+  recommendationChanges: z.array(RecommendationChange).default([]),
 })
 export type PricingPreview = z.infer<typeof PricingPreview>
 

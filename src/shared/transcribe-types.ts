@@ -201,8 +201,9 @@ export const WhisperModelInfo = z.object({
   name: z.string(),
   sizeMiB: z.number(),
   languages: z.enum(['multilingual', 'english']),
-  speed: z.enum(['fastest', 'fast', 'medium', 'slow']),
-  accuracy: z.enum(['basic', 'good', 'better', 'best']),
+  /** the catalog's rating; null for an imported file, which nobody has rated */
+  speed: z.enum(['fastest', 'fast', 'medium', 'slow']).nullable(),
+  accuracy: z.enum(['basic', 'good', 'better', 'best']).nullable(),
   quantized: z.boolean(),
   installed: z.boolean(),
   path: z.string().nullable(),

@@ -245,7 +245,7 @@ for (const locale of ['en', 'tr'] as const) {
     const { page, newPage } = await open()
     const p = locale === 'en' ? page : await newPage({ locale })
     await go(p, 'models')
-    const row = p.getByTestId('inactive-models').locator('[data-testid=credits]').first()
+    const row = p.getByTestId('cloud-transcription-models').locator('[data-testid=credits]').first()
     await row.waitFor()
     const turbo = p.locator('li', { has: p.locator('code', { hasText: /^whisper-large-v3-turbo$/ }) })
     expect(await turbo.locator('[data-testid=credits]').textContent()).toBe(w.perMinute)

@@ -31,7 +31,9 @@ it("previews the spec's update, applies it live, and undoes it", async () => {
   await expect.poll(() => page.getByTestId('pricing-status').textContent()).toContain('Applied')
   await go(page, 'models')
   await expect.poll(() => llama.textContent()).toBe('4 credits')
-  expect(await page.getByTestId('inactive-models').textContent()).toContain('whisper-large-v3-turbo')
+  // the update takes whisper-large-v3-turbo off enhancement only: it still transcribes, per minute
+  expect(await page.getByTestId('cloud-transcription-models').textContent()).toContain('whisper-large-v3-turbo')
+  expect(await page.getByTestId('inactive-models').textContent()).not.toContain('whisper-large-v3-turbo')
 
   await go(page, 'pricing')
   expect(await page.getByTestId('pricing-history').locator('li').first().textContent()).toContain('Groq pricing update')

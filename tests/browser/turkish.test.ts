@@ -8,7 +8,9 @@ it('a Turkish system gets the Turkish UI with Turkish number formatting, and swi
   expect(await page.getByTestId('header-balance-value').textContent()).toBe('1.000 kredi')
   expect(await page.getByRole('navigation', { name: 'Ana menü' }).textContent()).toContain('Krediler')
   await go(page, 'models')
-  expect(await page.locator('[data-key="groq/llama-3.1-8b-instant"]').textContent()).toContain('Ultra hızlı')
+  expect(await page.locator('[data-key="groq/llama-3.1-8b-instant"]').textContent()).toContain(
+    '~840 token/sn, Groq yayımladı (Kas 2025)',
+  )
   await shot('models-tr')
   await go(page, 'settings')
   await page.locator('select[name=locale]').selectOption('en')

@@ -43,6 +43,8 @@ export interface FakeLlmOptions {
   wordsPerChunk?: number
   /** the model's output limit, in words: a longer answer stops there with finish_reason "length" */
   maxOutputWords?: number
+  /** send no usage at all, as some servers do: the client has to estimate the tokens */
+  noUsage?: boolean
 }
 
 // the data block's tag may carry a per-request random suffix: <transcript-7f3a…>
@@ -174,13 +176,14 @@ export async function startFakeLlmServer(opts: FakeLlmOptions = {}): Promise<Fak
         model,
         choices: [{ index: 0, delta: {}, finish_reason: truncated ? 'length' : 'stop' }],
       })
-      send({
-        id: 'c1',
-        object: 'chat.completion.chunk',
-        model,
-        choices: [],
-        usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
-      })
+      if (!opts.noUsage)
+        send({
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          model,
+          choices: [],
+          usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+        })
       res.write('data: [DONE]\n\n')
     }
     res.end()

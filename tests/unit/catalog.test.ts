@@ -5,7 +5,7 @@ import { summarize } from '../../src/core/catalog/catalog-summary'
 import { creditsFor, formatMultiplier, parseMultiplierTenths, percentChange } from '../../src/core/catalog/credits-math'
 import { isUsable, toModelView } from '../../src/core/catalog/model-view'
 import { compareGroqTogether } from '../../src/core/catalog/provider-compare'
-import { recommend, scenarioRefs } from '../../src/core/catalog/recommendations'
+import { recommend, scenarioRules } from '../../src/core/catalog/recommendations'
 
 const views = () => bundledCatalog().map((m) => toModelView(m, 20))
 const active = () =>
@@ -169,13 +169,16 @@ describe('Groq vs Together comparison', () => {
 describe('recommendations', () => {
   it('every scenario points to an active model', () => {
     const recs = recommend(active())
-    expect(recs).toHaveLength(scenarioRefs.length)
-    for (const r of recs) expect(r.model, `${r.scenario} → ${r.ref.modelId}`).not.toBeNull()
-    expect(recs.map((r) => r.model!.credits)).toEqual([4, 8, 24, 0, 20, 334])
+    expect(recs).toHaveLength(scenarioRules.length)
+    for (const r of recs) expect(r.model, `${r.scenario} → ${r.rule}`).not.toBeNull()
+    // batch processing: the rule (cheapest paid model without a per-minute limit) picks Gemma 3n, not the seed's Qwen2.5 7B
+    expect(recs.map((r) => r.model!.credits)).toEqual([4, 8, 24, 0, 2, 334])
   })
 
-  it('reports a reference to a deactivated model as missing', () => {
-    const models = bundledCatalog().map((m) => (m.modelId === 'deepseek-ai/DeepSeek-R1' ? { ...m, active: false } : m))
+  it('reports none when no active model fits the rule', () => {
+    const models = bundledCatalog().map((m) =>
+      m.provider === 'together' && m.flagship && m.reasoning ? { ...m, active: false } : m,
+    )
     const recs = recommend(models.filter(isUsable).map((m) => toModelView(m, 20)))
     expect(recs.find((r) => r.scenario === 'research')!.model).toBeNull()
   })

@@ -169,13 +169,24 @@ describe('validation: nothing is half-applied', () => {
   it('asks before deactivating a model a recommendation points to', async () => {
     const core = await coreWithPreUpdateCatalog()
     const text = update({ changes: [{ provider: 'together', modelId: 'deepseek-ai/DeepSeek-R1', active: false }] })
-    expect(core.pricing.preview(text).warnings).toEqual([
-      'Deactivating together/deepseek-ai/DeepSeek-R1 leaves the "research" recommendation without a model',
+    const preview = core.pricing.preview(text)
+    // the scenario by its name, not the internal key; the rule then picks the next model
+    expect(preview.warnings).toEqual([
+      'Deactivating together/deepseek-ai/DeepSeek-R1 changes the "Research" recommendation to together/Qwen/Qwen3-235B-A22B-Thinking-2507',
+    ])
+    expect(preview.recommendationChanges).toEqual([
+      {
+        scenario: 'research',
+        from: { key: 'together/deepseek-ai/DeepSeek-R1', displayName: 'DeepSeek R1' },
+        to: { key: 'together/Qwen/Qwen3-235B-A22B-Thinking-2507', displayName: 'Qwen3 235B Thinking' },
+      },
     ])
     await expect(core.pricing.apply(text)).rejects.toMatchObject({ code: 'needs-confirmation' })
     expect(core.catalog.get('together', 'deepseek-ai/DeepSeek-R1').active).toBe(true)
     await core.pricing.apply(text, { confirmWarnings: true })
-    expect(core.catalog.recommendations().find((r) => r.scenario === 'research')!.model).toBeNull()
+    expect(core.catalog.recommendations().find((r) => r.scenario === 'research')!.model!.modelId).toBe(
+      'Qwen/Qwen3-235B-A22B-Thinking-2507',
+    )
   })
 
   it('adds new models from an update', async () => {

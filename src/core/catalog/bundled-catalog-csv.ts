@@ -1,7 +1,9 @@
 // Copied verbatim from the spec's catalog-2025-11.csv: the bundled catalog's single source.
 // 2025-11.1: the speech-to-text rows of bundled-catalog.ts became priced (#12); a new version
 // makes existing users get them by the three-way merge.
-export const BUNDLED_CATALOG_VERSION = '2025-11.1'
+// 2025-11.2: a published speed carries its source and date (publishedSpeed), so existing users'
+// rows get the figure back with where it comes from.
+export const BUNDLED_CATALOG_VERSION = '2025-11.2'
 
 export const bundledCatalogCsv = `
 provider,model_id,display_name,input_usd_per_1m,output_usd_per_1m,context_tokens,multiplier,credits,source

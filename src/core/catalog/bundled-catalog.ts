@@ -1,7 +1,7 @@
 import { CloudProviderId, modelKey, ModelRecord } from '../../shared/catalog-types'
 import { bundledCatalogCsv, BUNDLED_CATALOG_VERSION } from './bundled-catalog-csv'
 import { parseMultiplierTenths } from './credits-math'
-import { flagshipModels, isReasoningModel, publishedTokensPerSec } from './provider-facts'
+import { flagshipModels, isReasoningModel, publishedSpeeds } from './provider-facts'
 
 export { BUNDLED_CATALOG_VERSION }
 
@@ -21,14 +21,14 @@ export function parseCsv(text: string): Record<string, string>[] {
   })
 }
 
-function withTraits(base: Omit<ModelRecord, 'reasoning' | 'flagship' | 'publishedTokensPerSec'>): ModelRecord {
+function withTraits(base: Omit<ModelRecord, 'reasoning' | 'flagship' | 'publishedSpeed'>): ModelRecord {
   const key = modelKey(base)
-  const tps = publishedTokensPerSec[key]
+  const published = publishedSpeeds[key]
   return ModelRecord.parse({
     ...base,
     reasoning: isReasoningModel(base.modelId),
     flagship: flagshipModels.has(key),
-    ...(tps ? { publishedTokensPerSec: tps } : {}),
+    ...(published ? { publishedSpeed: published } : {}),
   })
 }
 

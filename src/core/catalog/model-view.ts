@@ -9,9 +9,15 @@ export interface ViewExtras {
   samples?: SpeedSample[]
 }
 
-/** Median of this machine's own runs, with the date of the newest. */
-export function measuredSpeed(samples: SpeedSample[] | undefined): ModelView['measured'] {
-  if (!samples?.length) return null
+/**
+ * Median of this machine's own runs, with the date of the newest. Runs whose tokens were
+ * counted (the provider reported usage) make the figure; only when there are none does it come
+ * from runs whose tokens were estimated from characters, and then it says so.
+ */
+export function measuredSpeed(all: SpeedSample[] | undefined): ModelView['measured'] {
+  if (!all?.length) return null
+  const counted = all.filter((x) => !x.estimated)
+  const samples = counted.length ? counted : all
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b)
     const mid = Math.floor(s.length / 2)
@@ -22,6 +28,7 @@ export function measuredSpeed(samples: SpeedSample[] | undefined): ModelView['me
     ttftMs: Math.round(median(samples.map((x) => x.ttftMs))),
     at: samples.at(-1)!.at,
     samples: samples.length,
+    estimated: counted.length === 0,
   }
 }
 
@@ -36,7 +43,6 @@ export function toModelView(m: ModelRecord, baseCredits: number, extras: ViewExt
     credits,
     multiplier: formatMultiplier(m.multiplierTenths),
     free: credits === 0,
-    speedTier: facts.speedTier,
     freeTierRpm: facts.freeTierRpm,
     local: false,
     unavailable: extras.unavailable ?? null,
@@ -71,7 +77,6 @@ export function freeLocalView(
     credits: 0,
     multiplier: '0',
     free: true,
-    speedTier: 'standard',
     freeTierRpm: null,
     local: true,
     unavailable: null,

@@ -5,6 +5,21 @@ import { providerFacts } from './provider-facts'
 /** The family the spec compares across providers, matched by display name, not by hard-coded ids. */
 export const COMPARED_FAMILY = 'Llama 3.3 70B'
 
+/**
+ * A provider's speed as the figures say it: the range of its published tokens/s with the
+ * source and date, or "not published". No factor: nobody published one.
+ */
+function speedSide(list: ModelView[]): FeatureRow['groq'] {
+  const published = list.flatMap((m) => (m.publishedSpeed ? [m.publishedSpeed] : []))
+  if (!published.length) return { key: 'compare.notPublished', values: {} }
+  const figures = published.map((p) => p.tokensPerSec)
+  const newest = [...published].sort((a, b) => b.date.localeCompare(a.date))[0]!
+  return {
+    key: 'compare.publishedRange',
+    values: { min: Math.min(...figures), max: Math.max(...figures), source: newest.source, date: newest.date },
+  }
+}
+
 /** Groq vs Together, every number derived from the active catalog passed in. */
 export function compareGroqTogether(active: ModelView[]): CompareReport {
   const groq = active.filter((m) => m.provider === 'groq')
@@ -32,13 +47,7 @@ export function compareGroqTogether(active: ModelView[]): CompareReport {
   const listOrNone = (list: ModelView[]) => (list.length ? side('compare.list', { names: names(list) }) : side('compare.none'))
 
   const features: FeatureRow[] = [
-    {
-      aspect: 'speed',
-      groq: providerFacts.groq.speedFactor
-        ? side('compare.fasterBy', { factor: providerFacts.groq.speedFactor })
-        : side('compare.standard'),
-      together: side('compare.standard'),
-    },
+    { aspect: 'speed', groq: speedSide(groq), together: speedSide(together) },
     {
       aspect: 'price',
       groq: side(groqNeverDearer ? 'compare.sameOrCheaper' : 'compare.mixedPrice'),

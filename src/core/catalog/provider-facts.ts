@@ -1,13 +1,12 @@
-import type { ProviderId, SpeedTier } from '../../shared/catalog-types'
+import type { ProviderId, PublishedSpeed } from '../../shared/catalog-types'
 
 /**
  * What the spec says about each provider, as data. Text shown to users lives in the locale
- * files under the keys named here; numbers are used by the computed pages.
+ * files under the keys named here; numbers are used by the computed pages. The seed's "10x
+ * faster" is a marketing line with no source: it is not a fact here, and no provider gets a
+ * speed tier; speed comes from published figures (below) and this machine's own runs.
  */
 export interface ProviderFacts {
-  speedTier: SpeedTier
-  /** "10x faster inference than OpenAI", per the spec; null where nothing is claimed */
-  speedFactor: number | null
   /** requests per minute per model on the free tier; null where limits are dynamic or higher */
   freeTierRpm: number | null
   bestForKey: string
@@ -15,56 +14,21 @@ export interface ProviderFacts {
 }
 
 export const providerFacts: Record<ProviderId, ProviderFacts> = {
-  groq: {
-    speedTier: 'ultra-fast',
-    speedFactor: 10,
-    freeTierRpm: 30,
-    bestForKey: 'bestFor.realtime',
-    rateLimitKey: 'rateLimit.perMinute',
-  },
-  together: {
-    speedTier: 'standard',
-    speedFactor: null,
-    freeTierRpm: null,
-    bestForKey: 'bestFor.batch',
-    rateLimitKey: 'rateLimit.higher',
-  },
-  openai: {
-    speedTier: 'standard',
-    speedFactor: null,
-    freeTierRpm: null,
-    bestForKey: 'bestFor.quality',
-    rateLimitKey: 'rateLimit.higher',
-  },
-  gemini: {
-    speedTier: 'standard',
-    speedFactor: null,
-    freeTierRpm: null,
-    bestForKey: 'bestFor.longContext',
-    rateLimitKey: 'rateLimit.higher',
-  },
-  custom: {
-    speedTier: 'standard',
-    speedFactor: null,
-    freeTierRpm: null,
-    bestForKey: 'bestFor.privacy',
-    rateLimitKey: 'rateLimit.none',
-  },
-  builtin: {
-    speedTier: 'standard',
-    speedFactor: null,
-    freeTierRpm: null,
-    bestForKey: 'bestFor.privacy',
-    rateLimitKey: 'rateLimit.none',
-  },
+  groq: { freeTierRpm: 30, bestForKey: 'bestFor.realtime', rateLimitKey: 'rateLimit.perMinute' },
+  together: { freeTierRpm: null, bestForKey: 'bestFor.batch', rateLimitKey: 'rateLimit.higher' },
+  openai: { freeTierRpm: null, bestForKey: 'bestFor.quality', rateLimitKey: 'rateLimit.higher' },
+  gemini: { freeTierRpm: null, bestForKey: 'bestFor.longContext', rateLimitKey: 'rateLimit.higher' },
+  custom: { freeTierRpm: null, bestForKey: 'bestFor.privacy', rateLimitKey: 'rateLimit.none' },
+  builtin: { freeTierRpm: null, bestForKey: 'bestFor.privacy', rateLimitKey: 'rateLimit.none' },
 }
 
-/** Published output speeds (tokens/s) the spec quotes for Groq. */
-export const publishedTokensPerSec: Record<string, number> = {
-  'groq/llama-3.1-8b-instant': 840,
-  'groq/openai/gpt-oss-20b': 1000,
-  'groq/openai/gpt-oss-120b': 500,
-  'groq/llama-3.3-70b-versatile': 394,
+/** Output speeds Groq published for its models, as the seed's provider notes quote them (late 2025). */
+const GROQ_PUBLISHED = { source: 'Groq', date: '2025-11' }
+export const publishedSpeeds: Record<string, PublishedSpeed> = {
+  'groq/llama-3.1-8b-instant': { tokensPerSec: 840, ...GROQ_PUBLISHED },
+  'groq/openai/gpt-oss-20b': { tokensPerSec: 1000, ...GROQ_PUBLISHED },
+  'groq/openai/gpt-oss-120b': { tokensPerSec: 500, ...GROQ_PUBLISHED },
+  'groq/llama-3.3-70b-versatile': { tokensPerSec: 394, ...GROQ_PUBLISHED },
 }
 
 /** Reasoning models bill hidden reasoning tokens (spec: gpt-5*, o4-mini, DeepSeek-R1, Qwen3 Thinking, gpt-oss). */

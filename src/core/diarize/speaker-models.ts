@@ -73,7 +73,7 @@ export function requireSpeakerModels(modelsDir: string): { segmentation: string;
     throw new AppError(
       'not-found',
       `Speaker detection needs ${missing.map((m) => m.title).join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed. ` +
-        `Download them on the Models page (or \`mp4totext models pull speakers\`), or put the files at ${missing.map((m) => paths[m.role]).join(' and ')}. The transcript is kept without speakers.`,
+        `Download them on the Models page (or run: mp4totext models pull speakers), or put the files at ${missing.map((m) => paths[m.role]).join(' and ')}. The transcript is kept without speakers.`,
     )
   }
   return paths

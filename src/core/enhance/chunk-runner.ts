@@ -17,6 +17,8 @@ export interface ChunkOutcome {
   usage: Usage
   ttftMs: number | null
   tokensPerSec: number | null
+  /** some part's output tokens were counted from characters (no usage reported) */
+  tokensPerSecEstimated: boolean
   chunks: number
 }
 
@@ -84,5 +86,6 @@ export async function runChunks(
   const first = timings.find((t) => t.ttftMs !== null)
   const streamingMs = timings.reduce((a, t) => a + Math.max(1, t.durationMs - (t.ttftMs ?? 0)), 0)
   const tokensPerSec = usage.outputTokens > 0 && timings.length ? (usage.outputTokens / streamingMs) * 1000 : null
-  return { text, usage, ttftMs: first?.ttftMs ?? null, tokensPerSec, chunks: chunks.length }
+  const tokensPerSecEstimated = timings.some((t) => t.usageEstimated === true)
+  return { text, usage, ttftMs: first?.ttftMs ?? null, tokensPerSec, tokensPerSecEstimated, chunks: chunks.length }
 }

@@ -53,7 +53,7 @@ export async function admit(
   const reservation = await deps.credits.reserve(
     model.credits,
     id,
-    `Enhancement: ${req.preset} with ${model.displayName}`,
+    `Enhancement: ${req.preset} with ${model.displayName} (${model.provider})`,
     deps.alsoWrite && ((db) => deps.alsoWrite!(db, model)),
   )
   return { model, key, baseURL, reservationId: reservation.id }

@@ -238,6 +238,7 @@ export class EnhanceService {
         ttftMs: outcome.ttftMs,
         durationMs,
         tokensPerSec: outcome.tokensPerSec,
+        tokensPerSecEstimated: outcome.tokensPerSecEstimated,
         chunks: outcome.chunks,
         usage: outcome.usage,
         estimatedUsd: (outcome.usage.inputTokens * model.inputUsdPer1M + outcome.usage.outputTokens * model.outputUsdPer1M) / 1e6,
@@ -257,7 +258,9 @@ export class EnhanceService {
         await this.log.record(id, req, model, { status: 'done', stats, preview: outcome.text.slice(0, 200) })
       })
       if (outcome.ttftMs !== null && outcome.tokensPerSec !== null)
-        await this.health.addSpeedSample(model.key, outcome.ttftMs, outcome.tokensPerSec).catch(() => undefined)
+        await this.health
+          .addSpeedSample(model.key, outcome.ttftMs, outcome.tokensPerSec, outcome.tokensPerSecEstimated)
+          .catch(() => undefined)
       return {
         id,
         text: outcome.text,

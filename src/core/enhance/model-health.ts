@@ -29,10 +29,15 @@ export class ModelHealth {
     private readonly events: EventBus,
   ) {}
 
-  async addSpeedSample(key: string, ttftMs: number, tokensPerSec: number): Promise<void> {
+  async addSpeedSample(key: string, ttftMs: number, tokensPerSec: number, estimated = false): Promise<void> {
     await this.store.mutate((db) => {
       const list = (db.speedStats[key] ??= [])
-      list.push({ at: new Date().toISOString(), ttftMs: Math.round(ttftMs), tokensPerSec: Math.round(tokensPerSec * 10) / 10 })
+      list.push({
+        at: new Date().toISOString(),
+        ttftMs: Math.round(ttftMs),
+        tokensPerSec: Math.round(tokensPerSec * 10) / 10,
+        ...(estimated ? { estimated: true } : {}),
+      })
       db.speedStats[key] = list.slice(-SPEED_SAMPLES_KEPT)
     })
     this.events.emit('catalog.changed', { reason: 'speed' })

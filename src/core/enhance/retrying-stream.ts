@@ -64,6 +64,7 @@ export class RetryingStream {
         ),
         ttftMs: parts[0]?.ttftMs ?? null,
         durationMs: parts.reduce((a, p) => a + p.durationMs, 0),
+        usageEstimated: parts.some((p) => p.usageEstimated === true),
       }
     }
   }

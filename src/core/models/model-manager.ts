@@ -58,8 +58,9 @@ export class ModelManager {
         name: f.replace(/^ggml-/, '').replace(/\.bin$/, ''),
         sizeMiB: Math.round(stat.size / 1048576),
         languages: /\.en\b/.test(f) ? 'english' : 'multilingual',
-        speed: 'medium',
-        accuracy: 'good',
+        // nothing is known of an imported file's speed or accuracy: no rating is made up
+        speed: null,
+        accuracy: null,
         quantized: /q\d/.test(f),
         installed: true,
         path: path.join(dir, f),

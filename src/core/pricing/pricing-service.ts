@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { modelKey, type ModelRecord } from '../../shared/catalog-types'
 import { AppError } from '../../shared/errors'
-import type { DiffLine, PricingHistoryEntry, PricingPreview } from '../../shared/pricing-types'
+import type { Scenario } from '../../shared/catalog-types'
+import type { DiffLine, PricingHistoryEntry, PricingPreview, RecommendationChange } from '../../shared/pricing-types'
 import { BUNDLED_CATALOG_VERSION, bundledCatalog } from '../catalog/bundled-catalog'
 import { parseMultiplierTenths } from '../catalog/credits-math'
-import { scenarioRefs } from '../catalog/recommendations'
+import { isUsable, toModelView } from '../catalog/model-view'
+import { recommend } from '../catalog/recommendations'
 import type { EventBus } from '../event-bus'
 import type { Db, PricingHistoryRecord } from '../store/db-schema'
 import type { Store } from '../store/store'
@@ -30,14 +32,17 @@ export class PricingService {
 
   preview(text: string): PricingPreview {
     const update = this.parse(text)
-    const { lines } = this.applyOrThrow(this.store.data.catalog.models, update)
+    const before = this.store.data.catalog.models
+    const { models, lines } = this.applyOrThrow(before, update)
+    const changes = recommendationChanges(before, models, lines, this.store.data.settings.baseCredits)
     return {
       title: update.title,
       date: update.date,
       notes: update.notes,
       checksum: checksum(text),
       lines,
-      warnings: recommendationWarnings(lines),
+      warnings: changes.map(warningText),
+      recommendationChanges: changes,
     }
   }
 
@@ -46,7 +51,7 @@ export class PricingService {
     const entry = await this.store.mutate((db) => {
       // Computed inside the lock, against the catalog as it is at this moment.
       const { models, lines } = this.applyOrThrow(db.catalog.models, update)
-      requireConfirmation(lines, opts.confirmWarnings)
+      requireConfirmation(recommendationChanges(db.catalog.models, models, lines, db.settings.baseCredits), opts.confirmWarnings)
       return record(db, models, {
         kind: 'update',
         title: update.title,
@@ -167,18 +172,46 @@ function record(
   return entry
 }
 
-function recommendationWarnings(lines: DiffLine[]): string[] {
-  return lines
-    .filter((l) => l.group === 'deactivated')
-    .flatMap((l) =>
-      scenarioRefs
-        .filter((r) => r.provider === l.provider && r.modelId === l.modelId)
-        .map((r) => `Deactivating ${l.provider}/${l.modelId} leaves the "${r.scenario}" recommendation without a model`),
-    )
+/** The recommendations whose model the change deactivates, and what their rules pick instead. */
+function recommendationChanges(
+  before: ModelRecord[],
+  after: ModelRecord[],
+  lines: DiffLine[],
+  baseCredits: number,
+): RecommendationChange[] {
+  const deactivated = new Set(lines.filter((l) => l.group === 'deactivated').map(modelKey))
+  if (!deactivated.size) return []
+  const recs = (models: ModelRecord[]) => recommend(models.filter(isUsable).map((m) => toModelView(m, baseCredits)))
+  const next = new Map(recs(after).map((r) => [r.scenario, r.model]))
+  return recs(before).flatMap((r) => {
+    if (!r.model || !deactivated.has(r.model.key)) return []
+    const to = next.get(r.scenario) ?? null
+    return [
+      {
+        scenario: r.scenario,
+        from: { key: r.model.key, displayName: r.model.displayName },
+        to: to ? { key: to.key, displayName: to.displayName } : null,
+      },
+    ]
+  })
 }
 
-function requireConfirmation(lines: DiffLine[], confirmed: boolean | undefined): void {
-  const warnings = recommendationWarnings(lines)
+/** The CLI's English names of the scenarios (the UI words them from its locale files). */
+const scenarioNames: Record<Scenario, string> = {
+  instantChat: 'Instant chat',
+  quickEnhancement: 'Quick enhancement',
+  professionalWork: 'Professional work',
+  freeTesting: 'Free testing',
+  batchProcessing: 'Batch processing',
+  research: 'Research',
+}
+
+function warningText(c: RecommendationChange): string {
+  return `Deactivating ${c.from.key} changes the "${scenarioNames[c.scenario]}" recommendation to ${c.to ? c.to.key : 'no model'}`
+}
+
+function requireConfirmation(changes: RecommendationChange[], confirmed: boolean | undefined): void {
+  const warnings = changes.map(warningText)
   if (warnings.length && !confirmed) throw new AppError('needs-confirmation', `${warnings.join('; ')}. Confirm to apply anyway.`)
 }
 

@@ -20,6 +20,8 @@ export interface StreamResult {
   /** ms from sending the request to the first visible token */
   ttftMs: number | null
   durationMs: number
+  /** the provider reported no output tokens: `usage.outputTokens` was counted from characters */
+  usageEstimated?: boolean
 }
 
 export interface LlmClient {
@@ -179,6 +181,7 @@ async function run(cfg: ClientConfig, req: StreamRequest, open: () => Promise<As
   if (!finished) throw new ProviderFailure('stream-cut', 'The answer stopped mid-way (the stream ended without finishing).')
   if (cutAtLimit)
     throw new ProviderFailure('truncated', `The answer of ${req.modelId} reached the model's output limit and was cut off.`)
-  if (usage.outputTokens === 0) usage.outputTokens = estimateTokens(text)
-  return { text, usage, ttftMs, durationMs: performance.now() - started }
+  const usageEstimated = usage.outputTokens === 0
+  if (usageEstimated) usage.outputTokens = estimateTokens(text)
+  return { text, usage, ttftMs, durationMs: performance.now() - started, usageEstimated }
 }

@@ -2,7 +2,7 @@ import { useId, useMemo, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { providerIds, type ModelView, type ProviderId } from '../../../shared/catalog-types'
 import { useFormat } from '../i18n/format'
-import { filterModels, sortModels, type SortKey } from './model-sort'
+import { filterModels, sortModels, type SortKey } from '../../../shared/model-sort'
 import { ModelRow } from './ModelRow'
 
 export interface ModelPickerProps {
@@ -10,6 +10,8 @@ export interface ModelPickerProps {
   balance: number
   value: string | null
   onChange: (key: string) => void
+  /** several models chosen at once (compare mode): each is marked picked, none is `value` */
+  picked?: readonly string[]
   /** providers without an API key: their models stay choosable but say so */
   missingKey?: ReadonlySet<ProviderId>
 }
@@ -19,7 +21,7 @@ export interface ModelPickerProps {
  * (each row names its provider). It grows with the page rather than scrolling inside a box.
  * Unaffordable models stay visible but cannot be chosen. Keyboard: arrows, Home/End, Enter.
  */
-export function ModelPicker({ models, balance, value, onChange, missingKey }: ModelPickerProps) {
+export function ModelPicker({ models, balance, value, onChange, missingKey, picked }: ModelPickerProps) {
   const { t } = useTranslation()
   const f = useFormat()
   const id = useId()
@@ -43,6 +45,7 @@ export function ModelPicker({ models, balance, value, onChange, missingKey }: Mo
   const affordable = (m: ModelView) => m.credits <= balance && !m.unavailable
   const optionId = (m: ModelView) => `${id}-opt-${flat.indexOf(m)}`
   const selected = models.find((m) => m.key === value)
+  const isPicked = (m: ModelView) => m.key === value || (picked?.includes(m.key) ?? false)
 
   const choose = (m: ModelView | undefined) => {
     if (m && affordable(m)) onChange(m.key)
@@ -116,13 +119,14 @@ export function ModelPicker({ models, balance, value, onChange, missingKey }: Mo
         </p>
       ) : null}
       {flat.length === 0 ? (
-        <p className="empty">{t('picker.noMatch', { query })}</p>
+        <p className="empty">{query.trim() ? t('picker.noMatch', { query }) : t('picker.noModels')}</p>
       ) : (
         <div
           id={`${id}-list`}
           role="listbox"
           tabIndex={0}
           aria-label={t('picker.label')}
+          aria-multiselectable={picked ? true : undefined}
           aria-activedescendant={active ? optionId(active) : undefined}
           className="picker-list"
           onKeyDown={onKeyDown}
@@ -135,7 +139,7 @@ export function ModelPicker({ models, balance, value, onChange, missingKey }: Mo
               id={optionId(m)}
               role="option"
               data-key={m.key}
-              aria-selected={m.key === value}
+              aria-selected={isPicked(m)}
               aria-disabled={!affordable(m)}
               className={`picker-option${focused && m === active ? ' is-active' : ''}${affordable(m) ? '' : ' is-unaffordable'}`}
               onMouseDown={(e) => e.preventDefault()}

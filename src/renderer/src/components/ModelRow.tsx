@@ -104,20 +104,24 @@ export function UnavailableModels({ models }: { models: ModelView[] }) {
 }
 
 /**
- * Every chat model gets a speed line: measured on this machine when it has been, the published
- * tokens/s where the catalog has it, else "not published" — never a made-up number.
+ * Every chat model gets a speed line: measured on this machine when it has been (or estimated,
+ * when the provider reported no token counts), the published figure with who published it and
+ * when, else "not published" — never a made-up number or a tier.
  */
-function Speed({ model }: { model: ModelView }) {
+export function Speed({ model }: { model: ModelView }) {
   const { t } = useTranslation()
   const f = useFormat()
+  const m = model.measured
+  const p = model.publishedSpeed
   return (
     <span className="model-speed" data-testid="speed">
-      {model.speedTier === 'ultra-fast' ? <Badge tone="fast">{t('picker.ultraFast')}</Badge> : null}
-      {model.measured ? (
-        <Badge tone="fast">{t('picker.measured', { tps: model.measured.tokensPerSec, date: f.date(model.measured.at) })}</Badge>
+      {m ? (
+        <Badge tone={m.estimated ? undefined : 'fast'}>
+          {t(m.estimated ? 'speed.estimated' : 'speed.measured', { tps: m.tokensPerSec, date: f.date(m.at) })}
+        </Badge>
       ) : null}
-      {model.publishedTokensPerSec ? <Badge>{t('picker.published', { tps: model.publishedTokensPerSec })}</Badge> : null}
-      {!model.measured && !model.publishedTokensPerSec ? <Badge>{t('picker.speedUnknown')}</Badge> : null}
+      {p ? <Badge>{t('speed.published', { tps: p.tokensPerSec, source: p.source, date: f.publishedOn(p.date) })}</Badge> : null}
+      {!m && !p ? <Badge>{t('picker.speedUnknown')}</Badge> : null}
     </span>
   )
 }

@@ -17,6 +17,13 @@ export function useFormat() {
     /** 75 → "1:15", 3725 → "1:02:05"; rounded down, as the timestamped text export counts */
     duration: (sec: number) => clockTime(sec),
     date: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium' }).format(new Date(iso)),
+    /** a published figure's date: "2025-11" is a month ("Nov 2025"), a full date is a day */
+    publishedOn: (ymd: string) =>
+      /^\d{4}-\d{2}$/.test(ymd)
+        ? new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+            new Date(`${ymd}-01T00:00:00Z`),
+          )
+        : new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(ymd)),
     dateTime: (iso: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
     tokens: (n: number) =>
       n >= 1_000_000

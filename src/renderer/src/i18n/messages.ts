@@ -1,25 +1,6 @@
 import en from './locales/en.json'
 import tr from './locales/tr.json'
-import cloudEn from './locales/features/cloud.en.json'
-import cloudTr from './locales/features/cloud.tr.json'
-import libraryEn from './locales/features/library.en.json'
-import libraryTr from './locales/features/library.tr.json'
-import localLlmEn from './locales/features/local-llm.en.json'
-import localLlmTr from './locales/features/local-llm.tr.json'
-import recordingEn from './locales/features/recording.en.json'
-import recordingTr from './locales/features/recording.tr.json'
-import speakersEn from './locales/features/speakers.en.json'
-import speakersTr from './locales/features/speakers.tr.json'
-import watchEn from './locales/features/watch.en.json'
-import watchTr from './locales/features/watch.tr.json'
-import errorsEn from './locales/features/errors.en.json'
-import errorsTr from './locales/features/errors.tr.json'
-import editorEn from './locales/features/editor.en.json'
-import editorTr from './locales/features/editor.tr.json'
-import hardwareEn from './locales/features/hardware.en.json'
-import hardwareTr from './locales/features/hardware.tr.json'
-import apiEn from './locales/features/api.en.json'
-import apiTr from './locales/features/api.tr.json'
+import type {} from './import-glob'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -38,10 +19,18 @@ export function mergeMessages(...trees: Tree[]): Tree {
 }
 
 /**
- * Every message of each language: the base file plus one file per feature, so features add
- * their texts without editing one another's.
+ * Every message of each language: the base file plus one file per feature
+ * (`locales/features/<feature>.<lang>.json`, found by name), so features add their texts without
+ * editing one another's.
  */
+const features = import.meta.glob<Tree>('./locales/features/*.json', { eager: true, import: 'default' })
+const featuresOf = (lang: 'en' | 'tr') =>
+  Object.entries(features)
+    .filter(([file]) => file.endsWith(`.${lang}.json`))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, tree]) => tree)
+
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn, editorEn, hardwareEn, apiEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr, editorTr, hardwareTr, apiTr),
+  en: mergeMessages(en, ...featuresOf('en')),
+  tr: mergeMessages(tr, ...featuresOf('tr')),
 }

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import type { CompareReport, FeatureRow } from '../../../../shared/catalog-types'
 import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
+import { Speed } from '../../components/ModelRow'
 import { useFormat } from '../../i18n/format'
 import { useCompare } from './use-compare'
 
@@ -9,7 +10,9 @@ export function ComparePage() {
   const { t } = useTranslation()
   const f = useFormat()
   const state = useCompare()
-  const cell = (side: FeatureRow['groq']) => t(side.key, side.values)
+  // a published range's date is a month: said in the UI's language
+  const cell = (side: FeatureRow['groq']) =>
+    t(side.key, typeof side.values.date === 'string' ? { ...side.values, date: f.publishedOn(side.values.date) } : side.values)
   return (
     <section aria-labelledby="compare-title">
       <h1 id="compare-title">{t('compare.title')}</h1>
@@ -63,13 +66,8 @@ export function ComparePage() {
                     <td data-testid="family-credits">
                       {f.credits(m.credits)} {m.free ? <Badge tone="free">{t('picker.free')}</Badge> : null}
                     </td>
-                    <td>
-                      {m.speedTier === 'ultra-fast' ? t('picker.ultraFast') : t('picker.standard')}{' '}
-                      {m.measured ? (
-                        <Badge tone="fast">
-                          {t('picker.measured', { tps: m.measured.tokensPerSec, date: f.date(m.measured.at) })}
-                        </Badge>
-                      ) : null}
+                    <td data-testid="family-speed">
+                      <Speed model={m} />
                     </td>
                   </tr>
                 ))}
@@ -125,7 +123,6 @@ function BottomLine({ report: r }: { report: CompareReport }) {
   const free = r.family.models.find((m) => m.free)
   const paid = r.family.groqVsTogether
   const fact = (aspect: FeatureRow['aspect']) => r.features.find((row) => row.aspect === aspect)
-  const factor = fact('speed')?.groq.values.factor
   const counts = fact('modelCount')
   return (
     <div className="card" data-testid="bottom-line">
@@ -151,10 +148,9 @@ function BottomLine({ report: r }: { report: CompareReport }) {
               : t('compare.bottomPaidNot', { groq: paid.groq.displayName, together: paid.together.displayName })}
           </li>
         ) : null}
-        {factor && counts ? (
+        {counts ? (
           <li>
-            {t('compare.bottomChoose', {
-              factor,
+            {t('compare.bottomChooseRange', {
               groqCount: counts.groq.values.count,
               togetherCount: counts.together.values.count,
             })}

@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
+import { MAX_TOP_UP } from '../../../../shared/credits-types'
 import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { useFormat } from '../../i18n/format'
@@ -11,7 +12,8 @@ export function CreditsPage() {
   const c = useCredits()
   const [amount, setAmount] = useState('100')
   const [reason, setReason] = useState('')
-  const valid = /^\d+$/.test(amount) && Number(amount) > 0
+  const valid = /^\d+$/.test(amount) && Number(amount) > 0 && Number(amount) <= MAX_TOP_UP
+  const whyId = useId()
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -38,8 +40,15 @@ export function CreditsPage() {
             value={amount}
             onChange={(e) => setAmount(e.target.value)}
             aria-invalid={!valid}
+            aria-describedby={valid ? undefined : whyId}
             name="amount"
           />
+          {/* a refused value says why, instead of only greying out the button */}
+          {valid ? null : (
+            <span className="warn-text" id={whyId} data-testid="topup-why">
+              {t('named.topUpWhy', { max: f.number(MAX_TOP_UP) })}
+            </span>
+          )}
         </label>
         <label>
           <span>{t('credits.topUpReason')}</span>

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next'
 import type { LedgerEntry } from '../../../../shared/credits-types'
+import { ProviderId } from '../../../../shared/catalog-types'
 import { Preset } from '../../../../shared/enhance-types'
 
 /**
@@ -16,9 +17,17 @@ export function ledgerReason(e: Pick<LedgerEntry, 'reason'>, t: TFunction): stri
   if (r === 'Refund: work interrupted before it finished') return t('credits.reasons.interrupted')
   if (r === 'Refund: Cancelled') return t('credits.reasons.cancelled')
   if (r === 'Charge: finished after it was taken for interrupted') return t('credits.reasons.lateCharge')
-  const enhancement = /^Enhancement: (\w+) with (.+)$/.exec(r)
-  if (enhancement && Preset.safeParse(enhancement[1]).success)
-    return t('credits.reasons.enhancement', { preset: t(`enhance.presets.${enhancement[1]}`), model: enhancement[2] })
+  // "with GPT-OSS 20B (groq)": the provider's id at the end names the provider (older lines have none)
+  const enhancement = /^Enhancement: (\w+) with (.+?)(?: \((\w+)\))?$/.exec(r)
+  if (enhancement && Preset.safeParse(enhancement[1]).success) {
+    const provider = ProviderId.safeParse(enhancement[3])
+    const model = provider.success
+      ? t('named.withProvider', { name: enhancement[2], provider: t(`providers.${provider.data}`) })
+      : enhancement[3]
+        ? `${enhancement[2]} (${enhancement[3]})`
+        : enhancement[2]!
+    return t('credits.reasons.enhancement', { preset: t(`enhance.presets.${enhancement[1]}`), model })
+  }
   const refund = /^Refund: (.+)$/s.exec(r)
   if (refund) return t('credits.reasons.refund', { detail: refund[1] })
   return r

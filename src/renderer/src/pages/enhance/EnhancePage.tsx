@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { ModelPicker } from '../../components/ModelPicker'
 import { PresetSelect } from '../../components/PresetSelect'
+import type { ModelView } from '../../../../shared/catalog-types'
 import { useFormat } from '../../i18n/format'
 import { RunPanel } from './RunPanel'
 import { useEnhance } from './use-enhance'
@@ -13,6 +14,12 @@ export function EnhancePage() {
   const e = useEnhance()
   const { form } = e
   const [promptName, setPromptName] = useState('')
+  const charsId = useId()
+  // two chosen models of one name (GPT-OSS 20B on Groq and on Together) are told apart by provider
+  const label = (m: ModelView) =>
+    e.chosen.some((o) => o.key !== m.key && o.displayName === m.displayName)
+      ? t('named.withProvider', { name: m.displayName, provider: t(`providers.${m.provider}`) })
+      : m.displayName
   // After Enhance the button is disabled while the run streams: focus goes to the result
   // instead of dropping to the page body.
   const runsRef = useRef<HTMLDivElement>(null)
@@ -34,14 +41,19 @@ export function EnhancePage() {
       <div className="card enhance-form">
         <label className="wide">
           <span>{t('enhance.transcript')}</span>
+          {/* named by the label alone; the running count is its description, not part of its name */}
           <textarea
             rows={8}
             value={form.text}
             placeholder={t('enhance.transcriptPlaceholder')}
             onChange={(ev) => form.setText(ev.target.value)}
             name="transcript"
+            aria-label={t('enhance.transcript')}
+            aria-describedby={charsId}
           />
-          <span className="muted">{t('enhance.chars', { count: form.text.length })}</span>
+          <span className="muted" id={charsId}>
+            {t('enhance.chars', { count: form.text.length })}
+          </span>
         </label>
         <label>
           <span>{t('enhance.openFile')}</span>
@@ -125,8 +137,13 @@ export function EnhancePage() {
         <ul className="chosen" data-testid="compare-selection">
           {e.chosen.map((m) => (
             <li key={m.key}>
-              {m.displayName} <span className="muted">{m.key}</span> {f.credits(m.credits)}{' '}
-              <button type="button" className="secondary" onClick={() => e.unselect(m.key)}>
+              {label(m)} <span className="muted">{m.key}</span> {f.credits(m.credits)}{' '}
+              <button
+                type="button"
+                className="secondary"
+                aria-label={t('named.remove', { name: label(m) })}
+                onClick={() => e.unselect(m.key)}
+              >
                 {t('enhance.remove')}
               </button>
             </li>
@@ -139,6 +156,7 @@ export function EnhancePage() {
             models={e.models}
             balance={e.balance}
             value={e.compareMode ? null : (e.selected[0] ?? null)}
+            picked={e.compareMode ? e.selected : undefined}
             onChange={e.choose}
             missingKey={e.missingKey}
           />

@@ -71,7 +71,12 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
           {t('enhance.stats', {
             credits: f.credits(run.result.credits),
             ttft: stats.ttftMs === null ? t('enhance.none') : t('enhance.ms', { value: Math.round(stats.ttftMs) }),
-            tps: stats.tokensPerSec === null ? t('enhance.none') : t('enhance.tps', { value: Math.round(stats.tokensPerSec) }),
+            tps:
+              stats.tokensPerSec === null
+                ? t('enhance.none')
+                : t(stats.tokensPerSecEstimated ? 'speed.runEstimated' : 'enhance.tps', {
+                    value: Math.round(stats.tokensPerSec),
+                  }),
             duration: t('enhance.ms', { value: Math.round(stats.durationMs) }),
           })}
         </p>

@@ -120,7 +120,8 @@ export function useEnhance() {
   const [prompt, setPrompt] = useState(() => kept?.prompt ?? '')
   const [compareMode, setCompareMode] = useState(() => kept?.compareMode ?? false)
   const [selection, setSelected] = useState<string[] | null>(() => kept?.selection ?? null)
-  const selected = selection ?? (settings.data?.defaultEnhanceModel ? [settings.data.defaultEnhanceModel] : [])
+  // a comparison starts from nothing: the default model is a single-mode choice
+  const selected = selection ?? (!compareMode && settings.data?.defaultEnhanceModel ? [settings.data.defaultEnhanceModel] : [])
   const [runList, setRuns] = useState<RunView[]>(() => kept?.runs ?? [])
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -232,7 +233,8 @@ export function useEnhance() {
     compareMode,
     setCompareMode: (on: boolean) => {
       setCompareMode(on)
-      setSelected(on ? selected : selected.slice(0, 1))
+      // a model picked in single mode does not silently become a column: a comparison starts empty
+      setSelected(on ? [] : selected.slice(0, 1))
     },
     selected,
     chosen,

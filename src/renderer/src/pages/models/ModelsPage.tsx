@@ -33,11 +33,24 @@ export function ModelsPage() {
               missingKey={missingKey}
             />
             <UnavailableModels models={m.active} />
+            {m.transcription.length ? (
+              <>
+                <h2>{t('models.cloudTranscriptionTitle')}</h2>
+                <p className="intro">{t('models.cloudTranscriptionIntro')}</p>
+                <ul className="inactive-list" data-testid="cloud-transcription-models">
+                  {m.transcription.map((model) => (
+                    <li key={model.key} data-key={model.key}>
+                      <ModelRow model={model} affordable />
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
             <h2>{t('models.inactiveTitle')}</h2>
             <p className="intro">{t('models.inactiveIntro')}</p>
             <ul className="inactive-list" data-testid="inactive-models">
               {m.inactive.map((model) => (
-                <li key={model.key}>
+                <li key={model.key} data-key={model.key}>
                   <ModelRow model={model} affordable />
                   <span className="muted">{t(`models.kind.${model.kind}`)}</span>
                 </li>

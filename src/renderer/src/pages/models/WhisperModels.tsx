@@ -30,33 +30,52 @@ export function WhisperModels() {
                     <strong>{m.name}</strong>
                     <Badge>{t('whisper.size', { size: m.sizeMiB })}</Badge>
                     <Badge>{t(m.languages === 'english' ? 'whisper.english' : 'whisper.multilingual')}</Badge>
-                    <Badge tone="fast">{t(`whisper.speed.${m.speed}`)}</Badge>
+                    {m.speed ? <Badge tone="fast">{t(`whisper.speed.${m.speed}`)}</Badge> : null}
                     {typeof m.measuredRtf === 'number' ? (
                       <Badge tone="accent">{t('hardware.measured', { rtf: f.fixed2(m.measuredRtf) })}</Badge>
                     ) : null}
-                    <Badge tone="accent">{t(`whisper.accuracy.${m.accuracy}`)}</Badge>
+                    {m.accuracy ? <Badge tone="accent">{t(`whisper.accuracy.${m.accuracy}`)}</Badge> : null}
                     {m.quantized ? <Badge>{t('whisper.quantized')}</Badge> : null}
                     {m.recommended ? <Badge tone="free">{t('whisper.recommended')}</Badge> : null}
                     {m.installed ? <Badge tone="fast">{t('whisper.installed')}</Badge> : null}
                     {m.installed && w.defaultModel === m.name ? <Badge tone="accent">{t('whisper.default')}</Badge> : null}
                     <span className="actions">
                       {m.installed && w.defaultModel !== m.name ? (
-                        <button type="button" className="secondary" onClick={() => w.useAsDefault(m.name)}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={t('named.useDefault', { name: m.name })}
+                          onClick={() => w.useAsDefault(m.name)}
+                        >
                           {t('whisper.useDefault')}
                         </button>
                       ) : null}
                       {!m.installed && m.downloadable && !running ? (
-                        <button type="button" onClick={() => w.download(m.name)}>
+                        <button
+                          type="button"
+                          aria-label={t('transcribe.downloadModel', { name: m.name })}
+                          onClick={() => w.download(m.name)}
+                        >
                           {t('whisper.download')}
                         </button>
                       ) : null}
                       {running ? (
-                        <button type="button" className="secondary" onClick={() => w.cancel(m.name)}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={t('named.cancelDownload', { name: m.name })}
+                          onClick={() => w.cancel(m.name)}
+                        >
                           {t('whisper.cancelDownload')}
                         </button>
                       ) : null}
                       {m.installed ? (
-                        <button type="button" className="secondary" onClick={() => w.remove(m.name)}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={t('named.delete', { name: m.name })}
+                          onClick={() => w.remove(m.name)}
+                        >
                           {t('whisper.delete')}
                         </button>
                       ) : null}

@@ -10,7 +10,9 @@ export function useModels() {
     catalog,
     credits,
     active: all.filter((m) => m.active && m.kind === 'chat'),
-    inactive: all.filter((m) => !m.active || m.kind !== 'chat'),
+    /** speech-to-text rows in use: offered on the Transcribe page, never for enhancement */
+    transcription: all.filter((m) => m.active && m.kind === 'transcription'),
+    inactive: all.filter((m) => !m.active),
     balance: credits.data?.balance ?? 0,
     selected,
     setSelected,

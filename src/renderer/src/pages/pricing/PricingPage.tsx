@@ -102,10 +102,21 @@ export function PricingPage() {
             {p.preview.notes ? <p className="muted">{p.preview.notes}</p> : null}
             {p.preview.lines.length ? <DiffTable lines={p.preview.lines} /> : <p className="empty">{t('pricing.noChanges')}</p>}
             {p.preview.warnings.length ? (
-              <div role="alert" className="notice">
+              <div role="alert" className="notice" data-testid="pricing-warnings">
                 <ul>
-                  {p.preview.warnings.map((w) => (
-                    <li key={w}>{w}</li>
+                  {p.preview.recommendationChanges.map((c) => (
+                    <li key={c.scenario}>
+                      {c.to
+                        ? t('pricingWarn.recommendationMoves', {
+                            from: c.from.displayName,
+                            to: c.to.displayName,
+                            scenario: t(`recommendations.scenarios.${c.scenario}`),
+                          })
+                        : t('pricingWarn.recommendationGone', {
+                            from: c.from.displayName,
+                            scenario: t(`recommendations.scenarios.${c.scenario}`),
+                          })}
+                    </li>
                   ))}
                 </ul>
                 <label className="inline">

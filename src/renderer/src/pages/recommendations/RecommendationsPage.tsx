@@ -3,6 +3,7 @@ import { AsyncView } from '../../components/AsyncView'
 import { useFormat } from '../../i18n/format'
 import { useRecommendations } from './use-recommendations'
 
+/** Each scenario's model as its rule picks it from the catalog, with the rule said beside it. */
 export function RecommendationsPage() {
   const { t } = useTranslation()
   const f = useFormat()
@@ -10,7 +11,9 @@ export function RecommendationsPage() {
   return (
     <section aria-labelledby="rec-title">
       <h1 id="rec-title">{t('recommendations.title')}</h1>
-      <p className="intro">{t('recommendations.intro')}</p>
+      <p className="intro" data-testid="recommendations-intro">
+        {t('recommendations.introRules')}
+      </p>
       <AsyncView state={state}>
         {(recs) => (
           <table data-testid="recommendations">
@@ -20,25 +23,25 @@ export function RecommendationsPage() {
                 <th scope="col">{t('compare.provider')}</th>
                 <th scope="col">{t('compare.model')}</th>
                 <th scope="col">{t('compare.credits')}</th>
-                <th scope="col">{t('recommendations.why')}</th>
+                <th scope="col">{t('recommendations.rule')}</th>
               </tr>
             </thead>
             <tbody>
               {recs.map((r) => (
-                <tr key={r.scenario}>
+                <tr key={r.scenario} data-scenario={r.scenario}>
                   <th scope="row">{t(`recommendations.scenarios.${r.scenario}`)}</th>
-                  <td>{t(`providers.${r.ref.provider}`)}</td>
                   {r.model ? (
                     <>
+                      <td>{t(`providers.${r.model.provider}`)}</td>
                       <td>{r.model.displayName}</td>
                       <td>{f.credits(r.model.credits)}</td>
                     </>
                   ) : (
-                    <td colSpan={2} className="warn-text">
-                      {t('recommendations.missing', { ref: r.ref.modelId })}
+                    <td colSpan={3} className="warn-text">
+                      {t('recommendations.none')}
                     </td>
                   )}
-                  <td>{t(`recommendations.reasons.${r.reason}`)}</td>
+                  <td>{t(`recommendations.rules.${r.rule}`)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next'
 import type { ModelView } from '../../../../shared/catalog-types'
-import { Badge } from '../../components/Badge'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
 import { cloudProviderOf, type PendingFile } from './use-cloud-transcribe'
@@ -54,7 +53,6 @@ export function TranscribeModelPicker(props: {
         {chosen ? (
           <>
             <span data-testid="cloud-rate">{t('cloud.perMinute', { count: chosen.credits })}</span>{' '}
-            {chosen.speedTier === 'ultra-fast' ? <Badge tone="fast">{t('picker.ultraFast')}</Badge> : null}{' '}
           </>
         ) : props.serverCount > 0 ? (
           <>{t('cloud.serversInUse', { count: props.serverCount })} </>

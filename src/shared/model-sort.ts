@@ -1,15 +1,18 @@
-import type { ModelView, ProviderId } from '../../../shared/catalog-types'
+import type { ModelView, ProviderId } from './catalog-types'
 
 export type SortKey = 'credits' | 'speed' | 'name' | 'provider'
 
-/** The best speed figure we have: this machine's own measurement, else the published one. */
+/**
+ * The best speed figure we have: this machine's own measurement, else the published one. The
+ * picker sorts on it and the recommendation rules read it.
+ */
 export function tokensPerSec(m: ModelView): number | null {
-  return m.measured?.tokensPerSec ?? m.publishedTokensPerSec ?? null
+  return m.measured?.tokensPerSec ?? m.publishedSpeed?.tokensPerSec ?? null
 }
 
-/** Fastest first: a tokens/s figure, then the provider's tier; models without any figure last. */
+/** Fastest first on the figures alone (measured, then published); models without any figure last. */
 function speedScore(m: ModelView): number {
-  return (tokensPerSec(m) ?? 0) + (m.speedTier === 'ultra-fast' ? 100 : 0)
+  return tokensPerSec(m) ?? -1
 }
 
 const providerOrder: ProviderId[] = ['custom', 'groq', 'together', 'openai', 'gemini']

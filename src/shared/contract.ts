@@ -222,6 +222,8 @@ export const events = {
     bytesPerSec: z.number(),
     etaSec: z.number().nullable(),
     error: z.string().nullable(),
+    /** the failure as a code and values, for the page to word */
+    failure: AppErrorShape.nullable().optional(),
   }),
   'enhance.delta': z.object({
     id: z.string(),

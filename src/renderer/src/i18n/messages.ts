@@ -20,6 +20,10 @@ import hardwareEn from './locales/features/hardware.en.json'
 import hardwareTr from './locales/features/hardware.tr.json'
 import wordsEn from './locales/features/words.en.json'
 import wordsTr from './locales/features/words.tr.json'
+import connectionEn from './locales/features/connection.en.json'
+import connectionTr from './locales/features/connection.tr.json'
+import queueEn from './locales/features/queue.en.json'
+import queueTr from './locales/features/queue.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -54,6 +58,8 @@ export const messages = {
     editorEn,
     hardwareEn,
     wordsEn,
+    connectionEn,
+    queueEn,
   ),
   tr: mergeMessages(
     tr,
@@ -67,5 +73,7 @@ export const messages = {
     editorTr,
     hardwareTr,
     wordsTr,
+    connectionTr,
+    queueTr,
   ),
 }

@@ -48,6 +48,8 @@ export function errorText(err: unknown): string {
   }
   const message = typeof e.message === 'string' ? e.message : String(err)
   const code = typeof e.code === 'string' ? e.code : null
+  // the transport's own failure: the host did not answer (the banner says the rest)
+  if (code === 'host-unreachable') return i18next.t('connection.unreachable')
   // a message with its own key is worded here from its values (see errorKeys in shared/errors)
   if (typeof e.key === 'string' && i18next.exists(`errors.keys.${e.key}`))
     return i18next.t(`errors.keys.${e.key}`, wordParams(e.params))

@@ -272,6 +272,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       await transcription.removeJob(id)
       return transcription.jobs()
     },
+    'transcribe.clearFinished': async () => {
+      await transcription.clearFinished()
+      return transcription.jobs()
+    },
     'transcripts.delete': async ({ id }) => {
       await transcripts.delete(id)
       return { deleted: true }

@@ -127,6 +127,8 @@ export const calls = {
   'transcribe.cancel': { input: z.object({ id: z.string() }), output: z.object({ cancelled: z.boolean() }) },
   'transcribe.retry': { input: z.object({ id: z.string() }), output: Job },
   'transcribe.remove': { input: z.object({ id: z.string() }), output: z.array(Job) },
+  /** finished, failed and cancelled jobs off the queue; their transcripts stay */
+  'transcribe.clearFinished': { input: z.object({}), output: z.array(Job) },
   'transcripts.delete': { input: z.object({ id: z.string() }), output: z.object({ deleted: z.boolean() }) },
   'transcripts.list': { input: z.object({ query: z.string().max(200).default('') }), output: z.array(TranscriptMeta) },
   'transcripts.get': {
@@ -224,6 +226,8 @@ export const events = {
     bytesPerSec: z.number(),
     etaSec: z.number().nullable(),
     error: z.string().nullable(),
+    /** the failure as a code and values, for the page to word */
+    failure: AppErrorShape.nullable().optional(),
   }),
   'enhance.delta': z.object({
     id: z.string(),

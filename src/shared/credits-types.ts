@@ -1,10 +1,25 @@
 import { z } from 'zod'
+import { AppErrorShape, MessageParams } from './errors'
 
 export const LedgerType = z.enum(['grant', 'charge', 'refund', 'top-up', 'adjustment'])
 export type LedgerType = z.infer<typeof LedgerType>
 
 /** The most credits one top-up adds: the contract refuses more, and the form says so before. */
 export const MAX_TOP_UP = 1_000_000
+
+/**
+ * A reason the app wrote, as a key and values the page words in its own language (`reason` keeps
+ * the English, for the CLI and for the chained hash). `error` is the failure a refund gave back
+ * for, without its English message.
+ */
+export const LedgerWording = z.object({
+  key: z.enum(['refund-error', 'refund-file', 'transcription']),
+  params: MessageParams.default({}),
+  error: AppErrorShape.omit({ message: true }).optional(),
+})
+export type LedgerWording = z.infer<typeof LedgerWording>
+/** A ledger reason: English text, optionally with its wording. */
+export type LedgerReason = string | { text: string; wording: LedgerWording }
 
 /** One append-only ledger line. `amount` is signed; `balanceAfter` is the running sum. */
 export const LedgerEntry = z.object({

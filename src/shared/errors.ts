@@ -39,6 +39,26 @@ export const errorKeys = {
   'invalid-field': ['field'],
   /** audio would go to a provider or server whose privacy notice was not acknowledged */
   'privacy-notice': ['receiver'],
+  // model downloads (whisper, speaker and built-in LLM models): the mirror, never "the provider"
+  'download-http': ['host', 'status'],
+  'download-unreachable': ['host'],
+  'download-interrupted': ['host'],
+  'download-too-large': ['host', 'expected', 'got'],
+  'download-endless': ['host', 'expected'],
+  'download-disk-full': ['host'],
+  'download-no-room': ['need', 'free', 'dir'],
+  'download-redirect': ['host', 'target'],
+  'download-redirect-hidden': ['host'],
+  'download-cancelled': [],
+  // watch folders; `folder` is "watch" or "output"
+  'folder-not-absolute': ['folder', 'path'],
+  'folder-in-data': ['folder', 'dataDir'],
+  'folder-missing': ['path'],
+  'folder-holds-data': ['path', 'dataDir'],
+  'folder-parent-missing': ['path'],
+  'folder-create-failed': ['path'],
+  'folder-is-file': ['path'],
+  'folder-already-watched': ['path'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

@@ -102,6 +102,10 @@ export const isJobStopped = (s: JobStatus) => s === 'failed' || s === 'cancelled
 /** No longer moving: done or stopped. */
 export const isJobOver = (s: JobStatus) => !isJobActive(s)
 
+/** What a running job is doing before and while it makes progress (live, not stored). */
+export const JobStage = z.enum(['loading-model', 'detecting-speech', 'decoding', 'sending'])
+export type JobStage = z.infer<typeof JobStage>
+
 export const Job = z.object({
   id: z.string(),
   file: z.string(),
@@ -109,6 +113,10 @@ export const Job = z.object({
   status: JobStatus,
   /** 0..1 */
   progress: z.number().min(0).max(1),
+  /** a running job's stage (absent: not running, or not known) */
+  stage: JobStage.nullable().optional(),
+  /** the user's own servers this job was meant for did not answer: it ran on this computer */
+  fallbackFrom: z.array(z.string()).nullable().optional(),
   etaSec: z.number().nullable(),
   /** processing time / audio time; below 1 is faster than real time */
   realtimeFactor: z.number().nullable(),

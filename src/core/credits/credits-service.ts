@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { CreditsState, LedgerEntry } from '../../shared/credits-types'
+import type { CreditsState, LedgerEntry, LedgerReason } from '../../shared/credits-types'
 import { AppError } from '../../shared/errors'
 import type { Db, Owner, Reservation } from '../store/db-schema'
 import type { Store } from '../store/store'
@@ -69,7 +69,7 @@ export class CreditsService {
    * Charge `cost` for the work `ref` now. `alsoWrite` records the work itself in the same write
    * (its running history row), so no crash or failed write can leave a charge without it.
    */
-  async reserve(cost: number, ref: string, reason: string, alsoWrite?: (db: Db) => void): Promise<Reservation> {
+  async reserve(cost: number, ref: string, reason: LedgerReason, alsoWrite?: (db: Db) => void): Promise<Reservation> {
     if (!Number.isInteger(cost) || cost < 0) throw new AppError('invalid-input', `Cost must be whole credits, got ${cost}`)
     const reservation = await this.store.mutate((db) => {
       const balance = balanceOf(db)
@@ -80,7 +80,7 @@ export class CreditsService {
         )
       }
       // A free model leaves no ledger line: nothing was spent.
-      const charge = cost > 0 ? append(db, 'charge', -cost, reason, { ref }) : null
+      const charge = cost > 0 ? append(db, 'charge', -cost, reasonText(reason), { ref, ...wordingOf(reason) }) : null
       const r: Reservation = {
         id: randomUUID(),
         at: new Date().toISOString(),
@@ -124,7 +124,7 @@ export class CreditsService {
   }
 
   /** The work failed or was cancelled: give the credits back, once however often it is asked. */
-  async refund(reservationId: string, reason: string): Promise<void> {
+  async refund(reservationId: string, reason: LedgerReason): Promise<void> {
     const refunded = await this.store.mutate((db) => refundIn(db, find(db.credits.reservations, reservationId), reason))
     if (refunded > 0) this.changed()
   }
@@ -142,12 +142,16 @@ export class CreditsService {
  * reservation becomes refunded with one ledger line; anything else is left as it is. Returns
  * the credits given back.
  */
-export function refundIn(db: Db, r: Reservation, reason: string): number {
+export function refundIn(db: Db, r: Reservation, reason: LedgerReason): number {
   if (r.status !== 'pending') return 0
   r.status = 'refunded'
-  if (r.cost > 0) append(db, 'refund', r.cost, reason, { ref: r.ref })
+  if (r.cost > 0) append(db, 'refund', r.cost, reasonText(reason), { ref: r.ref, ...wordingOf(reason) })
   return r.cost
 }
+
+const reasonText = (reason: LedgerReason) => (typeof reason === 'string' ? reason : reason.text)
+/** The wording rides in the line's details, beside what the work reports there later. */
+const wordingOf = (reason: LedgerReason) => (typeof reason === 'string' ? {} : { details: { wording: reason.wording } })
 
 function find(list: Reservation[], id: string): Reservation {
   const r = list.find((x) => x.id === id)

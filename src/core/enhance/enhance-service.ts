@@ -279,7 +279,11 @@ export class EnhanceService {
           : new AppError('internal', redact((err as Error).message ?? String(err), [key]))
       const delivered = partial.text()
       await this.settle(id, async () => {
-        await this.deps.credits.refund(job.reservationId, `Refund: ${appErr.message}`)
+        const { message: _english, ...error } = appErr.toShape()
+        await this.deps.credits.refund(job.reservationId, {
+          text: `Refund: ${appErr.message}`,
+          wording: { key: 'refund-error', params: {}, error },
+        })
         // What arrived before the failure is kept for the user, marked partial — never as a result.
         await this.log.saveTexts(id, { input: req.text, output: delivered, partial: true }).catch(() => undefined)
         await this.log.record(id, req, model, {

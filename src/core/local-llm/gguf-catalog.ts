@@ -1,3 +1,5 @@
+import type { LanguageSet } from '../../shared/calls/local-llm-calls'
+
 /**
  * Small instruction models the built-in engine offers to download: chosen for Turkish and
  * English quality at a size a laptop runs on CPU. All are Q4_K_M GGUF files from Hugging Face.
@@ -19,7 +21,10 @@ export interface GgufCatalogEntry {
   licenseUrl: string
   /** false: the license forbids commercial use */
   commercialUse: boolean
+  /** English, for the CLI */
   languages: string
+  /** the same, for the UI to word in its own language */
+  languageSet?: LanguageSet
 }
 
 export const ggufCatalog: GgufCatalogEntry[] = [
@@ -35,6 +40,7 @@ export const ggufCatalog: GgufCatalogEntry[] = [
     licenseUrl: 'https://huggingface.co/Qwen/Qwen2.5-1.5B-Instruct/blob/main/LICENSE',
     commercialUse: true,
     languages: 'Turkish, English and 27 more',
+    languageSet: { codes: ['tr', 'en'], more: 27, turkishUsable: false },
   },
   {
     name: 'gemma-2-2b-it',
@@ -48,6 +54,7 @@ export const ggufCatalog: GgufCatalogEntry[] = [
     licenseUrl: 'https://ai.google.dev/gemma/terms',
     commercialUse: true,
     languages: 'English (Turkish usable)',
+    languageSet: { codes: ['en'], more: 0, turkishUsable: true },
   },
   {
     name: 'llama-3.2-3b-instruct',
@@ -61,6 +68,7 @@ export const ggufCatalog: GgufCatalogEntry[] = [
     licenseUrl: 'https://www.llama.com/llama3_2/license/',
     commercialUse: true,
     languages: 'English and 7 more (Turkish usable)',
+    languageSet: { codes: ['en'], more: 7, turkishUsable: true },
   },
   {
     name: 'qwen2.5-3b-instruct',
@@ -75,5 +83,6 @@ export const ggufCatalog: GgufCatalogEntry[] = [
     licenseUrl: 'https://huggingface.co/Qwen/Qwen2.5-3B-Instruct/blob/main/LICENSE',
     commercialUse: false,
     languages: 'Turkish, English and 27 more',
+    languageSet: { codes: ['tr', 'en'], more: 27, turkishUsable: false },
   },
 ]

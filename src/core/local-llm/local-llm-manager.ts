@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises'
 import type { ModelView } from '../../shared/catalog-types'
 import type { LocalLlmModel, MemoryFit } from '../../shared/calls/local-llm-calls'
 import type { SpeedSample } from '../../shared/enhance-types'
-import { AppError } from '../../shared/errors'
+import { AppError, toErrorShape, type AppErrorShape } from '../../shared/errors'
 import { freeLocalView } from '../catalog/model-view'
 import { downloadResumable, type DownloadProgress } from '../models/resumable-download'
 import { ggufCatalog, type GgufCatalogEntry } from './gguf-catalog'
@@ -45,6 +45,7 @@ export class LocalLlmManager {
         receivedBytes: number
         totalBytes: number | null
         error: string | null
+        failure?: AppErrorShape | null
       }) => void
     } = {},
   ) {}
@@ -102,6 +103,7 @@ export class LocalLlmManager {
         licenseUrl: c.licenseUrl,
         commercialUse: c.commercialUse,
         languages: c.languages,
+        ...(c.languageSet ? { languageSet: c.languageSet } : {}),
         installed: Boolean(file),
         downloadable: true,
         sha256: c.sha256,
@@ -247,7 +249,13 @@ export class LocalLlmManager {
     })
       .then(
         () => emit({ ...base, status: 'done' }),
-        (err: unknown) => emit({ ...base, status: ac.signal.aborted ? 'cancelled' : 'failed', error: (err as Error).message }),
+        (err: unknown) =>
+          emit({
+            ...base,
+            status: ac.signal.aborted ? 'cancelled' : 'failed',
+            error: (err as Error).message,
+            failure: toErrorShape(err),
+          }),
       )
       .finally(() => this.running.delete(name))
     return true

@@ -1,3 +1,4 @@
+import { toErrorShape } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from './model-manager'
 
@@ -29,6 +30,7 @@ export class ModelDownloads {
             ...base,
             status: ac.signal.aborted ? 'cancelled' : 'failed',
             error: (err as Error).message,
+            failure: toErrorShape(err),
           }),
       )
       .finally(() => this.running.delete(name))

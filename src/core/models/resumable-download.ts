@@ -4,7 +4,7 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { AppError } from '../../shared/errors'
+import { keyedError, type AppError } from '../../shared/errors'
 import { DISK_RESERVE_BYTES, freeDiskBytes } from '../uploads/upload-store'
 
 export interface DownloadProgress {
@@ -67,7 +67,13 @@ export async function downloadResumable(url: string, part: string, opts: Downloa
   )
   if (res.status === 416)
     have = 0 // the part is already complete (or stale): the caller verifies it
-  else if (!res.ok) throw new AppError('provider-error', `Download failed: HTTP ${res.status} for ${url}`)
+  else if (!res.ok)
+    throw keyedError(
+      'provider-error',
+      'download-http',
+      { host, status: res.status },
+      `Download failed: HTTP ${res.status} for ${url}`,
+    )
   const resumed = res.status === 206
   if (have > 0 && !resumed && res.status !== 416) have = 0 // the server ignored Range: start over
   const total = res.status === 416 ? null : Number(res.headers.get('content-length') ?? NaN) + (resumed ? have : 0) || null
@@ -105,7 +111,7 @@ export async function downloadResumable(url: string, part: string, opts: Downloa
     if (opts.signal?.aborted) {
       // a cancel leaves nothing behind in the models folder
       await fs.rm(part, { force: true })
-      throw new AppError('cancelled', 'Download cancelled')
+      throw cancelled()
     }
     if (received > cap) {
       await fs.rm(part, { force: true })
@@ -114,21 +120,30 @@ export async function downloadResumable(url: string, part: string, opts: Downloa
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
       // the disk filled up anyway: give the space back, the app's own files need it
       await fs.rm(part, { force: true })
-      throw new AppError(
+      throw keyedError(
         'store-failed',
+        'download-disk-full',
+        { host },
         `The disk ran full while downloading from ${host}; the partial file was deleted. Free some space and try again.`,
       )
     }
-    throw new AppError('provider-error', `The download was interrupted (${(err as Error).message}); run it again to resume.`)
+    throw keyedError(
+      'provider-error',
+      'download-interrupted',
+      { host },
+      `The download was interrupted (${(err as Error).message}); run it again to resume.`,
+    )
   }
 }
 
 function tooLarge(host: string, bytes: number, expected: number): AppError {
-  return new AppError(
-    'provider-error',
-    `The download from ${host} is larger than the ${mib(expected)} expected (${bytes > expected * 100 ? 'it did not end' : mib(bytes)}); it was stopped and the partial file deleted. Check the model mirror in Settings.`,
-  )
+  const english = `The download from ${host} is larger than the ${mib(expected)} expected (${bytes > expected * 100 ? 'it did not end' : mib(bytes)}); it was stopped and the partial file deleted. Check the model mirror in Settings.`
+  return bytes > expected * 100
+    ? keyedError('provider-error', 'download-endless', { host, expected: mib(expected) }, english)
+    : keyedError('provider-error', 'download-too-large', { host, expected: mib(expected), got: mib(bytes) }, english)
 }
+
+const cancelled = () => keyedError('cancelled', 'download-cancelled', {}, 'Download cancelled')
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(bytes < 10 * MiB ? 1 : 0)} MiB`
 
@@ -137,8 +152,10 @@ async function assertRoom(dir: string, bytes: number, freeBytes: (dir: string) =
   const need = Math.max(0, bytes) + DISK_RESERVE_BYTES
   if (free >= need) return
   await fs.rm(part, { force: true })
-  throw new AppError(
+  throw keyedError(
     'invalid-input',
+    'download-no-room',
+    { need: mib(need), free: mib(free), dir },
     `Not enough free disk space for this model: it needs ${mib(need)} free (the model and a reserve for the app's own files), and the disk holding ${dir} has ${mib(free)} free. Free some space, or choose another models folder in Settings.`,
   )
 }
@@ -154,8 +171,13 @@ async function fetchFollowing(
   for (let hop = 0; ; hop++) {
     const res = await fetchImpl(current, { ...init, redirect: 'manual' }).catch((err: Error) => {
       throw init.signal?.aborted
-        ? new AppError('cancelled', 'Download cancelled')
-        : new AppError('provider-error', `Cannot reach ${hostOf(current)}: ${err.message}`)
+        ? cancelled()
+        : keyedError(
+            'provider-error',
+            'download-unreachable',
+            { host: hostOf(current) },
+            `Cannot reach ${hostOf(current)}: ${err.message}`,
+          )
     })
     const redirected = res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400 && res.status !== 304)
     if (!redirected) return res
@@ -166,8 +188,10 @@ async function fetchFollowing(
     const next = location ? safeUrl(location, current) : null
     if (!next || hop >= MAX_REDIRECTS || !(await redirectAllowed(current, next, url))) {
       await fs.rm(part, { force: true })
-      throw new AppError(
+      throw keyedError(
         'provider-error',
+        next ? 'download-redirect' : 'download-redirect-hidden',
+        { host: hostOf(url), target: next ? hostOf(next) : '' },
         `The model mirror ${hostOf(url)} redirected the download to ${next ? hostOf(next) : 'an address it did not give'}, which is not followed: a download may only move to the same host or to an https host, and never to a loopback or private address. Check the model mirror in Settings.`,
       )
     }

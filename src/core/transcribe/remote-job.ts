@@ -104,7 +104,7 @@ export interface RemoteOutcome {
    * A cloud file's reservation, settled by the caller once the transcript is saved (commit) or
    * could not be (refund), so no credit is charged for a transcript the user never gets.
    */
-  settle?: { commit: () => Promise<void>; refund: (reason: string) => Promise<void> }
+  settle?: { commit: () => Promise<void>; refund: (outcome: 'cancelled' | 'failed') => Promise<void> }
 }
 
 export interface RemoteDeps {
@@ -203,11 +203,15 @@ export class RemoteTranscriber {
     const info = await probe(job.file, this.deps.env)
     const durationSec = info.audioDurationSec ?? info.durationSec
     const cost = transcriptionCreditsForRow(row, durationSec)
-    const reservation = await this.deps.credits.reserve(
-      cost,
-      `transcribe:${job.id}`,
-      `Transcription: ${job.fileName} (${startedMinutes(durationSec)} min, ${row.displayName})`,
-    )
+    const minutes = startedMinutes(durationSec)
+    const reservation = await this.deps.credits.reserve(cost, `transcribe:${job.id}`, {
+      text: `Transcription: ${job.fileName} (${minutes} min, ${row.displayName})`,
+      wording: { key: 'transcription', params: { file: job.fileName, minutes, model: row.displayName } },
+    })
+    const refundFor = (outcome: 'cancelled' | 'failed') => ({
+      text: `Refund: ${job.fileName} ${outcome}`,
+      wording: { key: 'refund-file' as const, params: { file: job.fileName, outcome } },
+    })
     try {
       const out = await transcribeInCloud(
         job.file,
@@ -227,14 +231,11 @@ export class RemoteTranscriber {
         frameRate: info.frameRate,
         settle: {
           commit: () => this.deps.credits.commit(reservation.id, { durationSec: out.durationSec, pieces: out.pieces }),
-          refund: (reason) => this.deps.credits.refund(reservation.id, `Refund: ${job.fileName} ${reason}`),
+          refund: (outcome) => this.deps.credits.refund(reservation.id, refundFor(outcome)),
         },
       }
     } catch (err) {
-      await this.deps.credits.refund(
-        reservation.id,
-        hooks.signal.aborted ? `Refund: ${job.fileName} cancelled` : `Refund: ${job.fileName} failed`,
-      )
+      await this.deps.credits.refund(reservation.id, refundFor(hooks.signal.aborted ? 'cancelled' : 'failed'))
       throw err
     }
   }

@@ -32,6 +32,8 @@ export interface TranscribeOutcome {
 
 export interface TranscribeHooks {
   onProgress?: (p: TranscribeProgress) => void
+  /** the step now under way, before it reports any progress */
+  onStage?: (stage: 'detecting-speech' | 'decoding') => void
   signal?: AbortSignal
   windowSec?: number
   env?: NodeJS.ProcessEnv
@@ -120,6 +122,7 @@ export async function transcribeFile(
         let input = wavPath
         let layout: PackedLayout | null = null
         if (hooks.vad) {
+          hooks.onStage?.('detecting-speech')
           const speech = await speechOnly(wavPath, speechPath, hooks)
           if (speech && speech.layout.pieces.length === 0) {
             // nothing but silence or noise here: whisper never sees it, so it cannot invent text
@@ -134,6 +137,7 @@ export async function transcribeFile(
           }
         }
         let r: Awaited<ReturnType<WhisperServer['transcribe']>>
+        hooks.onStage?.('decoding')
         try {
           r = await engine.transcribe(input, params, (f) => report(w.startSec + f * (windowEnd - w.startSec)), hooks.signal)
         } catch (err) {

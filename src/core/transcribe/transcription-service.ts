@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AppError, toErrorShape } from '../../shared/errors'
-import { isJobActive, isJobStopped } from '../../shared/transcribe-types'
-import type { Job, Segment, TranscribeOptions, TranscriptMeta } from '../../shared/transcribe-types'
+import { isJobActive, isJobOver, isJobStopped } from '../../shared/transcribe-types'
+import type { Job, JobStage, Segment, TranscribeOptions, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
 import { clipToWav } from '../media/clip'
@@ -51,6 +51,7 @@ const PROGRESS_EVERY_MS = 200
  */
 export class TranscriptionService {
   private readonly live = new Map<string, TranscribeProgress>()
+  private readonly stages = new Map<string, JobStage>()
   private readonly aborts = new Map<string, AbortController>()
   private readonly lastEmit = new Map<string, number>()
   /** per transcript, what its last re-transcription replaced: Undo puts it back */
@@ -162,6 +163,16 @@ export class TranscriptionService {
    * Forget a finished job; a running or waiting one must be cancelled first. Its uploaded media
    * goes too, unless a transcript still plays from it.
    */
+  /** Take every finished, failed or cancelled job off the queue; their transcripts stay in the history. */
+  async clearFinished(): Promise<void> {
+    const files = await this.deps.store.mutate((db) => {
+      const over = db.jobs.filter((j) => isJobOver(j.status))
+      db.jobs = db.jobs.filter((j) => !isJobOver(j.status))
+      return over.map((j) => j.file)
+    })
+    for (const file of new Set(files)) await removeUploadIfUnused(this.deps.dataDir, file, this.deps.store.data)
+  }
+
   async removeJob(id: string): Promise<void> {
     const file = await this.deps.store.mutate((db) => {
       const j = db.jobs.find((x) => x.id === id)
@@ -197,6 +208,7 @@ export class TranscriptionService {
       void this.run(job, ac.signal).finally(() => {
         this.aborts.delete(job.id)
         this.live.delete(job.id)
+        this.stages.delete(job.id)
         this.pump()
       })
     }
@@ -211,12 +223,14 @@ export class TranscriptionService {
         errorReason: null,
         retryable: true,
         partial: null,
+        fallbackFrom: null,
       })
       // a cancel may have come while "running" was being saved
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled')
       // #12: a cloud model or the user's servers; null back means every server was down
       const route = this.deps.remote ? routeOf(job.options, this.deps.store.data.settings) : null
       if (route && this.deps.remote) {
+        this.setStage(job.id, 'sending')
         const remote = await this.deps.remote.run(job, route, {
           signal,
           onProgress: (p) => {
@@ -225,9 +239,12 @@ export class TranscriptionService {
           },
         })
         if (remote) return await this.finishRemote(job, remote, signal)
+        // the user's own servers did not answer: this computer does the work, and the job says so
+        if (route.kind === 'servers') await this.update(job.id, { fallbackFrom: route.endpoints.map((e) => e.url) })
       }
       const modelPath = await this.deps.models.resolve(job.options.model)
       const threads = job.options.threads ?? this.defaultThreads()
+      this.setStage(job.id, 'loading-model')
       engine = await this.engines.take(modelPath, threads)
       const outcome = await transcribeFile(
         job.file,
@@ -246,6 +263,7 @@ export class TranscriptionService {
           resourcesDir: this.deps.resourcesDir,
           vad: this.vadFor(job),
           keepDoneWindows: true,
+          onStage: (stage) => this.setStage(job.id, stage),
           onProgress: (p) => {
             this.live.set(job.id, p)
             this.emitThrottled(job.id)
@@ -510,8 +528,22 @@ export class TranscriptionService {
   }
 
   private withLive(j: Job): Job {
+    if (j.status !== 'running') return j
     const p = this.live.get(j.id)
-    return p && j.status === 'running' ? { ...j, progress: p.fraction, etaSec: p.etaSec, realtimeFactor: p.realtimeFactor } : j
+    const stage = this.stages.get(j.id)
+    return {
+      ...j,
+      ...(p ? { progress: p.fraction, etaSec: p.etaSec, realtimeFactor: p.realtimeFactor } : {}),
+      ...(stage ? { stage } : {}),
+    }
+  }
+
+  /** A new stage is said at once (not throttled like progress): it is what the user sees first. */
+  private setStage(id: string, stage: JobStage): void {
+    if (this.stages.get(id) === stage) return
+    this.stages.set(id, stage)
+    const j = this.deps.store.data.jobs.find((x) => x.id === id)
+    if (j) this.emit(j)
   }
 
   private emitThrottled(id: string): void {

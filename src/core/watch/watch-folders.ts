@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { WatchFolder } from '../../shared/calls/watch-calls'
 import type { Handlers } from '../../shared/contract'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import type { Store } from '../store/store'
 import type { WatchService } from './watch-service'
@@ -20,30 +20,46 @@ const inside = (child: string, parent: string) => {
  * The out folder is created if its parent exists; nothing is written above it.
  */
 export async function checkFolders(dir: string, outDir: string | null, dataDir: string, recursive: boolean): Promise<void> {
-  for (const [what, p] of [
-    ['watch folder', dir],
-    ['output folder', outDir],
+  for (const [folder, p] of [
+    ['watch', dir],
+    ['output', outDir],
   ] as const) {
     if (p === null) continue
-    if (!path.isAbsolute(p)) throw new AppError('invalid-input', `The ${what} must be a full path, not "${p}"`)
+    const what = `${folder} folder`
+    if (!path.isAbsolute(p))
+      throw keyedError('invalid-input', 'folder-not-absolute', { folder, path: p }, `The ${what} must be a full path, not "${p}"`)
     if (inside(path.resolve(p), path.resolve(dataDir)))
-      throw new AppError('invalid-input', `The ${what} cannot be the app's data folder or inside it (${dataDir})`)
+      throw keyedError(
+        'invalid-input',
+        'folder-in-data',
+        { folder, dataDir },
+        `The ${what} cannot be the app's data folder or inside it (${dataDir})`,
+      )
   }
   const s = await fs.stat(dir).catch(() => null)
-  if (!s?.isDirectory()) throw new AppError('invalid-input', `${dir} is not a folder that exists`)
+  if (!s?.isDirectory()) throw keyedError('invalid-input', 'folder-missing', { path: dir }, `${dir} is not a folder that exists`)
   if (recursive && inside(path.resolve(dataDir), path.resolve(dir)))
-    throw new AppError(
+    throw keyedError(
       'invalid-input',
+      'folder-holds-data',
+      { path: dir, dataDir },
       `The app's data folder (${dataDir}) is inside ${dir}; watch a folder that does not hold it`,
     )
   if (outDir) {
     const parent = await fs.stat(path.dirname(outDir)).catch(() => null)
     if (!parent?.isDirectory())
-      throw new AppError('invalid-input', `The output folder's parent ${path.dirname(outDir)} does not exist`)
+      throw keyedError(
+        'invalid-input',
+        'folder-parent-missing',
+        { path: path.dirname(outDir) },
+        `The output folder's parent ${path.dirname(outDir)} does not exist`,
+      )
     await fs.mkdir(outDir, { recursive: false }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw new AppError('invalid-input', `Could not create ${outDir}: ${err.message}`)
+      if (err.code !== 'EEXIST')
+        throw keyedError('invalid-input', 'folder-create-failed', { path: outDir }, `Could not create ${outDir}: ${err.message}`)
     })
-    if (!(await fs.stat(outDir)).isDirectory()) throw new AppError('invalid-input', `${outDir} is a file, not a folder`)
+    if (!(await fs.stat(outDir)).isDirectory())
+      throw keyedError('invalid-input', 'folder-is-file', { path: outDir }, `${outDir} is a file, not a folder`)
   }
 }
 
@@ -68,7 +84,7 @@ export function watchHandlers(deps: {
       const dir = path.resolve(f.dir)
       await checkFolders(f.dir, f.outDir, deps.dataDir, f.recursive)
       if (deps.store.data.settings.watchFolders.some((w) => path.resolve(w.dir) === dir))
-        throw new AppError('invalid-input', `${dir} is already watched`)
+        throw keyedError('invalid-input', 'folder-already-watched', { path: dir }, `${dir} is already watched`)
       return saveList((list) => [
         ...list,
         { ...f, id: randomUUID(), dir, outDir: f.outDir && path.resolve(f.outDir), enabled: true },

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ConnectionBanner } from './components/ConnectionBanner'
 import { Header } from './components/Header'
 import { StoreNotice } from './components/StoreNotice'
 import { pickLocale, switchLocale } from './i18n/i18n'
@@ -70,6 +71,7 @@ export function App({ systemLocale }: { systemLocale: string }) {
         {t('app.skipToContent')}
       </a>
       <Header />
+      <ConnectionBanner />
       <div className="layout">
         <nav aria-label={t('nav.label')} className="side-nav">
           <ul>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AppErrorShape } from '../errors'
 
 /** Where a fit check comes from: the model's size plus its context against this machine's memory. */
 export const MemoryFit = z.object({
@@ -7,6 +8,16 @@ export const MemoryFit = z.object({
   fits: z.boolean(),
 })
 export type MemoryFit = z.infer<typeof MemoryFit>
+
+/** A model's languages as codes, for the UI to name in its own language. */
+export const LanguageSet = z.object({
+  codes: z.array(z.string()),
+  /** how many more languages it knows beyond `codes` */
+  more: z.number().int().nonnegative(),
+  /** trained mainly on the others, Turkish usable */
+  turkishUsable: z.boolean(),
+})
+export type LanguageSet = z.infer<typeof LanguageSet>
 
 /** One built-in (GGUF) model: a catalog entry to download, or an installed/imported file. */
 export const LocalLlmModel = z.object({
@@ -18,7 +29,9 @@ export const LocalLlmModel = z.object({
   licenseUrl: z.string().nullable(),
   /** false where the license forbids commercial use */
   commercialUse: z.boolean().nullable(),
+  /** English, for the CLI */
   languages: z.string(),
+  languageSet: LanguageSet.optional(),
   installed: z.boolean(),
   downloadable: z.boolean(),
   /** a pinned SHA-256 to verify a download against; null: none is published/verified */
@@ -56,5 +69,7 @@ export const localLlmEvents = {
     receivedBytes: z.number(),
     totalBytes: z.number().nullable(),
     error: z.string().nullable(),
+    /** the failure as a code and values, for the page to word */
+    failure: AppErrorShape.nullable().optional(),
   }),
 } as const

@@ -1,4 +1,5 @@
 import type { Api } from '../../../shared/contract'
+import { watchConnection } from './connection'
 import { createHttpApi } from './http-api'
 
 declare global {
@@ -27,4 +28,4 @@ function resolveApi(): Api {
   return createHttpApi(window.location.origin, token)
 }
 
-export const api: Api = resolveApi()
+export const api: Api = watchConnection(resolveApi())

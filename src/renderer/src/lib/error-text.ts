@@ -8,6 +8,8 @@ function wordParams(params: unknown): Record<string, string | number> {
     if (k === 'provider' && typeof v === 'string' && i18next.exists(`providers.${v}`)) out[k] = i18next.t(`providers.${v}`)
     else if (k === 'field' && typeof v === 'string' && i18next.exists(`errors.fields.${v}`))
       out[k] = i18next.t(`errors.fields.${v}`)
+    else if (k === 'folder' && typeof v === 'string' && i18next.exists(`errors.folders.${v}`))
+      out[k] = i18next.t(`errors.folders.${v}`)
     else out[k] = v
   }
   return out
@@ -27,10 +29,15 @@ const byCode = new Set([
   'unknown-channel',
 ])
 
+/** Codes whose detail is someone else's words (a provider's reply, an engine's abort): quoted, not translated. */
+const quotesDetail = new Set(['provider-error', 'engine-crashed'])
+
 /**
- * An error from the core, in the UI's language. Errors cross the boundary as a code and an
- * English message; known codes are translated here, and where the message carries a detail the
- * code cannot (a provider's own words, a field name) that detail is kept.
+ * An error from the core, in the UI's language. Errors cross the boundary as a code, an English
+ * message and, where the core has one, a key with its values, worded here. Known codes are
+ * translated; a provider's own words are quoted as theirs. The core's English message is shown
+ * only on an English page (it is more specific than its code); any other language gets the code's
+ * own wording, so no core English reaches a Turkish page.
  */
 export function errorText(err: unknown): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
@@ -41,10 +48,13 @@ export function errorText(err: unknown): string {
   }
   const message = typeof e.message === 'string' ? e.message : String(err)
   const code = typeof e.code === 'string' ? e.code : null
+  // the transport's own failure: the host did not answer (the banner says the rest)
+  if (code === 'host-unreachable') return i18next.t('connection.unreachable')
   // a message with its own key is worded here from its values (see errorKeys in shared/errors)
   if (typeof e.key === 'string' && i18next.exists(`errors.keys.${e.key}`))
     return i18next.t(`errors.keys.${e.key}`, wordParams(e.params))
   if (code && byCode.has(code)) return i18next.t(`errors.codes.${code}`)
-  if (code === 'provider-error' || code === 'engine-crashed') return i18next.t(`errors.codes.${code}`, { detail: message })
-  return message
+  if (code && quotesDetail.has(code)) return i18next.t(`errors.codes.${code}`, { detail: message })
+  if (i18next.resolvedLanguage === 'en' || i18next.language === 'en') return message
+  return i18next.t(`errors.codes.${code && i18next.exists(`errors.codes.${code}`) ? code : 'internal'}`)
 }

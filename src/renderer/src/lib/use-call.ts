@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { CallInput, CallName, CallOutput, EventName } from '../../../shared/contract'
 import { api } from './api'
+import { isUnreachable, onReconnect } from './connection'
 
 export interface CallState<T> {
   data: T | undefined
@@ -31,11 +32,16 @@ export function useCall<K extends CallName>(
         setData(value)
         setError(undefined)
       })
-      .catch((err: unknown) => mine === seq.current && setError(err as Error))
+      .catch((err: unknown) => {
+        // a host that does not answer is the connection banner's to say, once for the page;
+        // what the panel showed stays, and it loads again when the host is back
+        if (mine === seq.current && !isUnreachable(err)) setError(err as Error)
+      })
       .finally(() => mine === seq.current && setLoading(false))
   }, [channel, key])
 
   useEffect(reload, [reload])
+  useEffect(() => onReconnect(reload), [reload])
   const events = refreshOn.join(',')
   useEffect(() => {
     const offs = events ? events.split(',').map((e) => api.on(e as EventName, reload)) : []

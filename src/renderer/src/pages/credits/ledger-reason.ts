@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next'
-import type { LedgerEntry } from '../../../../shared/credits-types'
 import { ProviderId } from '../../../../shared/catalog-types'
+import { LedgerWording, type LedgerEntry } from '../../../../shared/credits-types'
 import { Preset } from '../../../../shared/enhance-types'
+import { errorText } from '../../lib/error-text'
 
 /**
  * A ledger line's reason in the UI's language. The core writes the app's own reasons in English
@@ -9,8 +10,20 @@ import { Preset } from '../../../../shared/enhance-types'
  * writes are recognised here and said in the user's language. A reason the user typed (a
  * top-up note) and a provider's own error text are shown as they are.
  */
-export function ledgerReason(e: Pick<LedgerEntry, 'reason'>, t: TFunction): string {
+export function ledgerReason(e: Pick<LedgerEntry, 'reason' | 'details'>, t: TFunction): string {
   const r = e.reason
+  // lines written since the app keeps a key and values beside the English
+  const w = LedgerWording.safeParse(e.details?.wording)
+  if (w.success) {
+    const p = w.data.params
+    if (w.data.key === 'refund-error' && w.data.error)
+      return t('credits.reasons.refund', { detail: errorText({ ...w.data.error, message: r.replace(/^Refund: /, '') }) })
+    if (w.data.key === 'refund-file')
+      return t(p.outcome === 'cancelled' ? 'credits.reasons.refundFileCancelled' : 'credits.reasons.refundFileFailed', {
+        file: p.file,
+      })
+    if (w.data.key === 'transcription') return t('credits.reasons.transcription', p)
+  }
   if (r === 'Welcome credits') return t('credits.reasons.welcome')
   if (r === 'Top-up') return t('credits.reasons.topUp')
   if (r === 'Top-up (CLI)') return t('credits.reasons.topUpCli')

@@ -1,14 +1,26 @@
+import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
+import type { LanguageSet } from '../../../../shared/calls/local-llm-calls'
+import { languageName } from '../../../../shared/languages'
 import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
+import { errorText } from '../../lib/error-text'
 import { useLocalLlmModels } from './use-local-llm-models'
 import { DownloadBar } from '../../components/DownloadBar'
 
 const mib = (bytes: number) => Math.round(bytes / 1048576)
 
+/** "Türkçe, İngilizce ve 27 dil daha": the languages named in the UI's language. */
+function languageSetText(set: LanguageSet, t: TFunction, lng: string): string {
+  const names = new Intl.ListFormat(lng, { type: 'unit' }).format(set.codes.map((c) => languageName(c, lng) ?? c))
+  const languages =
+    set.more > 0 ? t('localLlm.languageSetMore', { names, count: set.more }) : t('localLlm.languageSet', { names })
+  return set.turkishUsable ? t('localLlm.turkishUsable', { languages }) : languages
+}
+
 /** The Models page's section for the built-in engine: small instruction models and imported GGUF files. */
 export function LocalLlmModels() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const l = useLocalLlmModels()
   return (
     <section aria-labelledby="local-llm-title">
@@ -35,7 +47,11 @@ export function LocalLlmModels() {
                     ) : (
                       <Badge tone="danger">{t('localLlm.tooBig', { free: m.fit.availableMiB })}</Badge>
                     )}
-                    {m.languages ? <Badge tone="accent">{t('localLlm.languages', { languages: m.languages })}</Badge> : null}
+                    {m.languageSet || m.languages ? (
+                      <Badge tone="accent">
+                        {m.languageSet ? languageSetText(m.languageSet, t, i18n.language) : m.languages}
+                      </Badge>
+                    ) : null}
                     {m.commercialUse === false ? <Badge tone="warn">{t('localLlm.nonCommercial')}</Badge> : null}
                     {m.installed ? (
                       <Badge tone="fast">{t(m.downloadable ? 'localLlm.installed' : 'localLlm.imported')}</Badge>
@@ -80,7 +96,7 @@ export function LocalLlmModels() {
                     />
                   ) : null}
                   {d?.status === 'failed' ? (
-                    <p className="negative">{t('localLlm.downloadFailed', { message: d.error ?? '' })}</p>
+                    <p className="negative">{t('localLlm.downloadFailed', { message: errorText(d.failure ?? d.error) })}</p>
                   ) : null}
                 </li>
               )

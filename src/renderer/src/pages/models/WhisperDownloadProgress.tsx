@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { DownloadBar } from '../../components/DownloadBar'
 import { useFormat } from '../../i18n/format'
+import { errorText } from '../../lib/error-text'
 import type { useWhisperModels } from './use-whisper-models'
 
 type Download = ReturnType<typeof useWhisperModels>['downloads'][string]
@@ -28,7 +29,7 @@ export function WhisperDownloadProgress({ name, d, running }: { name: string; d:
       ) : null}
       {d?.status === 'failed' ? (
         <p className="negative" role="alert">
-          {t('whisper.downloadFailed', { message: d.error ?? '' })}
+          {t('whisper.downloadFailed', { message: errorText(d.failure ?? d.error) })}
         </p>
       ) : null}
     </>

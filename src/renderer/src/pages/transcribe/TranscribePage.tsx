@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ExportFormat, isJobActive, isJobStopped } from '../../../../shared/transcribe-types'
+import { ExportFormat, isJobActive, isJobStopped, type Job } from '../../../../shared/transcribe-types'
 import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
@@ -12,6 +12,19 @@ import { useBatchExport } from './use-batch-export'
 import { useTranscribe } from './use-transcribe'
 import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
 import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
+
+/** Loading the model or listening for speech before any audio is done: a stage, not "0 %". */
+const waiting = (j: Job) =>
+  j.status === 'running' && (j.stage === 'loading-model' || j.stage === 'detecting-speech') && j.progress === 0
+
+/** A server as the user typed it, without the scheme and path ("192.168.1.5:8080"). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return url
+  }
+}
 
 export function TranscribePage() {
   const { t } = useTranslation()
@@ -123,7 +136,14 @@ export function TranscribePage() {
         </p>
       ) : null}
 
-      <h2>{t('transcribe.queueTitle')}</h2>
+      <div className="queue-head">
+        <h2>{t('transcribe.queueTitle')}</h2>
+        {tr.hasFinished ? (
+          <button type="button" className="secondary" onClick={tr.clearFinished}>
+            {t('queue.clearFinished')}
+          </button>
+        ) : null}
+      </div>
       {tr.jobs.length === 0 ? (
         <p className="empty">{t('transcribe.queueEmpty')}</p>
       ) : (
@@ -159,16 +179,23 @@ export function TranscribePage() {
               {j.status === 'running' || j.status === 'done' ? (
                 <div className="job-progress">
                   <div
-                    className="bar"
+                    className={`bar${waiting(j) ? ' is-indeterminate' : ''}`}
                     role="progressbar"
                     aria-label={t('transcribe.progressLabel', { file: j.fileName })}
                     aria-valuemin={0}
                     aria-valuemax={100}
-                    aria-valuenow={Math.round(j.progress * 100)}
+                    aria-valuenow={waiting(j) ? undefined : Math.round(j.progress * 100)}
+                    aria-valuetext={j.status === 'running' && j.stage ? t(`queue.stages.${j.stage}`) : undefined}
                   >
                     <div className="bar-fill" style={{ width: `${Math.round(j.progress * 100)}%` }} />
                   </div>
-                  <span>{f.percent(j.progress)}</span>
+                  <span data-testid="job-stage">
+                    {j.status === 'running' && j.stage
+                      ? waiting(j)
+                        ? t(`queue.stages.${j.stage}`)
+                        : t('queue.stageWithPercent', { stage: t(`queue.stages.${j.stage}`), percent: f.percent(j.progress) })
+                      : f.percent(j.progress)}
+                  </span>
                   {j.status === 'running' && j.etaSec !== null ? (
                     <span className="muted">{t('transcribe.eta', { eta: f.duration(j.etaSec) })}</span>
                   ) : null}
@@ -176,6 +203,14 @@ export function TranscribePage() {
                     <span className="muted">{t('transcribe.rtf', { value: f.fixed1(1 / j.realtimeFactor) })}</span>
                   ) : null}
                 </div>
+              ) : null}
+              {j.fallbackFrom?.length ? (
+                <p className="notice" role="status" data-testid="job-fallback">
+                  {t(j.status === 'done' ? 'queue.fallbackDone' : 'queue.fallbackRunning', {
+                    count: j.fallbackFrom.length,
+                    servers: j.fallbackFrom.map(hostOf).join(', '),
+                  })}
+                </p>
               ) : null}
               {j.error ? (
                 <p className="negative">

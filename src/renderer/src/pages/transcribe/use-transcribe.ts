@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
-import type { Job } from '../../../../shared/transcribe-types'
+import { isJobOver, type Job } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
 
 /** The queue (live over events), the models to choose from, options, and the transcript history. */
@@ -52,14 +53,20 @@ export function useTranscribe() {
         options: { model: chosenModel, language: chosenLanguage, translate, prompt },
       })
     } catch (err) {
-      setError((err as Error).message)
+      setError(errorText(err))
     } finally {
       setAdding(false)
     }
   }
 
   return {
-    jobs,
+    jobs: queueOrder(jobs),
+    hasFinished: jobs.some((j) => isJobOver(j.status)),
+    clearFinished: () =>
+      void api
+        .invoke('transcribe.clearFinished', {})
+        .then(setJobs)
+        .catch((e: unknown) => setError(errorText(e))),
     installed,
     /** the models' list is loaded (so "none installed" is known, not assumed) */
     modelsKnown: models.data !== undefined,
@@ -73,11 +80,22 @@ export function useTranscribe() {
     error,
     addFiles,
     cancel: (id: string) => void api.invoke('transcribe.cancel', { id }),
-    retry: (id: string) => void api.invoke('transcribe.retry', { id }).catch((e: Error) => setError(e.message)),
+    retry: (id: string) => void api.invoke('transcribe.retry', { id }).catch((e: unknown) => setError(errorText(e))),
     remove: (id: string) =>
       void api
         .invoke('transcribe.remove', { id })
         .then(setJobs)
-        .catch((e: Error) => setError(e.message)),
+        .catch((e: unknown) => setError(errorText(e))),
   }
+}
+
+const rank: Record<Job['status'], number> = { running: 0, queued: 1, done: 2, failed: 2, cancelled: 2, interrupted: 2 }
+
+/** Running work first, then what waits (in the order it runs), then the rest, newest first. */
+function queueOrder(jobs: Job[]): Job[] {
+  return [...jobs].sort(
+    (a, b) =>
+      rank[a.status] - rank[b.status] ||
+      (a.status === 'queued' ? a.createdAt.localeCompare(b.createdAt) : b.createdAt.localeCompare(a.createdAt)),
+  )
 }

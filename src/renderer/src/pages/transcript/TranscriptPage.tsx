@@ -1,6 +1,7 @@
 import { Fragment, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { shapeCues } from '../../../../shared/subtitle-cues'
+import { languageName } from '../../../../shared/languages'
 import {
   ExportFormat,
   FRAME_RATES,
@@ -179,7 +180,7 @@ function SegmentRow({
 }
 
 export function TranscriptPage({ param }: { param: string | null }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const f = useFormat()
   const tr = useTranscript(param ?? '')
   const sp = useSpeakers(param ?? '', tr.data.data?.meta, tr.setSegments)
@@ -212,7 +213,11 @@ export function TranscriptPage({ param }: { param: string | null }) {
           >
             <h1 id="transcript-title">{meta.fileName}</h1>
             <p className="muted">
-              {t('transcript.meta', { duration: f.duration(meta.durationSec), language: meta.language, model: meta.model })}
+              {t('transcript.meta', {
+                duration: f.duration(meta.durationSec),
+                language: languageName(meta.language, i18n.language) ?? t('transcript.languageUnknown'),
+                model: meta.model,
+              })}
             </p>
             {meta.partial ? (
               <p className="notice" role="status" data-testid="transcript-partial">

@@ -35,6 +35,7 @@ import { Store } from './store/store'
 import { sweepOrphanUploads } from './uploads/upload-store'
 import { watchHandlers } from './watch/watch-folders'
 import { WatchService } from './watch/watch-service'
+import { sweepPartialDownloads, UrlImports } from './media/url-import'
 
 export interface CoreOptions {
   dataDir: string
@@ -187,6 +188,16 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     env,
     log: (m) => console.warn(`watch: ${m}`),
   })
+  // --- media from a link ---
+  await sweepPartialDownloads(opts.dataDir)
+  const urlImports = new UrlImports({
+    dataDir: opts.dataDir,
+    settings: () => store.data.settings,
+    events,
+    env,
+    fetch: opts.fetch,
+    addJob: (file, options) => transcription.add([file], options),
+  })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
   // --- recording (#13) ---
   const recording = new RecordingService({
@@ -326,12 +337,17 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'hardware.bench': async (input) => bench.run(input),
     ...recording.handlers(),
     ...watchHandlers({ store, events, dataDir: opts.dataDir, service: watch }),
+    'urlImport.start': async ({ url, options, noticeShown }) => urlImports.start(url, options, noticeShown),
+    'urlImport.cancel': async ({ id }) => ({ cancelled: urlImports.cancel(id) }),
+    'urlImport.list': async () => urlImports.list(),
+    'urlImport.tool': async () => urlImports.tool(),
   }
   // the app and the web host watch the settings' folders; the CLI only on `watch`
   if (opts.shell !== 'cli') void watch.start().catch((err: unknown) => console.warn('watch:', err))
 
   const close = async () => {
     downloads.cancelAll()
+    urlImports.cancelAll()
     await localLlm.close()
     await recording.shutdown()
     await watch.close()

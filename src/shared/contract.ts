@@ -23,6 +23,7 @@ import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-tr
 import { speakerCalls, speakerEvents } from './calls/speaker-calls'
 import { watchCalls, watchEvents } from './calls/watch-calls'
 import { hardwareCalls, hardwareEvents } from './calls/hardware-calls'
+import { urlImportCalls, urlImportEvents } from './calls/url-import-calls'
 
 /**
  * The one contract between the UI and the core. Electron's IPC adapter and the web host are
@@ -205,6 +206,7 @@ export const calls = {
   ...recordingCalls,
   ...localLlmCalls,
   ...editorCalls,
+  ...urlImportCalls,
 } as const
 
 export const events = {
@@ -252,6 +254,7 @@ export const events = {
   ...recordingEvents,
   ...localLlmEvents,
   ...editorEvents,
+  ...urlImportEvents,
 } as const
 
 export type Calls = typeof calls

@@ -61,6 +61,11 @@ export const Settings = z.object({
   // --- hardware ---
   /** which engine build transcribes: auto (the fastest that works here), or one forced */
   engineBackend: EngineBackendSetting.default('auto'),
+  // --- import from a link ---
+  /** the largest download a link may bring, MB: refused early from Content-Length, stopped there otherwise */
+  urlImportMaxMB: z.number().int().min(1).max(100_000).default(2048),
+  /** the user was told that importing a link sends a request to that site, and agreed */
+  urlImportNoticeAcknowledged: z.boolean().default(false),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -96,6 +101,9 @@ export const defaultSettings: Settings = {
   // --- built-in local LLM (#16) ---
   // --- hardware ---
   engineBackend: 'auto',
+  // --- import from a link ---
+  urlImportMaxMB: 2048,
+  urlImportNoticeAcknowledged: false,
 }
 
 export const SettingsPatch = Settings.partial()

@@ -337,7 +337,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'hardware.bench': async (input) => bench.run(input),
     ...recording.handlers(),
     ...watchHandlers({ store, events, dataDir: opts.dataDir, service: watch }),
-    'urlImport.start': async ({ url, options, noticeShown }) => urlImports.start(url, options, noticeShown),
+    'urlImport.start': async ({ url, options, noticeShown, queue }) => urlImports.start(url, options, { noticeShown, queue }),
     'urlImport.cancel': async ({ id }) => ({ cancelled: urlImports.cancel(id) }),
     'urlImport.list': async () => urlImports.list(),
     'urlImport.tool': async () => urlImports.tool(),

@@ -61,9 +61,9 @@ export class UrlImports {
     return [...this.imports.values()].map((r) => r.state).reverse()
   }
 
-  start(rawUrl: string, options: Partial<TranscribeOptions>, noticeShown: boolean): UrlImport {
+  start(rawUrl: string, options: Partial<TranscribeOptions>, how: { noticeShown: boolean; queue: boolean }): UrlImport {
     const url = httpUrl(rawUrl)
-    if (!noticeShown && !this.deps.settings().urlImportNoticeAcknowledged)
+    if (!how.noticeShown && !this.deps.settings().urlImportNoticeAcknowledged)
       throw keyedError(
         'needs-confirmation',
         'url-notice',
@@ -87,7 +87,7 @@ export class UrlImports {
     for (const old of [...this.imports.keys()].slice(0, Math.max(0, this.imports.size - KEEP))) {
       if (this.imports.get(old)?.state.status !== 'running') this.imports.delete(old)
     }
-    void this.run(state, url, options, abort.signal)
+    void this.run(state, url, how.queue ? options : null, abort.signal)
     return { ...state }
   }
 
@@ -106,7 +106,7 @@ export class UrlImports {
     this.deps.events.emit('urlImport.progress', { ...state })
   }
 
-  private async run(state: UrlImport, url: URL, options: Partial<TranscribeOptions>, signal: AbortSignal): Promise<void> {
+  private async run(state: UrlImport, url: URL, options: Partial<TranscribeOptions> | null, signal: AbortSignal): Promise<void> {
     const partDir = path.join(partialRootOf(this.deps.dataDir), `${process.pid}-${state.id}`)
     const limit = this.deps.settings().urlImportMaxMB * MB
     try {
@@ -117,8 +117,10 @@ export class UrlImports {
       await fs.rename(got.file, target)
       state.file = target
       state.title = got.title
-      const [job] = await this.deps.addJob(target, options)
-      state.jobId = job?.id ?? null
+      if (options) {
+        const [job] = await this.deps.addJob(target, options)
+        state.jobId = job?.id ?? null
+      }
       state.status = 'done'
     } catch (err) {
       state.status = signal.aborted ? 'cancelled' : 'failed'

@@ -5,7 +5,7 @@ import { TranscribeOptions } from '../transcribe-types'
 /**
  * One link being turned into a job: the media is fetched (yt-dlp for a page, a plain download for
  * a media link) into the data folder's downloads, then queued like a dropped file.
- * running: fetching; done: the file is kept and `jobId` is its job; failed / cancelled: nothing
+ * running: fetching; done: the file is kept and `jobId` is its job (null when not queued); failed / cancelled: nothing
  * half-written is left.
  */
 export const UrlImport = z.object({
@@ -45,6 +45,8 @@ export const urlImportCalls = {
       url: z.string().trim().min(1).max(8192),
       options: TranscribeOptions.partial().default({}),
       noticeShown: z.boolean().default(false),
+      /** false: only download; the caller queues the file itself (the CLI, with its own outputs) */
+      queue: z.boolean().default(true),
     }),
     output: UrlImport,
   },

@@ -57,7 +57,8 @@ describe('mp4totext transcribe URL', () => {
     expect(readdirSync(cwd).sort()).toEqual([`${base}.srt`, `${base}.txt`])
     expect(r.stdout).toContain(`→ ${path.join(cwd, `${base}.txt`)}`)
     expect(readFileSync(path.join(cwd, `${base}.srt`), 'utf8')).toMatch(/^1\r?\n00:00:0/)
-  })
+    // a process start, yt-dlp, then the engine: heavy on a shared machine
+  }, 180_000)
 
   it('a direct link without yt-dlp on PATH; a 404 fails with its reason and exit 1, writing nothing', async () => {
     const dataDir = tempDir()
@@ -71,5 +72,5 @@ describe('mp4totext transcribe URL', () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('was not found')
     expect(readdirSync(cwd)).toEqual(['ses kaydı.txt'])
-  })
+  }, 180_000)
 })

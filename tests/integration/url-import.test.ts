@@ -100,13 +100,14 @@ describe('import from a link', () => {
       expect(name.endsWith('.mp3')).toBe(true)
       expect(path.dirname(end.file!)).toBe(downloadsDirOf(dir))
       expect(downloaded(dir)).toEqual([name])
-      const job = await finished(core, end.jobId!)
+      const job = await finished(core, end.jobId!, 170_000)
       expect(job.status).toBe('done')
       expect(job.fileName).toBe(name)
     } finally {
       await core.close()
     }
-  })
+    // yt-dlp, then the engine: both heavy on a shared machine
+  }, 180_000)
 
   it('downloads a direct media link without yt-dlp (PATH without it), named from the link', async () => {
     const { core, dir, model } = await open({ ytDlp: false })
@@ -117,15 +118,15 @@ describe('import from a link', () => {
       expect(end).toMatchObject({ status: 'done', method: 'direct', error: null })
       expect(end.totalBytes).toBe(end.receivedBytes)
       expect(downloaded(dir)).toEqual(['Konuşma v2.1.mp3'])
-      expect((await finished(core, end.jobId!)).status).toBe('done')
+      expect((await finished(core, end.jobId!, 170_000)).status).toBe('done')
       // the same link again is kept beside the first, not over it
       const again = await over(core, (await start(core, `${site.url}/media/${encodeURIComponent('Konuşma v2.1.mp3')}`, model)).id)
       expect(path.basename(again.file!)).toBe('Konuşma v2.1 (2).mp3')
-      await finished(core, again.jobId!)
+      await finished(core, again.jobId!, 170_000)
     } finally {
       await core.close()
     }
-  })
+  }, 180_000)
 
   it('says how to install yt-dlp when a page needs it', async () => {
     const { core, dir, model } = await open({ ytDlp: false })
@@ -156,7 +157,7 @@ describe('import from a link', () => {
         await core.close()
       }
     }
-  })
+  }, 120_000)
 
   it('refuses a body over the size limit: early from Content-Length, and an endless one stopped at the limit, leaving no file', async () => {
     const { core, dir, model } = await open({ ytDlp: false, maxMB: 1 })

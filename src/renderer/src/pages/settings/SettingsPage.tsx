@@ -9,6 +9,7 @@ import { PrivacySection } from './PrivacySection'
 import { ProvidersSection } from './ProvidersSection'
 import { ServersSection } from './ServersSection'
 import { SpeakersSection } from './SpeakersSection'
+import { UrlImportSection } from './UrlImportSection'
 import { useSettings } from './use-settings'
 import { WatchFoldersSection } from './WatchFoldersSection'
 
@@ -75,6 +76,7 @@ export function SettingsPage() {
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       {s.settings.data ? <SpeakersSection settings={s.settings.data} save={s.save} /> : null}
       {s.settings.data ? <HardwareSection settings={s.settings.data} save={s.save} /> : null}
+      {s.settings.data ? <UrlImportSection settings={s.settings.data} save={s.save} /> : null}
       <ProvidersSection />
       <ServersSection />
       <WatchFoldersSection />

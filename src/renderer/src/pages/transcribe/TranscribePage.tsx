@@ -12,6 +12,7 @@ import { useBatchExport } from './use-batch-export'
 import { useTranscribe } from './use-transcribe'
 import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
 import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
+import { UrlImportPanel } from './UrlImportPanel'
 
 export function TranscribePage() {
   const { t } = useTranslation()
@@ -97,6 +98,7 @@ export function TranscribePage() {
               />
             </label>
           </div>
+          <UrlImportPanel options={{ model, language: o.language, translate: o.translate, prompt: o.prompt }} />
           {cloud.pending && model ? (
             <CloudConfirm
               model={model}

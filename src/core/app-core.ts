@@ -36,6 +36,8 @@ import { sweepOrphanUploads } from './uploads/upload-store'
 import { watchHandlers } from './watch/watch-folders'
 import { WatchService } from './watch/watch-service'
 import { sweepPartialDownloads, UrlImports } from './media/url-import'
+import { decideUpdate, type UpdateSource } from './updates/update-decision'
+import { isJobActive } from '../shared/transcribe-types'
 
 export interface CoreOptions {
   dataDir: string
@@ -61,6 +63,8 @@ export interface CoreOptions {
   transcribeWindowSec?: number
   /** the built-in LLM engine (#16): threads, memory probe (tests inject a small figure) */
   localLlm?: LocalLlmOptions
+  /** the packaged desktop app's update feed (electron-updater); the other shells come with their package */
+  updates?: UpdateSource
 }
 
 export interface Core {
@@ -341,6 +345,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'urlImport.cancel': async ({ id }) => ({ cancelled: urlImports.cancel(id) }),
     'urlImport.list': async () => urlImports.list(),
     'urlImport.tool': async () => urlImports.tool(),
+    'updates.check': async () => {
+      const busy = {
+        recordings: recording.liveCount(),
+        transcriptions: transcription.jobs().filter((j) => isJobActive(j.status)).length,
+      }
+      if (!opts.updates) return { action: 'unsupported', current: opts.version, latest: null, busy }
+      const feed = await opts.updates.latest()
+      const action = feed ? decideUpdate(opts.version, feed, busy) : 'none'
+      if (action === 'download-and-install-on-quit')
+        void opts.updates.downloadAndInstallOnQuit().catch((err: unknown) => console.warn('update:', err))
+      return { action, current: opts.version, latest: feed?.version ?? null, busy }
+    },
   }
   // the app and the web host watch the settings' folders; the CLI only on `watch`
   if (opts.shell !== 'cli') void watch.start().catch((err: unknown) => console.warn('watch:', err))

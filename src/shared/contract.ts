@@ -24,6 +24,7 @@ import { speakerCalls, speakerEvents } from './calls/speaker-calls'
 import { watchCalls, watchEvents } from './calls/watch-calls'
 import { hardwareCalls, hardwareEvents } from './calls/hardware-calls'
 import { urlImportCalls, urlImportEvents } from './calls/url-import-calls'
+import { updateCalls } from './calls/update-calls'
 
 /**
  * The one contract between the UI and the core. Electron's IPC adapter and the web host are
@@ -207,6 +208,7 @@ export const calls = {
   ...localLlmCalls,
   ...editorCalls,
   ...urlImportCalls,
+  ...updateCalls,
 } as const
 
 export const events = {

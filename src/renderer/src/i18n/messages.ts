@@ -20,6 +20,8 @@ import hardwareEn from './locales/features/hardware.en.json'
 import hardwareTr from './locales/features/hardware.tr.json'
 import urlImportEn from './locales/features/url-import.en.json'
 import urlImportTr from './locales/features/url-import.tr.json'
+import updatesEn from './locales/features/updates.en.json'
+import updatesTr from './locales/features/updates.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -54,6 +56,7 @@ export const messages = {
     editorEn,
     hardwareEn,
     urlImportEn,
+    updatesEn,
   ),
   tr: mergeMessages(
     tr,
@@ -67,5 +70,6 @@ export const messages = {
     editorTr,
     hardwareTr,
     urlImportTr,
+    updatesTr,
   ),
 }

@@ -9,6 +9,7 @@ import { PrivacySection } from './PrivacySection'
 import { ProvidersSection } from './ProvidersSection'
 import { ServersSection } from './ServersSection'
 import { SpeakersSection } from './SpeakersSection'
+import { UpdatesSection } from './UpdatesSection'
 import { UrlImportSection } from './UrlImportSection'
 import { useSettings } from './use-settings'
 import { WatchFoldersSection } from './WatchFoldersSection'
@@ -81,6 +82,7 @@ export function SettingsPage() {
       <ServersSection />
       <WatchFoldersSection />
       <PrivacySection />
+      <UpdatesSection shell={s.info.data?.shell} version={s.info.data?.version} />
     </section>
   )
 }

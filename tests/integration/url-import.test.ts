@@ -167,7 +167,8 @@ describe('import from a link', () => {
       const endless = await over(core, (await start(core, `${site.url}/endless.mp3`, model)).id)
       expect(endless).toMatchObject({ status: 'failed', method: 'direct', error: { key: 'url-too-big' } })
       expect(endless.receivedBytes).toBeGreaterThan(1024 * 1024)
-      expect(endless.receivedBytes).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024)
+      // stopped by the read that crossed the limit (the stack may join the server's writes into larger reads)
+      expect(endless.receivedBytes).toBeLessThan(2 * 1024 * 1024)
       expect(downloaded(dir)).toEqual([])
       expect(core.transcription.jobs()).toEqual([])
     } finally {

@@ -75,7 +75,8 @@ for (const locale of ['en', 'tr'] as const) {
 
 it('a download in progress shows its bytes and can be cancelled; nothing is kept', async () => {
   const { page, core } = await open({ locale: 'en' })
-  await core.store.mutate((db) => void (db.settings.urlImportNoticeAcknowledged = true))
+  // acknowledged before, as the app would (every page hears the change)
+  await core.handlers['settings.set']({ urlImportNoticeAcknowledged: true })
   await go(page, 'transcribe')
   const panel = page.getByTestId('url-import')
   await panel.locator('input[name=importUrl]').fill(`${site.url}/stalled.mp3`)

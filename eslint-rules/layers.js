@@ -45,8 +45,10 @@ export const allowedPackages = {
     'node-llama-cpp',
     'onnx-proto',
     'chokidar',
+    // its own parser of the update feed (providers/Provider), which runs without Electron
+    'electron-updater',
   ],
-  main: [],
+  main: ['electron-updater'],
   preload: [],
   renderer: ['react', 'react-dom', 'i18next', 'react-i18next'],
   cli: [],

@@ -71,6 +71,10 @@ export const COMMANDS = {
       ],
       ['transcribe FILE… --server URL [--server URL…]', 'on your own OpenAI-compatible servers in parallel (0 credits)'],
       [
+        'transcribe https://… --model NAME [options]',
+        "a page with a video (through yt-dlp, if installed) or a media file's link: kept in the data folder's downloads, the outputs written here",
+      ],
+      [
         'transcribe DIR [--recursive] [--format txt,srt] [--out DIR2]',
         'every media file in a folder, once (files done by an earlier run are skipped); other files are listed as skipped',
       ],

@@ -7,6 +7,7 @@ import { isJobOver, SubtitleRules, type ExportFormat, type Job, type PartialAudi
 import { untoldReceivers } from '../core/transcribe/remote-job'
 import { call } from './cli-call'
 import { UsageError, wholeNumber, type Parsed } from './cli-args'
+import { resolveUrlInputs } from './url-inputs'
 import { formatsOf, isFolderArg, transcribeFolderCommand } from './watch-commands'
 
 type Write = (s: string) => void
@@ -27,10 +28,10 @@ export function outputPathFor(input: string, format: ExportFormat, out: string |
 }
 
 export async function transcribeCommand(core: Core, args: Parsed, out: Write, err: Write, isTTY: boolean): Promise<number> {
-  const files = args.positionals
-  if (!files.length) throw new UsageError('transcribe needs at least one media file')
+  const inputs = args.positionals
+  if (!inputs.length) throw new UsageError('transcribe needs at least one media file')
   // #12: a folder is a folder run (watch-commands.ts)
-  if (files.length === 1 && isFolderArg(files[0])) return transcribeFolderCommand(core, args, out, err)
+  if (inputs.length === 1 && isFolderArg(inputs[0])) return transcribeFolderCommand(core, args, out, err)
   if (args.values.recursive) throw new UsageError('--recursive is for a folder: transcribe DIR --recursive')
   const formats = formatsOf(args.values.format, ['txt'])
   // #12: with --server and no local model, the servers' own model ("whisper-1" is what they accept)
@@ -44,10 +45,16 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
   const threads = args.values.threads === undefined ? undefined : wholeNumber(args.values.threads as string, '--threads')
   const outArg = args.values.out as string | undefined
   const force = Boolean(args.values.force)
+  // links are fetched first; their outputs go where the command runs, not into the data folder
+  const { files, fromUrl } = await resolveUrlInputs(core, inputs, err, isTTY)
   // decide every output first: an existing file is never overwritten without --force; several
   // outputs (files or formats) make --out a folder
   const outputs = files.length * formats.length
-  const targets = files.map((f) => formats.map((format) => outputPathFor(f, format, outArg, outputs)))
+  const targets = files.map((f) =>
+    formats.map((format) =>
+      outputPathFor(f, format, outArg ?? (fromUrl.has(f) ? `${process.cwd()}${path.sep}` : undefined), outputs),
+    ),
+  )
   const clashes = targets.flat().filter((t) => existsSync(t))
   if (clashes.length && !force) throw new UsageError(`Would overwrite ${clashes.join(', ')}; pass --force to replace`)
   if (outArg && outputs > 1) await fs.mkdir(outArg, { recursive: true })

@@ -36,6 +36,9 @@ import { sweepOrphanUploads } from './uploads/upload-store'
 import { watchHandlers } from './watch/watch-folders'
 import { WatchService } from './watch/watch-service'
 import { ApiService } from './api/api-server'
+import { sweepPartialDownloads, UrlImports } from './media/url-import'
+import { decideUpdate, type UpdateSource } from './updates/update-decision'
+import { isJobActive } from '../shared/transcribe-types'
 
 export interface CoreOptions {
   dataDir: string
@@ -61,6 +64,8 @@ export interface CoreOptions {
   transcribeWindowSec?: number
   /** the built-in LLM engine (#16): threads, memory probe (tests inject a small figure) */
   localLlm?: LocalLlmOptions
+  /** the packaged desktop app's update feed (electron-updater); the other shells come with their package */
+  updates?: UpdateSource
 }
 
 export interface Core {
@@ -189,6 +194,16 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     dataDir: opts.dataDir,
     env,
     log: (m) => console.warn(`watch: ${m}`),
+  })
+  // --- media from a link ---
+  await sweepPartialDownloads(opts.dataDir)
+  const urlImports = new UrlImports({
+    dataDir: opts.dataDir,
+    settings: () => store.data.settings,
+    events,
+    env,
+    fetch: opts.fetch,
+    addJob: (file, options) => transcription.add([file], options),
   })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
   // --- recording (#13) ---
@@ -341,12 +356,29 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     ...watchHandlers({ store, events, dataDir: opts.dataDir, service: watch }),
     'api.status': async () => api.status(),
     'api.token': async () => ({ token: await api.token() }),
+    'urlImport.start': async ({ url, options, noticeShown, queue }) => urlImports.start(url, options, { noticeShown, queue }),
+    'urlImport.cancel': async ({ id }) => ({ cancelled: urlImports.cancel(id) }),
+    'urlImport.list': async () => urlImports.list(),
+    'urlImport.tool': async () => urlImports.tool(),
+    'updates.check': async () => {
+      const busy = {
+        recordings: recording.liveCount(),
+        transcriptions: transcription.jobs().filter((j) => isJobActive(j.status)).length,
+      }
+      if (!opts.updates) return { action: 'unsupported', current: opts.version, latest: null, busy }
+      const feed = await opts.updates.latest()
+      const action = feed ? decideUpdate(opts.version, feed, busy) : 'none'
+      if (action === 'download-and-install-on-quit')
+        void opts.updates.downloadAndInstallOnQuit().catch((err: unknown) => console.warn('update:', err))
+      return { action, current: opts.version, latest: feed?.version ?? null, busy }
+    },
   }
   // the app and the web host watch the settings' folders; the CLI only on `watch`
   if (opts.shell !== 'cli') void watch.start().catch((err: unknown) => console.warn('watch:', err))
 
   const close = async () => {
     downloads.cancelAll()
+    urlImports.cancelAll()
     await localLlm.close()
     await recording.shutdown()
     await watch.close()

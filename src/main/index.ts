@@ -38,6 +38,7 @@ import { MEDIA_SCHEME } from '../shared/media-scheme'
 import { isExternalHttpUrl, productionCsp, webPreferences } from './window-security'
 import { installMediaPermissions, loopbackSupported } from './media-permissions'
 import { utilityLauncher } from './utility-launcher'
+import { electronUpdates } from './updates'
 
 app.setName('MP4toText')
 
@@ -158,6 +159,8 @@ async function openAppCore(): Promise<Core> {
     resourcesDir: app.isPackaged ? process.resourcesPath : undefined,
     openFolder: (dir) => openFolderSafely(dir, shell, process.platform),
     fetch: (input, init) => net.fetch(input instanceof Request ? input : String(input), init),
+    // a packaged app has a feed to update from; a development run has none
+    updates: app.isPackaged ? electronUpdates((await import('electron-updater')).autoUpdater) : undefined,
     shell: 'electron',
     version: app.getVersion(),
     systemLocale: app.getLocale(),

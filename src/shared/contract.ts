@@ -24,6 +24,8 @@ import { speakerCalls, speakerEvents } from './calls/speaker-calls'
 import { watchCalls, watchEvents } from './calls/watch-calls'
 import { hardwareCalls, hardwareEvents } from './calls/hardware-calls'
 import { apiCalls, apiEvents } from './calls/api-calls'
+import { urlImportCalls, urlImportEvents } from './calls/url-import-calls'
+import { updateCalls } from './calls/update-calls'
 
 /**
  * The one contract between the UI and the core. Electron's IPC adapter and the web host are
@@ -209,6 +211,8 @@ export const calls = {
   ...localLlmCalls,
   ...editorCalls,
   ...apiCalls,
+  ...urlImportCalls,
+  ...updateCalls,
 } as const
 
 export const events = {
@@ -259,6 +263,7 @@ export const events = {
   ...localLlmEvents,
   ...editorEvents,
   ...apiEvents,
+  ...urlImportEvents,
 } as const
 
 export type Calls = typeof calls

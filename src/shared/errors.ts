@@ -59,6 +59,14 @@ export const errorKeys = {
   'folder-create-failed': ['path'],
   'folder-is-file': ['path'],
   'folder-already-watched': ['path'],
+  // importing media from a link
+  'url-not-http': ['url'],
+  'url-notice': ['host'],
+  'url-not-found': ['url'],
+  'url-not-media': ['url'],
+  'url-too-big': ['limitMB'],
+  'url-ytdlp-missing': ['command'],
+  'url-refused': ['host', 'detail'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

@@ -65,6 +65,11 @@ export const Settings = z.object({
   // --- transcription API ---
   /** the desktop app serves the OpenAI-compatible transcription API while this is on */
   apiServer: ApiServerSetting.default(defaultApiServerSetting),
+  // --- import from a link ---
+  /** the largest download a link may bring, MB: refused early from Content-Length, stopped there otherwise */
+  urlImportMaxMB: z.number().int().min(1).max(100_000).default(2048),
+  /** the user was told that importing a link sends a request to that site, and agreed */
+  urlImportNoticeAcknowledged: z.boolean().default(false),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -102,6 +107,9 @@ export const defaultSettings: Settings = {
   engineBackend: 'auto',
   // --- transcription API ---
   apiServer: defaultApiServerSetting,
+  // --- import from a link ---
+  urlImportMaxMB: 2048,
+  urlImportNoticeAcknowledged: false,
 }
 
 export const SettingsPatch = Settings.partial()

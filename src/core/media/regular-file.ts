@@ -149,3 +149,13 @@ const mediaTypes: Record<string, string> = {
 
 /** The media file extensions the app knows (lower case, with the dot); watch folders take these (#12). */
 export const mediaExtensions: readonly string[] = Object.keys(mediaTypes)
+
+/**
+ * The extension for a media type a server sent ("audio/mpeg; charset=…" → ".mp3"), from the same
+ * list; null for a type the list does not know.
+ */
+export function mediaExtensionOfType(contentType: string): string | null {
+  const type = contentType.split(';')[0]!.trim().toLowerCase()
+  const found = Object.entries(mediaTypes).find(([, t]) => t === type)
+  return found ? found[0] : null
+}

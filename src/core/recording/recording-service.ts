@@ -76,6 +76,11 @@ export class RecordingService {
 
   constructor(private readonly deps: RecordingDeps) {}
 
+  /** recordings running now (an update is never installed under one) */
+  liveCount(): number {
+    return this.live.size
+  }
+
   async start(input: { deviceLabel: string; language?: string; model?: string; page?: string }): Promise<RecordingInfo> {
     const s = this.deps.store.data.settings
     const model = input.model ?? s.whisperModel

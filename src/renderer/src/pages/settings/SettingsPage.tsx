@@ -10,6 +10,8 @@ import { PrivacySection } from './PrivacySection'
 import { ProvidersSection } from './ProvidersSection'
 import { ServersSection } from './ServersSection'
 import { SpeakersSection } from './SpeakersSection'
+import { UpdatesSection } from './UpdatesSection'
+import { UrlImportSection } from './UrlImportSection'
 import { useSettings } from './use-settings'
 import { WatchFoldersSection } from './WatchFoldersSection'
 
@@ -76,11 +78,13 @@ export function SettingsPage() {
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       {s.settings.data ? <SpeakersSection settings={s.settings.data} save={s.save} /> : null}
       {s.settings.data ? <HardwareSection settings={s.settings.data} save={s.save} /> : null}
+      {s.settings.data ? <UrlImportSection settings={s.settings.data} save={s.save} /> : null}
       <ProvidersSection />
       <ServersSection />
       <WatchFoldersSection />
       {s.settings.data ? <ApiSection settings={s.settings.data} save={s.save} /> : null}
       <PrivacySection />
+      <UpdatesSection shell={s.info.data?.shell} version={s.info.data?.version} />
     </section>
   )
 }

@@ -12,6 +12,7 @@ import { useBatchExport } from './use-batch-export'
 import { useTranscribe } from './use-transcribe'
 import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
 import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
+import { UrlImportPanel } from './UrlImportPanel'
 
 /** Loading the model or listening for speech before any audio is done: a stage, not "0 %". */
 const waiting = (j: Job) =>
@@ -110,6 +111,7 @@ export function TranscribePage() {
               />
             </label>
           </div>
+          <UrlImportPanel options={{ model, language: o.language, translate: o.translate, prompt: o.prompt }} />
           {cloud.pending && model ? (
             <CloudConfirm
               model={model}

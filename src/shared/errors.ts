@@ -37,6 +37,10 @@ export const errorKeys = {
   'too-big': ['field', 'limit'],
   'too-small': ['field', 'limit'],
   'invalid-field': ['field'],
+  'voice-not-found': [],
+  'voices-other-model': [],
+  'voices-file-invalid': [],
+  'voices-none-heard': [],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

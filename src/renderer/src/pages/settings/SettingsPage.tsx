@@ -10,6 +10,7 @@ import { ProvidersSection } from './ProvidersSection'
 import { ServersSection } from './ServersSection'
 import { SpeakersSection } from './SpeakersSection'
 import { useSettings } from './use-settings'
+import { VoicesSection } from './VoicesSection'
 import { WatchFoldersSection } from './WatchFoldersSection'
 
 export function SettingsPage() {
@@ -74,6 +75,7 @@ export function SettingsPage() {
       </AsyncView>
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       {s.settings.data ? <SpeakersSection settings={s.settings.data} save={s.save} /> : null}
+      <VoicesSection />
       {s.settings.data ? <HardwareSection settings={s.settings.data} save={s.save} /> : null}
       <ProvidersSection />
       <ServersSection />

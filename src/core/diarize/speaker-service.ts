@@ -89,10 +89,13 @@ export class SpeakerService {
         }
         // known voices, by cluster number, before the labels are written
         const model = await embeddingModelId(models.embedding)
-        const matches = await this.voices.recognise(
-          model,
-          voices.map((v) => ({ key: String(v.speaker), embedding: v.embedding })),
-        )
+        // a voice library that cannot be read (from a newer app) costs the names, never the detection
+        const matches = await this.voices
+          .recognise(
+            model,
+            voices.map((v) => ({ key: String(v.speaker), embedding: v.embedding })),
+          )
+          .catch(() => new Map<string, VoiceMatch>())
         const ids = new Map<number, string>()
         // the segments as they are when the labels are written: an edit made meanwhile is kept
         const view = await this.deps.transcripts.updateSpeakers(id, (segments) => {
@@ -114,7 +117,10 @@ export class SpeakerService {
           const known = matches.get(String(v.speaker))
           if (known) bySpeaker.set(speaker, known)
         }
-        await this.voices.recordDetection(id, model, clusters, bySpeaker)
+        // if it cannot be kept, an earlier detection's voices must not stand for these speakers
+        await this.voices
+          .recordDetection(id, model, clusters, bySpeaker)
+          .catch(() => this.voices.removeTranscript(id).catch(() => undefined))
         this.deps.events.emit('speakers.progress', { id, phase: 'done' })
         return view
       } finally {

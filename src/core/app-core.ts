@@ -17,6 +17,7 @@ import { ProvidersService } from './providers/providers-service'
 import { ModelDownloads } from './models/model-downloads'
 import { ModelManager } from './models/model-manager'
 import { SpeakerService } from './diarize/speaker-service'
+import { voiceHandlers } from './diarize/voice-handlers'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { HardwareService } from './hardware/hardware-service'
 import { BenchRunner } from './hardware/bench'
@@ -136,6 +137,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     modelsDir: () => modelsDirOf(opts.dataDir, store.data.settings),
     env,
     fetch: opts.fetch,
+    dataDir: opts.dataDir,
   })
   // --- cloud and self-hosted transcription (#12) ---
   const remote = new RemoteTranscriber({ store, credits, catalog, keys, env, resourcesDir: opts.resourcesDir })
@@ -293,6 +295,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     'transcripts.delete': async ({ id }) => {
       await transcripts.delete(id)
+      await speakers.voices.removeTranscript(id)
       return { deleted: true }
     },
     'transcripts.list': async ({ query }) => transcripts.list(query),
@@ -317,6 +320,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'speakers.rename': async ({ id, speaker, name }) => speakers.rename(id, speaker, name),
     'speakers.merge': async ({ id, from, into }) => speakers.merge(id, from, into),
     'speakers.assign': async ({ id, segmentId, speaker }) => speakers.assign(id, segmentId, speaker),
+    ...voiceHandlers(speakers),
     'models.list': async () => withSpeed(await models.list()),
     'models.download': async ({ name }) => ({ started: downloads.start(name) }),
     'models.cancelDownload': async ({ name }) => ({ cancelled: downloads.cancel(name) }),

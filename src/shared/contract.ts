@@ -21,6 +21,7 @@ import { localLlmCalls, localLlmEvents } from './calls/local-llm-calls'
 import { recordingCalls, recordingEvents } from './calls/recording-calls'
 import { remoteTranscribeCalls, remoteTranscribeEvents } from './calls/remote-transcribe-calls'
 import { speakerCalls, speakerEvents } from './calls/speaker-calls'
+import { voiceCalls } from './calls/voice-calls'
 import { watchCalls, watchEvents } from './calls/watch-calls'
 import { hardwareCalls, hardwareEvents } from './calls/hardware-calls'
 import { apiCalls, apiEvents } from './calls/api-calls'
@@ -203,6 +204,7 @@ export const calls = {
   'settings.get': { input: z.object({}), output: Settings },
   'settings.set': { input: SettingsPatch, output: Settings },
   ...speakerCalls,
+  ...voiceCalls,
   ...libraryCalls,
   ...remoteTranscribeCalls,
   ...watchCalls,

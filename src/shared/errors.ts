@@ -67,6 +67,10 @@ export const errorKeys = {
   'url-too-big': ['limitMB'],
   'url-ytdlp-missing': ['command'],
   'url-refused': ['host', 'detail'],
+  'voice-not-found': [],
+  'voices-other-model': [],
+  'voices-file-invalid': [],
+  'voices-none-heard': [],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

@@ -172,3 +172,22 @@ export function twoVoices(): ComposedAudio {
   }).map((x) => x * 0.15)
   return compose([{ other: silence(0.3) }, { speech: a }, { other: silence(1.5) }, { speech: b }, { other: silence(0.3) }])
 }
+
+/** The two voices of the speaker tests: a low one, and a high one (espeak-ng's en-us+f3). */
+export const lowVoice = (text: string): Float32Array => spokenText(text, { pitch: 20 })
+export const highVoice = (text: string): Float32Array => spokenText(text, { name: 'en-us+f3', pitch: 90 })
+
+/**
+ * Two people one after the other with a pause between: the first loud, the second quiet (the
+ * generated segmentation model tells local speakers apart by loudness; the embedding model tells
+ * the voices apart by their spectrum, whatever their loudness).
+ */
+export function conversation(first: Float32Array, second: Float32Array): ComposedAudio {
+  const scaled = (x: Float32Array, to: number) => {
+    const gain = to / (x.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1)
+    return x.map((v) => v * gain)
+  }
+  const loud = scaled(first, 0.6)
+  const quiet = scaled(second, 0.09)
+  return compose([{ other: silence(0.3) }, { speech: loud }, { other: silence(1.5) }, { speech: quiet }, { other: silence(0.3) }])
+}

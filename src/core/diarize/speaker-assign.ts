@@ -29,9 +29,14 @@ const MIN_WORDS_PER_PIECE = 2
  * Label every segment with the speaker whose turns share most of its time, and split a segment
  * where the speaker changes mid-way (by its word timing; a segment without words keeps one
  * speaker). Speakers are named S1, S2, … in the order they first speak. A segment no turn touches
- * takes the speaker before it. Ids are renumbered in order.
+ * takes the speaker before it. Ids are renumbered in order. `names` is filled with each cluster
+ * number's speaker id (so a cluster's voice can be told by its id).
  */
-export function assignSpeakers(segments: readonly Segment[], turns: readonly SpeakerTurn[]): Segment[] {
+export function assignSpeakers(
+  segments: readonly Segment[],
+  turns: readonly SpeakerTurn[],
+  names = new Map<number, string>(),
+): Segment[] {
   const sorted = [...turns].sort((a, b) => a.start - b.start)
   const pieces: { seg: Segment; speaker: number | null }[] = []
   for (const seg of segments) {
@@ -60,7 +65,6 @@ export function assignSpeakers(segments: readonly Segment[], turns: readonly Spe
       })
     }
   }
-  const names = new Map<number, string>()
   let previous: string | undefined
   return pieces.map(({ seg, speaker }, id) => {
     let label = previous

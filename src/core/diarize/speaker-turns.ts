@@ -10,6 +10,13 @@ export interface SpeakerTurn {
   speaker: number
 }
 
+/** One cluster's voice: the mean of its turns' (unit-length) embeddings, weighted by their length. */
+export interface ClusterVoice {
+  speaker: number
+  seconds: number
+  embedding: number[]
+}
+
 export interface SpeakerTurnOptions {
   models: { segmentation: string; embedding: string }
   /** 'auto': as many as the clustering threshold finds */
@@ -27,6 +34,14 @@ export interface SpeakerTurnOptions {
  * A model file that sherpa-onnx cannot load is named in the error.
  */
 export async function detectSpeakerTurns(wavPath: string, opts: SpeakerTurnOptions): Promise<SpeakerTurn[]> {
+  return (await detectSpeakers(wavPath, opts)).turns
+}
+
+/** Who speaks when, and each speaker's voice (see ClusterVoice), from one run of the models. */
+export async function detectSpeakers(
+  wavPath: string,
+  opts: SpeakerTurnOptions,
+): Promise<{ turns: SpeakerTurn[]; voices: ClusterVoice[] }> {
   if (opts.signal?.aborted) throw new AppError('cancelled', 'Cancelled')
   const workerData = {
     sherpaPath: sherpaOnnxPath(),
@@ -36,7 +51,8 @@ export async function detectSpeakerTurns(wavPath: string, opts: SpeakerTurnOptio
     threshold: opts.threshold,
     wavPath,
   }
-  const raw = await new Promise<[number, number, number][]>((resolve, reject) => {
+  type Raw = { turns?: [number, number, number][]; voices?: [number, number, number[]][] }
+  const raw = await new Promise<Raw>((resolve, reject) => {
     const child = startNativeChild({ script: SPEAKER_WORKER_SOURCE }, workerData)
     let settled = false
     let stage = 'load'
@@ -50,20 +66,22 @@ export async function detectSpeakerTurns(wavPath: string, opts: SpeakerTurnOptio
     const onAbort = () => finish(() => reject(new AppError('cancelled', 'Cancelled')))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     child.onMessage((message) => {
-      const m = message as { type: string; turns?: [number, number, number][]; stage?: string; message?: string }
+      const m = message as Raw & { type: string; stage?: string; message?: string }
       if (m.type === 'loaded') {
         stage = 'process'
         opts.onLoaded?.()
-      } else if (m.type === 'done') finish(() => resolve(m.turns ?? []))
+      } else if (m.type === 'done') finish(() => resolve(m))
       else finish(() => reject(workerError(m.stage ?? 'process', m.message ?? 'unknown error', opts.models)))
     })
     child.onExit(({ reason }) => finish(() => reject(crashError(stage, reason, opts.models))))
   })
   const ms = (x: number) => Math.round(x * 1000) / 1000
-  return raw
+  const turns = (raw.turns ?? [])
     .map(([start, end, speaker]) => ({ start: ms(start), end: ms(end), speaker }))
     .filter((t) => t.end > t.start)
     .sort((a, b) => a.start - b.start)
+  const voices = (raw.voices ?? []).map(([speaker, seconds, embedding]) => ({ speaker, seconds, embedding }))
+  return { turns, voices }
 }
 
 function workerError(stage: string, detail: string, models: SpeakerTurnOptions['models']): AppError {

@@ -13,6 +13,7 @@ import { SpeakersSection } from './SpeakersSection'
 import { UpdatesSection } from './UpdatesSection'
 import { UrlImportSection } from './UrlImportSection'
 import { useSettings } from './use-settings'
+import { VoicesSection } from './VoicesSection'
 import { WatchFoldersSection } from './WatchFoldersSection'
 
 export function SettingsPage() {
@@ -77,6 +78,7 @@ export function SettingsPage() {
       </AsyncView>
       {s.settings.data ? <PreferencesSection settings={s.settings.data} models={s.models.data ?? []} save={s.save} /> : null}
       {s.settings.data ? <SpeakersSection settings={s.settings.data} save={s.save} /> : null}
+      <VoicesSection />
       {s.settings.data ? <HardwareSection settings={s.settings.data} save={s.save} /> : null}
       {s.settings.data ? <UrlImportSection settings={s.settings.data} save={s.save} /> : null}
       <ProvidersSection />

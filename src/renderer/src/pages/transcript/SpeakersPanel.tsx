@@ -1,5 +1,6 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Badge } from '../../components/Badge'
 import type { SpeakersState } from './use-speakers'
 
 /** Detect who speaks, then name them and merge two that are one person. */
@@ -62,7 +63,9 @@ export function SpeakersPanel({ sp }: { sp: SpeakersState }) {
                 id={speakerId}
                 name={sp.names![speakerId]!}
                 onRename={sp.rename}
-              />
+              >
+                <SpeakerVoice sp={sp} id={speakerId} />
+              </SpeakerName>
             ))}
           </ul>
           {ids.length > 1 ? (
@@ -119,14 +122,63 @@ function SpeakerSelect(props: {
   )
 }
 
+/** Whether the voice library knows this speaker (recognised, with its score, or named), and the corrections. */
+function SpeakerVoice({ sp, id }: { sp: SpeakersState; id: string }) {
+  const { t, i18n } = useTranslation()
+  const known = sp.known?.speakers[id]
+  const others = sp.library.filter((v) => !v.otherModel && v.id !== known?.voiceId)
+  if (!sp.known?.heard.includes(id)) return null
+  const score = known?.score
+  return (
+    <span className="speaker-voice" data-testid={`speaker-voice-${id}`}>
+      {known ? (
+        <>
+          <Badge tone="accent">
+            {score !== null && score !== undefined
+              ? t('voices.recognised', {
+                  name: known.name,
+                  score: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2 }).format(score),
+                })
+              : t('voices.inLibrary', { name: known.name })}
+          </Badge>
+          <button type="button" className="secondary small" onClick={() => void sp.rejectVoice(id)}>
+            {t('voices.not', { name: known.name })}
+          </button>
+        </>
+      ) : null}
+      {others.length ? (
+        <label>
+          <span>{t('voices.thisIs', { id })}</span>
+          <select
+            name={`voice-of-${id}`}
+            value=""
+            onChange={(e) => {
+              if (e.target.value) void sp.confirmVoice(id, e.target.value)
+            }}
+          >
+            <option value="" />
+            {others.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+    </span>
+  )
+}
+
 function SpeakerName({
   id,
   name,
   onRename,
+  children,
 }: {
   id: string
   name: string
   onRename: (id: string, name: string) => Promise<void>
+  children?: ReactNode
 }) {
   const { t } = useTranslation()
   const [value, setValue] = useState(name)
@@ -147,6 +199,7 @@ function SpeakerName({
           {t('speakers.rename')}
         </button>
       </form>
+      {children}
     </li>
   )
 }

@@ -12,6 +12,9 @@ type View = { meta: TranscriptMeta; segments: Segment[] }
  */
 export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegments: (s: Segment[]) => void) {
   const models = useCall('speakers.models', {}, ['models.download'])
+  // who the speakers are in the voice library, and its voices to say "this is …" with
+  const known = useCall('voices.ofTranscript', { id }, ['transcripts.changed'])
+  const library = useCall('voices.list', {}, ['transcripts.changed'])
   const [names, setNames] = useState<Record<string, string> | undefined>(meta?.speakers)
   const [notice, setNotice] = useState<string | undefined>(meta?.speakerNotice)
   const [phase, setPhase] = useState<'idle' | 'audio' | 'speakers'>('idle')
@@ -40,6 +43,9 @@ export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegm
     setError(null)
     try {
       apply(await fn())
+      // the voice library is written after the transcript (whose change event came first)
+      known.reload()
+      library.reload()
     } catch (err) {
       setError(errorText(err))
     }
@@ -64,6 +70,10 @@ export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegm
     rename: (speaker: string, name: string) => run(() => api.invoke('speakers.rename', { id, speaker, name })),
     merge: (from: string, into: string) => run(() => api.invoke('speakers.merge', { id, from, into })),
     assign: (segmentId: number, speaker: string) => run(() => api.invoke('speakers.assign', { id, segmentId, speaker })),
+    known: known.data,
+    library: library.data?.voices ?? [],
+    confirmVoice: (speaker: string, voiceId: string) => run(() => api.invoke('voices.confirm', { id, speaker, voiceId })),
+    rejectVoice: (speaker: string) => run(() => api.invoke('voices.reject', { id, speaker })),
   }
 }
 

@@ -34,6 +34,13 @@ export function plainText(segments: readonly { text?: unknown }[]): string {
 }
 
 /**
+ * A speaker's name as every export shows it: on one line (a name typed with line breaks would
+ * start a new paragraph, row or cue), the id where no name was given.
+ */
+export const speakerName = (names: Readonly<Record<string, string>>, id: string): string =>
+  (names[id] ?? id).replace(/\s+/g, ' ').trim() || id
+
+/**
  * The transcript as text with who says what: one "Name: text" paragraph per change of speaker
  * (the TXT export, the hand-off to Enhance, so presets keep the names). Without speakers it is
  * exactly `plainText`.
@@ -52,7 +59,7 @@ export function transcriptText(
     else paragraphs.push({ speaker: s.speaker, lines: [text] })
   }
   return paragraphs
-    .map((p) => (p.speaker ? `${names[p.speaker] ?? p.speaker}: ${p.lines.join(' ')}` : p.lines.join(' ')))
+    .map((p) => (p.speaker ? `${speakerName(names, p.speaker)}: ${p.lines.join(' ')}` : p.lines.join(' ')))
     .join('\n\n')
 }
 

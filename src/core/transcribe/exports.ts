@@ -1,6 +1,7 @@
 import path from 'node:path'
 import {
   exportSuffix,
+  speakerName,
   transcriptText,
   type DocumentOptions,
   type ExportFormat,
@@ -37,9 +38,14 @@ export const vttText = (text: string) => text.replace(/&/g, '&amp;').replace(/</
 /**
  * SRT cue text: SRT has no escapes, and readers (ffmpeg, most players) take "<x…>" and "{\…}"
  * for markup, dropping the words in them. A "<" that would open a tag is shown as "‹", a "{"
- * before "\" as "｛": every word stays on screen.
+ * before "\" as "｛": every word stays on screen. "-->" is shown as "→": ffmpeg takes a line that
+ * starts with a time and "-->" for the next cue's timing.
  */
-export const srtText = (text: string) => text.replace(/<(?=[\p{L}\p{N}/!?])/gu, '‹').replace(/\{(?=\\)/g, '｛')
+export const srtText = (text: string) =>
+  text
+    .replace(/<(?=[\p{L}\p{N}/!?])/gu, '‹')
+    .replace(/\{(?=\\)/g, '｛')
+    .replace(/-->/g, '→')
 
 export function render(
   segments: Segment[],
@@ -51,7 +57,7 @@ export function render(
   // cues are timed to the video's own frames unless another rate is chosen
   const subtitles = { ...rules, frameRate: rules.frameRate ?? meta.frameRate ?? undefined }
   const names = meta.speakers ?? {}
-  const nameOf = (id: string | null | undefined) => (id ? (names[id] ?? id) : null)
+  const nameOf = (id: string | null | undefined) => (id ? speakerName(names, id) : null)
   switch (format) {
     case 'txt':
       return `${transcriptText(segments, names)}\n`
@@ -59,9 +65,9 @@ export function render(
       return `${segments.map((s) => `${shortStamp(s.start)} ${s.speaker ? `${nameOf(s.speaker)}: ` : ''}${s.text.trim()}`).join('\n')}\n`
     case 'srt':
       // the name opens a cue where the speaker changes (cues never span two speakers); it is
-      // laid out with the text, so the line stays within its length. The name is written as
-      // the user typed it: only the transcribed text is neutralised
-      return cuesOf(segments, subtitles, { label: (id) => `${oneLine(nameOf(id)!)}:` })
+      // laid out with the text, so the line stays within its length. The name is neutralised as
+      // the text is: a name can hold anything the user typed
+      return cuesOf(segments, subtitles, { label: (id) => srtText(`${nameOf(id)!}:`) })
         .map((c, i) => {
           const lines = c.lines.map(srtText)
           if (c.label) lines[0] = `${c.label} ${lines[0]}`
@@ -152,8 +158,12 @@ function markdown(
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
 
-/** A voice tag's name cannot hold ">" (it ends the tag) or a line break; "&" and "<" are escaped. */
-const vttName = (name: string) => vttText(oneLine(name.replace(/>+/g, ' ')))
+/**
+ * A voice tag's name cannot hold ">" (it ends the tag); and readers differ on character
+ * references there (ffmpeg shows "&amp;" and "&lt;b" in the cue's text), so "<", ">" and "&" are
+ * shown as their look-alikes "‹", "›" and "＆".
+ */
+const vttName = (name: string) => name.replace(/</g, '‹').replace(/>/g, '›').replace(/&/g, '＆')
 
 /** "ders.mp4" → "ders.srt": the one rule for an export's file name (exportSuffix). */
 export const exportFileName = (base: string, f: ExportFormat) => `${base}${exportSuffix[f]}`

@@ -167,6 +167,33 @@ describe('line breaks', () => {
     }
   })
 
+  it('keep a verb with its particle ("end up", "give up") and an auxiliary with its verb (EN)', () => {
+    for (const [text, width, pair] of [
+      ['I think we must end up paying for it', 24, /must\|end|end\|up/],
+      ['Where do we end up after all this', 20, /end\|up/],
+      ['You should never give up on your dreams', 22, /give\|up/],
+      ['It kept breaking down all week long', 24, /breaking\|down/],
+    ] as const) {
+      const lines = layoutLines(text.split(' '), { maxLineChars: width, maxLines: 2 })
+      expect(lines, text).not.toBeNull()
+      expect(lines!.join('|')).not.toMatch(pair)
+      expect(lines!.join(' ')).toBe(text)
+    }
+  })
+
+  it('keep a noun with its "etmek" and a word with "de", "değil" after it (TR)', () => {
+    for (const [text, width, pair] of [
+      ['Toplantıyı sonunda iptal ettik herkes evine döndü', 30, /iptal\|ettik/],
+      ['Herkese çok teşekkür ederim geldiğiniz için', 28, /teşekkür\|ederim/],
+      ['Bence bu fikir hiç de kötü değil aslında', 24, /hiç\|de|kötü\|değil/],
+    ] as const) {
+      const lines = layoutLines(text.split(' '), { maxLineChars: width, maxLines: 2 })
+      expect(lines, text).not.toBeNull()
+      expect(lines!.join('|')).not.toMatch(pair)
+      expect(lines!.join(' ')).toBe(text)
+    }
+  })
+
   it('prefer a sentence end over evenly balanced lines', () => {
     const lines = layoutLines('Hepsi bu kadar. Şimdi sorulara geçelim mi arkadaşlar'.split(' '), {
       maxLineChars: 42,

@@ -4,8 +4,8 @@
  * included) and `maxLines` lines, at most `maxCps` characters per second where the timing allows,
  * cues of `minDurSec` to `maxDurSec`, two frames between cues. Cues break at sentence ends first,
  * then at commas, then between words, never inside a word, and not between a number and what it
- * counts, an article and its noun, a verb and its particle ("end up", "iptal ettik"). A cue that still reads too fast is marked, so the editor can
- * show it.
+ * counts, an article and its noun, or a verb and its particle ("end up", "iptal ettik"). A cue
+ * that still reads too fast is marked, so the editor can show it.
  */
 
 export interface CueWord {

@@ -45,6 +45,7 @@ export const allowedPackages = {
     'node-llama-cpp',
     'onnx-proto',
     'chokidar',
+    'docx',
   ],
   main: [],
   preload: [],

@@ -167,10 +167,10 @@ export const TranscriptMeta = z.object({
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 
-export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json', 'md', 'csv'])
+export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json', 'md', 'csv', 'docx'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 
-/** What a document export (Markdown) shows beside the text: who speaks, and when. */
+/** What a document export (Markdown, DOCX) shows beside the text: who speaks, and when. */
 export const DocumentOptions = z.object({
   speakers: z.boolean().default(true),
   timestamps: z.boolean().default(true),
@@ -189,6 +189,7 @@ export const exportSuffix: Readonly<Record<ExportFormat, string>> = {
   json: '.json',
   md: '.md',
   csv: '.csv',
+  docx: '.docx',
 }
 
 /** The frame rates offered for subtitle timing (a video's own rate is used when it is known). */

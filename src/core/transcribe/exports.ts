@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
 import {
   exportSuffix,
   speakerName,
@@ -47,10 +48,38 @@ export const srtText = (text: string) =>
     .replace(/\{(?=\\)/g, '｛')
     .replace(/-->/g, '→')
 
-export function render(
+export interface ExportMeta {
+  fileName?: string
+  language?: string
+  speakers?: Record<string, string>
+  frameRate?: number | null
+}
+
+/** An export as the contract hands it out: text as it is, a binary file (DOCX) as base64. */
+export interface ExportContent {
+  content: string
+  encoding: 'utf8' | 'base64'
+}
+
+/** The bytes of an export, to write to a file or put in a zip. */
+export const exportBytes = (e: ExportContent): Buffer => Buffer.from(e.content, e.encoding)
+
+/** Any export format: the text ones through `render`, DOCX as a Word document. */
+export async function renderExport(
   segments: Segment[],
   format: ExportFormat,
-  meta: { fileName?: string; language?: string; speakers?: Record<string, string>; frameRate?: number | null } = {},
+  meta: ExportMeta = {},
+  rules: Partial<SubtitleRules> = {},
+  doc: Partial<DocumentOptions> = {},
+): Promise<ExportContent> {
+  if (format === 'docx') return { content: (await docx(segments, meta, doc)).toString('base64'), encoding: 'base64' }
+  return { content: render(segments, format, meta, rules, doc), encoding: 'utf8' }
+}
+
+export function render(
+  segments: Segment[],
+  format: Exclude<ExportFormat, 'docx'>,
+  meta: ExportMeta = {},
   rules: Partial<SubtitleRules> = {},
   doc: Partial<DocumentOptions> = {},
 ): string {
@@ -131,13 +160,11 @@ function mdText(text: string): string {
     .replace(/^([-+]|\d+)([.)]?)(?=\s|$)/, (_, a: string, b: string) => (b ? `${a}\\${b}` : `\\${a}`))
 }
 
-/** A heading with the file's name, then a paragraph per speaker's turn (or per segment), names and times as asked. */
-function markdown(
+/** A document's paragraphs: one per speaker's turn (or per segment without names), with when it starts. */
+function documentParagraphs(
   segments: Segment[],
-  fileName: string | null,
-  nameOf: (id: string | null | undefined) => string | null,
   doc: Partial<DocumentOptions>,
-): string {
+): { withNames: boolean; withTimes: boolean; paragraphs: { start: number; speaker: string | undefined; text: string }[] } {
   const withNames = doc.speakers !== false && segments.some((s) => s.speaker)
   const withTimes = doc.timestamps !== false
   const paragraphs: { start: number; speaker: string | undefined; texts: string[] }[] = []
@@ -148,12 +175,64 @@ function markdown(
     if (withNames && last && last.speaker === s.speaker) last.texts.push(text)
     else paragraphs.push({ start: s.start, speaker: s.speaker, texts: [text] })
   }
+  return {
+    withNames,
+    withTimes,
+    paragraphs: paragraphs.map((p) => ({ start: p.start, speaker: p.speaker, text: oneLine(p.texts.join(' ')) })),
+  }
+}
+
+/** A heading with the file's name, then a paragraph per speaker's turn (or per segment), names and times as asked. */
+function markdown(
+  segments: Segment[],
+  fileName: string | null,
+  nameOf: (id: string | null | undefined) => string | null,
+  doc: Partial<DocumentOptions>,
+): string {
+  const { withNames, withTimes, paragraphs } = documentParagraphs(segments, doc)
   const body = paragraphs.map((p) => {
     const time = withTimes ? `\\[${clockTime(p.start, true)}\\] ` : ''
     const name = withNames && p.speaker ? `**${mdText(nameOf(p.speaker)!)}:** ` : ''
-    return `${time}${name}${mdText(p.texts.join(' '))}`
+    return `${time}${name}${mdText(p.text)}`
   })
   return `${[...(fileName ? [`# ${mdText(fileName)}`] : []), ...body].join('\n\n')}\n`
+}
+
+/** Characters XML 1.0 cannot hold at all (control characters but tab and line breaks): Word refuses a document with one. */
+const xmlSafe = (s: string) =>
+  [...s]
+    .filter((c) => {
+      const code = c.charCodeAt(0)
+      return (code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) && code !== 0xfffe && code !== 0xffff
+    })
+    .join('')
+
+/**
+ * A Word document (the `docx` library writes the OOXML): the file's name as a heading, then a
+ * paragraph per turn — the time, the speaker's name as a bold label, the text — as asked.
+ */
+async function docx(segments: Segment[], meta: ExportMeta, doc: Partial<DocumentOptions>): Promise<Buffer> {
+  const names = meta.speakers ?? {}
+  const { withNames, withTimes, paragraphs } = documentParagraphs(segments, doc)
+  const body = paragraphs.map(
+    (p) =>
+      new Paragraph({
+        children: [
+          ...(withTimes ? [new TextRun({ text: `[${clockTime(p.start, true)}] `, color: '666666' })] : []),
+          ...(withNames && p.speaker
+            ? [new TextRun({ text: `${xmlSafe(speakerName(names, p.speaker))}:`, bold: true }), new TextRun(' ')]
+            : []),
+          new TextRun(xmlSafe(p.text)),
+        ],
+      }),
+  )
+  const heading = meta.fileName ? [new Paragraph({ text: xmlSafe(meta.fileName), heading: HeadingLevel.HEADING_1 })] : []
+  const document = new Document({
+    creator: 'MP4toText',
+    title: xmlSafe(meta.fileName ?? 'Transcript'),
+    sections: [{ children: [...heading, ...body] }],
+  })
+  return Packer.toBuffer(document)
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()

@@ -18,6 +18,8 @@ import editorEn from './locales/features/editor.en.json'
 import editorTr from './locales/features/editor.tr.json'
 import hardwareEn from './locales/features/hardware.en.json'
 import hardwareTr from './locales/features/hardware.tr.json'
+import exportsEn from './locales/features/exports.en.json'
+import exportsTr from './locales/features/exports.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -40,6 +42,30 @@ export function mergeMessages(...trees: Tree[]): Tree {
  * their texts without editing one another's.
  */
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn, editorEn, hardwareEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr, editorTr, hardwareTr),
+  en: mergeMessages(
+    en,
+    speakersEn,
+    cloudEn,
+    watchEn,
+    recordingEn,
+    localLlmEn,
+    libraryEn,
+    errorsEn,
+    editorEn,
+    hardwareEn,
+    exportsEn,
+  ),
+  tr: mergeMessages(
+    tr,
+    speakersTr,
+    cloudTr,
+    watchTr,
+    recordingTr,
+    localLlmTr,
+    libraryTr,
+    errorsTr,
+    editorTr,
+    hardwareTr,
+    exportsTr,
+  ),
 }

@@ -244,7 +244,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                   {t(`transcript.formats.${fmt}`)}
                 </button>
               ))}
-              {/* what a document (Markdown) shows beside the text: folded, so the toolbar stays one line */}
+              {/* what a document (Markdown, DOCX) shows beside the text: folded, so the toolbar stays one line */}
               <details className="export-options">
                 <summary>{t('transcript.docOptions')}</summary>
                 <label className="inline">

@@ -11,6 +11,7 @@ import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { exportFileName, renderExport, sanitizeFileName, type ExportContent } from './exports'
+import { peaksPath } from '../media/peaks'
 import * as edits from './segment-edits'
 
 /** Transcripts indexed per transaction while start-up catches up. */
@@ -243,6 +244,7 @@ export class TranscriptStore {
           for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
         })
         await fs.rm(this.segmentsPath(id), { force: true })
+        await fs.rm(peaksPath(this.dataDir, id), { force: true })
         try {
           this.index?.remove(id)
         } catch {

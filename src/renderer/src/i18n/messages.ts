@@ -20,6 +20,8 @@ import hardwareEn from './locales/features/hardware.en.json'
 import hardwareTr from './locales/features/hardware.tr.json'
 import exportsEn from './locales/features/exports.en.json'
 import exportsTr from './locales/features/exports.tr.json'
+import waveformEn from './locales/features/waveform.en.json'
+import waveformTr from './locales/features/waveform.tr.json'
 
 export type Tree = { [key: string]: string | Tree }
 
@@ -54,6 +56,7 @@ export const messages = {
     editorEn,
     hardwareEn,
     exportsEn,
+    waveformEn,
   ),
   tr: mergeMessages(
     tr,
@@ -67,5 +70,6 @@ export const messages = {
     editorTr,
     hardwareTr,
     exportsTr,
+    waveformTr,
   ),
 }

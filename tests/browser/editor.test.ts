@@ -252,7 +252,7 @@ it('the waveform strip draws the audio’s peaks; a click seeks the player, a dr
   await expect.poll(() => position(page)).toBeCloseTo(3.5, 1)
   // the segment playing there is highlighted, its edges can be dragged
   await page.getByTestId('wave-current').waitFor()
-  const edge = (await page.getByTestId('wave-end').boundingBox())!
+  const edge = (await page.getByRole('slider', { name: 'End of the segment at 0:03' }).boundingBox())!
   await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2)
   await page.mouse.down()
   await page.mouse.move(xAt(5.2), edge.y + edge.height / 2, { steps: 5 })

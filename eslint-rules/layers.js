@@ -47,6 +47,7 @@ export const allowedPackages = {
     'chokidar',
     // its own parser of the update feed (providers/Provider), which runs without Electron
     'electron-updater',
+    'docx',
   ],
   main: ['electron-updater'],
   preload: [],

@@ -1,7 +1,7 @@
 import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
-import { exportFileName } from '../core/transcribe/exports'
+import { exportBytes, exportFileName } from '../core/transcribe/exports'
 import { writeWhole } from '../core/watch/output-files'
 import { isJobOver, SubtitleRules, type ExportFormat, type Job, type PartialAudio } from '../shared/transcribe-types'
 import { untoldReceivers } from '../core/transcribe/remote-job'
@@ -137,10 +137,10 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
         )
       }
       for (const [i, format] of formats.entries()) {
-        const { content } = await call(core, 'transcripts.export', { id: j.transcriptId!, format, subtitles })
+        const exported = await call(core, 'transcripts.export', { id: j.transcriptId!, format, subtitles })
         // where the user asked: whole or not at all, with the user's umask (a `--out dir/` is made)
         await fs.mkdir(path.dirname(written[i]!), { recursive: true })
-        await writeWhole(written[i]!, content)
+        await writeWhole(written[i]!, exportBytes(exported))
       }
       const target = written.join(', ')
       if (j.partial) {

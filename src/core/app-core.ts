@@ -312,7 +312,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     'transcripts.export': async ({ id, format, subtitles, document }) => transcripts.exportText(id, format, subtitles, document),
     'transcripts.exportMany': async ({ ids, format, subtitles, document }) =>
       exportMany(transcripts, ids, format, subtitles, document),
-    ...editorHandlers({ transcripts, transcription, enhance }),
+    ...editorHandlers({ transcripts, transcription, enhance, dataDir: opts.dataDir }),
     'speakers.models': async () => speakers.models(),
     'speakers.downloadModels': async () => speakers.downloadModels(),
     'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),

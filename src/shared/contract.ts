@@ -177,10 +177,11 @@ export const calls = {
       id: z.string(),
       format: ExportFormat,
       subtitles: SubtitleRules.partial().optional(),
-      /** Markdown: names and times beside the text (both shown when absent) */
+      /** Markdown and DOCX: names and times beside the text (both shown when absent) */
       document: DocumentOptions.partial().optional(),
     }),
-    output: z.object({ fileName: z.string(), content: z.string() }),
+    /** text formats as they are; DOCX as base64 */
+    output: z.object({ fileName: z.string(), content: z.string(), encoding: z.enum(['utf8', 'base64']) }),
   },
   /** several transcripts in one format, as one zip archive (base64) */
   'transcripts.exportMany': {

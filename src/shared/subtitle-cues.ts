@@ -4,8 +4,8 @@
  * included) and `maxLines` lines, at most `maxCps` characters per second where the timing allows,
  * cues of `minDurSec` to `maxDurSec`, two frames between cues. Cues break at sentence ends first,
  * then at commas, then between words, never inside a word, and not between a number and what it
- * counts or an article and its noun. A cue that still reads too fast is marked, so the editor can
- * show it.
+ * counts, an article and its noun, or a verb and its particle ("end up", "iptal ettik"). A cue
+ * that still reads too fast is marked, so the editor can show it.
  */
 
 export interface CueWord {
@@ -127,17 +127,60 @@ const LEANS_ON_NEXT = new Set(
     'bu şu her hiçbir birkaç bazı bay bayan sayın'
   ).split(' '),
 )
-// Turkish postpositions and question particles follow their word: a line never starts with one.
-const LEANS_ON_PREVIOUS = new Set('ile için gibi kadar göre mi mı mu mü misin mısın musun müsün'.split(' '))
+// Turkish postpositions, question particles, "de/da", "ki" and "değil" follow their word: a line
+// never starts with one.
+const LEANS_ON_PREVIOUS = new Set(
+  (
+    'ile için gibi kadar göre mi mı mu mü misin mısın musun müsün miyim mıyım muyum müyüm ' +
+    'de da ki bile dahi değil değilim değilsin değiliz değilsiniz değiller değildi değildir değilse'
+  ).split(' '),
+)
+// A Turkish noun and "etmek" make one verb ("iptal ettik", "teşekkür ederim"): a form of etmek
+// follows its noun as a particle does.
+const ETMEK = /^(?:et(?:ti|tiğ|me|mi[şy]|sin|se|meli|mek|mey)|ed(?:iyor|er|ece|eme|ebil|in|il|ip|erek))\p{L}*$/u
+// English phrasal verbs: the verb and its particle are read as one ("end up", "give up", "find
+// out"); a modal leans on the verb it goes with ("must end"). Forms: the base, -s, -ed, -ing
+// (a final e dropped, a final consonant doubled) and the irregular ones listed.
+const PARTICLES = new Set('up out off down away back over on in around through apart along'.split(' '))
+const PHRASAL_BASES = (
+  'end give take pick find turn set get put come go look make break bring carry figure fill hold keep let log ' +
+  'point run shut sign sort throw wake work write call check clean cut drop hang show sit stand stay start ' +
+  'switch try wrap grow blow catch calm cheer hand pass pay pull push sell slow back build burn close count ' +
+  'shut speak step head move'
+).split(' ')
+const PHRASAL_IRREGULAR =
+  'gave given took taken found got gotten came went gone made broke broken brought held kept ran threw thrown ' +
+  'woke woken wrote written hung shown sat stood grew grown blew blown caught paid sold built burnt spoke spoken'
+function verbForms(base: string): string[] {
+  const stem = base.endsWith('e') ? base.slice(0, -1) : base
+  const last = base.at(-1)!
+  // "stop" → "stopping": a short verb ending consonant-vowel-consonant doubles its last letter
+  const doubled = /^[^aeiou]*[aeiou][^aeiouwxy]$/.test(base) ? base + last : base
+  const s = /(s|sh|ch|x|z|o)$/.test(base)
+    ? `${base}es`
+    : base.endsWith('y') && !/[aeiou]y$/.test(base)
+      ? `${base.slice(0, -1)}ies`
+      : `${base}s`
+  const ed = base.endsWith('e')
+    ? `${base}d`
+    : base.endsWith('y') && !/[aeiou]y$/.test(base)
+      ? `${base.slice(0, -1)}ied`
+      : `${doubled}ed`
+  return [base, s, ed, `${doubled === base ? stem : doubled}ing`]
+}
+const PHRASAL_VERBS = new Set([...PHRASAL_BASES.flatMap(verbForms), ...PHRASAL_IRREGULAR.split(' ')])
+const MODALS = new Set('can could will would shall should may might must'.split(' '))
 const NUMBER = /^[-+]?\d+(?:[.,:]\d+)*%?$/
 
 /** Whether a break between `word` and `next` would part words that belong together. */
 export function glued(word: string, next: string | undefined): boolean {
   if (next === undefined) return false
   const lower = (x: string) => [x.toLowerCase(), x.toLocaleLowerCase('tr')]
-  if (lower(word).some((w) => LEANS_ON_NEXT.has(w))) return true
+  if (lower(word).some((w) => LEANS_ON_NEXT.has(w) || MODALS.has(w))) return true
   if (/[.!?…,;:]["'”’»)]*$/.test(word)) return false
-  return NUMBER.test(word) || lower(next.replace(/[.!?…,;:"'”’»)]+$/, '')).some((n) => LEANS_ON_PREVIOUS.has(n))
+  const nexts = lower(next.replace(/[.!?…,;:"'”’»)]+$/, ''))
+  if (lower(word).some((w) => PHRASAL_VERBS.has(w)) && nexts.some((n) => PARTICLES.has(n))) return true
+  return NUMBER.test(word) || nexts.some((n) => LEANS_ON_PREVIOUS.has(n) || ETMEK.test(n))
 }
 
 /**

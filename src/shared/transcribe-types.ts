@@ -34,6 +34,13 @@ export function plainText(segments: readonly { text?: unknown }[]): string {
 }
 
 /**
+ * A speaker's name as every export shows it: on one line (a name typed with line breaks would
+ * start a new paragraph, row or cue), the id where no name was given.
+ */
+export const speakerName = (names: Readonly<Record<string, string>>, id: string): string =>
+  (names[id] ?? id).replace(/\s+/g, ' ').trim() || id
+
+/**
  * The transcript as text with who says what: one "Name: text" paragraph per change of speaker
  * (the TXT export, the hand-off to Enhance, so presets keep the names). Without speakers it is
  * exactly `plainText`.
@@ -52,7 +59,7 @@ export function transcriptText(
     else paragraphs.push({ speaker: s.speaker, lines: [text] })
   }
   return paragraphs
-    .map((p) => (p.speaker ? `${names[p.speaker] ?? p.speaker}: ${p.lines.join(' ')}` : p.lines.join(' ')))
+    .map((p) => (p.speaker ? `${speakerName(names, p.speaker)}: ${p.lines.join(' ')}` : p.lines.join(' ')))
     .join('\n\n')
 }
 
@@ -168,10 +175,10 @@ export const TranscriptMeta = z.object({
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 
-export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json', 'md', 'csv'])
+export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json', 'md', 'csv', 'docx'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 
-/** What a document export (Markdown) shows beside the text: who speaks, and when. */
+/** What a document export (Markdown, DOCX) shows beside the text: who speaks, and when. */
 export const DocumentOptions = z.object({
   speakers: z.boolean().default(true),
   timestamps: z.boolean().default(true),
@@ -190,6 +197,7 @@ export const exportSuffix: Readonly<Record<ExportFormat, string>> = {
   json: '.json',
   md: '.md',
   csv: '.csv',
+  docx: '.docx',
 }
 
 /** The frame rates offered for subtitle timing (a video's own rate is used when it is known). */

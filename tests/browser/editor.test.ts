@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import type { Segment } from '../../src/shared/transcribe-types'
@@ -207,4 +208,63 @@ it('split, merge, nudge and delete segments from the editor; each is saved', asy
   await tools.getByRole('button', { name: 'Delete segment' }).click()
   await expect.poll(saved).toEqual([[5, 6, 'epsilon']])
   await expect.poll(() => page.locator('.segment-text').allTextContents()).toEqual(['epsilon'])
+})
+
+it('the waveform strip draws the audio’s peaks; a click seeks the player, a dragged edge saves the segment’s times', async () => {
+  const app = await open()
+  const { page, core, dataDir } = app
+  const meta = await saveTranscript(
+    app,
+    [
+      { id: 0, start: 0.5, end: 2, text: 'first part' },
+      { id: 1, start: 3, end: 4.5, text: 'second part' },
+    ],
+    { seconds: 6 },
+  )
+  await go(page, `transcript/${meta.id}`)
+  const strip = page.getByTestId('waveform')
+  await strip.waitFor()
+  // drawn from the file (computed by the core with ffmpeg, kept in the data folder): bars of
+  // many heights, not a flat line
+  const heights = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('[data-testid=waveform] canvas') as HTMLCanvasElement
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      const out: number[] = []
+      for (let x = 0; x < c.width; x++) {
+        let h = 0
+        for (let y = 0; y < c.height; y++) if (d[(y * c.width + x) * 4 + 3]! > 0) h++
+        out.push(h)
+      }
+      return out
+    })
+  await expect.poll(async () => new Set(await heights()).size).toBeGreaterThan(5)
+  const drawn = await heights()
+  expect(Math.max(...drawn) - Math.min(...drawn)).toBeGreaterThan(15)
+  expect(existsSync(path.join(dataDir, 'peaks', `${meta.id}.json`))).toBe(true)
+
+  await expect.poll(() => player(page).evaluate((el) => (el as HTMLMediaElement).readyState)).toBeGreaterThanOrEqual(1)
+  const box = (await strip.boundingBox())!
+  const span = Number(await strip.getAttribute('data-span'))
+  expect(span).toBe(6)
+  const xAt = (sec: number) => box.x + (sec / span) * box.width
+  await page.mouse.click(xAt(3.5), box.y + box.height / 2)
+  await expect.poll(() => position(page)).toBeCloseTo(3.5, 1)
+  // the segment playing there is highlighted, its edges can be dragged
+  await page.getByTestId('wave-current').waitFor()
+  const edge = (await page.getByRole('slider', { name: 'End of the segment at 0:03' }).boundingBox())!
+  await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(xAt(5.2), edge.y + edge.height / 2, { steps: 5 })
+  await page.mouse.up()
+  const saved = () => core.transcripts.get(meta.id).then((t) => t.segments[1]!)
+  await expect.poll(async () => (await saved()).end).toBeCloseTo(5.2, 1)
+  expect((await saved()).start).toBe(3)
+  expect((await saved()).text).toBe('second part')
+  // the drag did not seek the player
+  expect(await position(page)).toBeCloseTo(3.5, 1)
+  // after a reload the segment has its new end
+  await page.reload()
+  await page.getByRole('button', { name: 'Tools for the segment at 0:03' }).click()
+  expect(Number(await page.getByTestId('segment-tools').locator('input[name=end]').inputValue())).toBeCloseTo(5.2, 1)
 })

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import { go, useApp } from '../helpers/browser'
-import { pyCsv, pyMarkdown, pySrt, pyZip } from '../helpers/subtitle-readers'
+import { pyCsv, pyDocx, pyMarkdown, pySrt, pyZip } from '../helpers/subtitle-readers'
 
 const open = useApp()
 
@@ -104,3 +104,60 @@ it('exports Markdown and CSV from the transcript page, names and times as chosen
   expect(text).not.toContain('[00:03]')
   expect(text).toContain('İkinci "tırnaklı" cümle.')
 })
+
+for (const locale of ['en', 'tr'] as const) {
+  const w = {
+    en: { options: 'Document options', names: 'Names in documents', times: 'Times in documents' },
+    tr: { options: 'Belge seçenekleri', names: 'Belgelerde adlar', times: 'Belgelerde zamanlar' },
+  }[locale]
+
+  it(`${locale}: exports a Word document from the transcript page, names and times as chosen, Turkish intact`, async () => {
+    const { page, core, dataDir } = await open({ locale })
+    const media = path.join(dataDir, 'görüşme.wav')
+    writeFileSync(media, Buffer.alloc(64))
+    const now = new Date().toISOString()
+    const meta = await core.transcripts.save(
+      {
+        jobId: 'job-docx',
+        fileName: 'görüşme.wav',
+        mediaPath: media,
+        hasVideo: false,
+        createdAt: now,
+        updatedAt: now,
+        durationSec: 20,
+        language: 'tr',
+        model: 'tiny',
+        speakers: { S1: 'Ayşe Işık', S2: 'Ömer' },
+      },
+      [
+        { id: 0, start: 0, end: 2, text: 'Günaydın, İstanbul’dan bağlanıyorum.', speaker: 'S1' },
+        { id: 1, start: 3, end: 5, text: 'Hoş geldiniz; ığdır, şişli, çğüöı.', speaker: 'S2' },
+      ],
+    )
+    await go(page, `transcript/${meta.id}`)
+    // beside the document options (names, times) it follows
+    await page.getByText(w.options).click()
+    const download = async () => {
+      const [d] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Word (DOCX)', exact: true }).click(),
+      ])
+      return { name: d.suggestedFilename(), paragraphs: pyDocx((await d.path())!) }
+    }
+    const first = await download()
+    expect(first.name).toBe('görüşme.docx')
+    expect(first.paragraphs.map((p) => p.text)).toEqual([
+      'görüşme.wav',
+      '[00:00] Ayşe Işık: Günaydın, İstanbul’dan bağlanıyorum.',
+      '[00:03] Ömer: Hoş geldiniz; ığdır, şişli, çğüöı.',
+    ])
+    expect(first.paragraphs[1]!.runs.find((r) => r.text.includes('Ayşe'))!.bold).toBe(true)
+    await page.getByRole('checkbox', { name: w.names }).uncheck()
+    await page.getByRole('checkbox', { name: w.times }).uncheck()
+    expect((await download()).paragraphs.map((p) => p.text)).toEqual([
+      'görüşme.wav',
+      'Günaydın, İstanbul’dan bağlanıyorum.',
+      'Hoş geldiniz; ığdır, şişli, çğüöı.',
+    ])
+  })
+}

@@ -109,3 +109,39 @@ with zipfile.ZipFile(sys.argv[1]) as z:
   if (r.status !== 0) throw new Error(`python: ${r.stderr.trim().split('\n').at(-1)}`)
   return JSON.parse(r.stdout) as Record<string, string>
 }
+
+export interface DocxParagraph {
+  /** the paragraph's style id ("Heading1"), or null */
+  style: string | null
+  text: string
+  runs: { text: string; bold: boolean }[]
+}
+
+/**
+ * A .docx as Python's zipfile and ElementTree read it: the package must unzip cleanly and hold
+ * word/document.xml; its paragraphs in order, each with its style and runs (bold or not).
+ */
+export function pyDocx(file: string): DocxParagraph[] {
+  const script = `
+import sys, json, zipfile, xml.etree.ElementTree as ET
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None, "a damaged entry"
+    assert "[Content_Types].xml" in z.namelist(), "no [Content_Types].xml"
+    root = ET.fromstring(z.read("word/document.xml"))
+out = []
+for p in root.iter(W + "p"):
+    style = p.find(W + "pPr/" + W + "pStyle")
+    runs = []
+    for r in p.iter(W + "r"):
+        b = r.find(W + "rPr/" + W + "b")
+        runs.append({"text": "".join(t.text or "" for t in r.iter(W + "t")),
+                     "bold": b is not None and b.get(W + "val") not in ("0", "false")})
+    out.append({"style": style.get(W + "val") if style is not None else None,
+                "text": "".join(r["text"] for r in runs), "runs": runs})
+print(json.dumps(out))
+`
+  const r = spawnSync(python, ['-c', script, file], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`python: ${r.stderr.trim().split('\n').at(-1)}`)
+  return JSON.parse(r.stdout) as DocxParagraph[]
+}

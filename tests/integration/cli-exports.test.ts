@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { makeMedia } from '../helpers/media'
-import { pyCsv, pyMarkdown, pySrt } from '../helpers/subtitle-readers'
+import { pyCsv, pyDocx, pyMarkdown, pySrt } from '../helpers/subtitle-readers'
 import { useTempDirs } from '../helpers/temp-dir'
 import { installMiniModel } from '../helpers/transcribe-env'
 
@@ -37,5 +37,23 @@ describe('mp4totext transcribe --format with several formats', () => {
     )
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('nope')
+  })
+})
+
+describe('mp4totext transcribe --format docx', () => {
+  it('writes a Word document that unzips to the file’s name as a heading and a paragraph per segment', async () => {
+    const dir = tempDir()
+    const model = await installMiniModel(dir)
+    const file = makeMedia(dir, 'görüşme.wav', { seconds: 4, noise: true })
+    const r = spawnSync(process.execPath, [bin, 'transcribe', file, '--model', model, '--format', 'docx', '--data-dir', dir], {
+      encoding: 'utf8',
+    })
+    expect(r.status, r.stderr).toBe(0)
+    const out = path.join(dir, 'görüşme.docx')
+    expect(readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK')
+    const paragraphs = pyDocx(out)
+    expect(paragraphs[0]).toMatchObject({ text: 'görüşme.wav', style: 'Heading1' })
+    // times are shown by default: every other paragraph opens with one
+    for (const p of paragraphs.slice(1)) expect(p.text).toMatch(/^\[\d\d:\d\d\] /)
   })
 })

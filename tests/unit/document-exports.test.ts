@@ -1,9 +1,14 @@
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { render } from '../../src/core/transcribe/exports'
-import type { Segment } from '../../src/shared/transcribe-types'
-import { pyCsv, pyMarkdown } from '../helpers/subtitle-readers'
+import { exportBytes, render, renderExport } from '../../src/core/transcribe/exports'
+import type { DocumentOptions, Segment } from '../../src/shared/transcribe-types'
+import { pyCsv, pyDocx, pyMarkdown } from '../helpers/subtitle-readers'
+import { useTempDirs } from '../helpers/temp-dir'
 
-/** Markdown and CSV exports as Python-Markdown and Python's csv module read them. */
+/** Markdown, CSV and DOCX exports as Python-Markdown, Python's csv module and zipfile + ElementTree read them. */
+
+const tempDir = useTempDirs()
 
 const segs: Segment[] = [
   { id: 0, start: 0, end: 2.5, text: 'Merhaba, "hoş geldiniz".', speaker: 'S1' },
@@ -55,5 +60,52 @@ describe('Markdown export', () => {
     expect(text).not.toContain('Ayşe')
     expect(text).not.toContain('[00:00]')
     expect(text).toContain('Merhaba, "hoş geldiniz".')
+  })
+})
+
+describe('DOCX export', () => {
+  const docx = async (segments: Segment[], speakers: Record<string, string>, doc: Partial<DocumentOptions> = {}) => {
+    const out = await renderExport(segments, 'docx', { fileName: 'toplantı.mp4', speakers }, {}, doc)
+    expect(out.encoding).toBe('base64')
+    const file = path.join(tempDir(), 'toplantı.docx')
+    writeFileSync(file, exportBytes(out))
+    return pyDocx(file)
+  }
+
+  it('unzips to a document whose paragraphs are the turns, in order, names bold, times before them, Turkish intact', async () => {
+    const paragraphs = await docx(segs, names)
+    expect(paragraphs[0]!.text).toBe('toplantı.mp4')
+    expect(paragraphs[0]!.style).toMatch(/Heading1|Title/)
+    expect(paragraphs.slice(1).map((p) => p.text)).toEqual([
+      '[00:00] Ayşe: Merhaba, "hoş geldiniz". Bugün *önemli* bir konu: #1 <b> & _alt_ [link](x)',
+      '[01:02] Mehmet, Jr.: Satır sonu, virgül',
+    ])
+    // the name is a label: its own bold run, the text is not bold
+    const turn = paragraphs[1]!.runs.filter((r) => r.text.trim())
+    expect(turn.find((r) => r.text.includes('Ayşe'))!.bold).toBe(true)
+    expect(turn.find((r) => r.text.includes('Merhaba'))!.bold).toBe(false)
+  })
+
+  it('leaves names and times out when asked: one paragraph per segment then', async () => {
+    const paragraphs = await docx(segs, names, { speakers: false, timestamps: false })
+    expect(paragraphs.slice(1).map((p) => p.text)).toEqual([
+      'Merhaba, "hoş geldiniz".',
+      'Bugün *önemli* bir konu: #1 <b> & _alt_ [link](x)',
+      'Satır sonu, virgül',
+    ])
+    const timed = await docx(segs, names, { speakers: false })
+    expect(timed.slice(1).map((p) => p.text)).toEqual([
+      '[00:00] Merhaba, "hoş geldiniz".',
+      '[00:02] Bugün *önemli* bir konu: #1 <b> & _alt_ [link](x)',
+      '[01:02] Satır sonu, virgül',
+    ])
+  })
+
+  it('takes a speaker’s name as text: tags, "&", "-->" and line breaks change no paragraph', async () => {
+    const paragraphs = await docx(segs, { S1: '<b>Ali</b> & --> Co', S2: 'Ay\nşe\u0007' })
+    expect(paragraphs.slice(1).map((p) => p.text)).toEqual([
+      '[00:00] <b>Ali</b> & --> Co: Merhaba, "hoş geldiniz". Bugün *önemli* bir konu: #1 <b> & _alt_ [link](x)',
+      '[01:02] Ay şe: Satır sonu, virgül',
+    ])
   })
 })

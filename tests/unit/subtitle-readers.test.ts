@@ -7,7 +7,7 @@ import { planOutputs } from '../../src/core/watch/output-files'
 import { layoutLines, shapeCues } from '../../src/shared/subtitle-cues'
 import type { Segment } from '../../src/shared/transcribe-types'
 import { makeMedia } from '../helpers/media'
-import { assTexts, ffmpegRead, pySrt, pyWebvtt } from '../helpers/subtitle-readers'
+import { assTexts, ffmpegRead, pyCsv, pyMarkdown, pySrt, pyWebvtt } from '../helpers/subtitle-readers'
 import { useTempDirs } from '../helpers/temp-dir'
 
 /** Our SRT and VTT as readers that are not ours read them: python3-webvtt, python3-srt, ffmpeg. */
@@ -47,9 +47,10 @@ describe('VTT cue text', () => {
     expect(assTexts(out).map(oneLine).join(' ')).toBe(plain.map((s) => s.text).join(' '))
   })
 
-  it('keeps the voice span for speakers, with the name escaped', () => {
+  it('keeps the voice span for speakers, with the name neutralised', () => {
     const vtt = render([seg(0, 0, 2, 'Merhaba <b>', 'S1')], 'vtt', { speakers: { S1: 'A&B <x>' } })
-    expect(vtt).toContain('<v A&amp;B &lt;x>Merhaba &lt;b&gt;')
+    // no character references in the name: ffmpeg would show them as the cue's text
+    expect(vtt).toContain('<v A＆B ‹x›>Merhaba &lt;b&gt;')
     expect(pyWebvtt(vtt).map((c) => c.text)).toEqual(['Merhaba <b>'])
   })
 })
@@ -166,6 +167,33 @@ describe('line breaks', () => {
     }
   })
 
+  it('keep a verb with its particle ("end up", "give up") and an auxiliary with its verb (EN)', () => {
+    for (const [text, width, pair] of [
+      ['I think we must end up paying for it', 24, /must\|end|end\|up/],
+      ['Where do we end up after all this', 20, /end\|up/],
+      ['You should never give up on your dreams', 22, /give\|up/],
+      ['It kept breaking down all week long', 24, /breaking\|down/],
+    ] as const) {
+      const lines = layoutLines(text.split(' '), { maxLineChars: width, maxLines: 2 })
+      expect(lines, text).not.toBeNull()
+      expect(lines!.join('|')).not.toMatch(pair)
+      expect(lines!.join(' ')).toBe(text)
+    }
+  })
+
+  it('keep a noun with its "etmek" and a word with "de", "değil" after it (TR)', () => {
+    for (const [text, width, pair] of [
+      ['Toplantıyı sonunda iptal ettik herkes evine döndü', 30, /iptal\|ettik/],
+      ['Herkese çok teşekkür ederim geldiğiniz için', 28, /teşekkür\|ederim/],
+      ['Bence bu fikir hiç de kötü değil aslında', 24, /hiç\|de|kötü\|değil/],
+    ] as const) {
+      const lines = layoutLines(text.split(' '), { maxLineChars: width, maxLines: 2 })
+      expect(lines, text).not.toBeNull()
+      expect(lines!.join('|')).not.toMatch(pair)
+      expect(lines!.join(' ')).toBe(text)
+    }
+  })
+
   it('prefer a sentence end over evenly balanced lines', () => {
     const lines = layoutLines('Hepsi bu kadar. Şimdi sorulara geçelim mi arkadaşlar'.split(' '), {
       maxLineChars: 42,
@@ -198,5 +226,54 @@ describe('file names', () => {
     expect(txt).toBe('[00:59] Bir.\n[59:59] İki.\n[1:02:05] Üç.\n')
     // the editor's clock (its segment times), from the same rule
     expect([59.6, 3599.5, 3725.9].map((s) => clockTime(s))).toEqual(['0:59', '59:59', '1:02:05'])
+  })
+})
+
+describe('speaker names as the user typed them', () => {
+  // a name can hold anything: a cue timing, tags, line breaks, "&"
+  const names = { S1: '00:00:09,000 --> 00:00:10,000 <b>Ali</b> & Co', S2: 'Ay\nşe\r\n\r\n2' }
+  const segs = [seg(0, 0, 2, 'Merhaba.', 'S1'), seg(1, 3, 5, 'Selam.', 'S2'), seg(2, 6, 8, 'Nasılsın?', 'S1')]
+
+  it('break no SRT cue and add no markup: python3-srt and ffmpeg read three cues, the names shown as text', () => {
+    const srt = render(segs, 'srt', { speakers: names })
+    const cues = pySrt(srt)
+    expect(cues.map((c) => c.text.replace(/^.*: /, ''))).toEqual(['Merhaba.', 'Selam.', 'Nasılsın?'])
+    const { out, warnings } = ffmpegRead(srt, 'srt', 'ass')
+    expect(warnings).toBe('')
+    expect(out).not.toContain('{\\b1}')
+    const texts = assTexts(out).map(oneLine)
+    expect(texts, srt).toHaveLength(3)
+    expect(texts[0]).toMatch(/Ali.*& Co: Merhaba\.$/)
+    expect(texts[1]).toBe('Ay şe 2: Selam.')
+  })
+
+  it('break no VTT cue and add no markup', () => {
+    const vtt = render(segs, 'vtt', { speakers: names })
+    expect(pyWebvtt(vtt).map((c) => c.text)).toEqual(['Merhaba.', 'Selam.', 'Nasılsın?'])
+    const { out } = ffmpegRead(vtt, 'vtt', 'ass')
+    expect(out).not.toContain('{\\b1}')
+    expect(assTexts(out).map(oneLine)).toEqual(['Merhaba.', 'Selam.', 'Nasılsın?'])
+  })
+
+  it('stay on one line in TXT, CSV and Markdown, and add no markup there', () => {
+    const txt = render(segs, 'txt', { speakers: names })
+    expect(txt.trim().split('\n\n')).toEqual([
+      '00:00:09,000 --> 00:00:10,000 <b>Ali</b> & Co: Merhaba.',
+      'Ay şe 2: Selam.',
+      '00:00:09,000 --> 00:00:10,000 <b>Ali</b> & Co: Nasılsın?',
+    ])
+    const stamped = render(segs, 'txt-timestamps', { speakers: names }).trim().split('\n')
+    expect(stamped).toHaveLength(3)
+    expect(stamped[1]).toBe('[00:03] Ay şe 2: Selam.')
+    const rows = pyCsv(render(segs, 'csv', { speakers: names }).replace(/^\uFEFF/, ''))
+    expect(rows.slice(1).map((r) => r[2])).toEqual([
+      '00:00:09,000 --> 00:00:10,000 <b>Ali</b> & Co',
+      'Ay şe 2',
+      '00:00:09,000 --> 00:00:10,000 <b>Ali</b> & Co',
+    ])
+    const md = pyMarkdown(render(segs, 'md', { speakers: names }))
+    expect(md.html).not.toMatch(/<b>|<h\d/)
+    expect(md.text).toContain('00:00:09,000 --> 00:00:10,000 <b>Ali</b> & Co: Merhaba.')
+    expect(md.text).toContain('Ay şe 2: Selam.')
   })
 })

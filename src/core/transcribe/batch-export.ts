@@ -1,5 +1,6 @@
 import type { DocumentOptions, ExportFormat, SubtitleRules } from '../../shared/transcribe-types'
 import type { TranscriptStore } from './transcript-store'
+import { exportBytes } from './exports'
 import { zipFiles } from './zip-file'
 
 /**
@@ -17,8 +18,8 @@ export async function exportMany(
   const taken = new Set<string>()
   const entries: { name: string; data: Buffer }[] = []
   for (const id of new Set(ids)) {
-    const { fileName, content } = await transcripts.exportText(id, format, subtitles, document)
-    entries.push({ name: freeName(fileName, taken), data: Buffer.from(content, 'utf8') })
+    const out = await transcripts.exportText(id, format, subtitles, document)
+    entries.push({ name: freeName(out.fileName, taken), data: exportBytes(out) })
   }
   return { fileName: `transcripts-${format}.zip`, base64: zipFiles(entries).toString('base64') }
 }

@@ -1,6 +1,7 @@
 import type { editorCalls } from '../../shared/calls/editor-calls'
 import type { Handlers } from '../../shared/contract'
 import type { EnhanceService } from '../enhance/enhance-service'
+import { cachedPeaks } from '../media/peaks'
 import type { TranscriptionService } from './transcription-service'
 import type { TranscriptStore } from './transcript-store'
 
@@ -9,6 +10,7 @@ export function editorHandlers(deps: {
   transcripts: TranscriptStore
   transcription: TranscriptionService
   enhance: EnhanceService
+  dataDir: string
 }): Pick<Handlers, keyof typeof editorCalls> {
   const { transcripts, transcription, enhance } = deps
   return {
@@ -19,6 +21,10 @@ export function editorHandlers(deps: {
     'transcripts.setTimes': async ({ id, segmentId, start, end }) => transcripts.setSegmentTimes(id, segmentId, start, end),
     'transcripts.replaceAll': async ({ id, find, replace, wholeWord, matchCase }) =>
       transcripts.replaceAll(id, find, replace, { wholeWord, matchCase }),
+    'transcripts.peaks': async ({ id }) => {
+      const { meta } = await transcripts.get(id)
+      return cachedPeaks(deps.dataDir, meta.id, meta.mediaPath)
+    },
     'transcripts.setPrompt': async ({ id, prompt }) => transcripts.setPrompt(id, prompt),
     'transcripts.versions': async ({ id }) => {
       const { meta } = await transcripts.get(id)

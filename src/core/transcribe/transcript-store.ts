@@ -10,7 +10,8 @@ import { signatureOf, underLock } from '../store/file-lock'
 import { atomicWrite } from '../store/safe-json-file'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
-import { exportFileName, render, sanitizeFileName } from './exports'
+import { exportFileName, renderExport, sanitizeFileName, type ExportContent } from './exports'
+import { peaksPath } from '../media/peaks'
 import * as edits from './segment-edits'
 
 /** Transcripts indexed per transaction while start-up catches up. */
@@ -153,18 +154,16 @@ export class TranscriptStore {
     format: ExportFormat,
     subtitles?: Partial<SubtitleRules>,
     document?: Partial<DocumentOptions>,
-  ): Promise<{ fileName: string; content: string }> {
+  ): Promise<ExportContent & { fileName: string }> {
     const { meta, segments } = await this.get(id)
-    return {
-      fileName: exportFileName(sanitizeFileName(meta.fileName), format),
-      content: render(
-        segments,
-        format,
-        { fileName: meta.fileName, language: meta.language, speakers: meta.speakers, frameRate: meta.frameRate },
-        subtitles,
-        document,
-      ),
-    }
+    const out = await renderExport(
+      segments,
+      format,
+      { fileName: meta.fileName, language: meta.language, speakers: meta.speakers, frameRate: meta.frameRate },
+      subtitles,
+      document,
+    )
+    return { fileName: exportFileName(sanitizeFileName(meta.fileName), format), ...out }
   }
 
   /**
@@ -245,6 +244,7 @@ export class TranscriptStore {
           for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
         })
         await fs.rm(this.segmentsPath(id), { force: true })
+        await fs.rm(peaksPath(this.dataDir, id), { force: true })
         try {
           this.index?.remove(id)
         } catch {

@@ -55,7 +55,7 @@ export function tempPathOf(target: string): string {
  * the user's umask like any file the user makes there, so a media server running as another user
  * can read the subtitles. Files in the data folder stay private (store/safe-json-file.ts).
  */
-export async function writeWhole(target: string, content: string): Promise<void> {
+export async function writeWhole(target: string, content: string | Uint8Array): Promise<void> {
   const tmp = tempPathOf(target)
   try {
     await fs.writeFile(tmp, content, { mode: USER_FILE_MODE })

@@ -9,6 +9,7 @@ import type { ProcessOwner } from '../runtime/process-owner'
 import type { Db } from '../store/db-schema'
 import type { Store } from '../store/store'
 import type { TranscriptionService } from '../transcribe/transcription-service'
+import { exportBytes } from '../transcribe/exports'
 import type { TranscriptStore } from '../transcribe/transcript-store'
 import { holdsDeclaredAudio } from '../media/whole-file'
 import { identityOf } from './file-identity'
@@ -512,8 +513,7 @@ export class WatchService {
     try {
       await fs.mkdir(outputDirFor(r.path, r.rootDir, r.outDir), { recursive: true })
       for (const [i, target] of r.outputs.entries()) {
-        const { content } = await this.deps.transcripts.exportText(r.transcriptId!, r.formats[i]!)
-        await writeWhole(target, content)
+        await writeWhole(target, exportBytes(await this.deps.transcripts.exportText(r.transcriptId!, r.formats[i]!)))
       }
       await this.settle(key, { status: 'done' })
     } catch (err) {

@@ -64,6 +64,11 @@ export const editorCalls = {
     input: z.object({ id: z.string(), prompt: z.string().max(2000) }),
     output: TranscriptMeta,
   },
+  /** the audio's loudness for the editor's waveform strip: `perSec` peaks a second, each 0..1 */
+  'transcripts.peaks': {
+    input: z.object({ id: z.string() }),
+    output: z.object({ perSec: z.number().positive(), peaks: z.array(z.number().min(0).max(1)) }),
+  },
   /** the original, then each finished enhancement of this transcript, oldest first */
   'transcripts.versions': { input: z.object({ id: z.string() }), output: z.array(TranscriptVersion) },
 } as const

@@ -23,6 +23,7 @@ import { useSpeakers } from './use-speakers'
 import { useOpenAt } from './use-open-at'
 import { usePlayerKeys } from './use-player-keys'
 import { useTranscript } from './use-transcript'
+import { Waveform } from './Waveform'
 import './editor.css'
 
 /** <video> for files with a picture, <audio> otherwise; the same controls and wiring either way. */
@@ -233,23 +234,27 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 {t('transcribe.noSpeech')}
               </p>
             ) : null}
-            <div className="player card" role="region" aria-label={t('transcript.player')}>
+            {/* audio: the waveform beside the controls, so the first screen keeps its room for the transcript */}
+            <div className={`player card${meta.hasVideo ? '' : ' is-audio'}`} role="region" aria-label={t('transcript.player')}>
               <MediaElement
                 kind={meta.hasVideo ? 'video' : 'audio'}
                 src={tr.mediaUrl}
                 onTimeUpdate={tr.onTime}
                 mediaRef={(el) => void (tr.media.current = el)}
               />
+              {empty ? null : <Waveform segments={tr.segments} current={tr.current} />}
             </div>
             {empty ? <EmptyTranscript id={meta.id} onDelete={() => void tr.remove()} /> : null}
             <div className="form-row toolbar" role="toolbar" aria-label={t('transcript.export')} hidden={empty}>
               <span className="muted">{t('transcript.export')}</span>
-              {ExportFormat.options.map((fmt) => (
-                <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules, doc)}>
-                  {t(`transcript.formats.${fmt}`)}
-                </button>
-              ))}
-              {/* what a document (Markdown) shows beside the text: folded, so the toolbar stays one line */}
+              {ExportFormat.options
+                .filter((fmt) => !FOLDED_FORMATS.includes(fmt))
+                .map((fmt) => (
+                  <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules, doc)}>
+                    {t(`transcript.formats.${fmt}`)}
+                  </button>
+                ))}
+              {/* what a document (Markdown, DOCX) shows beside the text: folded, so the toolbar stays one line */}
               <details className="export-options">
                 <summary>{t('transcript.docOptions')}</summary>
                 <label className="inline">
@@ -270,6 +275,11 @@ export function TranscriptPage({ param }: { param: string | null }) {
                   />
                   <span>{t('transcript.docTimestamps')}</span>
                 </label>
+                {FOLDED_FORMATS.map((fmt) => (
+                  <button key={fmt} type="button" className="secondary" onClick={() => void tr.exportAs(fmt, rules, doc)}>
+                    {t(`transcript.formats.${fmt}`)}
+                  </button>
+                ))}
                 {/* the system's print dialog, which saves as PDF too; the print style shows only the transcript */}
                 <button type="button" className="secondary" onClick={() => window.print()}>
                   {t('transcript.print')}
@@ -412,6 +422,9 @@ function nextSpeakerId(speakers: Record<string, string>): string {
   const used = Object.keys(speakers).map((id) => Number(id.slice(1)) || 0)
   return `S${Math.max(0, ...used) + 1}`
 }
+
+/** Exports offered beside the document options rather than on the toolbar's line (which stays one line at 900 px). */
+const FOLDED_FORMATS: readonly ExportFormat[] = ['docx']
 
 const ruleChoices: [keyof SubtitleRules, number[]][] = [
   ['maxLineChars', [32, 37, 42, 50]],

@@ -9,9 +9,12 @@ import {
 } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
-import { downloadText } from '../../lib/download'
+import { downloadBase64, downloadText } from '../../lib/download'
 import { useCall } from '../../lib/use-call'
 import { navigate } from '../../lib/use-route'
+
+/** The one binary export: a Word document. */
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 
 export const ENHANCE_HANDOFF_KEY = 'mp4totext.enhanceText'
 export const ENHANCE_LANG_KEY = 'mp4totext.enhanceLang'
@@ -130,8 +133,9 @@ export function useTranscript(id: string) {
   }
 
   const exportAs = async (format: ExportFormat, subtitles?: SubtitleRules, document?: DocumentOptions) => {
-    const { fileName, content } = await api.invoke('transcripts.export', { id, format, subtitles, document })
-    downloadText(fileName, content)
+    const { fileName, content, encoding } = await api.invoke('transcripts.export', { id, format, subtitles, document })
+    if (encoding === 'base64') downloadBase64(fileName, content, DOCX_TYPE)
+    else downloadText(fileName, content)
   }
 
   /** `speakers`: the names as the editor shows them now (they may have changed since loading) */

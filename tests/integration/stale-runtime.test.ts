@@ -22,7 +22,6 @@ afterEach(() => {
   for (const p of procs.splice(0)) p.kill('SIGKILL')
 })
 
-
 /** the pid of a real process that has exited (and was reaped) */
 function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', ''])

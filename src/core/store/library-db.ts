@@ -1,9 +1,9 @@
-import { chmodSync, closeSync, openSync, renameSync, rmSync } from 'node:fs'
+import { chmodSync, closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type * as NodeSqlite from 'node:sqlite'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { WatchedFile } from '../../shared/calls/watch-calls'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { Job, TranscriptMeta } from '../../shared/transcribe-types'
 import type { Owner } from './db-schema'
 import { PRIVATE_FILE_MODE } from './safe-json-file'
@@ -235,8 +235,8 @@ export class LibraryDb {
     try {
       return new LibraryDb(openAt(file), file)
     } catch (err) {
-      if (err instanceof AppError) throw err
-      if (!opts.onlyDerived) throw damaged(file, (err as Error).message)
+      const known = err instanceof AppError ? err : damaged(file, (err as Error).message)
+      if (!opts.onlyDerived || known.detail?.key === 'library-newer') throw known
       const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
       renameSync(file, aside)
       for (const f of [`${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
@@ -315,13 +315,44 @@ function parseRow<T>(row: unknown): T {
 
 /** The file is kept where it is (nothing is overwritten); the message says what to do. */
 function damaged(file: string, why: string): AppError {
-  return new AppError(
+  const folder = path.dirname(file)
+  return keyedError(
     'store-failed',
-    `${file} cannot be read (${why}). Nothing was changed. Restore library.db from your own backups into ${path.dirname(file)}, or move it out of that folder to start the library over (your credits are in db.json and stay).`,
+    'library-unreadable',
+    { file, folder },
+    `${file} cannot be read (${why}). Nothing was changed. Restore library.db from your own backups into ${folder}, or move it out of that folder to start the library over (your credits are in db.json and stay).`,
   )
 }
 
+/**
+ * What the file's own header says, read before SQLite opens it: SQLite reads pages only as it
+ * needs them, so a file cut short would open and fail later, in the middle of some change.
+ */
+function checkHeader(file: string): void {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch {
+    return // none yet: a new library
+  }
+  try {
+    const size = fstatSync(fd).size
+    if (size === 0) return
+    const head = Buffer.alloc(100)
+    const read = readSync(fd, head, 0, 100, 0)
+    if (read < 100 || head.toString('latin1', 0, 16) !== 'SQLite format 3\0') throw damaged(file, 'it is not a database')
+    const pageSize = head.readUInt16BE(16) === 1 ? 65_536 : head.readUInt16BE(16)
+    const pages = head.readUInt32BE(28)
+    // the page count is valid when it was written by the same change as the counter beside it
+    const valid = head.readUInt32BE(24) === head.readUInt32BE(92)
+    if (valid && size < pages * pageSize) throw damaged(file, `it was cut short: ${size} of ${pages * pageSize} bytes`)
+  } finally {
+    closeSync(fd)
+  }
+}
+
 function openAt(file: string): DatabaseSync {
+  checkHeader(file)
   const { DatabaseSync } = sqlite()
   // private like everything in the data folder; SQLite gives its -wal and -shm files the same mode
   closeSync(openSync(file, 'a', PRIVATE_FILE_MODE))
@@ -347,8 +378,10 @@ function migrateAt(db: DatabaseSync, file: string): void {
     const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined
     const version = row?.version ?? 0
     if (version > LIBRARY_SCHEMA_VERSION) {
-      throw new AppError(
+      throw keyedError(
         'store-failed',
+        'library-newer',
+        { file },
         `${file} was written by a newer MP4toText (library schema ${version}, this version reads up to ${LIBRARY_SCHEMA_VERSION}). Update the app; the file was left untouched.`,
       )
     }

@@ -14,6 +14,8 @@ import watchEn from './locales/features/watch.en.json'
 import watchTr from './locales/features/watch.tr.json'
 import errorsEn from './locales/features/errors.en.json'
 import errorsTr from './locales/features/errors.tr.json'
+import libraryDbEn from './locales/features/library-db.en.json'
+import libraryDbTr from './locales/features/library-db.tr.json'
 import editorEn from './locales/features/editor.en.json'
 import editorTr from './locales/features/editor.tr.json'
 import hardwareEn from './locales/features/hardware.en.json'
@@ -40,6 +42,30 @@ export function mergeMessages(...trees: Tree[]): Tree {
  * their texts without editing one another's.
  */
 export const messages = {
-  en: mergeMessages(en, speakersEn, cloudEn, watchEn, recordingEn, localLlmEn, libraryEn, errorsEn, editorEn, hardwareEn),
-  tr: mergeMessages(tr, speakersTr, cloudTr, watchTr, recordingTr, localLlmTr, libraryTr, errorsTr, editorTr, hardwareTr),
+  en: mergeMessages(
+    en,
+    speakersEn,
+    cloudEn,
+    watchEn,
+    recordingEn,
+    localLlmEn,
+    libraryEn,
+    errorsEn,
+    editorEn,
+    hardwareEn,
+    libraryDbEn,
+  ),
+  tr: mergeMessages(
+    tr,
+    speakersTr,
+    cloudTr,
+    watchTr,
+    recordingTr,
+    localLlmTr,
+    libraryTr,
+    errorsTr,
+    editorTr,
+    hardwareTr,
+    libraryDbTr,
+  ),
 }

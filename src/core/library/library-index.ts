@@ -17,7 +17,6 @@ export interface LibraryResult {
 }
 
 const HITS_PER_TRANSCRIPT = 3
-const CANDIDATES_PER_RESULT = 4
 
 /**
  * Full-text search over the whole library, in the library database's FTS5 tables (see
@@ -29,14 +28,11 @@ const CANDIDATES_PER_RESULT = 4
 export class LibraryIndex {
   private readonly insert: StatementSync
   private readonly insertDoc: StatementSync
-  private readonly insertWhole: StatementSync
   private readonly clear: StatementSync
   private readonly clearDocs: StatementSync
-  private readonly clearWhole: StatementSync
   private readonly mark: StatementSync
   private readonly unmark: StatementSync
-  private readonly rank: StatementSync
-  private readonly hitsIn: StatementSync
+  private readonly query: StatementSync
 
   private readonly db: DatabaseSync
 
@@ -45,22 +41,15 @@ export class LibraryIndex {
     this.db = db
     this.insert = db.prepare('INSERT INTO entries (transcript_id, segment_id, start, kind, text) VALUES (?, ?, ?, ?, ?)')
     this.insertDoc = db.prepare('INSERT INTO docs (rowid, folded) VALUES (?, ?)')
-    this.insertWhole = db.prepare('INSERT INTO whole (rowid, folded) VALUES (?, ?)')
     this.clear = db.prepare('DELETE FROM entries WHERE transcript_id = ?')
     this.clearDocs = db.prepare('DELETE FROM docs WHERE rowid IN (SELECT id FROM entries WHERE transcript_id = ?)')
-    this.clearWhole = db.prepare('DELETE FROM whole WHERE rowid IN (SELECT rowid FROM indexed WHERE transcript_id = ?)')
-    this.mark = db.prepare('INSERT INTO indexed (transcript_id, revision, first_entry, last_entry) VALUES (?, ?, ?, ?)')
+    this.mark = db.prepare('INSERT OR REPLACE INTO indexed (transcript_id, revision) VALUES (?, ?)')
     this.unmark = db.prepare('DELETE FROM indexed WHERE transcript_id = ?')
-    // ranked inside the text index first, so only the best rows are looked up
-    this.rank = db.prepare(
-      `SELECT i.transcript_id, i.first_entry, i.last_entry
-       FROM (SELECT rowid, rank FROM whole WHERE whole MATCH ? ORDER BY rank LIMIT ?) AS best JOIN indexed i ON i.rowid = best.rowid
+    this.query = db.prepare(
+      // ranked inside the text index first, so only the best rows are looked up
+      `SELECT e.transcript_id, e.segment_id, e.start, e.kind, e.text
+       FROM (SELECT rowid, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?) AS best JOIN entries e ON e.id = best.rowid
        ORDER BY best.rank`,
-    )
-    this.hitsIn = db.prepare(
-      `SELECT e.segment_id, e.start, e.kind, e.text
-       FROM (SELECT rowid, rank FROM docs WHERE docs MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT ?) AS best
-       JOIN entries e ON e.id = best.rowid ORDER BY best.rank`,
     )
   }
 
@@ -86,31 +75,20 @@ export class LibraryIndex {
   }
 
   private putOne(meta: TranscriptMeta, segments: Segment[], revision: number): void {
-    this.clearWhole.run(meta.id)
     this.clearDocs.run(meta.id)
     this.clear.run(meta.id)
-    this.unmark.run(meta.id)
-    let first: number | bigint | null = null
-    let last: number | bigint | null = null
-    const whole: string[] = []
     const add = (text: string, segmentId: number, start: number | null, kind: LibraryHit['kind']) => {
       const { lastInsertRowid } = this.insert.run(meta.id, segmentId, start, kind, text)
-      const folded = fold(text)
-      this.insertDoc.run(lastInsertRowid, folded)
-      first ??= lastInsertRowid
-      last = lastInsertRowid
-      whole.push(folded)
+      this.insertDoc.run(lastInsertRowid, fold(text))
     }
     add(meta.fileName, -1, null, 'name')
     for (const name of Object.values(meta.speakers ?? {})) add(name, -1, null, 'speaker')
     for (const s of segments) if (s.text.trim()) add(s.text, s.id, s.start, 'segment')
-    const { lastInsertRowid } = this.mark.run(meta.id, revision, first, last)
-    this.insertWhole.run(lastInsertRowid, whole.join('\n'))
+    this.mark.run(meta.id, revision)
   }
 
   remove(transcriptId: string): void {
     this.lib.transaction(() => {
-      this.clearWhole.run(transcriptId)
       this.clearDocs.run(transcriptId)
       this.clear.run(transcriptId)
       this.unmark.run(transcriptId)
@@ -126,27 +104,23 @@ export class LibraryIndex {
     if (terms.length === 0) return []
     // each term a quoted prefix, all of them required: no FTS syntax from the user gets through
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"*`).join(' AND ')
-    // every word must be in one piece (a segment, the name, a speaker), so a transcript that
-    // holds them only apart is passed over: a few more are ranked than are asked for
-    const candidates = this.rank.all(match, limit * CANDIDATES_PER_RESULT) as {
+    const rows = this.query.all(match, limit * HITS_PER_TRANSCRIPT * 4) as {
       transcript_id: string
-      first_entry: number
-      last_entry: number
+      segment_id: number
+      start: number | null
+      kind: LibraryHit['kind']
+      text: string
     }[]
     const results = new Map<string, LibraryResult>()
-    for (const c of candidates) {
-      if (results.size >= limit) break
-      const rows = this.hitsIn.all(match, c.first_entry, c.last_entry, HITS_PER_TRANSCRIPT) as {
-        segment_id: number
-        start: number | null
-        kind: LibraryHit['kind']
-        text: string
-      }[]
-      if (rows.length === 0) continue
-      results.set(c.transcript_id, {
-        transcriptId: c.transcript_id,
-        hits: rows.map((r) => ({ segmentId: r.segment_id, start: r.start, kind: r.kind, parts: markMatches(r.text, terms) })),
-      })
+    for (const r of rows) {
+      let res = results.get(r.transcript_id)
+      if (!res) {
+        if (results.size >= limit) continue
+        res = { transcriptId: r.transcript_id, hits: [] }
+        results.set(r.transcript_id, res)
+      }
+      if (res.hits.length < HITS_PER_TRANSCRIPT)
+        res.hits.push({ segmentId: r.segment_id, start: r.start, kind: r.kind, parts: markMatches(r.text, terms) })
     }
     return [...results.values()]
   }

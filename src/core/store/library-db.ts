@@ -12,8 +12,7 @@ import { PRIVATE_FILE_MODE } from './safe-json-file'
  * Numbered migrations of library.db: migrations[n - 1] brings a file at version n - 1 to n. Each
  * runs in the transaction that records its number, so a file is at one version or the next.
  * Version 1 is the search index as the previous release left it (`IF NOT EXISTS`: such a file
- * is adopted as it is); version 2 adds the records that left db.json; version 3 ranks whole
- * transcripts.
+ * is adopted as it is); version 2 adds the records that left db.json.
  */
 const migrations: string[] = [
   `
@@ -41,18 +40,6 @@ const migrations: string[] = [
   CREATE INDEX watched_files_by_job ON watched_files (json_extract(data, '$.jobId'));
   -- who runs a queued or running job (job:<id>) and who moves a watched file along (watch:<key>)
   CREATE TABLE owners (key TEXT PRIMARY KEY, data TEXT NOT NULL);
-  `,
-  `
-  -- one document per transcript (all its pieces), rowid = its row in indexed: a search ranks
-  -- transcripts here and looks for segments only inside the best ones (entries first..last),
-  -- instead of ranking every matching segment of the library
-  CREATE VIRTUAL TABLE whole USING fts5(folded, tokenize = 'unicode61 remove_diacritics 2');
-  ALTER TABLE indexed ADD COLUMN first_entry INTEGER;
-  ALTER TABLE indexed ADD COLUMN last_entry INTEGER;
-  -- derived data: made anew from the transcripts at the next start
-  DELETE FROM indexed;
-  DELETE FROM entries;
-  DELETE FROM docs;
   `,
 ]
 export const LIBRARY_SCHEMA_VERSION = migrations.length

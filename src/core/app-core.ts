@@ -27,6 +27,7 @@ import { exportMany } from './transcribe/batch-export'
 import { editorHandlers } from './transcribe/editor-handlers'
 import { ProcessOwner } from './runtime/process-owner'
 import { LibraryIndex } from './library/library-index'
+import { LibraryDb } from './store/library-db'
 import { RecordingService } from './recording/recording-service'
 import { cleanStaleRuntime } from './runtime/stale-runtime'
 import { recoverInterruptedWork } from './runtime/work-recovery'
@@ -71,6 +72,8 @@ export interface CoreOptions {
 
 export interface Core {
   store: Store
+  /** jobs, the transcript index, watched files and the search index (library.db) */
+  library: LibraryDb
   events: EventBus
   catalog: CatalogService
   credits: CreditsService
@@ -95,7 +98,23 @@ export interface Core {
 /** Open the data dir and wire the services; every shell starts here. */
 export async function openCore(opts: CoreOptions): Promise<Core> {
   // a long-running shell follows the other processes' writes; a CLI run is over before they matter
-  const store = await Store.open(opts.dataDir, createInitialDb, { watch: opts.shell !== 'cli' })
+  let opened: LibraryDb | null = null
+  const store = await Store.open(opts.dataDir, createInitialDb, {
+    watch: opts.shell !== 'cli',
+    // a db.json from before library.db: its rows move there first; until then library.db held
+    // only the search index, which is made anew if it is damaged
+    carry: (rows) => {
+      opened = LibraryDb.open(opts.dataDir, { onlyDerived: true })
+      opened.carryIn(rows)
+    },
+  })
+  let library: LibraryDb
+  try {
+    library = opened ?? LibraryDb.open(opts.dataDir)
+  } catch (err) {
+    store.close()
+    throw err
+  }
   const self = await ProcessOwner.start(opts.dataDir)
   const events = new EventBus()
   const localLlm = openLocalLlm(() => modelsDirOf(opts.dataDir, store.data.settings), events, {
@@ -127,9 +146,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   })
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
-  // the search index is derived from the transcripts: a shell that cannot open it still works, unsearched
-  const library = await LibraryIndex.open(opts.dataDir).catch(() => null)
-  const transcripts = new TranscriptStore(store, events, opts.dataDir, library)
+  const transcripts = new TranscriptStore(library, events, opts.dataDir, new LibraryIndex(library))
   const speakers = new SpeakerService({
     store,
     events,
@@ -147,6 +164,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     remote,
     transcripts,
     store,
+    library,
     events,
     models,
     dataDir: opts.dataDir,
@@ -166,29 +184,31 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     env,
   })
   // only work whose process is gone; the app and a CLI run side by side leave each other's alone
-  await recoverInterruptedWork(store, self)
+  await recoverInterruptedWork(store, self, library)
   await self.sweep()
   // temp audio and engine processes that belonged to processes that are gone
   await cleanStaleRuntime({ dataDir: opts.dataDir })
-  await sweepOrphanUploads(opts.dataDir, store.data)
+  await sweepOrphanUploads(opts.dataDir, library)
   // another process (the CLI, a second shell) wrote db.json: every page catches up
-  const seenJobs = new Map(store.data.jobs.map((j) => [j.id, JSON.stringify(j)]))
   store.onExternalChange(() => {
     credits.changed()
     events.emit('catalog.changed', { reason: 'external' })
     events.emit('settings.changed', store.data.settings)
-    events.emit('transcripts.changed', { id: '', deleted: false })
-    // only jobs another process added or moved on: a long history is not re-sent each time
-    for (const job of transcription.jobs()) {
-      const text = JSON.stringify(job)
-      if (seenJobs.get(job.id) === text) continue
-      seenJobs.set(job.id, text)
-      events.emit('transcribe.job', job)
-    }
   })
+  // ... or library.db: only the jobs it added or moved on are sent, not the whole history
+  if (opts.shell !== 'cli') {
+    let seen = library.jobs.mark()
+    library.watch(() => {
+      events.emit('transcripts.changed', { id: '', deleted: false })
+      const since = seen
+      seen = library.jobs.mark()
+      for (const job of library.jobs.changedSince(since)) events.emit('transcribe.job', transcription.withLive(job))
+    })
+  }
   // --- watch folders (#12) --- (after recovery: it finishes what gone processes left)
   const watch = new WatchService({
     store,
+    library,
     events,
     transcription,
     transcripts,
@@ -300,8 +320,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     'transcripts.list': async ({ query }) => transcripts.list(query),
     'library.search': async ({ query, limit }) => {
-      const byId = new Map(store.data.transcripts.map((t) => [t.id, t]))
-      return (await transcripts.search(query, limit)).map((r) => ({ transcript: byId.get(r.transcriptId)!, hits: r.hits }))
+      return (await transcripts.search(query, limit)).map((r) => ({
+        transcript: library.transcripts.get(r.transcriptId)!,
+        hits: r.hits,
+      }))
     },
     'transcripts.get': async ({ id }) => transcripts.get(id),
     'transcripts.updateSegment': async ({ id, segmentId, text, revision, previousText }) =>
@@ -388,12 +410,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     await watch.close()
     await api.close()
     await transcription.shutdown()
-    library?.close()
+    library.close()
     store.close()
     await self.close()
   }
   return {
     store,
+    library,
     events,
     catalog,
     credits,

@@ -17,12 +17,9 @@ export function createInitialDb(): Db {
     unavailableModels: {},
     customModels: [],
     savedPrompts: [],
-    jobs: [],
-    transcripts: [],
     // --- speakers (#11) ---
     // --- cloud and self-hosted transcription (#12) ---
     // --- watch folders (#12) ---
-    watchedFiles: [],
     // --- live capture (#13) ---
     // --- built-in local LLM (#16) ---
     // --- hardware ---

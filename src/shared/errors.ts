@@ -71,6 +71,10 @@ export const errorKeys = {
   'voices-other-model': [],
   'voices-file-invalid': [],
   'voices-none-heard': [],
+  /** library.db cannot be read (cut short, not a database); it was left as it is */
+  'library-unreadable': ['file', 'folder'],
+  /** library.db was written by a newer version; it was left as it is */
+  'library-newer': ['file'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

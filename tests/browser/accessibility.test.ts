@@ -44,8 +44,8 @@ it('every page, in both themes and both languages, has no serious or critical ax
   mkdirSync(path.join(dataDir, 'transcripts'), { recursive: true })
   writeFileSync(path.join(dataDir, 'transcripts', `${transcriptId}.json`), JSON.stringify({ segments }))
   const now = new Date().toISOString()
-  await core.store.mutate((db) => {
-    db.transcripts.push({
+  core.library.transaction(() => {
+    core.library.transcripts.put({
       id: transcriptId,
       jobId: 'audit-job',
       fileName: 'toplantı.wav',

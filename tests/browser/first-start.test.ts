@@ -101,7 +101,7 @@ for (const locale of ['en', 'tr'] as const) {
     expect(await confirm.getByRole('button', { name: w.start, exact: true }).isDisabled()).toBe(true)
     await confirm.getByRole('button', { name: w.openSettings }).click()
     await p.getByRole('heading', { name: w.settings, level: 1 }).waitFor()
-    expect(core.store.data.jobs).toEqual([])
+    expect(core.library.jobs.all()).toEqual([])
   })
 }
 

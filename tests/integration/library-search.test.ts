@@ -1,12 +1,13 @@
 // Search over the whole library through dispatch and the CLI: Turkish-aware, ranked, marked,
-// following every change; rebuilt from the transcripts when its file is missing or damaged.
+// following every change; a previous release's index, missing or damaged, is made anew.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { call } from '../../src/cli/cli-call'
 import type { Segment } from '../../src/shared/transcribe-types'
+import { asPreviousRelease } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -96,14 +97,14 @@ describe('library search', { timeout: 60_000 }, () => {
     await first.close()
     cores.splice(0)
     // as a previous release left it: no index at all
-    for (const f of readdirSync(dir)) if (f.startsWith('library.db')) rmSync(path.join(dir, f))
+    asPreviousRelease(dir)
     const second = await open(dir)
     expect((await call(second, 'library.search', { query: 'kadikoy' })).map((r) => r.transcript.id)).toEqual([id])
     await second.close()
     cores.splice(0)
 
-    // damaged: not a database at all
-    for (const f of readdirSync(dir)) if (f.startsWith('library.db')) rmSync(path.join(dir, f))
+    // the previous release's index (its only content then) damaged: not a database at all
+    asPreviousRelease(dir)
     writeFileSync(path.join(dir, 'library.db'), 'this is not a database, just some bytes '.repeat(200))
     const third = await open(dir)
     expect((await call(third, 'library.search', { query: 'iskele' })).map((r) => r.transcript.id)).toEqual([id])

@@ -146,8 +146,8 @@ describe('local transcription with the real whisper.cpp engine', () => {
   it('after a crash or quit a running job shows as interrupted, and Retry runs it', async () => {
     const { core, dir, model } = await setup()
     const file = makeMedia(dir, 'x.wav', { seconds: 2, noise: true })
-    await core.store.mutate((db) => {
-      db.jobs.push({
+    core.library.transaction(() => {
+      core.library.jobs.put({
         id: 'j1',
         file,
         fileName: 'x.wav',

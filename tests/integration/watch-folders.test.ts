@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
 import type { Db } from '../../src/core/store/db-schema'
+import { readLibrary } from '../helpers/library-rows'
 import { installMiniModel } from '../helpers/transcribe-env'
 import { makeMedia } from '../helpers/media'
 import { processGone } from '../helpers/processes'
@@ -21,7 +22,12 @@ afterEach(() => {
   children.clear()
 })
 
-const readDb = (dataDir: string): Db => JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as Db
+/** db.json and library.db together: the data folder as a whole */
+const readDb = (dataDir: string) => {
+  const db = JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as Db
+  const lib = readLibrary(dataDir)
+  return { ...db, ...lib, owners: { ...db.owners, ...lib.owners } }
+}
 /**
  * The separate CLI processes decode with temperature fallback, which is slow on the random
  * weights: their data folders have speech detection on, so tones go through decode and speech
@@ -264,13 +270,13 @@ describe('watch folders and folder runs (#12)', () => {
     try {
       await core.watch.resume()
       expect((await core.watch.take(file, target)).kind).toBe('seen')
-      expect(core.store.data.jobs).toHaveLength(1)
+      expect(core.library.jobs.all()).toHaveLength(1)
       expect(readdirSync(watched)).toEqual(['kayıt.wav'])
       renameSync(aside, modelFile)
       await core.handlers['transcribe.retry']({ id: taken.record.jobId! })
       await until('the outputs', () => core.watch.record(taken.record.key)?.status === 'done')
       expect(readdirSync(watched).sort()).toEqual(['kayıt.txt', 'kayıt.wav'])
-      expect(core.store.data.jobs).toHaveLength(1)
+      expect(core.library.jobs.all()).toHaveLength(1)
     } finally {
       await core.close()
     }

@@ -88,15 +88,16 @@ describe('web host file serving never crashes or hangs (real host in a child pro
     const plainFile = path.join(work, 'plain')
     writeFileSync(plainFile, 'x')
     const core = await openCore({ dataDir, shell: 'web', version: 't', systemLocale: 'en-US', env: {} })
-    await core.store.mutate((db) => {
-      db.transcripts.push(
+    core.library.transaction(() => {
+      for (const t of [
         transcriptMeta('ok', media),
         transcriptMeta('folder', folder),
         transcriptMeta('gone', path.join(work, 'vanished.mp4')),
         transcriptMeta('fifo', fifo),
         transcriptMeta('locked', unreadableFile(work)),
         transcriptMeta('notdir', path.join(plainFile, 'x.mp4')),
-      )
+      ])
+        core.library.transcripts.put(t)
     })
     await core.close()
     return { dataDir, staticDir, fifo, work, ...(await startHost(dataDir, staticDir)) }

@@ -60,9 +60,9 @@ function job(id: string, file: string, status: Job['status'], transcriptId: stri
 async function transcriptOf(core: Core, id: string, mediaPath: string): Promise<void> {
   mkdirSync(path.join(core.dataDirPath, 'transcripts'), { recursive: true })
   writeFileSync(path.join(core.dataDirPath, 'transcripts', `${id}.json`), '{"segments":[]}')
-  await core.store.mutate((db) => {
-    db.jobs.push(job(`job-${id}`, mediaPath, 'done', id))
-    db.transcripts.push(transcriptMeta(id, mediaPath))
+  core.library.transaction(() => {
+    core.library.jobs.put(job(`job-${id}`, mediaPath, 'done', id))
+    core.library.transcripts.put(transcriptMeta(id, mediaPath))
   })
 }
 
@@ -144,9 +144,7 @@ describe('uploads: clean-up', () => {
     const { core, host, base } = await setup()
     const failed = (await upload(base, host, 'failed.mp4')).env.value!
     const shown = (await upload(base, host, 'shown.mp4')).env.value!
-    await core.store.mutate((db) => {
-      db.jobs.push(job('j-failed', failed, 'failed'))
-    })
+    core.library.jobs.put(job('j-failed', failed, 'failed'))
     await transcriptOf(core, 'ts', shown)
     await core.transcription.removeJob('j-failed')
     expect(existsSync(path.dirname(failed))).toBe(false)
@@ -166,8 +164,9 @@ describe('uploads: clean-up', () => {
     const notOurs = path.join(uploadsDir(dataDir), 'README.txt')
     writeFileSync(notOurs, 'a note')
     await transcriptOf(core, 'ts', shown)
-    await core.store.mutate((db) => {
-      db.jobs.push(job('j-int', retryable, 'interrupted'), job('j-done', doneNoTranscript, 'done', null))
+    core.library.transaction(() => {
+      core.library.jobs.put(job('j-int', retryable, 'interrupted'))
+      core.library.jobs.put(job('j-done', doneNoTranscript, 'done', null))
     })
     const fresh = (await upload(base, host, 'being-queued.mp4')).env.value!
     // everything but `fresh` was last written two hours ago
@@ -177,13 +176,13 @@ describe('uploads: clean-up', () => {
       utimesSync(path.dirname(f), old, old)
     }
     utimesSync(legacy, old, old)
-    const removed = await sweepOrphanUploads(dataDir, core.store.data)
+    const removed = await sweepOrphanUploads(dataDir, core.library)
     expect(removed.sort()).toEqual([path.dirname(doneNoTranscript), path.dirname(orphan), legacy].sort())
     expect(existsSync(shown) && existsSync(retryable) && existsSync(notOurs)).toBe(true)
     // an upload another process may be about to queue is left for a later start
     expect(existsSync(fresh)).toBe(true)
     // a data folder that never had uploads is fine
-    expect(await sweepOrphanUploads(tempDir(), core.store.data)).toEqual([])
+    expect(await sweepOrphanUploads(tempDir(), core.library)).toEqual([])
     await host.close()
   })
 })

@@ -198,8 +198,6 @@ describe('migrations', () => {
       unavailableModels: _u,
       customModels: _c,
       savedPrompts: _sp,
-      jobs: _j,
-      transcripts: _t,
       ...rest
     } = now
     const {

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { createInitialDb } from '../../src/core/initial-db'
 import { ProcessOwner } from '../../src/core/runtime/process-owner'
 import { ownedBy, recoverInterruptedWork } from '../../src/core/runtime/work-recovery'
-import type { Db } from '../../src/core/store/db-schema'
+import { LibraryDb } from '../../src/core/store/library-db'
 import { Store } from '../../src/core/store/store'
 import { useTempDirs } from '../helpers/temp-dir'
+import type { Job } from '../../src/shared/transcribe-types'
 
 const tempDir = useTempDirs()
 
-function job(id: string, status: Db['jobs'][number]['status']): Db['jobs'][number] {
+function job(id: string, status: Job['status']): Job {
   return {
     id,
     file: `/media/${id}.mp4`,
@@ -33,23 +34,25 @@ describe('start-up recovery', () => {
     const store = await Store.open(dir, createInitialDb)
     const live = await ProcessOwner.start(dir)
     const gone = await ProcessOwner.start(dir)
-    await store.mutate((db) => {
-      db.jobs.push(job('live-running', 'running'), job('live-queued', 'queued'), job('gone-running', 'running'))
-      db.jobs.push(job('legacy-queued', 'queued')) // from before owners were recorded
-      db.owners[ownedBy.job('live-running')] = live.owner
-      db.owners[ownedBy.job('live-queued')] = live.owner
-      db.owners[ownedBy.job('gone-running')] = gone.owner
+    const library = LibraryDb.open(dir)
+    library.transaction(() => {
+      for (const j of [job('live-running', 'running'), job('live-queued', 'queued'), job('gone-running', 'running')])
+        library.jobs.put(j)
+      library.jobs.put(job('legacy-queued', 'queued')) // from before owners were recorded
+      library.owners.set(ownedBy.job('live-running'), live.owner)
+      library.owners.set(ownedBy.job('live-queued'), live.owner)
+      library.owners.set(ownedBy.job('gone-running'), gone.owner)
     })
     await gone.close()
     const self = await ProcessOwner.start(dir)
-    expect(await recoverInterruptedWork(store, self)).toEqual({ refunded: 0, enhancements: 0, jobs: 2 })
-    expect(Object.fromEntries(store.data.jobs.map((j) => [j.id, j.status]))).toEqual({
+    expect(await recoverInterruptedWork(store, self, library)).toEqual({ refunded: 0, enhancements: 0, jobs: 2 })
+    expect(Object.fromEntries(library.jobs.all().map((j) => [j.id, j.status]))).toEqual({
       'live-running': 'running',
       'live-queued': 'queued',
       'gone-running': 'interrupted',
       'legacy-queued': 'interrupted',
     })
-    expect(Object.keys(store.data.owners).sort()).toEqual([ownedBy.job('live-queued'), ownedBy.job('live-running')])
+    expect(Object.keys(library.owners.all()).sort()).toEqual([ownedBy.job('live-queued'), ownedBy.job('live-running')])
     await live.close()
     await self.close()
   })

@@ -5,10 +5,8 @@ import { LedgerEntry } from '../../shared/credits-types'
 import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { BenchResult } from '../../shared/calls/hardware-calls'
 import { Settings } from '../../shared/settings-types'
-import { WatchedFile } from '../../shared/calls/watch-calls'
-import { Job, TranscriptMeta } from '../../shared/transcribe-types'
 
-export const CURRENT_SCHEMA_VERSION = 7
+export const CURRENT_SCHEMA_VERSION = 8
 
 /** The process that runs a piece of work; start-up recovery touches only work whose owner is gone. */
 export const Owner = z.object({ instance: z.string(), pid: z.number().int(), host: z.string() })
@@ -47,17 +45,13 @@ export const DbSchema = z.object({
   /** the local server's model list, as last read from its /models */
   customModels: z.array(z.string()),
   savedPrompts: z.array(SavedPrompt),
-  /** transcription jobs; progress is kept in memory and saved at each change of state */
-  jobs: z.array(Job),
-  /** transcript index; segments live in transcripts/<id>.json beside db.json */
-  transcripts: z.array(TranscriptMeta),
-  /** who runs each running enhancement (`enhancement:<id>`) and each queued or running job (`job:<id>`) */
+  // jobs, the transcript index and watched files grow with every file: they live in library.db
+  // (see LibraryDb), so a top-up or a job's change of state does not rewrite them all
+  /** who runs each running enhancement (`enhancement:<id>`); the owners of jobs and watched files are in library.db */
   owners: z.record(z.string(), Owner),
   // --- speakers (#11) ---
   // --- cloud and self-hosted transcription (#12) ---
   // --- watch folders (#12) ---
-  /** every media file a watch folder or folder run took, so none is transcribed twice (#12) */
-  watchedFiles: z.array(WatchedFile),
   // --- live capture (#13) ---
   // --- built-in local LLM (#16) ---
   // --- hardware ---

@@ -2,6 +2,7 @@ import { MAX_CONTEXT_TOKENS, MAX_USD_PER_1M } from '../../shared/catalog-types'
 import type { LedgerEntry } from '../../shared/credits-types'
 import { chainLedger } from '../credits/ledger'
 import { CURRENT_SCHEMA_VERSION } from './db-schema'
+import type { CarriedRows } from './library-db'
 
 type Json = Record<string, unknown>
 
@@ -120,6 +121,27 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     // --- hardware ---
     hardware: {},
   }),
+  // Version 8: jobs, the transcript index, watched files and the owners of that work move to
+  // library.db. The store carries them there (see `carriedRows`) before this step drops them.
+  7: (doc) => {
+    const { jobs: _jobs, transcripts: _transcripts, watchedFiles: _watched, ...rest } = doc
+    const owners = Object.entries((doc.owners as Json | undefined) ?? {}).filter(([key]) => !MOVED_OWNER.test(key))
+    return { ...rest, schemaVersion: 8, owners: Object.fromEntries(owners) }
+  },
+}
+
+/** The owners that move to library.db with their work: jobs and watched files. */
+const MOVED_OWNER = /^(job|watch):/
+
+/** What a version-7 document holds that version 8 keeps in library.db. */
+export function carriedRows(doc: Json): CarriedRows {
+  const owners = Object.entries((doc.owners as Json | undefined) ?? {}).filter(([key]) => MOVED_OWNER.test(key))
+  return {
+    jobs: (doc.jobs as CarriedRows['jobs'] | undefined) ?? [],
+    transcripts: (doc.transcripts as CarriedRows['transcripts'] | undefined) ?? [],
+    watchedFiles: (doc.watchedFiles as CarriedRows['watchedFiles'] | undefined) ?? [],
+    owners: Object.fromEntries(owners) as CarriedRows['owners'],
+  }
 }
 
 function boundRow(row: Json): Json {
@@ -141,11 +163,12 @@ export class NewerSchemaError extends Error {
   }
 }
 
-export function migrate(input: Json): Json {
+/** Bring `input` to version `to` (this version's by default). */
+export function migrate(input: Json, to = CURRENT_SCHEMA_VERSION): Json {
   let doc = input
   let version = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0
   if (version > CURRENT_SCHEMA_VERSION) throw new NewerSchemaError(version)
-  while (version < CURRENT_SCHEMA_VERSION) {
+  while (version < to) {
     const step = migrations[version]
     if (!step) throw new Error(`No migration from schema ${version}`)
     doc = step(doc)

@@ -4,21 +4,35 @@ import { Low, type Adapter } from 'lowdb'
 import { AppError } from '../../shared/errors'
 import { DbSchema, type Db } from './db-schema'
 import { LockLost, lockFile, lostLockMessage, signatureOf, underLock, type HeldLock, type Signature } from './file-lock'
-import { migrate, NewerSchemaError } from './migrations'
+import type { CarriedRows } from './library-db'
+import { carriedRows, migrate, NewerSchemaError } from './migrations'
 import { PRIVATE_DIR_MODE, SafeJsonFile, readIfExists, removeDeadWritersTemps } from './safe-json-file'
 
 export type StoreNotice = { kind: 'restored-from-backup'; corruptCopy: string; backup: string }
 
-/** Parse, migrate and validate one db.json text; throws on anything it cannot trust. */
-export function parseDb(text: string): { db: Db; migrated: boolean } {
+/**
+ * Parse, migrate and validate one db.json text; throws on anything it cannot trust. `carried`:
+ * the rows a document from before library.db held, which the caller must put there before this
+ * db is written (the migration drops them).
+ */
+export function parseDb(text: string): { db: Db; migrated: boolean; carried: CarriedRows | null } {
   const raw: unknown = JSON.parse(text)
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new Error('db.json does not hold an object')
   }
   const before = (raw as { schemaVersion?: unknown }).schemaVersion
-  const doc = migrate(raw as Record<string, unknown>)
-  return { db: DbSchema.parse(doc), migrated: before !== doc.schemaVersion }
+  let doc = raw as Record<string, unknown>
+  let carried: CarriedRows | null = null
+  if (typeof before !== 'number' || before < LIBRARY_MOVE_VERSION) {
+    doc = migrate(doc, LIBRARY_MOVE_VERSION - 1)
+    carried = carriedRows(doc)
+  }
+  doc = migrate(doc)
+  return { db: DbSchema.parse(doc), migrated: before !== doc.schemaVersion, carried }
 }
+
+/** The schema at which jobs, transcripts and watched files left db.json for library.db. */
+const LIBRARY_MOVE_VERSION = 8
 
 /** How often a watching store checks db.json for another process's write (fs.watch misses some). */
 const POLL_MS = 1_000
@@ -26,6 +40,12 @@ const POLL_MS = 1_000
 export interface StoreOptions {
   /** follow other processes' writes while open (the app and the web host; a CLI run need not) */
   watch?: boolean
+  /**
+   * Put the rows an older db.json holds into library.db; called under db.json's lock, before
+   * db.json is written without them (a copy of the old file is kept first). Without it such a
+   * file is refused rather than written without its rows.
+   */
+  carry?: (rows: CarriedRows) => void
 }
 
 /**
@@ -64,6 +84,16 @@ export class Store {
     try {
       await removeDeadWritersTemps(file.filePath)
       const loaded = await load(file, createInitial)
+      const carried = loaded.carried
+      if (carried && (opts.carry || Object.values(carried).some((rows) => Object.keys(rows).length > 0))) {
+        if (!opts.carry)
+          throw new AppError(
+            'store-failed',
+            `${file.filePath} holds jobs and transcripts of an older version; open it with the app`,
+          )
+        await keepPreLibraryCopy(file.filePath)
+        opts.carry(carried)
+      }
       // after load: it may have moved a corrupt db.json aside, itself, under this lock
       const basedOn = await signatureOf(file.filePath)
       const adapter: Adapter<Db> = {
@@ -177,7 +207,10 @@ export class Store {
     try {
       const text = await this.file.read()
       if (text === null) return false
-      db = parseDb(text).db
+      const parsed = parseDb(text)
+      // an older MP4toText wrote it meanwhile: its jobs and transcripts would be dropped here
+      if (parsed.carried) throw new Error('an older version of MP4toText wrote it')
+      db = parsed.db
     } catch (err) {
       // Someone broke db.json while we run: keep working from the last good copy and say why
       // writes stop, rather than overwrite what they left or adopt what cannot be trusted.
@@ -207,7 +240,28 @@ export class Store {
   }
 }
 
-type Loaded = { db: Db; notice: StoreNotice | null; needsWrite: boolean }
+type Loaded = { db: Db; notice: StoreNotice | null; needsWrite: boolean; carried: CarriedRows | null }
+
+/**
+ * Before db.json is first written without the rows that moved to library.db, the file as the
+ * previous release left it is kept beside it (once: a later start finds it there).
+ */
+async function keepPreLibraryCopy(file: string): Promise<void> {
+  const copy = `${file}.before-library`
+  if (
+    await fs.stat(copy).then(
+      () => true,
+      () => false,
+    )
+  )
+    return
+  await fs.copyFile(file, `${copy}.tmp`).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err
+  })
+  await fs.rename(`${copy}.tmp`, copy).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err
+  })
+}
 
 /**
  * Read db.json, or recover. A database that exists but cannot be trusted is never replaced by a
@@ -217,11 +271,11 @@ type Loaded = { db: Db; notice: StoreNotice | null; needsWrite: boolean }
 async function load(file: SafeJsonFile, createInitial: () => Db): Promise<Loaded> {
   const text = await file.read()
   // no db.json at all: a first run (or the user moved it away on purpose to start over)
-  if (text === null) return { db: createInitial(), notice: null, needsWrite: true }
+  if (text === null) return { db: createInitial(), notice: null, needsWrite: true, carried: null }
   let problem: string
   try {
-    const { db, migrated } = parseDb(text)
-    return { db, notice: null, needsWrite: migrated }
+    const { db, migrated, carried } = parseDb(text)
+    return { db, notice: null, needsWrite: migrated, carried }
   } catch (err) {
     // A file from a newer version is not corrupt: leave it exactly as it is.
     if (err instanceof NewerSchemaError) throw new AppError('store-failed', err.message)
@@ -230,15 +284,20 @@ async function load(file: SafeJsonFile, createInitial: () => Db): Promise<Loaded
   for (const backup of file.backups) {
     const saved = await readIfExists(backup)
     if (saved === null) continue
-    let db: Db
+    let parsed: ReturnType<typeof parseDb>
     try {
-      db = parseDb(saved).db
+      parsed = parseDb(saved)
     } catch {
       continue
     }
     const corruptCopy = `${file.filePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
     await fs.rename(file.filePath, corruptCopy)
-    return { db, notice: { kind: 'restored-from-backup', corruptCopy, backup }, needsWrite: true }
+    return {
+      db: parsed.db,
+      notice: { kind: 'restored-from-backup', corruptCopy, backup },
+      needsWrite: true,
+      carried: parsed.carried,
+    }
   }
   throw new AppError(
     'store-failed',

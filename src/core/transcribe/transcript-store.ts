@@ -7,8 +7,8 @@ import type { DocumentOptions, ExportFormat, Segment, SubtitleRules, TranscriptM
 import type { EventBus } from '../event-bus'
 import type { LibraryIndex, LibraryResult } from '../library/library-index'
 import { signatureOf, underLock } from '../store/file-lock'
+import type { LibraryDb } from '../store/library-db'
 import { atomicWrite } from '../store/safe-json-file'
-import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { exportFileName, renderExport, sanitizeFileName, type ExportContent } from './exports'
 import { peaksPath } from '../media/peaks'
@@ -31,8 +31,8 @@ interface Change<T> {
 }
 
 /**
- * Finished transcripts: the index in db.json and each transcript's segments in
- * `transcripts/<id>.json` beside it; search, edits, exports and deletion (with the uploaded
+ * Finished transcripts: the index in the library database and each transcript's segments in
+ * `transcripts/<id>.json` in the data folder; search, edits, exports and deletion (with the uploaded
  * media copy the web host received, never a file the user picked from their own disk).
  *
  * Every change goes through `change`: serialized per transcript in this process and across
@@ -46,7 +46,7 @@ export class TranscriptStore {
   private indexReady: Promise<void> = Promise.resolve()
 
   constructor(
-    private readonly store: Store,
+    private readonly library: LibraryDb,
     private readonly events: EventBus,
     private readonly dataDir: string,
     private readonly index: LibraryIndex | null = null,
@@ -58,16 +58,14 @@ export class TranscriptStore {
   async save(meta: Omit<TranscriptMeta, 'id' | 'segmentCount' | 'preview'>, segments: Segment[]): Promise<TranscriptMeta> {
     const full: TranscriptMeta = { ...meta, id: randomUUID(), segmentCount: segments.length, preview: preview(segments) }
     await atomicWrite(this.segmentsPath(full.id), JSON.stringify({ revision: 0, segments } satisfies SegmentsFile))
-    await this.store.mutate((db) => {
-      db.transcripts.push({ ...full, revision: 0 })
-    })
+    this.library.transcripts.put({ ...full, revision: 0 })
     this.indexOne(full, segments, 0)
     return { ...full, revision: 0 }
   }
 
   /** Transcripts, newest first; the query matches file names, speakers and the transcript text. */
   async list(query = ''): Promise<TranscriptMeta[]> {
-    const all = [...this.store.data.transcripts].reverse()
+    const all = this.library.transcripts.all().reverse()
     if (!query.trim()) return all
     const hits = new Set((await this.search(query, 500)).map((r) => r.transcriptId))
     return all.filter((t) => hits.has(t.id))
@@ -77,8 +75,7 @@ export class TranscriptStore {
   async search(query: string, limit = 50): Promise<LibraryResult[]> {
     if (!this.index) return []
     await this.indexReady
-    const known = new Set(this.store.data.transcripts.map((t) => t.id))
-    return this.index.search(query, limit).filter((r) => known.has(r.transcriptId))
+    return this.index.search(query, limit).filter((r) => this.library.transcripts.get(r.transcriptId) !== undefined)
   }
 
   /**
@@ -90,7 +87,7 @@ export class TranscriptStore {
     const have = index.revisions()
     const wanted = new Set<string>()
     let batch: Parameters<LibraryIndex['putAll']>[0] = []
-    for (const t of this.store.data.transcripts) {
+    for (const t of this.library.transcripts.all()) {
       wanted.add(t.id)
       if (have.get(t.id) === (t.revision ?? 0)) continue
       const file = await this.readFile(t.id).catch(() => null)
@@ -226,9 +223,9 @@ export class TranscriptStore {
   /** Why speaker detection left the transcript as it was: noted beside it, its segments untouched. */
   async setSpeakerNotice(id: string, notice: string): Promise<void> {
     await this.metaOf(id)
-    await this.store.mutate((db) => {
+    this.library.transcripts.update(id, (t) => {
       // a notice as long as the contract keeps (an engine's own words can run longer), never a failed save
-      db.transcripts.find((t) => t.id === id)!.speakerNotice = notice.length > 500 ? `${notice.slice(0, 499)}…` : notice
+      t.speakerNotice = notice.length > 500 ? `${notice.slice(0, 499)}…` : notice
     })
     this.events.emit('transcripts.changed', { id, deleted: false })
   }
@@ -239,9 +236,10 @@ export class TranscriptStore {
     // under the transcript's lock: a change under way lands first, none writes the file back after
     await this.serial(id, () =>
       underLock(this.segmentsPath(id), async () => {
-        await this.store.mutate((db) => {
-          db.transcripts = db.transcripts.filter((t) => t.id !== id)
-          for (const j of db.jobs) if (j.transcriptId === id) j.transcriptId = null
+        const lib = this.library
+        lib.transaction(() => {
+          lib.transcripts.delete(id)
+          for (const j of lib.jobs.where('transcriptId', id)) lib.jobs.put({ ...j, transcriptId: null })
         })
         await fs.rm(this.segmentsPath(id), { force: true })
         await fs.rm(peaksPath(this.dataDir, id), { force: true })
@@ -253,7 +251,7 @@ export class TranscriptStore {
       }),
     )
     // only its own per-upload folder, and only when no other job or transcript needs it
-    await removeUploadIfUnused(this.dataDir, meta.mediaPath, this.store.data)
+    await removeUploadIfUnused(this.dataDir, meta.mediaPath, this.library)
     this.events.emit('transcripts.changed', { id, deleted: true })
   }
 
@@ -329,17 +327,13 @@ export class TranscriptStore {
       await this.metaOf(id)
       const outcome = await underLock(file, async (lock) => {
         const basedOn = await signatureOf(file)
-        // the index entry too as it is now (speaker names another process saved)
-        await this.store.refresh()
         const current = await this.readFile(id)
         const change = fn(current)
         const revision = current.revision + 1
         await atomicWrite(file, JSON.stringify({ revision, segments: change.segments } satisfies SegmentsFile), () =>
           lock.stillOurs(basedOn),
         )
-        await this.store.mutate((db) => {
-          const m = db.transcripts.find((t) => t.id === id)
-          if (!m) return
+        this.library.transcripts.update(id, (m) => {
           m.updatedAt = new Date().toISOString()
           m.segmentCount = change.segments.length
           m.preview = preview(change.segments)
@@ -365,16 +359,14 @@ export class TranscriptStore {
     return run
   }
 
-  /** The index entry as this process knows it. */
+  /** The index entry as it is now. */
   private indexEntry(id: string): TranscriptMeta {
-    const m = this.store.data.transcripts.find((t) => t.id === id)
+    const m = this.library.transcripts.get(id)
     if (!m) throw new AppError('not-found', `No transcript ${id}`)
     return m
   }
 
-  /** The index entry, catching up with db.json first if another process saved it since. */
   private async metaOf(id: string): Promise<TranscriptMeta> {
-    if (!this.store.data.transcripts.some((t) => t.id === id)) await this.store.refresh()
     return this.indexEntry(id)
   }
 

@@ -10,7 +10,8 @@ import type { ModelManager } from '../models/model-manager'
 import { clipToWav } from '../media/clip'
 import { PCM_DIR_PREFIX } from '../media/decode'
 import { MediaError } from '../media/probe'
-import type { Db, Owner } from '../store/db-schema'
+import type { Owner } from '../store/db-schema'
+import type { LibraryDb } from '../store/library-db'
 import type { Store } from '../store/store'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { ownedBy } from '../runtime/work-recovery'
@@ -23,6 +24,8 @@ import type { WhisperServer } from './whisper-server'
 
 export interface TranscriptionDeps {
   store: Store
+  /** where jobs and their owners are kept */
+  library: LibraryDb
   events: EventBus
   models: ModelManager
   dataDir: string
@@ -80,7 +83,10 @@ export class TranscriptionService {
   }
 
   jobs(): Job[] {
-    return [...this.deps.store.data.jobs].reverse().map((j) => this.withLive(j))
+    return this.deps.library.jobs
+      .all()
+      .reverse()
+      .map((j) => this.withLive(j))
   }
 
   async add(files: string[], options: Partial<TranscribeOptions>): Promise<Job[]> {
@@ -104,9 +110,12 @@ export class TranscriptionService {
       error: null,
       transcriptId: null,
     }))
-    await this.deps.store.mutate((db) => {
-      db.jobs.push(...jobs)
-      for (const j of jobs) this.own(db, j.id)
+    const lib = this.deps.library
+    lib.transaction(() => {
+      for (const j of jobs) {
+        lib.jobs.put(j)
+        this.own(j.id)
+      }
     })
     for (const j of jobs) this.emit(j)
     this.pump()
@@ -121,7 +130,7 @@ export class TranscriptionService {
       ac.abort()
       return true
     }
-    const job = this.deps.store.data.jobs.find((j) => j.id === id)
+    const job = this.deps.library.jobs.get(id)
     if (job?.status === 'queued') {
       void this.update(id, { status: 'cancelled', finishedAt: new Date().toISOString() })
       return true
@@ -135,7 +144,7 @@ export class TranscriptionService {
    * undefined goes back to the settings' choice.
    */
   async retry(id: string, options: Partial<TranscribeOptions> = {}): Promise<Job> {
-    const job = this.deps.store.data.jobs.find((j) => j.id === id)
+    const job = this.deps.library.jobs.get(id)
     if (!job) throw new AppError('not-found', `No job ${id}`)
     if (!isJobStopped(job.status))
       throw new AppError('invalid-input', `The job is ${job.status}; only a stopped job can be retried`)
@@ -159,29 +168,31 @@ export class TranscriptionService {
     return updated
   }
 
+  /** Take every finished, failed or cancelled job off the queue; their transcripts stay in the history. */
+  async clearFinished(): Promise<void> {
+    const lib = this.deps.library
+    const files = lib.transaction(() => {
+      const over = lib.jobs.all().filter((j) => isJobOver(j.status))
+      for (const j of over) lib.jobs.delete(j.id)
+      return over.map((j) => j.file)
+    })
+    for (const file of new Set(files)) await removeUploadIfUnused(this.deps.dataDir, file, lib)
+  }
+
   /**
    * Forget a finished job; a running or waiting one must be cancelled first. Its uploaded media
    * goes too, unless a transcript still plays from it.
    */
-  /** Take every finished, failed or cancelled job off the queue; their transcripts stay in the history. */
-  async clearFinished(): Promise<void> {
-    const files = await this.deps.store.mutate((db) => {
-      const over = db.jobs.filter((j) => isJobOver(j.status))
-      db.jobs = db.jobs.filter((j) => !isJobOver(j.status))
-      return over.map((j) => j.file)
-    })
-    for (const file of new Set(files)) await removeUploadIfUnused(this.deps.dataDir, file, this.deps.store.data)
-  }
-
   async removeJob(id: string): Promise<void> {
-    const file = await this.deps.store.mutate((db) => {
-      const j = db.jobs.find((x) => x.id === id)
+    const lib = this.deps.library
+    const file = lib.transaction(() => {
+      const j = lib.jobs.get(id)
       if (!j) throw new AppError('not-found', `No job ${id}`)
       if (isJobActive(j.status)) throw new AppError('invalid-input', 'Cancel the job before removing it')
-      db.jobs = db.jobs.filter((x) => x.id !== id)
+      lib.jobs.delete(id)
       return j.file
     })
-    await removeUploadIfUnused(this.deps.dataDir, file, this.deps.store.data)
+    await removeUploadIfUnused(this.deps.dataDir, file, lib)
   }
 
   async shutdown(): Promise<void> {
@@ -194,13 +205,14 @@ export class TranscriptionService {
     // #12: with servers, a batch's files run side by side, as many as the servers take at once
     const limit = Math.max(
       settings.transcribeConcurrency,
-      this.deps.remote ? serverSlots(this.deps.store.data.jobs, settings) : 0,
+      this.deps.remote ? serverSlots(this.deps.library.jobs.withStatus('queued', 'running'), settings) : 0,
     )
     // this process's own jobs, starting or running: the limit is per process
     const running = this.aborts.size
-    const mine = this.deps.store.data.owners
-    const next = this.deps.store.data.jobs
-      .filter((j) => j.status === 'queued' && !this.aborts.has(j.id) && this.isMine(mine[ownedBy.job(j.id)]))
+    const lib = this.deps.library
+    const next = lib.jobs
+      .withStatus('queued')
+      .filter((j) => !this.aborts.has(j.id) && this.isMine(lib.owners.get(ownedBy.job(j.id))))
       .slice(0, Math.max(0, limit - running))
     for (const job of next) {
       const ac = new AbortController()
@@ -489,7 +501,7 @@ export class TranscriptionService {
    */
   async transcribeAgain(id: string, opts: { vad?: boolean }): Promise<Job> {
     const { meta } = await this.deps.transcripts.get(id)
-    const before = this.deps.store.data.jobs.find((j) => j.id === meta.jobId)?.options
+    const before = this.deps.library.jobs.get(meta.jobId)?.options
     const [job] = await this.add([meta.mediaPath], {
       ...before,
       model: meta.model,
@@ -506,28 +518,29 @@ export class TranscriptionService {
   }
 
   private async update(id: string, patch: Partial<Job>): Promise<Job> {
-    const job = await this.deps.store.mutate((db) => {
-      const j = db.jobs.find((x) => x.id === id)
+    const lib = this.deps.library
+    const job = lib.transaction(() => {
+      const j = lib.jobs.update(id, (x) => Object.assign(x, patch))
       if (!j) throw new AppError('not-found', `No job ${id}`)
-      Object.assign(j, patch)
-      if (isJobActive(j.status)) this.own(db, id)
-      else delete db.owners[ownedBy.job(id)]
-      return { ...j }
+      if (isJobActive(j.status)) this.own(id)
+      else lib.owners.delete(ownedBy.job(id))
+      return j
     })
     this.emit(job)
     return job
   }
 
   /** Record this process as the job's runner (a retry moves a job to the process that retries it). */
-  private own(db: Db, jobId: string): void {
-    if (this.deps.owner) db.owners[ownedBy.job(jobId)] = this.deps.owner
+  private own(jobId: string): void {
+    if (this.deps.owner) this.deps.library.owners.set(ownedBy.job(jobId), this.deps.owner)
   }
 
   private isMine(owner: Owner | undefined): boolean {
     return !this.deps.owner || owner?.instance === this.deps.owner.instance
   }
 
-  private withLive(j: Job): Job {
+  /** The job with this process's live progress and stage, if it runs it. */
+  withLive(j: Job): Job {
     if (j.status !== 'running') return j
     const p = this.live.get(j.id)
     const stage = this.stages.get(j.id)
@@ -542,7 +555,7 @@ export class TranscriptionService {
   private setStage(id: string, stage: JobStage): void {
     if (this.stages.get(id) === stage) return
     this.stages.set(id, stage)
-    const j = this.deps.store.data.jobs.find((x) => x.id === id)
+    const j = this.deps.library.jobs.get(id)
     if (j) this.emit(j)
   }
 
@@ -550,7 +563,7 @@ export class TranscriptionService {
     const now = Date.now()
     if (now - (this.lastEmit.get(id) ?? 0) < PROGRESS_EVERY_MS) return
     this.lastEmit.set(id, now)
-    const j = this.deps.store.data.jobs.find((x) => x.id === id)
+    const j = this.deps.library.jobs.get(id)
     if (j) this.emit(j)
   }
 

@@ -167,9 +167,10 @@ export function formatBytes(n: number): string {
 }
 
 /** The jobs and transcripts of db.json, as far as uploads care. */
+/** What may play from or run on an upload (the library database's jobs and transcripts). */
 export interface UploadUsers {
-  readonly jobs: readonly Pick<Job, 'file' | 'status'>[]
-  readonly transcripts: readonly Pick<TranscriptMeta, 'mediaPath'>[]
+  readonly jobs: { all(): readonly Pick<Job, 'file' | 'status'>[] }
+  readonly transcripts: { all(): readonly Pick<TranscriptMeta, 'mediaPath'>[] }
 }
 
 /**
@@ -196,8 +197,8 @@ function neededUploadIds(db: UploadUsers): Set<string> {
     const id = uploadIdIn(p)
     if (id) ids.add(id)
   }
-  for (const t of db.transcripts) add(t.mediaPath)
-  for (const j of db.jobs) if (j.status !== 'done') add(j.file)
+  for (const t of db.transcripts.all()) add(t.mediaPath)
+  for (const j of db.jobs.all()) if (j.status !== 'done') add(j.file)
   return ids
 }
 

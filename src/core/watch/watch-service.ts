@@ -7,6 +7,7 @@ import { isJobStopped, type ExportFormat, type Job, type TranscribeOptions } fro
 import type { EventBus } from '../event-bus'
 import type { ProcessOwner } from '../runtime/process-owner'
 import type { Db } from '../store/db-schema'
+import type { LibraryDb } from '../store/library-db'
 import type { Store } from '../store/store'
 import type { TranscriptionService } from '../transcribe/transcription-service'
 import { exportBytes } from '../transcribe/exports'
@@ -34,6 +35,8 @@ export interface WatchTarget {
 
 export interface WatchDeps {
   store: Store
+  /** where watched files, their jobs and their owners are kept */
+  library: LibraryDb
   events: EventBus
   transcription: TranscriptionService
   transcripts: TranscriptStore
@@ -75,15 +78,15 @@ const isMissing = (dir: string) => !existsSync(dir)
 /** How often a long-running shell looks for files a gone process left half done. */
 const RESUME_EVERY_MS = 15_000
 
-/** The key under which `db.owners` records which process is moving a watched file along. */
+/** The key under which the library's owners record which process is moving a watched file along. */
 const ownerKeyOf = (key: string) => `watch:${key}`
 const isOpen = (r: WatchedFile) => r.status === 'claimed' || r.status === 'queued' || r.status === 'writing'
 
 /**
  * Watch folders and folder runs (#12): each media file is claimed once — by its identity, in
- * one `store.mutate`, so two processes on one data folder never both take it — queued as a
+ * one library transaction, so two processes on one data folder never both take it — queued as a
  * normal transcription job, and its outputs written once its transcript is done. The record in
- * db.json outlives the process: at the next start, work a gone process left (claimed, queued,
+ * library.db outlives the process: at the next start, work a gone process left (claimed, queued,
  * writing) is taken over and finished, and what is done is never taken again.
  */
 export class WatchService {
@@ -104,11 +107,14 @@ export class WatchService {
   }
 
   records(limit = 20): WatchedFile[] {
-    return [...this.deps.store.data.watchedFiles].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit)
+    return this.deps.library.watchedFiles
+      .all()
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      .slice(0, limit)
   }
 
   record(key: string): WatchedFile | undefined {
-    return this.deps.store.data.watchedFiles.find((r) => r.key === key)
+    return this.deps.library.watchedFiles.get(key)
   }
 
   /**
@@ -120,10 +126,11 @@ export class WatchService {
     const id = await identityOf(file)
     const me = this.deps.self.owner
     const now = new Date().toISOString()
-    const claim = await this.deps.store.mutate((db) => {
-      const existing = db.watchedFiles.find((r) => r.key === id.key)
+    const lib = this.deps.library
+    const claim = lib.transaction(() => {
+      const existing = lib.watchedFiles.get(id.key)
       if (existing) {
-        if (!(opts.retryFailed && existing.status === 'failed' && !db.owners[ownerKeyOf(id.key)]))
+        if (!(opts.retryFailed && existing.status === 'failed' && !lib.owners.get(ownerKeyOf(id.key))))
           return { record: existing, fresh: false }
         // retried with this run's choices, not the failed run's (its model may be the reason)
         const sameOutputs =
@@ -135,16 +142,20 @@ export class WatchService {
           error: null,
           at: now,
         })
-        db.owners[ownerKeyOf(id.key)] = me
+        lib.watchedFiles.put(existing)
+        lib.owners.set(ownerKeyOf(id.key), me)
         return { record: { ...existing }, fresh: true }
       }
       // the same file written again after it was taken (recorded over, copied again): the new
       // content is transcribed into the same output files, which it replaces — not "name (2)"
-      const earlier = db.watchedFiles
-        .filter((r) => r.path === id.path && !isOpen(r) && !db.owners[ownerKeyOf(r.key)])
+      const earlier = lib.watchedFiles
+        .all()
+        .filter((r) => r.path === id.path && !isOpen(r) && !lib.owners.get(ownerKeyOf(r.key)))
         .sort((a, b) => (a.at < b.at ? 1 : -1))[0]
       if (earlier) {
         const sameOutputs = earlier.outDir === target.outDir && JSON.stringify(earlier.formats) === JSON.stringify(target.formats)
+        // the key is the record's id: it moves to the new one
+        lib.watchedFiles.delete(earlier.key)
         Object.assign(earlier, {
           key: id.key,
           size: id.size,
@@ -157,7 +168,8 @@ export class WatchService {
           error: null,
           at: now,
         })
-        db.owners[ownerKeyOf(id.key)] = me
+        lib.watchedFiles.put(earlier)
+        lib.owners.set(ownerKeyOf(id.key), me)
         return { record: { ...earlier }, fresh: true }
       }
       const record: WatchedFile = {
@@ -173,8 +185,8 @@ export class WatchService {
         error: null,
         at: now,
       }
-      db.watchedFiles.push(record)
-      db.owners[ownerKeyOf(id.key)] = me
+      lib.watchedFiles.put(record)
+      lib.owners.set(ownerKeyOf(id.key), me)
       return { record, fresh: true }
     })
     if (!claim.fresh) return { kind: 'seen', record: claim.record }
@@ -188,9 +200,9 @@ export class WatchService {
    * again, done transcripts get their outputs.
    */
   async resume(): Promise<void> {
-    for (const r of this.deps.store.data.watchedFiles.filter(isOpen)) {
+    for (const r of this.deps.library.watchedFiles.withStatus('claimed', 'queued', 'writing')) {
       if (this.closed) return
-      const owner = this.deps.store.data.owners[ownerKeyOf(r.key)]
+      const owner = this.deps.library.owners.get(ownerKeyOf(r.key))
       if (owner && (await this.deps.self.isAlive(owner))) continue
       const mine = await this.takeOver(r.key, owner?.instance ?? null)
       if (!mine) continue
@@ -414,7 +426,7 @@ export class WatchService {
     let job: Job
     try {
       // a file taken again (a failed run the user retries, an interrupted one) keeps its job
-      const old = record.jobId ? this.deps.store.data.jobs.find((j) => j.id === record.jobId) : undefined
+      const old = record.jobId ? this.deps.library.jobs.get(record.jobId) : undefined
       if (old && isJobStopped(old.status) && old.retryable !== false) {
         // the record's choices, which a run retrying a failed file has just set: a choice left
         // to the settings is the settings' now, not what the job was first given
@@ -437,7 +449,7 @@ export class WatchService {
     }
     const queued = await this.patch(record.key, { status: 'queued', jobId: job.id })
     // a very short file may already be through
-    const now = this.deps.store.data.jobs.find((j) => j.id === job.id)
+    const now = this.deps.library.jobs.get(job.id)
     if (now) await this.onJob(now)
     return this.record(record.key) ?? queued
   }
@@ -448,7 +460,7 @@ export class WatchService {
       await this.queue(r)
       return
     }
-    const job = this.deps.store.data.jobs.find((j) => j.id === r.jobId)
+    const job = this.deps.library.jobs.get(r.jobId)
     if (!job) return void (await this.fail(r.key, 'Its transcription job was removed'))
     if (r.status === 'writing' || job.status === 'done') return void (await this.writeOutputs(r.key))
     if (job.status === 'interrupted') {
@@ -461,9 +473,9 @@ export class WatchService {
   }
 
   private async onJob(job: Job): Promise<void> {
-    const r = this.deps.store.data.watchedFiles.find((x) => x.jobId === job.id)
+    const r = this.recordOfJob(job.id)
     if (!r) return
-    const owner = this.deps.store.data.owners[ownerKeyOf(r.key)]
+    const owner = this.deps.library.owners.get(ownerKeyOf(r.key))
     // another live process moves its own files along (a gone one's are taken at the next start)
     if (owner && owner.instance !== this.deps.self.owner.instance) return
     if (job.status === 'done' && (r.status === 'queued' || r.status === 'failed')) {
@@ -478,13 +490,16 @@ export class WatchService {
   /** Become the record's owner if it is still `expected`'s (null: nobody's); false if another took it. */
   private takeOver(key: string, expected: string | null): Promise<WatchedFile | null> {
     const me = this.deps.self.owner
-    return this.deps.store.mutate((db) => {
-      const r = db.watchedFiles.find((x) => x.key === key)
-      const current = db.owners[ownerKeyOf(key)]?.instance ?? null
-      if (!r || (current !== expected && current !== me.instance)) return null
-      db.owners[ownerKeyOf(key)] = me
-      return { ...r }
-    })
+    const lib = this.deps.library
+    return Promise.resolve(
+      lib.transaction(() => {
+        const r = lib.watchedFiles.get(key)
+        const current = lib.owners.get(ownerKeyOf(key))?.instance ?? null
+        if (!r || (current !== expected && current !== me.instance)) return null
+        lib.owners.set(ownerKeyOf(key), me)
+        return r
+      }),
+    )
   }
 
   /**
@@ -493,9 +508,10 @@ export class WatchService {
    * instead of "name (2)". Each file is whole or absent (temp file + rename).
    */
   private async writeOutputs(key: string): Promise<void> {
-    const r = await this.deps.store.mutate((db) => {
-      const rec = db.watchedFiles.find((x) => x.key === key)
-      const job = rec && db.jobs.find((j) => j.id === rec.jobId)
+    const lib = this.deps.library
+    const r = lib.transaction(() => {
+      const rec = lib.watchedFiles.get(key)
+      const job = rec?.jobId ? lib.jobs.get(rec.jobId) : undefined
       if (!rec || rec.status === 'done' || job?.status !== 'done' || !job.transcriptId) return null
       rec.status = 'writing'
       rec.transcriptId = job.transcriptId
@@ -503,10 +519,11 @@ export class WatchService {
       if (!rec.outputs.length) {
         const dir = outputDirFor(rec.path, rec.rootDir, rec.outDir)
         // names another file's run has chosen and not written yet are taken too
-        const taken = new Set(db.watchedFiles.filter((x) => x.status === 'writing').flatMap((x) => x.outputs))
+        const taken = new Set(lib.watchedFiles.withStatus('writing').flatMap((x) => x.outputs))
         rec.outputs = planOutputs(rec.path, dir, rec.formats, taken)
       }
-      return { ...rec }
+      lib.watchedFiles.put(rec)
+      return rec
     })
     if (!r) return
     this.emit(r)
@@ -527,24 +544,25 @@ export class WatchService {
 
   /** An end state: the record has no owner any more. */
   private async settle(key: string, patch: Partial<WatchedFile>): Promise<WatchedFile> {
-    const r = await this.deps.store.mutate((db) => {
-      const rec = db.watchedFiles.find((x) => x.key === key)!
-      Object.assign(rec, patch, { at: new Date().toISOString() })
-      delete db.owners[ownerKeyOf(key)]
-      return { ...rec }
+    const lib = this.deps.library
+    const r = lib.transaction(() => {
+      const rec = lib.watchedFiles.update(key, (x) => Object.assign(x, patch, { at: new Date().toISOString() }))!
+      lib.owners.delete(ownerKeyOf(key))
+      return rec
     })
     this.emit(r)
     return r
   }
 
   private async patch(key: string, patch: Partial<WatchedFile>): Promise<WatchedFile> {
-    const r = await this.deps.store.mutate((db) => {
-      const rec = db.watchedFiles.find((x) => x.key === key)!
-      Object.assign(rec, patch, { at: new Date().toISOString() })
-      return { ...rec }
-    })
+    const r = this.deps.library.watchedFiles.update(key, (x) => Object.assign(x, patch, { at: new Date().toISOString() }))!
     this.emit(r)
     return r
+  }
+
+  /** The record whose job this is. */
+  private recordOfJob(jobId: string): WatchedFile | undefined {
+    return this.deps.library.watchedFiles.where('jobId', jobId)[0]
   }
 
   private emit(r: WatchedFile): void {

@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { LibraryDb } from '../../src/core/store/library-db'
+
+/** What a data folder's library.db holds now, read as another process would (its own connection). */
+export function readLibrary(dataDir: string) {
+  const lib = LibraryDb.open(dataDir)
+  try {
+    return {
+      jobs: lib.jobs.all(),
+      transcripts: lib.transcripts.all(),
+      watchedFiles: lib.watchedFiles.all(),
+      owners: lib.owners.all(),
+    }
+  } finally {
+    lib.close()
+  }
+}
+
+/**
+ * Turn a data folder back into what the release before library.db left: db.json at schema 7
+ * holding the jobs, transcript index and watched files, and no library.db at all.
+ */
+export function asPreviousRelease(dataDir: string): void {
+  const rows = readLibrary(dataDir)
+  const file = path.join(dataDir, 'db.json')
+  const db = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  const { owners, ...rest } = rows
+  writeFileSync(
+    file,
+    JSON.stringify({ ...db, ...rest, schemaVersion: 7, owners: { ...(db.owners as Record<string, unknown>), ...owners } }),
+  )
+  for (const f of readdirSync(dataDir)) if (f.startsWith('library.db')) rmSync(path.join(dataDir, f))
+}

@@ -1,4 +1,4 @@
-// Self-hosted servers benchmark (#12): one batch on one transcription server vs two. Two local
+// Self-hosted servers benchmark: one batch on one transcription server vs two. Two local
 // whisper-server processes (one thread each) stand in for two remote machines; the ratio is the
 // batch's wall time on one server over its time on two, measured in the same run.
 // Run: npm run bench:transcribe (after the engine benchmarks), or npx tsx bench/servers.ts alone.
@@ -78,7 +78,7 @@ async function main() {
       files,
       remotes.map((r) => r.url),
     )
-    printTable('Self-hosted transcription servers (#12): a batch spread over servers', [
+    printTable('Self-hosted transcription servers: a batch spread over servers', [
       ['batch', 'one server', 'two servers', 'throughput ratio', 'expect'],
       [
         `${FILES} × ${FILE_SEC} s, whisper-server -t 1 each (mini model)`,

@@ -160,7 +160,7 @@ export async function run(argv: string[], out: Out): Promise<number> {
         const args = parse(rest, command)
         if (args.values.help) return (out.stdout(commandUsage(command)), 0)
         const tty = Boolean(process.stderr.isTTY)
-        // #12: --base-url for a cloud model is where its key may go (credentials.ts)
+        // --base-url for a cloud model is where its key may go (credentials.ts)
         const cloudEnv = { ...process.env }
         const cloud = command === 'transcribe' && /^(groq|openai)\//.exec(String(args.values.model ?? ''))
         if (cloud && typeof args.values['base-url'] === 'string')

@@ -30,11 +30,11 @@ export function outputPathFor(input: string, format: ExportFormat, out: string |
 export async function transcribeCommand(core: Core, args: Parsed, out: Write, err: Write, isTTY: boolean): Promise<number> {
   const inputs = args.positionals
   if (!inputs.length) throw new UsageError('transcribe needs at least one media file')
-  // #12: a folder is a folder run (watch-commands.ts)
+  // a folder is a folder run (watch-commands.ts)
   if (inputs.length === 1 && isFolderArg(inputs[0])) return transcribeFolderCommand(core, args, out, err)
   if (args.values.recursive) throw new UsageError('--recursive is for a folder: transcribe DIR --recursive')
   const formats = formatsOf(args.values.format, ['txt'])
-  // #12: with --server and no local model, the servers' own model ("whisper-1" is what they accept)
+  // with --server and no local model, the servers' own model ("whisper-1" is what they accept)
   const model =
     (args.values.model as string | undefined) ??
     core.store.data.settings.whisperModel ??
@@ -255,7 +255,7 @@ export async function modelsCommand(core: Core, args: Parsed, out: Write, err: W
   }
 }
 
-/** The built-in engine's GGUF models (#16), after the whisper models. */
+/** The built-in engine's GGUF models, after the whisper models. */
 async function listLocalLlms(core: Core, out: Write): Promise<void> {
   out('\nBuilt-in LLMs (enhance --model local/NAME, 0 credits, run on this computer):\n')
   for (const m of await core.handlers['localLlm.list']({}))

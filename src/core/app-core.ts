@@ -64,7 +64,7 @@ export interface CoreOptions {
   openFolder?: (dir: string) => Promise<boolean>
   /** tests: shorter decode windows, to exercise window boundaries on short files */
   transcribeWindowSec?: number
-  /** the built-in LLM engine (#16): threads, memory probe (tests inject a small figure) */
+  /** the built-in LLM engine: threads, memory probe (tests inject a small figure) */
   localLlm?: LocalLlmOptions
   /** the packaged desktop app's update feed (electron-updater); the other shells come with their package */
   updates?: UpdateSource
@@ -86,7 +86,7 @@ export interface Core {
   transcripts: TranscriptStore
   speakers: SpeakerService
   recording: RecordingService
-  /** watch folders and folder runs (#12) */
+  /** watch folders and folder runs */
   watch: WatchService
   /** the OpenAI-compatible transcription API: its token, handler and Settings-driven listener */
   api: ApiService
@@ -156,7 +156,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     fetch: opts.fetch,
     dataDir: opts.dataDir,
   })
-  // --- cloud and self-hosted transcription (#12) ---
+  // --- cloud and self-hosted transcription ---
   const remote = new RemoteTranscriber({ store, credits, catalog, keys, env, resourcesDir: opts.resourcesDir })
   const hardware = new HardwareService({ store, resourcesDir: opts.resourcesDir, env })
   const transcription = new TranscriptionService({
@@ -205,7 +205,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       for (const job of library.jobs.changedSince(since)) events.emit('transcribe.job', transcription.withLive(job))
     })
   }
-  // --- watch folders (#12) --- (after recovery: it finishes what gone processes left)
+  // --- watch folders --- (after recovery: it finishes what gone processes left)
   const watch = new WatchService({
     store,
     library,
@@ -228,7 +228,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     addJob: (file, options) => transcription.add([file], options),
   })
   const downloads = new ModelDownloads(models, events, () => store.data.settings.modelBaseUrl)
-  // --- recording (#13) ---
+  // --- recording ---
   const recording = new RecordingService({
     dataDir: opts.dataDir,
     store,

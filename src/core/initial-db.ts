@@ -17,11 +17,6 @@ export function createInitialDb(): Db {
     unavailableModels: {},
     customModels: [],
     savedPrompts: [],
-    // --- speakers (#11) ---
-    // --- cloud and self-hosted transcription (#12) ---
-    // --- watch folders (#12) ---
-    // --- live capture (#13) ---
-    // --- built-in local LLM (#16) ---
     // --- hardware ---
     hardware: {},
   }

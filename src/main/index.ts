@@ -133,7 +133,7 @@ function beforeReady(): void {
 async function openAppCore(): Promise<Core> {
   // the native engines (built-in LLM, speech and speaker detection) run as utility processes
   useChildLauncher(utilityLauncher((file, args, options) => utilityProcess.fork(file, args, options)))
-  // microphone audio for the app's own page only; system audio where the OS has loopback (#13)
+  // microphone audio for the app's own page only; system audio where the OS has loopback
   installMediaPermissions(session.defaultSession, {
     isAppPage: trustedUrlCheck(devUrl, rendererFile),
     loopback: loopbackSupported(process.platform, os.release()),

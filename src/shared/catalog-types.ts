@@ -7,7 +7,7 @@ export type CloudProviderId = z.infer<typeof CloudProviderId>
 
 /**
  * Everything that can run an enhancement: the cloud providers, a local OpenAI-compatible server
- * ('custom') and the built-in engine running GGUF models in this app ('builtin', #16).
+ * ('custom') and the built-in engine running GGUF models in this app ('builtin').
  */
 export const providerIds = [...cloudProviderIds, 'custom', 'builtin'] as const
 export const ProviderId = z.enum(providerIds)
@@ -103,7 +103,7 @@ export const ModelView = ModelRecord.extend({
   multiplier: z.string(),
   free: z.boolean(),
   freeTierRpm: z.number().int().positive().nullable(),
-  /** built-in models: the memory the model needs against what is free now (#16) */
+  /** built-in models: the memory the model needs against what is free now */
   memory: z.object({ needMiB: z.number(), availableMiB: z.number(), fits: z.boolean() }).nullable().optional(),
 })
 export type ModelView = z.infer<typeof ModelView>

@@ -4,7 +4,7 @@ import { CloudProviderId, Scenario } from './catalog-types'
 export const DiffGroup = z.enum(['cheaper', 'dearer', 'kept', 'deactivated', 'activated', 'added', 'edited'])
 export type DiffGroup = z.infer<typeof DiffGroup>
 
-/** One model's change, before → after, with the spec's changelog sentence ready-made. */
+/** One model's change, before → after, with the seed's changelog sentence ready-made. */
 export const DiffLine = z.object({
   group: DiffGroup,
   provider: CloudProviderId,

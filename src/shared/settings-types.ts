@@ -44,21 +44,19 @@ export const Settings = z.object({
   vadThreshold: z.number().min(0.05).max(0.95),
   /** seconds of audio kept around each speech region */
   vadPaddingSec: z.number().min(0).max(2),
-  // --- speakers (#11) ---
+  // --- speakers ---
   /** clustering threshold of speaker detection: higher finds fewer speakers (used when the number is automatic) */
   speakerThreshold: z.number().min(0.05).max(0.95),
-  // --- cloud and self-hosted transcription (#12) ---
+  // --- cloud and self-hosted transcription ---
   /** OpenAI-compatible transcription servers of the user's own, used in parallel (0 credits) */
   transcriptionServers: z.array(z.object({ url: z.string().url(), concurrency: z.number().int().min(1).max(16) })).max(16),
   /** the cloud provider's upload limit per request, MB (Groq's free tier: 25) */
   cloudMaxUploadMB: z.number().int().min(1).max(1000),
   /** receivers ('groq', 'openai', a server URL) the user was told audio goes to, and agreed */
   cloudNoticeAcknowledged: z.array(z.string().max(2000)).max(100),
-  // --- watch folders (#12) ---
-  /** folders whose new media is transcribed once fully written (#12) */
+  // --- watch folders ---
+  /** folders whose new media is transcribed once fully written */
   watchFolders: z.array(WatchFolder).max(32),
-  // --- live capture (#13) ---
-  // --- built-in local LLM (#16) ---
   // --- hardware ---
   /** which engine build transcribes: auto (the fastest that works here), or one forced */
   engineBackend: EngineBackendSetting.default('auto'),
@@ -93,16 +91,14 @@ export const defaultSettings: Settings = {
   vadEnabled: true,
   vadThreshold: 0.5,
   vadPaddingSec: 0.4,
-  // --- speakers (#11) ---
+  // --- speakers ---
   speakerThreshold: 0.5,
-  // --- cloud and self-hosted transcription (#12) ---
+  // --- cloud and self-hosted transcription ---
   transcriptionServers: [],
   cloudMaxUploadMB: 25,
   cloudNoticeAcknowledged: [],
-  // --- watch folders (#12) ---
+  // --- watch folders ---
   watchFolders: [],
-  // --- live capture (#13) ---
-  // --- built-in local LLM (#16) ---
   // --- hardware ---
   engineBackend: 'auto',
   // --- transcription API ---

@@ -75,7 +75,7 @@ export const TranscribeOptions = z.object({
   /** voice activity detection for this job (absent: the setting) */
   vad: z.boolean().optional(),
   /**
-   * #12: self-hosted OpenAI-compatible servers for this job (absent: the settings' list); the
+   * self-hosted OpenAI-compatible servers for this job (absent: the settings' list); the
    * local model is the last fallback. A cloud model is a model of the form "groq/…" or "openai/…".
    */
   servers: z.array(z.string().url()).max(16).optional(),

@@ -5,7 +5,7 @@ import { TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
 
 /**
- * Issue #15, "the app as a new user meets it": one test per numbered item, each written to fail
+ * "the app as a new user meets it": one test per numbered item, each written to fail
  * on the code before the fix. Only Groq has a key here, so Together's models show what a
  * missing key looks like.
  */
@@ -51,7 +51,7 @@ function onTop(page: Page, el: Locator): Promise<boolean> {
 
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? '')
 
-it('1: in the dark theme, secondary buttons and links are readable (4.5:1)', async () => {
+it('in the dark theme, secondary buttons and links are readable (4.5:1)', async () => {
   const { page } = await open({ colorScheme: 'dark' })
   await go(page, 'settings')
   const test = page.getByRole('button', { name: 'Test key' }).first()
@@ -61,7 +61,7 @@ it('1: in the dark theme, secondary buttons and links are readable (4.5:1)', asy
   if (await link.count()) expect(await contrastOf(link)).toBeGreaterThanOrEqual(4.5)
 })
 
-it('2: on the Enhance page the Enhance button and its cost line are not covered by the model list', async () => {
+it('on the Enhance page the Enhance button and its cost line are not covered by the model list', async () => {
   const { page } = await open({ viewport: { width: 1280, height: 800 } })
   await go(page, 'enhance')
   await page.getByRole('listbox').waitFor()
@@ -71,7 +71,7 @@ it('2: on the Enhance page the Enhance button and its cost line are not covered 
   expect(await onTop(page, page.getByRole('button', { name: 'Enhance', exact: true }))).toBe(true)
 })
 
-it('3: "Open Models" from an empty Transcribe page lands on the transcription models', async () => {
+it('"Open Models" from an empty Transcribe page lands on the transcription models', async () => {
   const { page } = await open({ viewport: { width: 1280, height: 800 } })
   await go(page, 'transcribe')
   await page.getByRole('button', { name: 'Open Models' }).click()
@@ -81,7 +81,7 @@ it('3: "Open Models" from an empty Transcribe page lands on the transcription mo
   expect(box.y + box.height).toBeLessThanOrEqual(800)
 })
 
-it('4: the Enhance page keeps its text, preset and result across pages; history brings the text back', async () => {
+it('the Enhance page keeps its text, preset and result across pages; history brings the text back', async () => {
   const { page } = await open()
   await go(page, 'enhance')
   await page.locator('textarea[name=transcript]').fill(transcript)
@@ -102,7 +102,7 @@ it('4: the Enhance page keeps its text, preset and result across pages; history 
   await expect.poll(() => page.locator('textarea[name=transcript]').inputValue()).toBe(transcript)
 })
 
-it('4: a run still in flight when the user leaves finishes while away and is there on return', async () => {
+it('a run still in flight when the user leaves finishes while away and is there on return', async () => {
   const { page } = await open()
   let release = () => {}
   server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (release = r)) })
@@ -118,7 +118,7 @@ it('4: a run still in flight when the user leaves finishes while away and is the
   expect(await page.getByTestId('run-text').textContent()).toBe(transcript.toUpperCase())
 })
 
-it('5: the header and side menu stay in view, and a page opens at its top', async () => {
+it('the header and side menu stay in view, and a page opens at its top', async () => {
   const { page } = await open({ viewport: { width: 1280, height: 800 } })
   await go(page, 'settings')
   // the page is long only once its sections have loaded: scroll until it has moved far enough
@@ -137,7 +137,7 @@ it('5: the header and side menu stay in view, and a page opens at its top', asyn
   expect(await page.evaluate(() => window.scrollY)).toBe(0)
 })
 
-it('6: multipliers and the pricing editor follow the UI language (0,2x; "0,5" accepted)', async () => {
+it('multipliers and the pricing editor follow the UI language (0,2x; "0,5" accepted)', async () => {
   const { page, newPage, core } = await open()
   await page.context().close()
   const tr = await newPage({ locale: 'tr' })
@@ -151,7 +151,7 @@ it('6: multipliers and the pricing editor follow the UI language (0,2x; "0,5" ac
   await expect.poll(() => core.catalog.active().find((m) => m.key === 'groq/llama-3.1-8b-instant')?.credits).toBe(10)
 })
 
-it('6: a provider error reads in Turkish in the Turkish UI (translated from its code)', async () => {
+it('a provider error reads in Turkish in the Turkish UI (translated from its code)', async () => {
   const { page, newPage } = await open()
   await page.context().close()
   const tr = await newPage({ locale: 'tr' })
@@ -166,7 +166,7 @@ it('6: a provider error reads in Turkish in the Turkish UI (translated from its 
   expect(status).not.toMatch(/rejected|Settings/)
 })
 
-it('7: a model whose provider has no key says so in the list and points to Settings', async () => {
+it('a model whose provider has no key says so in the list and points to Settings', async () => {
   const { page } = await open()
   await go(page, 'enhance')
   await page.locator('textarea[name=transcript]').fill(transcript)
@@ -179,7 +179,7 @@ it('7: a model whose provider has no key says so in the list and points to Setti
   await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
 })
 
-it('8: Groq vs Together has a bottom line that counts the free Llama 3.3 70B, and a price for each side', async () => {
+it('Groq vs Together has a bottom line that counts the free Llama 3.3 70B, and a price for each side', async () => {
   const { page } = await open()
   await go(page, 'compare')
   const price = page.getByTestId('features').getByRole('row', { name: /^Price/ })
@@ -189,7 +189,7 @@ it('8: Groq vs Together has a bottom line that counts the free Llama 3.3 70B, an
   expect(bottom).toContain('Groq')
 })
 
-it('9: no row looks selected before anything is chosen; a default model is the one highlighted row', async () => {
+it('no row looks selected before anything is chosen; a default model is the one highlighted row', async () => {
   const { page, core } = await open()
   await go(page, 'models')
   const options = page.getByRole('listbox').getByRole('option')
@@ -206,7 +206,7 @@ it('9: no row looks selected before anything is chosen; a default model is the o
   expect(looks.length - plain).toBe(1)
 })
 
-it('10: sorting is global across providers, and every chat model has a speed figure', async () => {
+it('sorting is global across providers, and every chat model has a speed figure', async () => {
   const { page } = await open()
   await go(page, 'models')
   await page.getByLabel('Sort by').selectOption('credits')
@@ -224,7 +224,7 @@ it('10: sorting is global across providers, and every chat model has a speed fig
   expect(speeds.filter((s) => s === '')).toEqual([])
 })
 
-it('11: the model list uses the page height instead of a small inner scroll box', async () => {
+it('the model list uses the page height instead of a small inner scroll box', async () => {
   const { page } = await open({ viewport: { width: 1280, height: 800 } })
   await go(page, 'models')
   const list = page.getByRole('listbox')
@@ -232,7 +232,7 @@ it('11: the model list uses the page height instead of a small inner scroll box'
   expect(scroll - client).toBeLessThanOrEqual(1)
 })
 
-it('12: search matches all words in any order', async () => {
+it('search matches all words in any order', async () => {
   const { page } = await open()
   await go(page, 'models')
   await page.getByLabel('Search models').fill('qwen3 thinking')
@@ -243,7 +243,7 @@ it('12: search matches all words in any order', async () => {
   await expect.poll(() => options.count()).toBe(1)
 })
 
-it('14: focus moves to the new page heading, and to the result after Enhance', async () => {
+it('focus moves to the new page heading, and to the result after Enhance', async () => {
   const { page } = await open()
   await go(page, 'transcribe')
   await page.getByRole('navigation').getByRole('link', { name: 'Groq vs Together' }).click()
@@ -257,7 +257,7 @@ it('14: focus moves to the new page heading, and to the result after Enhance', a
   expect(await page.evaluate(() => document.activeElement?.closest('[data-testid=run]') !== null)).toBe(true)
 })
 
-it('15: every setting saves the same way, says "Saved" where it was changed, and the default model is chosen from the catalog', async () => {
+it('every setting saves the same way, says "Saved" where it was changed, and the default model is chosen from the catalog', async () => {
   const { page, core } = await open()
   await go(page, 'settings')
   const threshold = page.locator('input[name=lowBalanceThreshold]')
@@ -274,7 +274,7 @@ it('15: every setting saves the same way, says "Saved" where it was changed, and
   await expect.poll(() => page.getByTestId('setting-defaultEnhanceModel').textContent()).toContain('Saved')
 })
 
-it('17: the web host speaks the browser’s language on first start, not the server’s', async () => {
+it('the web host speaks the browser’s language on first start, not the server’s', async () => {
   const { page, newPage } = await open()
   await page.context().close()
   const tr = await newPage({ locale: 'tr' })

@@ -4,7 +4,7 @@ import { preUpdateCatalog, specUpdatePath } from '../helpers/pre-update-catalog'
 
 const open = useApp()
 
-it("previews the spec's update, applies it live, and undoes it", async () => {
+it("previews the seed's update, applies it live, and undoes it", async () => {
   const { page, core, shot } = await open()
   await core.store.mutate((db) => {
     db.catalog.models = preUpdateCatalog()

@@ -6,7 +6,7 @@ import { bundledCatalog } from '../../src/core/catalog/bundled-catalog'
 export const specUpdatePath = path.resolve(import.meta.dirname, '../../resources/pricing-updates/2025-11-03-groq.json')
 export const specUpdateText = () => readFileSync(specUpdatePath, 'utf8')
 
-/** The catalog as it was before the spec's update (the spec's own "before" figures). */
+/** The catalog as it was before the seed's update (the seed's own "before" figures). */
 export function preUpdateCatalog(): ModelRecord[] {
   const before: Record<string, number> = {
     'llama-3.1-8b-instant': 3,

@@ -9,6 +9,7 @@ import { pySrt, pyWebvtt } from '../helpers/subtitle-readers'
 import { useTempDirs } from '../helpers/temp-dir'
 import { installMiniModel } from '../helpers/transcribe-env'
 import { until } from '../helpers/until'
+import { readLibrary } from '../helpers/library-rows'
 
 const tempDir = useTempDirs()
 const bin = path.resolve(import.meta.dirname, '../../bin/mp4totext.mjs')
@@ -159,16 +160,12 @@ describe('mp4totext serve: the OpenAI-compatible transcription API', () => {
     const e = err as InstanceType<typeof OpenAI.BadRequestError>
     expect(e.code).toBe('invalid_file')
     expect(e.message).toContain('notlar.mp3')
-    const db = JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as { jobs: { fileName: string }[] }
-    expect(db.jobs.map((j) => j.fileName)).not.toContain('notlar.mp3')
+    expect(readLibrary(dataDir).jobs.map((j) => j.fileName)).not.toContain('notlar.mp3')
   })
 
   it('each transcript lands in the app’s history, at 0 credits for a local model', async () => {
     await client.audio.transcriptions.create({ file: createReadStream(media), model })
-    const db = JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as {
-      transcripts: { fileName: string; model: string }[]
-      jobs: { fileName: string; status: string }[]
-    }
+    const db = readLibrary(dataDir)
     expect(db.transcripts.filter((t) => t.fileName === 'ders kaydı.wav' && t.model === model).length).toBeGreaterThan(0)
     expect(db.jobs.filter((j) => j.fileName === 'ders kaydı.wav').every((j) => j.status === 'done')).toBe(true)
     // the balance as the CLI sees it: untouched

@@ -16,7 +16,7 @@ async function cli(...args: string[]) {
 }
 
 describe('mp4totext CLI', () => {
-  it('pricing --provider groq prints the spec verification lines', async () => {
+  it('pricing --provider groq prints the seed verification lines', async () => {
     const dir = tempDir()
     const r = await cli('pricing', '--provider', 'groq', '--data-dir', dir)
     expect(r.code).toBe(0)
@@ -46,7 +46,7 @@ describe('mp4totext CLI', () => {
     expect(active.find((m: { modelId: string }) => m.modelId === 'gpt-5-pro')).toMatchObject({ multiplier: 50, credits: 1000 })
     const all = JSON.parse((await cli('pricing', '--json', '--all', '--data-dir', dir)).stdout)
     expect(all).toHaveLength(44)
-    // transcription rows are listed with --all only: their credits are per started minute (#12)
+    // transcription rows are listed with --all only: their credits are per started minute
     expect(all.find((m: { modelId: string }) => m.modelId === 'whisper-large-v3-turbo')).toMatchObject({
       active: true,
       kind: 'transcription',
@@ -114,7 +114,7 @@ describe('mp4totext CLI', () => {
 })
 
 describe('mp4totext pricing apply / history / undo / set / export', () => {
-  it("previews, applies and undoes the spec's update on the pre-update catalog", async () => {
+  it("previews, applies and undoes the seed's update on the pre-update catalog", async () => {
     const { openCore } = await import('../../src/core/app-core')
     const { preUpdateCatalog, specUpdatePath } = await import('../helpers/pre-update-catalog')
     const dir = tempDir()

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { call } from '../../src/cli/cli-call'
+import { defaultSettings } from '../../src/shared/settings-types'
 import type { Job } from '../../src/shared/transcribe-types'
 import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
@@ -67,9 +68,23 @@ describe('a data folder of the previous release', { timeout: 60_000 }, () => {
     expect(now).not.toHaveProperty('transcripts')
     expect(now).not.toHaveProperty('watchedFiles')
     expect(now.credits).toEqual(v7.credits)
-    expect(now.settings).toEqual(v7.settings)
-    for (const key of ['catalog', 'pricingHistory', 'enhancements', 'savedPrompts', 'hardware'])
-      expect(now[key], key).toEqual(v7[key])
+    // every setting the previous release wrote, exactly; settings added since come with their defaults
+    const added = Object.fromEntries(
+      Object.entries(defaultSettings).filter(([k]) => !(k in (v7.settings as Record<string, unknown>))),
+    )
+    expect(now.settings).toEqual({ ...added, ...(v7.settings as Record<string, unknown>) })
+    for (const key of ['enhancements', 'savedPrompts', 'hardware']) expect(now[key], key).toEqual(v7[key])
+    // the history keeps every earlier line; the bundled catalog's update may add its own after them
+    const history = (v7 as unknown as Record<string, unknown[]>).pricingHistory!
+    expect((now.pricingHistory as unknown[]).slice(0, history.length)).toEqual(history)
+    // the catalog is brought up to this release's bundled one as on any start; the user's
+    // multipliers and switches stay
+    type Row = { provider: string; modelId: string; multiplierTenths: number; active: boolean }
+    const rows = (db: Record<string, unknown>) =>
+      new Map((db.catalog as { models: Row[] }).models.map((m) => [`${m.provider}/${m.modelId}`, m]))
+    const after = rows(now)
+    for (const [key, m] of rows(v7 as Record<string, unknown>))
+      expect(after.get(key), key).toMatchObject({ multiplierTenths: m.multiplierTenths, active: m.active })
     // the file as the previous release left it, kept beside it
     expect(readFileSync(path.join(dir, 'db.json.before-library'), 'utf8')).toBe(text)
     // the segments stay where they were, untouched

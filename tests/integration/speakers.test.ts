@@ -116,10 +116,10 @@ describe('speaker detection (real sherpa-onnx pipeline, generated models)', () =
     )
     const vtt = await exp('vtt')
     expect(vtt).toContain('<v Ayşe>Good morning')
-    expect(vtt).toContain('<v Mehmet &lt;Ops>Thank you')
+    expect(vtt).toContain('<v Mehmet ‹Ops›>Thank you')
     const srt = await exp('srt')
     expect(srt.match(/Ayşe: /g)).toHaveLength(1)
-    expect(srt.match(/Mehmet <Ops>: /g)).toHaveLength(1)
+    expect(srt.match(/Mehmet ‹Ops>: /g)).toHaveLength(1)
     const json = JSON.parse(await exp('json')) as {
       speakers: Record<string, string>
       segments: { speaker: string; speakerId: string }[]

@@ -82,7 +82,7 @@ function writeInAnotherProcess(from: string, to: string, firstBytes: number, pau
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)))
 }
 
-describe('watch folders and folder runs (#12)', () => {
+describe('watch folders and folder runs', () => {
   it('transcribe DIR --recursive: media by extension, others skipped; a second run transcribes nothing again', async () => {
     const dataDir = tempDir()
     const media = tempDir()

@@ -37,7 +37,7 @@ describe('credit arithmetic in tenths', () => {
     expect(creditsFor(0, 20)).toBe(0)
   })
 
-  it('truncates percentages the way the spec prints them', () => {
+  it('truncates percentages the way the seed prints them', () => {
     expect(percentChange(6, 4)).toBe(-33)
     expect(percentChange(58, 46)).toBe(-20)
     expect(percentChange(30, 46)).toBe(53)
@@ -63,7 +63,7 @@ describe('bundled catalog', () => {
     expect(counts).toEqual({ gemini: 5, groq: 4, openai: 10, together: 22 })
   })
 
-  it('prints the four Groq rows exactly as the spec verification does', () => {
+  it('prints the four Groq rows exactly as the seed verification does', () => {
     const groq = active()
       .filter((m) => m.provider === 'groq')
       .map(line)
@@ -75,7 +75,7 @@ describe('bundled catalog', () => {
     ])
   })
 
-  it('pins the Together figures the spec states', () => {
+  it('pins the Together figures the seed states', () => {
     const t = new Map(
       active()
         .filter((m) => m.provider === 'together')
@@ -92,7 +92,7 @@ describe('bundled catalog', () => {
     expect(t.get('meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo')).toBe(234)
   })
 
-  it('gives the spec per-provider ranges, cheapest and most expensive', () => {
+  it('gives the seed per-provider ranges, cheapest and most expensive', () => {
     const s = summarize(active())
     const ranges = Object.fromEntries(s.providers.map((p) => [p.provider, p.credits]))
     expect(ranges).toEqual({

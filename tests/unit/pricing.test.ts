@@ -22,7 +22,7 @@ async function coreWithPreUpdateCatalog(): Promise<Core> {
 const update = (over: Record<string, unknown>) =>
   JSON.stringify({ format: 'mp4totext-pricing-update', formatVersion: 1, date: '2026-01-01', title: 't', changes: [], ...over })
 
-describe("the spec's pricing update", () => {
+describe("the seed's pricing update", () => {
   it('turns the pre-update catalog into exactly the bundled (post-update) catalog', () => {
     const { models } = applyUpdate(preUpdateCatalog(), parseUpdateFile(specUpdateText()), 20)
     // the update takes whisper-large-v3-turbo off enhancement only: it stays a priced, active
@@ -30,7 +30,7 @@ describe("the spec's pricing update", () => {
     expect(JSON.stringify(models)).toBe(JSON.stringify(bundledCatalog()))
   })
 
-  it("previews the spec's groups and changelog lines exactly", async () => {
+  it("previews the seed's groups and changelog lines exactly", async () => {
     const core = await coreWithPreUpdateCatalog()
     const p = core.pricing.preview(specUpdateText())
     expect(p.title).toBe('Groq pricing update')

@@ -11,7 +11,7 @@ function catalog2025_11(): ModelRecord[] {
   return [...rows, { ...turbo, multiplierTenths: 0, active: false }]
 }
 
-describe('transcription rows in the catalog (#12)', () => {
+describe('transcription rows in the catalog', () => {
   it('reach an existing install through the three-way merge, priced and active', () => {
     const merged = mergeBundled(catalog2025_11(), catalog2025_11(), bundledCatalog())
     const rows = merged.filter((m) => m.kind === 'transcription')

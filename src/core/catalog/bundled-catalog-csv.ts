@@ -1,5 +1,5 @@
-// Copied verbatim from the spec's catalog-2025-11.csv: the bundled catalog's single source.
-// 2025-11.1: the speech-to-text rows of bundled-catalog.ts became priced (#12); a new version
+// Copied verbatim from the seed's catalog-2025-11.csv: the bundled catalog's single source.
+// 2025-11.1: the speech-to-text rows of bundled-catalog.ts became priced; a new version
 // makes existing users get them by the three-way merge.
 // 2025-11.2: a published speed carries its source and date (publishedSpeed), so existing users'
 // rows get the figure back with where it comes from.

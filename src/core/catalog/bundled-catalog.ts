@@ -48,7 +48,7 @@ export function bundledCatalog(): ModelRecord[] {
       source: r.source ?? '',
     }),
   )
-  // Speech-to-text models (#12): rows of their own kind, never offered for enhancement. Their
+  // Speech-to-text models: rows of their own kind, never offered for enhancement. Their
   // multiplier is credits per started minute of audio (transcription-cost.ts); 1.0x is Groq's
   // whisper-large-v3-turbo at $0.04/hour, the others scaled by their list price per hour.
   for (const t of transcriptionRows)

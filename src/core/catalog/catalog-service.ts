@@ -17,7 +17,7 @@ import { recommend } from './recommendations'
 export class CatalogService {
   constructor(
     private readonly store: Store,
-    /** rows of the built-in engine's installed GGUF models (#16) */
+    /** rows of the built-in engine's installed GGUF models */
     private readonly builtinViews: (speedStats: Store['data']['speedStats']) => ModelView[] = () => [],
   ) {}
 
@@ -40,7 +40,7 @@ export class CatalogService {
     return [...cloud, ...local, ...this.builtinViews(db.speedStats)]
   }
 
-  /** Usable cloud models: what the spec's pages compute over (local models are not priced). */
+  /** Usable cloud models: what the seed's pages compute over (local models are not priced). */
   active(): ModelView[] {
     return this.list(false).filter((m) => !m.local && !m.unavailable)
   }

@@ -27,7 +27,7 @@ export function formatMultiplier(tenths: number): string {
   return frac === 0 ? `${whole}` : `${whole}.${frac}`
 }
 
-/** Whole percent difference from `before` to `after`, truncated toward zero (the spec's "33% cheaper"). */
+/** Whole percent difference from `before` to `after`, truncated toward zero (the seed's "33% cheaper"). */
 export function percentChange(before: number, after: number): number {
   if (before === 0) return 0
   return Math.trunc(((after - before) * 100) / before)

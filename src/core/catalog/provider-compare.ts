@@ -2,7 +2,7 @@ import type { CompareReport, FeatureRow, ModelView } from '../../shared/catalog-
 import { percentChange } from './credits-math'
 import { providerFacts } from './provider-facts'
 
-/** The family the spec compares across providers, matched by display name, not by hard-coded ids. */
+/** The family the seed compares across providers, matched by display name, not by hard-coded ids. */
 export const COMPARED_FAMILY = 'Llama 3.3 70B'
 
 /**

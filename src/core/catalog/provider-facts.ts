@@ -1,7 +1,7 @@
 import type { ProviderId, PublishedSpeed } from '../../shared/catalog-types'
 
 /**
- * What the spec says about each provider, as data. Text shown to users lives in the locale
+ * What the seed says about each provider, as data. Text shown to users lives in the locale
  * files under the keys named here; numbers are used by the computed pages. The seed's "10x
  * faster" is a marketing line with no source: it is not a fact here, and no provider gets a
  * speed tier; speed comes from published figures (below) and this machine's own runs.
@@ -36,7 +36,7 @@ export function isReasoningModel(modelId: string): boolean {
   return /(^gpt-5)|(^o4-mini)|(DeepSeek-R1)|(Qwen3-.*Thinking)|(gpt-oss)/i.test(modelId)
 }
 
-/** Flagships named by the spec (Together: DeepSeek-R1, Qwen3) and each other provider's top model. */
+/** Flagships named by the seed (Together: DeepSeek-R1, Qwen3) and each other provider's top model. */
 export const flagshipModels = new Set([
   'together/deepseek-ai/DeepSeek-R1',
   'together/Qwen/Qwen3-235B-A22B-Thinking-2507',

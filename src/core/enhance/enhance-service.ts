@@ -35,7 +35,7 @@ export interface EnhanceDeps {
   env?: NodeJS.ProcessEnv
   /** the process running this service's enhancements, recorded so no other process recovers them */
   owner?: Owner | null
-  /** the built-in engine (#16): its client and its admission check */
+  /** the built-in engine: its client and its admission check */
   builtin?: { client: LlmClient; resolve: (modelId: string) => unknown }
 }
 

@@ -147,7 +147,7 @@ const mediaTypes: Record<string, string> = {
   '.opus': 'audio/ogg',
 }
 
-/** The media file extensions the app knows (lower case, with the dot); watch folders take these (#12). */
+/** The media file extensions the app knows (lower case, with the dot); watch folders take these. */
 export const mediaExtensions: readonly string[] = Object.keys(mediaTypes)
 
 /**

@@ -13,7 +13,7 @@ function groupOf(before: ModelRecord | null, after: ModelRecord, cb: number | nu
   return JSON.stringify(restBefore) === JSON.stringify(restAfter) ? 'kept' : 'edited'
 }
 
-/** The spec's changelog sentence: "0.3x → 0.2x (6 → 4 credits, 33% cheaper)". */
+/** The seed's changelog sentence: "0.3x → 0.2x (6 → 4 credits, 33% cheaper)". */
 function changelogOf(line: Omit<DiffLine, 'changelog'>): string {
   const m = (x: string) => `${x}x`
   const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`

@@ -9,7 +9,7 @@ import {
 } from '../../shared/catalog-types'
 import { parseMultiplierTenths } from '../catalog/credits-math'
 
-/** Multipliers are written like the spec writes them ("0.2" or 0.2); at most one decimal, 0–100x. */
+/** Multipliers are written like the seed writes them ("0.2" or 0.2); at most one decimal, 0–100x. */
 const Multiplier = z.union([z.number(), z.string()]).transform((v, ctx) => {
   try {
     return parseMultiplierTenths(String(v))

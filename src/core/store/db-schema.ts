@@ -49,11 +49,6 @@ export const DbSchema = z.object({
   // (see LibraryDb), so a top-up or a job's change of state does not rewrite them all
   /** who runs each running enhancement (`enhancement:<id>`); the owners of jobs and watched files are in library.db */
   owners: z.record(z.string(), Owner),
-  // --- speakers (#11) ---
-  // --- cloud and self-hosted transcription (#12) ---
-  // --- watch folders (#12) ---
-  // --- live capture (#13) ---
-  // --- built-in local LLM (#16) ---
   // --- hardware ---
   /** "Test this computer": the measured speeds per machine (a data folder can be shared) */
   hardware: z.record(z.string(), z.object({ bench: z.array(BenchResult) })).default({}),

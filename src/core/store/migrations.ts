@@ -99,25 +99,19 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     schemaVersion: 7,
     settings: {
       ...(doc.settings as Json),
-      // --- speakers (#11) ---
+      // --- speakers ---
       speakerThreshold: 0.5,
-      // --- cloud and self-hosted transcription (#12) ---
+      // --- cloud and self-hosted transcription ---
       transcriptionServers: [],
       cloudMaxUploadMB: 25,
       cloudNoticeAcknowledged: [],
-      // --- watch folders (#12) ---
+      // --- watch folders ---
       watchFolders: [],
-      // --- live capture (#13) ---
-      // --- built-in local LLM (#16) ---
       // --- hardware ---
       engineBackend: 'auto',
     },
-    // --- speakers (#11) ---
-    // --- cloud and self-hosted transcription (#12) ---
-    // --- watch folders (#12) ---
+    // --- watch folders ---
     watchedFiles: [],
-    // --- live capture (#13) ---
-    // --- built-in local LLM (#16) ---
     // --- hardware ---
     hardware: {},
   }),

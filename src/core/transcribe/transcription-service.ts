@@ -38,7 +38,7 @@ export interface TranscriptionDeps {
   owner?: Owner | null
   /** where finished transcripts go */
   transcripts: TranscriptStore
-  /** #12: cloud models and the user's own servers (absent: this machine's engine only) */
+  /** cloud models and the user's own servers (absent: this machine's engine only) */
   remote?: RemoteTranscriber
   /** which engine build runs the work (absent: the CPU build) */
   hardware?: HardwareService
@@ -73,7 +73,7 @@ export class TranscriptionService {
     })
   }
 
-  /** #12: cloud models and the user's servers */
+  /** cloud models and the user's servers */
   get remote(): RemoteTranscriber | undefined {
     return this.deps.remote
   }
@@ -202,7 +202,7 @@ export class TranscriptionService {
 
   private pump(): void {
     const settings = this.deps.store.data.settings
-    // #12: with servers, a batch's files run side by side, as many as the servers take at once
+    // with servers, a batch's files run side by side, as many as the servers take at once
     const limit = Math.max(
       settings.transcribeConcurrency,
       this.deps.remote ? serverSlots(this.deps.library.jobs.withStatus('queued', 'running'), settings) : 0,
@@ -239,7 +239,7 @@ export class TranscriptionService {
       })
       // a cancel may have come while "running" was being saved
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled')
-      // #12: a cloud model or the user's servers; null back means every server was down
+      // a cloud model or the user's servers; null back means every server was down
       const route = this.deps.remote ? routeOf(job.options, this.deps.store.data.settings) : null
       if (route && this.deps.remote) {
         this.setStage(job.id, 'sending')

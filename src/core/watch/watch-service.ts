@@ -83,7 +83,7 @@ const ownerKeyOf = (key: string) => `watch:${key}`
 const isOpen = (r: WatchedFile) => r.status === 'claimed' || r.status === 'queued' || r.status === 'writing'
 
 /**
- * Watch folders and folder runs (#12): each media file is claimed once — by its identity, in
+ * Watch folders and folder runs: each media file is claimed once — by its identity, in
  * one library transaction, so two processes on one data folder never both take it — queued as a
  * normal transcription job, and its outputs written once its transcript is done. The record in
  * library.db outlives the process: at the next start, work a gone process left (claimed, queued,

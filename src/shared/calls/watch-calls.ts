@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ExportFormat } from '../transcribe-types'
 
 /**
- * A folder the app watches (#12): media that lands in it is transcribed once, when fully
+ * A folder the app watches: media that lands in it is transcribed once, when fully
  * written, with these choices; outputs go beside each file or under `outDir` (subfolders
  * mirrored). Kept in the settings, so every process on the data folder sees the same list.
  */

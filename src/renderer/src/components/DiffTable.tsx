@@ -5,7 +5,7 @@ import { useFormat } from '../i18n/format'
 
 const order: DiffLine['group'][] = ['cheaper', 'dearer', 'kept', 'deactivated', 'activated', 'added', 'edited']
 
-/** A pricing change grouped the way the spec groups it, before → after with the percentage. */
+/** A pricing change grouped the way the seed groups it, before → after with the percentage. */
 export function DiffTable({ lines, testId }: { lines: DiffLine[]; testId?: string }) {
   const { t } = useTranslation()
   const f = useFormat()

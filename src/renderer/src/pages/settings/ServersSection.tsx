@@ -4,7 +4,7 @@ import { SavedField } from '../../components/SavedField'
 import { api } from '../../lib/api'
 import { useCall } from '../../lib/use-call'
 
-/** The user's own transcription servers: used in parallel before this computer, at 0 credits (#12). */
+/** The user's own transcription servers: used in parallel before this computer, at 0 credits. */
 export function ServersSection() {
   const { t } = useTranslation()
   const settings = useCall('settings.get', {}, ['settings.changed'])

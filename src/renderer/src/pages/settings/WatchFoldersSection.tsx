@@ -7,7 +7,7 @@ import { useWatchFolders } from './use-watch-folders'
 const isFullPath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')
 const baseName = (p: string) => p.split(/[\\/]/).filter(Boolean).at(-1) ?? p
 
-/** Folders whose new media is transcribed once fully written, and the files handled lately (#12). */
+/** Folders whose new media is transcribed once fully written, and the files handled lately. */
 export function WatchFoldersSection() {
   const { t } = useTranslation()
   const w = useWatchFolders()

@@ -4,7 +4,7 @@ import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
 
-/** The watch-folder list, the files handled lately, and the edits (#12). */
+/** The watch-folder list, the files handled lately, and the edits. */
 export function useWatchFolders() {
   const folders = useCall('watch.list', {}, ['settings.changed'])
   const recent = useCall('watch.status', { limit: 10 }, ['watch.file', 'settings.changed'])

@@ -34,7 +34,7 @@ export function TranscribePage() {
   const batch = useBatchExport()
   const o = tr.options
   const [over, setOver] = useState(false)
-  // #12: cloud models beside the local ones; a cloud file waits for its cost (and notice) first
+  // cloud models beside the local ones; a cloud file waits for its cost (and notice) first
   const cloud = useCloudTranscribe()
   const [acknowledgedNow, setAcknowledgedNow] = useState(false)
   const missingKeys = useMissingKeys()

@@ -44,7 +44,7 @@ const words = {
     perMinute: '1 kredi / dk',
     rules: 'Kurallar editoryaldir',
     rule: 'En yüksek hız değeri (burada ölçülen, yoksa yayımlanan)',
-    download: 'tiny modelini indir',
+    download: 'İndir: tiny modeli',
     transcript: 'Transkript',
     amountWhy: 'tam sayı',
     enhancementLedger: 'GPT-OSS 20B (Groq)',

@@ -75,7 +75,7 @@ it('"Open Models" from an empty Transcribe page lands on the transcription model
   const { page } = await open({ viewport: { width: 1280, height: 800 } })
   await go(page, 'transcribe')
   await page.getByRole('button', { name: 'Open Models' }).click()
-  const heading = page.getByRole('heading', { name: 'Transcription models' })
+  const heading = page.getByRole('heading', { name: 'Transcription models', exact: true })
   await heading.waitFor()
   const box = (await heading.boundingBox())!
   expect(box.y + box.height).toBeLessThanOrEqual(800)

@@ -228,6 +228,8 @@ export class TranscriptionService {
 
   private async run(job: Job, signal: AbortSignal): Promise<void> {
     let engine: WhisperServer | null = null
+    // the job shows as running with what it does first, never a bare 0 %
+    this.stages.set(job.id, this.deps.remote && routeOf(job.options, this.deps.store.data.settings) ? 'sending' : 'loading-model')
     try {
       await this.update(job.id, {
         status: 'running',

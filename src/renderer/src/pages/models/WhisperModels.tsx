@@ -53,7 +53,7 @@ export function WhisperModels() {
                       {!m.installed && m.downloadable && !running ? (
                         <button
                           type="button"
-                          aria-label={t('transcribe.downloadModel', { name: m.name })}
+                          aria-label={t('named.downloadWhisper', { name: m.name })}
                           onClick={() => w.download(m.name)}
                         >
                           {t('whisper.download')}

@@ -196,11 +196,19 @@ export class TranscriptionService {
   }
 
   async shutdown(): Promise<void> {
+    this.stopped = true
     for (const ac of this.aborts.values()) ac.abort()
+    // each run writes how it ended before the library closes under it
+    await Promise.allSettled(this.runs)
     this.engines.shutdown()
   }
 
+  /** shut down: a run that ends afterwards starts no other (the library may be closed already) */
+  private stopped = false
+  private readonly runs = new Set<Promise<void>>()
+
   private pump(): void {
+    if (this.stopped) return
     const settings = this.deps.store.data.settings
     // with servers, a batch's files run side by side, as many as the servers take at once
     const limit = Math.max(
@@ -217,12 +225,14 @@ export class TranscriptionService {
     for (const job of next) {
       const ac = new AbortController()
       this.aborts.set(job.id, ac)
-      void this.run(job, ac.signal).finally(() => {
+      const run: Promise<void> = this.run(job, ac.signal).finally(() => {
+        this.runs.delete(run)
         this.aborts.delete(job.id)
         this.live.delete(job.id)
         this.stages.delete(job.id)
         this.pump()
       })
+      this.runs.add(run)
     }
   }
 

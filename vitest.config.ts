@@ -17,6 +17,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          expect: { poll: { timeout: 20_000 } },
         },
       },
       {
@@ -35,6 +36,9 @@ export default defineConfig({
           globalSetup: ['tests/browser/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // expect.poll's own default is 1 s: on a loaded machine a page (or a speaker model in its
+          // child process) can take longer than that to answer, and a poll ends as soon as it holds
+          expect: { poll: { timeout: 20_000 } },
           // two files at once, each with its own Chromium: a browser test waits on its page far
           // more than it computes (on two cores the part takes half the time, and it passed whole
           // at a load average of 18)

@@ -2,14 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import { audit } from '../helpers/axe-audit'
-import { go, screenshotDir, useApp, type View } from '../helpers/browser'
+import { go, screenshotDir, takeScreenshots, useApp, type View } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { routes } from '../../src/renderer/src/lib/use-route'
 
 /**
  * The accessibility audit: axe-core runs inside real Chromium over every page, in both themes and
  * both languages, and a full-page screenshot of each lands in test-results/screenshots/review/
- * (`npm run screenshots` runs just this file). It checks what renders — computed colours, names,
+ * (`npm run screenshots` runs just this file and takes them; `npm test` does not). It checks what renders — computed colours, names,
  * roles — not the palette.
  */
 const reviewDir = path.join(screenshotDir, 'review')
@@ -74,7 +74,7 @@ it('every page, in both themes and both languages, has no serious or critical ax
       // wait for the page's data, not for a time: no "Loading…" left
       await expect.poll(() => page.locator('main [aria-busy=true], main .loading').count()).toBe(0)
       found.push(...(await audit(page)).map((v) => `${view.name} ${name}: ${v}`))
-      await page.screenshot({ path: path.join(reviewDir, `${view.name}-${name}.png`), fullPage: true })
+      if (takeScreenshots) await page.screenshot({ path: path.join(reviewDir, `${view.name}-${name}.png`), fullPage: true })
     }
     await page.context().close()
   }

@@ -7,5 +7,8 @@ export default function setup(): void {
   execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.web.config.ts'], {
     cwd: root,
     stdio: 'inherit',
+    // vitest sets NODE_ENV=test, and Vite would take it and build React's development bundle (twice
+    // the size, StrictMode's double effects): the tests drive the production build that ships
+    env: { ...process.env, NODE_ENV: 'production' },
   })
 }

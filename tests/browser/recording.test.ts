@@ -8,7 +8,7 @@ import path from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { afterEach, expect, it } from 'vitest'
 import { audit } from '../helpers/axe-audit'
-import { chromiumPath, go, screenshotDir, useApp } from '../helpers/browser'
+import { chromiumPath, go, screenshotDir, takeScreenshots, useApp } from '../helpers/browser'
 import { compose, silence, spokenText, writeWav } from '../helpers/speech-audio'
 import { installMiniModel } from '../helpers/transcribe-env'
 
@@ -49,7 +49,7 @@ async function recordAndStop(page: Page, names: { start: RegExp; stop: RegExp; s
   // the first sentence's pause has passed: its text is on the page before stop
   await page.getByTestId('live-segments').waitFor({ timeout: 30_000 })
   expect(await audit(page)).toEqual([])
-  await page.screenshot({ path: path.join(screenshotDir, `record-live-${names.shot}.png`), fullPage: true })
+  if (takeScreenshots) await page.screenshot({ path: path.join(screenshotDir, `record-live-${names.shot}.png`), fullPage: true })
   expect(Number(await page.getByTestId('level').getAttribute('aria-valuemax'))).toBe(100)
   await page.getByRole('button', { name: names.stop }).click()
   await page.waitForURL(/#\/transcript\//, { timeout: 60_000 })

@@ -96,3 +96,43 @@ it('a job meant for the user’s own server that did not answer says it was done
     `Server 127.0.0.1:${port} did not answer: done on this computer.`,
   )
 })
+
+it('a job that ends while the page is still asking for the queue shows as done, never again as the older answer said', async () => {
+  const { page, core, dataDir } = await open()
+  // another page first: the Transcribe page asks for the queue when it opens
+  await go(page, 'settings')
+  const [job] = await core.transcription.add([makeMedia(dataDir, 'geç.wav', { seconds: 8, noise: true })], { model: 'mini-test' })
+  const statusOf = () => core.transcription.jobs().find((j) => j.id === job!.id)?.status
+  let answeredWhile: string | undefined
+  let answered!: () => void
+  const answer = new Promise<void>((r) => (answered = r))
+  // the queue's answer leaves the host while the job runs and reaches the page after it ended
+  await page.route('**/api/call/transcribe.jobs', async (route) => {
+    await until('the job running', () => statusOf() === 'running')
+    const res = await route.fetch()
+    answeredWhile = statusOf()
+    await until('the job done', () => statusOf() === 'done')
+    // the "done" event reaches the page before the answer does
+    await page.getByTestId('job').and(page.locator('[data-status=done]')).waitFor()
+    await route.fulfill({ response: res })
+    answered()
+  })
+  await page.evaluate(() => {
+    const seen: string[] = []
+    ;(globalThis as unknown as { __statuses: string[] }).__statuses = seen
+    new MutationObserver(() => {
+      const s = document.querySelector('[data-testid=job]')?.getAttribute('data-status') ?? ''
+      if (s && seen.at(-1) !== s) seen.push(s)
+    }).observe(document.body, { subtree: true, childList: true, attributes: true })
+  })
+  const received = page.waitForResponse('**/api/call/transcribe.jobs', { timeout: 120_000 })
+  await go(page, 'transcribe')
+  await answer
+  await received
+  // the page has read the answer and drawn what it holds two frames later
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+  expect(await page.getByTestId('job').first().getAttribute('data-status')).toBe('done')
+  expect(answeredWhile).toBe('running')
+  const seen = await page.evaluate(() => (globalThis as unknown as { __statuses: string[] }).__statuses)
+  expect(seen.slice(seen.indexOf('done'))).toEqual(['done'])
+})

@@ -83,7 +83,7 @@ it('a download in progress shows its bytes and can be cancelled; nothing is kept
   await panel.getByRole('button', { name: 'Import' }).click()
   const state = panel.getByTestId('url-import-state')
   await expect.poll(() => state.getByRole('progressbar').getAttribute('aria-valuenow'), { timeout: 60_000 }).not.toBeNull()
-  await expect.poll(() => state.textContent()).toContain('MB of 10')
+  await expect.poll(() => state.textContent(), { timeout: 30_000 }).toContain('MB of 10')
   await state.getByRole('button', { name: 'Cancel download' }).click()
   await expect.poll(() => state.getAttribute('data-status')).toBe('cancelled')
   expect(core.transcription.jobs()).toEqual([])
@@ -105,4 +105,24 @@ it('Settings: the download limit is saved; the web host says updates come with t
   await go(tr, 'settings')
   expect(await tr.getByTestId('updates-packaged').textContent()).toContain('paketiyle birlikte güncellenir')
   expect(await tr.getByTestId('updates-section').getByRole('heading').textContent()).toBe('Güncellemeler')
+}, 120_000)
+
+it("the download's state is right even when its first progress arrives before the answer to 'Import'", async () => {
+  const { page, core } = await open({ locale: 'en' })
+  await core.handlers['settings.set']({ urlImportNoticeAcknowledged: true })
+  // a busy host or network: the call's answer comes a moment after the events it caused
+  await page.route('**/api/call/urlImport.start', async (route) => {
+    const res = await route.fetch()
+    await new Promise((r) => setTimeout(r, 1500))
+    await route.fulfill({ response: res })
+  })
+  await go(page, 'transcribe')
+  const panel = page.getByTestId('url-import')
+  await panel.locator('input[name=importUrl]').fill(`${site.url}/stalled.mp3`)
+  await panel.getByRole('button', { name: 'Import' }).click()
+  const state = panel.getByTestId('url-import-state')
+  // the 10 MB length came with the first event, before the call's own (older) answer
+  await expect.poll(() => state.textContent(), { timeout: 30_000 }).toContain('MB of 10')
+  await state.getByRole('button', { name: 'Cancel download' }).click()
+  await expect.poll(() => state.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled')
 }, 120_000)

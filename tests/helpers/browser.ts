@@ -8,6 +8,11 @@ import { startWebHost, type WebHost } from '../../src/web/web-host'
 
 const root = path.resolve(import.meta.dirname, '../..')
 export const screenshotDir = path.join(root, 'test-results', 'screenshots')
+/**
+ * Screenshots are for a person to look at (`npm run screenshots`), never what a test asserts: a
+ * full-page PNG costs a render and an encode, so `npm test` takes none unless asked.
+ */
+export const takeScreenshots = process.env.MP4TOTEXT_SCREENSHOTS === '1'
 
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -119,7 +124,7 @@ export function useApp(
       dataDir,
       newPage,
       shot: async (name) => {
-        await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
+        if (takeScreenshots) await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
       },
     }
   }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { UrlImport } from '../../../../shared/calls/url-import-calls'
 import { DownloadBar } from '../../components/DownloadBar'
@@ -35,9 +35,13 @@ export function UrlImportPanel({
   const [current, setCurrent] = useState<UrlImport | null>(null)
   const [error, setError] = useState<string | null>(null)
 
+  // every import's latest state as the events tell it: the answer to "Import" can arrive after
+  // the first events it caused (or even after the last), and is then older than they are
+  const latest = useRef(new Map<string, UrlImport>())
   useEffect(
     () =>
       api.on('urlImport.progress', (s) => {
+        latest.current.set(s.id, s)
         setCurrent((c) => (c && c.id === s.id ? s : c))
       }),
     [],
@@ -48,7 +52,8 @@ export function UrlImportPanel({
     setError(null)
     try {
       const { model, language, translate, prompt } = options
-      setCurrent(await api.invoke('urlImport.start', { url, options: { model, language, translate, prompt } }))
+      const started = await api.invoke('urlImport.start', { url, options: { model, language, translate, prompt } })
+      setCurrent(latest.current.get(started.id) ?? started)
       setUrl('')
     } catch (err) {
       setError(errorText(err))

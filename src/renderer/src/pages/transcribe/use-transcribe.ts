@@ -25,16 +25,23 @@ export function useTranscribe() {
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    void api.invoke('transcribe.jobs', {}).then(setJobs)
-    return api.on('transcribe.job', (j) =>
-      setJobs((all) => {
-        const i = all.findIndex((x) => x.id === j.id)
-        if (i < 0) return [j, ...all]
-        const next = [...all]
-        next[i] = j
-        return next
-      }),
-    )
+    // a job's event heard while the queue's answer was on its way is newer than that answer
+    let heard: Map<string, Job> | null = new Map()
+    let live = true
+    const off = api.on('transcribe.job', (j) => {
+      heard?.set(j.id, j)
+      setJobs((all) => upsert(all, j))
+    })
+    void api.invoke('transcribe.jobs', {}).then((all) => {
+      const newer = heard ?? new Map<string, Job>()
+      heard = null
+      // an answer for a subscription already gone has missed the events since it went
+      if (live) setJobs(all.map((j) => newer.get(j.id) ?? j))
+    })
+    return () => {
+      live = false
+      off()
+    }
   }, [])
 
   const installed = (models.data ?? []).filter((m) => m.installed)
@@ -65,7 +72,7 @@ export function useTranscribe() {
     clearFinished: () =>
       void api
         .invoke('transcribe.clearFinished', {})
-        .then(setJobs)
+        .then((left) => setJobs((now) => sameJobs(now, left)))
         .catch((e: unknown) => setError(errorText(e))),
     installed,
     /** the models' list is loaded (so "none installed" is known, not assumed) */
@@ -84,7 +91,7 @@ export function useTranscribe() {
     remove: (id: string) =>
       void api
         .invoke('transcribe.remove', { id })
-        .then(setJobs)
+        .then((left) => setJobs((now) => sameJobs(now, left)))
         .catch((e: unknown) => setError(errorText(e))),
   }
 }
@@ -98,4 +105,17 @@ function queueOrder(jobs: Job[]): Job[] {
       rank[a.status] - rank[b.status] ||
       (a.status === 'queued' ? a.createdAt.localeCompare(b.createdAt) : b.createdAt.localeCompare(a.createdAt)),
   )
+}
+
+function upsert(all: Job[], j: Job): Job[] {
+  const i = all.findIndex((x) => x.id === j.id)
+  if (i < 0) return [j, ...all]
+  const next = [...all]
+  next[i] = j
+  return next
+}
+
+/** The jobs `answer` holds, each as the page knows it when an event has told it more since. */
+function sameJobs(now: Job[], answer: Job[]): Job[] {
+  return answer.map((j) => now.find((x) => x.id === j.id) ?? j)
 }

@@ -47,6 +47,16 @@ export function queryTerms(query: string): string[] {
     .slice(0, 12)
 }
 
+/** Each word of `text` that starts with a query term: where, and which term (matching is at word starts, as the index matches prefixes). */
+export function termMatches(text: string, terms: string[]): { at: number; term: string }[] {
+  const out: { at: number; term: string }[] = []
+  for (const m of fold(text).matchAll(/[\p{L}\p{N}]+/gu)) {
+    const term = terms.find((x) => m[0].startsWith(x))
+    if (term) out.push({ at: m.index, term })
+  }
+  return out
+}
+
 /** A piece of a text with its matches marked, for a result line. */
 export interface MarkedPart {
   text: string
@@ -58,13 +68,7 @@ export interface MarkedPart {
  * query term marked. Matching is at word starts, as the index matches prefixes.
  */
 export function markMatches(text: string, terms: string[], width = 120): MarkedPart[] {
-  const folded = fold(text)
-  const spans: [number, number][] = []
-  const word = /[\p{L}\p{N}]+/gu
-  for (const m of folded.matchAll(word)) {
-    const t = terms.find((x) => m[0].startsWith(x))
-    if (t) spans.push([m.index, m.index + t.length])
-  }
+  const spans = termMatches(text, terms).map(({ at, term }): [number, number] => [at, at + term.length])
   const first = spans[0]?.[0] ?? 0
   let from = Math.max(0, first - Math.floor(width / 3))
   const to = Math.min(text.length, from + width)

@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { call } from '../../src/cli/cli-call'
 import type { Segment } from '../../src/shared/transcribe-types'
+import { DatabaseSync } from 'node:sqlite'
+import { LibraryDb } from '../../src/core/store/library-db'
+import { LibraryIndex } from '../../src/core/library/library-index'
+import type { TranscriptMeta } from '../../src/shared/transcribe-types'
 import { asPreviousRelease } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 
@@ -127,5 +131,61 @@ describe('library search', { timeout: 60_000 }, () => {
     expect(json.map((r) => r.transcript.id)).toEqual([id])
     expect(cli(['search', 'yokboyle']).stdout).toContain('Nothing found')
     expect(cli(['search']).status).toBe(2)
+  })
+  it('a library.db from before the index per transcript (schema 2) is brought up to date and finds the same', async () => {
+    const dir = tempDir()
+    const first = await open(dir)
+    const id = await add(first, 'Ders.mp4', ['Üsküdar vapuru geç kaldı.', 'Başka konu.'])
+    await first.close()
+    cores.splice(0)
+    // as the previous version left the file: no per-transcript index, schema 2
+    const raw = new DatabaseSync(path.join(dir, 'library.db'))
+    raw.exec('DROP TABLE transcript_docs; UPDATE schema_version SET version = 2')
+    raw.close()
+    const second = await open(dir)
+    const found = await call(second, 'library.search', { query: 'uskudar vapur' })
+    expect(found.map((r) => r.transcript.id)).toEqual([id])
+    expect(text(found[0]!.hits[0]!.parts)).toBe('[Üsküdar] [vapur]u geç kaldı.')
+  })
+
+  it('words that many transcripts hold, but only one says together, still find that one', () => {
+    const dir = tempDir()
+    const lib = LibraryDb.open(dir)
+    try {
+      const index = new LibraryIndex(lib)
+      const meta = (i: number): TranscriptMeta => ({
+        id: `t-${i}`,
+        jobId: `j-${i}`,
+        fileName: `f-${i}.wav`,
+        mediaPath: `/m/f-${i}.wav`,
+        hasVideo: false,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        durationSec: 4,
+        language: 'tr',
+        model: 'base',
+        segmentCount: 2,
+        preview: '',
+      })
+      // 2,500 short transcripts with both words, in different segments: they rank first
+      index.putAll(
+        Array.from({ length: 2_500 }, (_, i) => ({
+          meta: meta(i),
+          segments: [
+            { id: 0, start: 0, end: 1, text: 'kırmızı' },
+            { id: 1, start: 1, end: 2, text: 'elma' },
+          ],
+          revision: 0,
+        })),
+      )
+      // one long transcript that says them together, ranked last
+      const filler = Array.from({ length: 200 }, (_, k) => ({ id: k + 1, start: k + 1, end: k + 2, text: `dolgu cümlesi ${k}.` }))
+      index.put(meta(9_999), [{ id: 0, start: 0, end: 1, text: 'Bir kırmızı elma.' }, ...filler], 0)
+      const found = index.search('kırmızı elma')
+      expect(found.map((r) => r.transcriptId)).toEqual(['t-9999'])
+      expect(found[0]!.hits.map((h) => h.segmentId)).toEqual([0])
+    } finally {
+      lib.close()
+    }
   })
 })

@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { LibraryDb } from '../store/library-db'
-import { fold, markMatches, queryTerms, type MarkedPart } from '../../shared/text-fold'
+import { fold, markMatches, queryTerms, termMatches, type MarkedPart } from '../../shared/text-fold'
 import type { Segment, TranscriptMeta } from '../../shared/transcribe-types'
 
 /** What one search returns for one transcript: its best hits, each with its place and words marked. */
@@ -17,6 +17,13 @@ export interface LibraryResult {
 }
 
 const HITS_PER_TRANSCRIPT = 3
+/** transcripts ranked at a time; each is then read whole to find the pieces that hold every word */
+const PAGE = 100
+/**
+ * After this many transcripts that hold every word but never in one piece, the search asks the
+ * segment index instead (slower, the same answer): a query of two common words rarely said together.
+ */
+const MAX_CANDIDATES = 2_000
 
 /**
  * Full-text search over the whole library, in the library database's FTS5 tables (see
@@ -33,6 +40,11 @@ export class LibraryIndex {
   private readonly mark: StatementSync
   private readonly unmark: StatementSync
   private readonly query: StatementSync
+  private readonly candidates: StatementSync
+  private readonly entriesOf: StatementSync
+  private readonly docKey: StatementSync
+  private readonly insertTranscriptDoc: StatementSync
+  private readonly clearTranscriptDoc: StatementSync
 
   private readonly db: DatabaseSync
 
@@ -50,6 +62,16 @@ export class LibraryIndex {
       `SELECT e.transcript_id, e.segment_id, e.start, e.kind, e.text
        FROM (SELECT rowid, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?) AS best JOIN entries e ON e.id = best.rowid
        ORDER BY best.rank`,
+    )
+    this.candidates = db.prepare(
+      `SELECT i.transcript_id FROM (SELECT rowid, rank FROM transcript_docs WHERE transcript_docs MATCH ? ORDER BY rank LIMIT ? OFFSET ?) AS best
+       JOIN indexed i ON i.rowid = best.rowid ORDER BY best.rank`,
+    )
+    this.entriesOf = db.prepare('SELECT segment_id, start, kind, text FROM entries WHERE transcript_id = ? ORDER BY id')
+    this.docKey = db.prepare('SELECT rowid AS key FROM indexed WHERE transcript_id = ?')
+    this.insertTranscriptDoc = db.prepare('INSERT INTO transcript_docs (rowid, folded) VALUES (?, ?)')
+    this.clearTranscriptDoc = db.prepare(
+      'DELETE FROM transcript_docs WHERE rowid = (SELECT rowid FROM indexed WHERE transcript_id = ?)',
     )
   }
 
@@ -75,20 +97,27 @@ export class LibraryIndex {
   }
 
   private putOne(meta: TranscriptMeta, segments: Segment[], revision: number): void {
+    this.clearTranscriptDoc.run(meta.id)
     this.clearDocs.run(meta.id)
     this.clear.run(meta.id)
+    const whole: string[] = []
     const add = (text: string, segmentId: number, start: number | null, kind: LibraryHit['kind']) => {
       const { lastInsertRowid } = this.insert.run(meta.id, segmentId, start, kind, text)
-      this.insertDoc.run(lastInsertRowid, fold(text))
+      const folded = fold(text)
+      this.insertDoc.run(lastInsertRowid, folded)
+      whole.push(folded)
     }
     add(meta.fileName, -1, null, 'name')
     for (const name of Object.values(meta.speakers ?? {})) add(name, -1, null, 'speaker')
     for (const s of segments) if (s.text.trim()) add(s.text, s.id, s.start, 'segment')
     this.mark.run(meta.id, revision)
+    const { key } = this.docKey.get(meta.id) as { key: number }
+    this.insertTranscriptDoc.run(key, whole.join('\n'))
   }
 
   remove(transcriptId: string): void {
     this.lib.transaction(() => {
+      this.clearTranscriptDoc.run(transcriptId)
       this.clearDocs.run(transcriptId)
       this.clear.run(transcriptId)
       this.unmark.run(transcriptId)
@@ -96,23 +125,56 @@ export class LibraryIndex {
   }
 
   /**
-   * Transcripts whose name, speakers or text hold every word of `query` (each as a word start),
-   * best first by BM25, with up to three hits each.
+   * Transcripts with a piece (name, a speaker, a segment) that holds every word of `query` (each
+   * as a word start), best first by BM25 over the whole transcript, with up to three such pieces
+   * each (those with the most matching words first).
+   *
+   * The transcripts are ranked in the per-transcript index, and only the best are read piece by
+   * piece: the cost follows the results asked for, not the size of the library.
    */
   search(query: string, limit = 50): LibraryResult[] {
     const terms = queryTerms(query)
     if (terms.length === 0) return []
     // each term a quoted prefix, all of them required: no FTS syntax from the user gets through
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"*`).join(' AND ')
-    const rows = this.query.all(match, limit * HITS_PER_TRANSCRIPT * 4) as {
-      transcript_id: string
-      segment_id: number
-      start: number | null
-      kind: LibraryHit['kind']
-      text: string
-    }[]
-    const results = new Map<string, LibraryResult>()
+    const results: LibraryResult[] = []
+    for (let offset = 0; results.length < limit; offset += PAGE) {
+      if (offset >= MAX_CANDIDATES) return this.searchSegments(match, terms, limit, results)
+      const page = this.candidates.all(match, PAGE, offset) as { transcript_id: string }[]
+      for (const { transcript_id: id } of page) {
+        const hits = this.hitsIn(id, terms)
+        if (hits.length) results.push({ transcriptId: id, hits })
+        if (results.length >= limit) break
+      }
+      if (page.length < PAGE) break
+    }
+    return results
+  }
+
+  /** The pieces of one transcript that hold every term, most matching words first. */
+  private hitsIn(transcriptId: string, terms: string[]): LibraryHit[] {
+    const found: { hit: LibraryHit; count: number }[] = []
+    for (const r of this.entriesOf.all(transcriptId) as EntryRow[]) {
+      const matches = termMatches(r.text, terms)
+      const seen = new Set(matches.map((m) => m.term))
+      const count = matches.length
+      if (seen.size < terms.length) continue
+      found.push({ hit: { segmentId: r.segment_id, start: r.start, kind: r.kind, parts: markMatches(r.text, terms) }, count })
+    }
+    // a stable sort: among equals, the earlier piece first
+    return found
+      .sort((a, b) => b.count - a.count)
+      .slice(0, HITS_PER_TRANSCRIPT)
+      .map((f) => f.hit)
+  }
+
+  /** The rest of the results from the segment index, after `so far` (see MAX_CANDIDATES). */
+  private searchSegments(match: string, terms: string[], limit: number, soFar: LibraryResult[]): LibraryResult[] {
+    const rows = this.query.all(match, limit * HITS_PER_TRANSCRIPT * 4) as (EntryRow & { transcript_id: string })[]
+    const results = new Map<string, LibraryResult>(soFar.map((r) => [r.transcriptId, r]))
+    const already = new Set(results.keys())
     for (const r of rows) {
+      if (already.has(r.transcript_id)) continue
       let res = results.get(r.transcript_id)
       if (!res) {
         if (results.size >= limit) continue
@@ -124,4 +186,11 @@ export class LibraryIndex {
     }
     return [...results.values()]
   }
+}
+
+interface EntryRow {
+  segment_id: number
+  start: number | null
+  kind: LibraryHit['kind']
+  text: string
 }

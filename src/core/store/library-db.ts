@@ -12,7 +12,8 @@ import { PRIVATE_FILE_MODE } from './safe-json-file'
  * Numbered migrations of library.db: migrations[n - 1] brings a file at version n - 1 to n. Each
  * runs in the transaction that records its number, so a file is at one version or the next.
  * Version 1 is the search index as the previous release left it (`IF NOT EXISTS`: such a file
- * is adopted as it is); version 2 adds the records that left db.json.
+ * is adopted as it is); version 2 adds the records that left db.json; version 3 a text index per
+ * transcript beside the one per segment.
  */
 const migrations: string[] = [
   `
@@ -40,6 +41,14 @@ const migrations: string[] = [
   CREATE INDEX watched_files_by_job ON watched_files (json_extract(data, '$.jobId'));
   -- who runs a queued or running job (job:<id>) and who moves a watched file along (watch:<key>)
   CREATE TABLE owners (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+  `,
+  `
+  -- each transcript's whole folded text (name, speakers, segments), rowid = indexed.rowid: a
+  -- search ranks thousands of transcripts here instead of every segment of the library
+  CREATE VIRTUAL TABLE transcript_docs USING fts5(folded, tokenize = 'unicode61 remove_diacritics 2');
+  INSERT INTO transcript_docs (rowid, folded)
+    SELECT i.rowid, coalesce((SELECT group_concat(d.folded, char(10)) FROM entries e JOIN docs d ON d.rowid = e.id WHERE e.transcript_id = i.transcript_id), '')
+    FROM indexed i;
   `,
 ]
 export const LIBRARY_SCHEMA_VERSION = migrations.length

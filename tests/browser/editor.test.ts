@@ -172,7 +172,7 @@ it('tr: the word list is saved with the transcript and used when it is transcrib
   expect(await page.getByTestId('word-list').getByRole('textbox').inputValue()).toBe('Ayşe Yılmaz, MP4toText')
 })
 
-it('split, merge, nudge and delete segments from the editor; each is saved', async () => {
+it('split, merge, nudge and delete segments from the editor; each is saved', { timeout: 120_000 }, async () => {
   const app = await open()
   const { page, core } = app
   const meta = await saveTranscript(app, [

@@ -154,7 +154,7 @@ export class LibraryIndex {
   /** The pieces of one transcript that hold every term, most matching words first. */
   private hitsIn(transcriptId: string, terms: string[]): LibraryHit[] {
     const found: { hit: LibraryHit; count: number }[] = []
-    for (const r of this.entriesOf.all(transcriptId) as EntryRow[]) {
+    for (const r of this.entriesOf.all(transcriptId) as unknown as EntryRow[]) {
       const matches = termMatches(r.text, terms)
       const seen = new Set(matches.map((m) => m.term))
       const count = matches.length
@@ -170,7 +170,7 @@ export class LibraryIndex {
 
   /** The rest of the results from the segment index, after `so far` (see MAX_CANDIDATES). */
   private searchSegments(match: string, terms: string[], limit: number, soFar: LibraryResult[]): LibraryResult[] {
-    const rows = this.query.all(match, limit * HITS_PER_TRANSCRIPT * 4) as (EntryRow & { transcript_id: string })[]
+    const rows = this.query.all(match, limit * HITS_PER_TRANSCRIPT * 4) as unknown as (EntryRow & { transcript_id: string })[]
     const results = new Map<string, LibraryResult>(soFar.map((r) => [r.transcriptId, r]))
     const already = new Set(results.keys())
     for (const r of rows) {

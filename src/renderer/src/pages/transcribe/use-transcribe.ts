@@ -36,7 +36,9 @@ export function useTranscribe() {
       const newer = heard ?? new Map<string, Job>()
       heard = null
       // an answer for a subscription already gone has missed the events since it went
-      if (live) setJobs(all.map((j) => newer.get(j.id) ?? j))
+      // (and a job added since the answer left is kept, not dropped)
+      if (live)
+        setJobs([...[...newer.values()].filter((j) => !all.some((x) => x.id === j.id)), ...all.map((j) => newer.get(j.id) ?? j)])
     })
     return () => {
       live = false

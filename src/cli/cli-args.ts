@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { cloudProviderIds } from '../shared/catalog-types'
+import { cloudProviderIds, keyEnvVarOf, transcriptionProviderIds } from '../shared/providers'
 
 export class UsageError extends Error {}
 
@@ -67,7 +67,7 @@ export const COMMANDS = {
       ['transcribe FILE… --model NAME|PATH [options]', 'local transcription with whisper.cpp; one output per input'],
       [
         'transcribe FILE… --model groq/whisper-large-v3-turbo [--base-url URL]',
-        'cloud transcription, priced in credits per started minute (key: GROQ_API_KEY / OPENAI_API_KEY)',
+        `cloud transcription, priced in credits per started minute (key: ${transcriptionProviderIds.map(keyEnvVarOf).join(' / ')})`,
       ],
       ['transcribe FILE… --server URL [--server URL…]', 'on your own OpenAI-compatible servers in parallel (0 credits)'],
       [
@@ -279,8 +279,8 @@ function optionRows(options: Record<string, OptionSpec>): [string, string][] {
   ])
 }
 
-const FOOTER = `API keys come from GROQ_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY
-(MP4TOTEXT_CUSTOM_API_KEY for a local server that wants one); base URLs from
+const FOOTER = `API keys come from ${cloudProviderIds.map(keyEnvVarOf).join(', ')}
+(${keyEnvVarOf('custom')} for a local server that wants one); base URLs from
 MP4TOTEXT_<PROVIDER>_BASE_URL or --base-url. MP4TOTEXT_SERVER_KEY goes only to the
 transcription servers named with --server or listed in MP4TOTEXT_SERVERS.
 

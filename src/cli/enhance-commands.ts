@@ -4,7 +4,7 @@ import { modelKey, type ProviderId } from '../shared/catalog-types'
 import type { EventName, EventPayload } from '../shared/contract'
 import { Preset, type EnhanceResult } from '../shared/enhance-types'
 import { AppError } from '../shared/errors'
-import { keyEnvVars } from '../shared/provider-env'
+import { keyEnvVarOf } from '../shared/providers'
 import { UsageError, type Parsed } from './cli-args'
 import { call, type FieldNames } from './cli-call'
 import { splitModelRef } from './pricing-commands'
@@ -279,7 +279,7 @@ export function localAlias(ref: string | undefined): string | undefined {
 /** The core's messages speak to the app's user; a CLI user has environment variables, not Settings. */
 function forTheCommandLine(e: unknown, provider: ProviderId): unknown {
   if (!(e instanceof AppError) || e.code !== 'provider-auth') return e
-  return new AppError(e.code, e.message.replace(/Check the key in Settings\.?$/, `Check ${keyEnvVars[provider]}.`))
+  return new AppError(e.code, e.message.replace(/Check the key in Settings\.?$/, `Check ${keyEnvVarOf(provider)}.`))
 }
 
 /** A local server that fails is most often not running, or at another address: say which one. */

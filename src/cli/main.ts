@@ -1,10 +1,11 @@
 import { openCore, type Core } from '../core/app-core'
 import { defaultDataDir, systemLocale } from '../core/paths'
+import { baseUrlEnvVar } from '../core/providers/endpoints'
 import { SERVERS_ENV } from '../core/transcribe/servers/server-key'
 import { packageVersion } from '../core/version'
 import type { LedgerEntry } from '../shared/credits-types'
 import { AppError } from '../shared/errors'
-import { cloudProviderIds as providerIds } from '../shared/catalog-types'
+import { cloudProviderIds, cloudTranscriptionModel } from '../shared/providers'
 import { randomUUID } from 'node:crypto'
 import { timestamp } from '../core/transcribe/exports'
 import { commandUsage, isCommand, parse, USAGE, UsageError, wholeNumber } from './cli-args'
@@ -80,8 +81,8 @@ export async function run(argv: string[], out: Out): Promise<number> {
             pricingSubcommand(core, sub, args, out.stdout),
           )
         const provider = values.provider as string | undefined
-        if (provider && !(providerIds as readonly string[]).includes(provider)) {
-          throw new UsageError(`Unknown provider "${provider}". Choose one of: ${providerIds.join(', ')}`)
+        if (provider && !(cloudProviderIds as readonly string[]).includes(provider)) {
+          throw new UsageError(`Unknown provider "${provider}". Choose one of: ${cloudProviderIds.join(', ')}`)
         }
         return await withCore(values['data-dir'] as string | undefined, async (core) => {
           const all = await call(core, 'catalog.list', { includeInactive: Boolean(values.all) })
@@ -162,9 +163,9 @@ export async function run(argv: string[], out: Out): Promise<number> {
         const tty = Boolean(process.stderr.isTTY)
         // --base-url for a cloud model is where its key may go (credentials.ts)
         const cloudEnv = { ...process.env }
-        const cloud = command === 'transcribe' && /^(groq|openai)\//.exec(String(args.values.model ?? ''))
+        const cloud = command === 'transcribe' && cloudTranscriptionModel(String(args.values.model ?? ''))
         if (cloud && typeof args.values['base-url'] === 'string')
-          cloudEnv[`MP4TOTEXT_${cloud[1]!.toUpperCase()}_BASE_URL`] = args.values['base-url']
+          cloudEnv[baseUrlEnvVar(cloud.provider)] = args.values['base-url']
         // the servers named on the command line are the ones the server key is given for
         if (command === 'transcribe' && Array.isArray(args.values.server))
           cloudEnv[SERVERS_ENV] = [cloudEnv[SERVERS_ENV] ?? '', ...args.values.server].join(' ').trim()

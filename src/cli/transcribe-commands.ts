@@ -1,3 +1,4 @@
+import { cloudTranscriptionModel, transcriptionProviderIds } from '../shared/providers'
 import { existsSync, promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
@@ -39,8 +40,10 @@ export async function transcribeCommand(core: Core, args: Parsed, out: Write, er
     (args.values.model as string | undefined) ??
     core.store.data.settings.whisperModel ??
     (Array.isArray(args.values.server) ? 'whisper-1' : undefined)
-  if (args.values['base-url'] !== undefined && !/^(groq|openai)\//.test(model ?? ''))
-    throw new UsageError('--base-url is for cloud models (--model groq/… or openai/…); for your own servers use --server URL')
+  if (args.values['base-url'] !== undefined && !cloudTranscriptionModel(model))
+    throw new UsageError(
+      `--base-url is for cloud models (--model ${transcriptionProviderIds.map((p) => `${p}/…`).join(' or ')}); for your own servers use --server URL`,
+    )
   if (!model) throw new UsageError('--model is required (a name from "mp4totext models list" or a path to a ggml .bin)')
   const threads = args.values.threads === undefined ? undefined : wholeNumber(args.values.threads as string, '--threads')
   const outArg = args.values.out as string | undefined

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 
-/** Providers whose models the bundled catalog prices. */
-export const cloudProviderIds = ['gemini', 'groq', 'openai', 'together'] as const
+import { cloudProviderIds, providerIds } from './providers'
+
+/** Providers whose models the bundled catalog prices (the registry in providers.ts says which). */
 export const CloudProviderId = z.enum(cloudProviderIds)
 export type CloudProviderId = z.infer<typeof CloudProviderId>
 
@@ -9,7 +10,6 @@ export type CloudProviderId = z.infer<typeof CloudProviderId>
  * Everything that can run an enhancement: the cloud providers, a local OpenAI-compatible server
  * ('custom') and the built-in engine running GGUF models in this app ('builtin').
  */
-export const providerIds = [...cloudProviderIds, 'custom', 'builtin'] as const
 export const ProviderId = z.enum(providerIds)
 export type ProviderId = z.infer<typeof ProviderId>
 

@@ -1,4 +1,5 @@
 import type { ModelView, ProviderId } from './catalog-types'
+import { providers } from './providers'
 
 export type SortKey = 'credits' | 'speed' | 'name' | 'provider'
 
@@ -15,8 +16,6 @@ function speedScore(m: ModelView): number {
   return tokensPerSec(m) ?? -1
 }
 
-const providerOrder: ProviderId[] = ['custom', 'groq', 'together', 'openai', 'gemini']
-
 /** One order over every provider's models, so the cheapest or fastest model overall comes first. */
 export function sortModels(models: ModelView[], key: SortKey): ModelView[] {
   const list = [...models]
@@ -27,7 +26,7 @@ export function sortModels(models: ModelView[], key: SortKey): ModelView[] {
   if (key === 'speed') list.sort((a, b) => speedScore(b) - speedScore(a) || a.credits - b.credits || byName(a, b))
   if (key === 'provider')
     list.sort(
-      (a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider) || a.credits - b.credits || byName(a, b),
+      (a, b) => providers[a.provider].sortOrder - providers[b.provider].sortOrder || a.credits - b.credits || byName(a, b),
     )
   return list
 }

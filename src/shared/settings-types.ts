@@ -3,6 +3,7 @@ import { ApiServerSetting, defaultApiServerSetting } from './calls/api-calls'
 import { EngineBackendSetting } from './calls/hardware-calls'
 import { WatchFolder } from './calls/watch-calls'
 import { Preset } from './enhance-types'
+import { baseUrlProviderIds, type BaseUrlProviderId } from './providers'
 
 export const Locale = z.enum(['tr', 'en'])
 export type Locale = z.infer<typeof Locale>
@@ -15,14 +16,16 @@ export const Settings = z.object({
   startingBalance: z.number().int().nonnegative(),
   lowBalanceThreshold: z.number().int().nonnegative(),
   groqTier: z.enum(['free', 'developer']),
-  /** per-provider base URL overrides (a proxy, a mirror, or the local server for 'custom') */
-  baseUrls: z.object({
-    gemini: z.string().url().nullable(),
-    groq: z.string().url().nullable(),
-    openai: z.string().url().nullable(),
-    together: z.string().url().nullable(),
-    custom: z.string().url().nullable(),
-  }),
+  /**
+   * per-provider base URL overrides (a proxy, a mirror, or the local server for 'custom'); a
+   * provider added later reads null from a settings file written before it
+   */
+  baseUrls: z.object(
+    Object.fromEntries(baseUrlProviderIds.map((id) => [id, z.string().url().nullable().default(null)])) as Record<
+      BaseUrlProviderId,
+      z.ZodDefault<z.ZodNullable<z.ZodString>>
+    >,
+  ),
   /** how many chunks of one enhancement may be in flight at once */
   enhanceConcurrency: z.number().int().min(1).max(8),
   /** null: <data dir>/models */
@@ -78,7 +81,7 @@ export const defaultSettings: Settings = {
   startingBalance: 1000,
   lowBalanceThreshold: 100,
   groqTier: 'free',
-  baseUrls: { gemini: null, groq: null, openai: null, together: null, custom: null },
+  baseUrls: Object.fromEntries(baseUrlProviderIds.map((id) => [id, null])) as Record<BaseUrlProviderId, null>,
   enhanceConcurrency: 3,
   modelsDir: null,
   whisperModel: null,

@@ -3,6 +3,7 @@ import type http from 'node:http'
 import { Readable, Transform } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { whisperLanguageCodes } from '../../shared/languages'
+import { cloudTranscriptionModel, providers } from '../../shared/providers'
 import { isJobOver, transcriptText, type Job, type Segment, type TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
@@ -161,10 +162,10 @@ async function modelFor(deps: TranscriptionApiDeps, name: string): Promise<strin
     return model
   }
   // a cloud model costs its credits as in the app; its key and privacy notice are the app's
-  const cloud = /^(groq|openai)\/(.+)$/.exec(name)
+  const cloud = cloudTranscriptionModel(name)
   if (cloud && deps.transcription.remote) {
     try {
-      deps.transcription.remote.row(cloud[1]!, cloud[2]!)
+      deps.transcription.remote.row(cloud.provider, cloud.modelId)
     } catch (err) {
       throw new ApiFailure(404, (err as Error).message, 'invalid_request_error', 'model_not_found', 'model')
     }
@@ -172,7 +173,7 @@ async function modelFor(deps: TranscriptionApiDeps, name: string): Promise<strin
     if (untoldReceivers({ model: name }, deps.store.data.settings).length)
       throw new ApiFailure(
         403,
-        `${name} sends the audio to ${cloud[1] === 'groq' ? 'Groq' : 'OpenAI'}, and this computer's user has not agreed to that yet. In MP4toText, transcribe one file with this model (it asks once), then try again; or use a local model.`,
+        `${name} sends the audio to ${providers[cloud.provider].name}, and this computer's user has not agreed to that yet. In MP4toText, transcribe one file with this model (it asks once), then try again; or use a local model.`,
         'permission_error',
         'cloud_not_agreed',
         'model',

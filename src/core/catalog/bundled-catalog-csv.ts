@@ -1,4 +1,5 @@
-// Copied verbatim from the seed's catalog-2025-11.csv: the bundled catalog's single source.
+// Copied verbatim from the seed's catalog-2025-11.csv: the single source of the bundled chat
+// models (the seed prices no speech-to-text; those rows are transcriptionRows in bundled-catalog.ts).
 // 2025-11.1: the speech-to-text rows of bundled-catalog.ts became priced; a new version
 // makes existing users get them by the three-way merge.
 // 2025-11.2: a published speed carries its source and date (publishedSpeed), so existing users'

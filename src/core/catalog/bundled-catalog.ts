@@ -1,4 +1,5 @@
 import { CloudProviderId, modelKey, ModelRecord } from '../../shared/catalog-types'
+import type { TranscriptionProviderId } from '../../shared/providers'
 import { bundledCatalogCsv, BUNDLED_CATALOG_VERSION } from './bundled-catalog-csv'
 import { parseMultiplierTenths } from './credits-math'
 import { flagshipModels, isReasoningModel, publishedSpeeds } from './provider-facts'
@@ -67,7 +68,7 @@ export function bundledCatalog(): ModelRecord[] {
 }
 
 const transcriptionRows: {
-  provider: 'groq' | 'openai'
+  provider: TranscriptionProviderId
   modelId: string
   displayName: string
   multiplierTenths: number

@@ -1,4 +1,5 @@
-import { cloudProviderIds, type CatalogSummary, type ModelView } from '../../shared/catalog-types'
+import type { CatalogSummary, ModelView } from '../../shared/catalog-types'
+import { cloudProviderIds } from '../../shared/providers'
 import { byCreditsThenName } from './model-view'
 
 export function summarize(active: ModelView[]): CatalogSummary {

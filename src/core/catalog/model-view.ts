@@ -2,7 +2,7 @@ import { modelKey, type ModelRecord, type ModelView } from '../../shared/catalog
 import type { SpeedSample } from '../../shared/enhance-types'
 import { transcriptionCredits } from '../transcribe/cloud/transcription-cost'
 import { creditsFor, formatMultiplier } from './credits-math'
-import { providerFacts } from './provider-facts'
+import { providers } from '../../shared/providers'
 
 export interface ViewExtras {
   unavailable?: { at: string; message: string } | null
@@ -33,7 +33,7 @@ export function measuredSpeed(all: SpeedSample[] | undefined): ModelView['measur
 }
 
 export function toModelView(m: ModelRecord, baseCredits: number, extras: ViewExtras = {}): ModelView {
-  const facts = providerFacts[m.provider]
+  const facts = providers[m.provider]
   // a transcription row's credits are per started minute of audio, not per enhancement
   const credits =
     m.kind === 'transcription' ? transcriptionCredits(60, m.multiplierTenths) : creditsFor(m.multiplierTenths, baseCredits)

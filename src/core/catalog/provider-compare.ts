@@ -1,6 +1,6 @@
 import type { CompareReport, FeatureRow, ModelView } from '../../shared/catalog-types'
 import { percentChange } from './credits-math'
-import { providerFacts } from './provider-facts'
+import { providers } from '../../shared/providers'
 
 /** The family the seed compares across providers, matched by display name, not by hard-coded ids. */
 export const COMPARED_FAMILY = 'Llama 3.3 70B'
@@ -65,12 +65,12 @@ export function compareGroqTogether(active: ModelView[]): CompareReport {
     },
     {
       aspect: 'rateLimit',
-      groq: providerFacts.groq.freeTierRpm
-        ? side('compare.rpm', { rpm: providerFacts.groq.freeTierRpm })
-        : side(providerFacts.groq.rateLimitKey),
-      together: side(providerFacts.together.rateLimitKey),
+      groq: providers.groq.freeTierRpm
+        ? side('compare.rpm', { rpm: providers.groq.freeTierRpm })
+        : side(providers.groq.rateLimitKey),
+      together: side(providers.together.rateLimitKey),
     },
-    { aspect: 'bestFor', groq: side(providerFacts.groq.bestForKey), together: side(providerFacts.together.bestForKey) },
+    { aspect: 'bestFor', groq: side(providers.groq.bestForKey), together: side(providers.together.bestForKey) },
     { aspect: 'freeModels', groq: listOrNone(free(groq)), together: listOrNone(free(together)) },
     { aspect: 'flagshipModels', groq: listOrNone(flagships(groq)), together: listOrNone(flagships(together)) },
   ]

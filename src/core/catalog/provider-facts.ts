@@ -1,26 +1,11 @@
-import type { ProviderId, PublishedSpeed } from '../../shared/catalog-types'
+import type { PublishedSpeed } from '../../shared/catalog-types'
 
-/**
- * What the seed says about each provider, as data. Text shown to users lives in the locale
- * files under the keys named here; numbers are used by the computed pages. The seed's "10x
- * faster" is a marketing line with no source: it is not a fact here, and no provider gets a
- * speed tier; speed comes from published figures (below) and this machine's own runs.
+/*
+ * What the seed says about each model, as data (the providers' own facts — best for, rate
+ * limits — are in the registry, shared/providers.ts). The seed's "10x faster" is a marketing line
+ * with no source: it is not a fact here, and no provider gets a speed tier; speed comes from
+ * published figures (below) and this machine's own runs.
  */
-export interface ProviderFacts {
-  /** requests per minute per model on the free tier; null where limits are dynamic or higher */
-  freeTierRpm: number | null
-  bestForKey: string
-  rateLimitKey: string
-}
-
-export const providerFacts: Record<ProviderId, ProviderFacts> = {
-  groq: { freeTierRpm: 30, bestForKey: 'bestFor.realtime', rateLimitKey: 'rateLimit.perMinute' },
-  together: { freeTierRpm: null, bestForKey: 'bestFor.batch', rateLimitKey: 'rateLimit.higher' },
-  openai: { freeTierRpm: null, bestForKey: 'bestFor.quality', rateLimitKey: 'rateLimit.higher' },
-  gemini: { freeTierRpm: null, bestForKey: 'bestFor.longContext', rateLimitKey: 'rateLimit.higher' },
-  custom: { freeTierRpm: null, bestForKey: 'bestFor.privacy', rateLimitKey: 'rateLimit.none' },
-  builtin: { freeTierRpm: null, bestForKey: 'bestFor.privacy', rateLimitKey: 'rateLimit.none' },
-}
 
 /** Output speeds Groq published for its models, as the seed's provider notes quote them (late 2025). */
 const GROQ_PUBLISHED = { source: 'Groq', date: '2025-11' }

@@ -1,7 +1,8 @@
 import type { ProviderId } from '../../shared/catalog-types'
 import { keyedError } from '../../shared/errors'
 import type { Settings } from '../../shared/settings-types'
-import { baseUrlEnvVar, keyEnvVars, needsKey, originOf, resolveBaseUrl } from './endpoints'
+import { keyEnvVarOf } from '../../shared/providers'
+import { baseUrlEnvVar, needsKey, originOf, resolveBaseUrl } from './endpoints'
 import type { KeyStore } from './key-store'
 import { providerName } from './provider-errors'
 
@@ -33,7 +34,7 @@ export async function credentialsFor(provider: ProviderId, { keys, settings, env
       'Set the local server’s base URL in Settings first (e.g. http://127.0.0.1:11434/v1 for Ollama).',
     )
   const name = providerName(provider)
-  const variable = keyEnvVars[provider]
+  const variable = keyEnvVarOf(provider)
   const bound = await keys.get(provider)
   if (!bound) {
     if (!needsKey(provider)) return { baseURL, key: null }

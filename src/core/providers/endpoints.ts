@@ -1,33 +1,24 @@
 import type { ProviderId } from '../../shared/catalog-types'
-import { keyEnvVars } from '../../shared/provider-env'
+import { providers, type BaseUrlProviderId } from '../../shared/providers'
 import type { Settings } from '../../shared/settings-types'
 
-/** Where each provider's OpenAI-compatible API lives (groq-sdk adds /openai/v1 itself). */
-export const defaultBaseUrls: Record<ProviderId, string | null> = {
-  groq: 'https://api.groq.com',
-  openai: 'https://api.openai.com/v1',
-  together: 'https://api.together.xyz/v1',
-  gemini: 'https://generativelanguage.googleapis.com/v1beta/openai/',
-  custom: null,
-  // in-process: no URL, nothing sent anywhere
-  builtin: null,
-}
-
-export { keyEnvVars }
+/** Where the provider's OpenAI-compatible API lives unless the user says otherwise. */
+export const defaultBaseUrl = (p: ProviderId): string | null => providers[p].defaultBaseUrl
 
 export const baseUrlEnvVar = (p: ProviderId) => `MP4TOTEXT_${p.toUpperCase()}_BASE_URL`
 
 /** Override order: environment (CLI --base-url sets it too), then Settings, then the default. */
 export function resolveBaseUrl(provider: ProviderId, settings: Settings, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (provider === 'builtin') return null
-  const raw = env[baseUrlEnvVar(provider)] || settings.baseUrls[provider] || defaultBaseUrls[provider]
+  const info = providers[provider]
+  if (!info.baseUrlSetting) return info.defaultBaseUrl
+  const raw = env[baseUrlEnvVar(provider)] || settings.baseUrls[provider as BaseUrlProviderId] || info.defaultBaseUrl
   if (!raw) return null
   // People paste Groq's documented URL; groq-sdk wants the host only.
-  return provider === 'groq' ? raw.replace(/\/openai\/v1\/?$/, '') : raw
+  return info.sdk === 'groq-sdk' ? raw.replace(/\/openai\/v1\/?$/, '') : raw
 }
 
 /** Providers whose calls need a key; a local server may not. */
-export const needsKey = (p: ProviderId) => p !== 'custom' && p !== 'builtin'
+export const needsKey = (p: ProviderId): boolean => providers[p].needsKey
 
 /** scheme://host:port of a URL, the unit a key is bound to; null when it is not a URL. */
 export function originOf(url: string | null | undefined): string | null {
@@ -46,5 +37,5 @@ export function originOf(url: string | null | undefined): string | null {
  * who can change Settings (a web client, a compromised page) could point the key at their server.
  */
 export function envKeyOrigin(provider: ProviderId, env: NodeJS.ProcessEnv): string | null {
-  return originOf(env[baseUrlEnvVar(provider)] || defaultBaseUrls[provider])
+  return originOf(env[baseUrlEnvVar(provider)] || providers[provider].defaultBaseUrl)
 }

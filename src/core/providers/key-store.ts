@@ -1,6 +1,7 @@
 import type { ProviderId } from '../../shared/catalog-types'
 import { AppError } from '../../shared/errors'
-import { envKeyOrigin, keyEnvVars } from './endpoints'
+import { keyEnvVarOf, keyFromEnv } from '../../shared/providers'
+import { envKeyOrigin } from './endpoints'
 
 /** A key and the endpoint it was given for: it is sent nowhere else without the user's yes. */
 export interface BoundKey {
@@ -41,7 +42,7 @@ export class EnvKeyStore implements KeyStore {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   async get(provider: ProviderId): Promise<BoundKey | null> {
-    const key = this.env[keyEnvVars[provider]]?.trim()
+    const key = keyFromEnv(provider, this.env)
     return key ? { key, origin: envKeyOrigin(provider, this.env) } : null
   }
 
@@ -50,7 +51,7 @@ export class EnvKeyStore implements KeyStore {
   }
 
   async set(provider: ProviderId): Promise<void> {
-    throw new AppError('forbidden', `Here keys come from the environment: set ${keyEnvVars[provider]} and restart.`)
+    throw new AppError('forbidden', `Here keys come from the environment: set ${keyEnvVarOf(provider)} and restart.`)
   }
 }
 

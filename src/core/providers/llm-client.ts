@@ -1,5 +1,6 @@
 import Groq from 'groq-sdk'
 import OpenAI from 'openai'
+import { providers } from '../../shared/providers'
 import type { ProviderId } from '../../shared/catalog-types'
 import type { Usage } from '../../shared/enhance-types'
 import { estimateTokens } from './token-estimate'
@@ -45,7 +46,7 @@ export function createLlmClient(cfg: ClientConfig): LlmClient {
   const common = { baseURL: cfg.baseURL, maxRetries: 0, timeout: cfg.timeoutMs ?? 120_000, fetch: errorArraysUnwrapped }
   // A local server may need no key, but both SDKs insist on one being present.
   const apiKey = cfg.apiKey ?? 'no-key'
-  if (cfg.provider === 'groq') {
+  if (providers[cfg.provider].sdk === 'groq-sdk') {
     const groq = new Groq({ ...common, apiKey })
     return {
       stream: (req) =>

@@ -1,3 +1,4 @@
+import { providers } from '../../shared/providers'
 import type { ProviderId } from '../../shared/catalog-types'
 import type { ErrorCode } from '../../shared/errors'
 
@@ -102,23 +103,14 @@ export function retryAfterFrom(headers: HeaderBag, body: unknown): number | unde
   return delay ? parseDuration(delay[1]) : undefined
 }
 
-const providerNames: Record<ProviderId, string> = {
-  groq: 'Groq',
-  together: 'Together AI',
-  openai: 'OpenAI',
-  gemini: 'Gemini',
-  custom: 'The local server',
-  builtin: 'The built-in engine',
-}
-
-/** A provider as the English messages name it (the renderer has its own names). */
-export const providerName = (p: ProviderId): string => providerNames[p]
+/** A provider as the English messages name it (the renderer words the translated ones itself). */
+export const providerName = (p: ProviderId): string => providers[p].name
 
 /** Map an SDK error (openai or groq-sdk: both carry status, headers, error) to a failure. */
 export function classify(err: unknown, provider: ProviderId, modelId: string): ProviderFailure {
   if (err instanceof ProviderFailure) return err
   const e = err as { name?: string; status?: number; headers?: HeaderBag; error?: unknown; message?: string; cause?: unknown }
-  const name = providerNames[provider]
+  const name = providerName(provider)
   if (e?.name === 'AbortError' || e?.name === 'APIUserAbortError' || /aborted/i.test(e?.message ?? '')) {
     return new ProviderFailure('cancelled', 'Cancelled')
   }

@@ -1,4 +1,5 @@
-import { providerIds, type ProviderId } from '../../shared/catalog-types'
+import type { ProviderId } from '../../shared/catalog-types'
+import { providerIds, providers } from '../../shared/providers'
 import type { CallOutput } from '../../shared/contract'
 import type { ProviderStatus } from '../../shared/enhance-types'
 import { AppError } from '../../shared/errors'
@@ -24,7 +25,7 @@ export class ProvidersService {
     return Promise.all(
       // the built-in engine has no key and no URL: nothing to show or set
       providerIds
-        .filter((p) => p !== 'builtin')
+        .filter((p) => providers[p].keyEnvVar !== null)
         .map(async (provider) => {
           const source = await this.keys.source(provider)
           return {

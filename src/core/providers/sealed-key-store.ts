@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors'
 import { envKeyOrigin, originOf } from './endpoints'
 import type { BoundKey, KeyStore } from './key-store'
 import { atomicWrite, readIfExists } from '../store/safe-json-file'
-import { keyEnvVars } from '../../shared/provider-env'
+import { keyFromEnv } from '../../shared/providers'
 
 /**
  * What seals a key file's entries: Electron's safeStorage (a fake stands in for it in tests), or
@@ -76,7 +76,7 @@ export class SealedKeyStore implements KeyStore {
   async get(provider: ProviderId): Promise<BoundKey | null> {
     const stored = (await this.readAll())[provider]
     if (stored) return this.unseal(provider, stored)
-    const key = this.env[keyEnvVars[provider]]?.trim()
+    const key = keyFromEnv(provider, this.env)
     return key ? { key, origin: this.envGrants.get(provider) ?? envKeyOrigin(provider, this.env) } : null
   }
 
@@ -86,7 +86,7 @@ export class SealedKeyStore implements KeyStore {
 
   async source(provider: ProviderId): Promise<'env' | 'keychain' | 'file' | 'none'> {
     if ((await this.readAll())[provider]) return this.storage
-    return this.env[keyEnvVars[provider]]?.trim() ? 'env' : 'none'
+    return keyFromEnv(provider, this.env) ? 'env' : 'none'
   }
 
   async set(provider: ProviderId, key: string | null, opts: { baseUrl: string | null; allowWeak?: boolean }): Promise<void> {

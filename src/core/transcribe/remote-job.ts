@@ -1,5 +1,6 @@
 import type { ModelView } from '../../shared/catalog-types'
 import { AppError, keyedError } from '../../shared/errors'
+import { cloudTranscriptionModel, providers, type TranscriptionProviderId } from '../../shared/providers'
 import type { Settings } from '../../shared/settings-types'
 import type { Job, Segment, TranscribeOptions } from '../../shared/transcribe-types'
 import type { CatalogService } from '../catalog/catalog-service'
@@ -24,17 +25,15 @@ import { NoServerLeftError, ServerPool, type ServerEndpoint } from './servers/se
 
 /** Where a job's audio goes when not (only) to this machine's engine. */
 export type RemoteRoute =
-  { kind: 'cloud'; provider: 'groq' | 'openai'; modelId: string } | { kind: 'servers'; endpoints: ServerEndpoint[] }
-
-const CLOUD_MODEL = /^(groq|openai)\/(.+)$/
+  { kind: 'cloud'; provider: TranscriptionProviderId; modelId: string } | { kind: 'servers'; endpoints: ServerEndpoint[] }
 
 /** A cloud model ("groq/…", "openai/…"), the job's servers, the settings' servers, or null (local only). */
 export function routeOf(
   options: Pick<TranscribeOptions, 'model'> & Partial<Pick<TranscribeOptions, 'servers' | 'translate'>>,
   settings: Settings,
 ): RemoteRoute | null {
-  const m = CLOUD_MODEL.exec(options.model)
-  if (m) return { kind: 'cloud', provider: m[1] as 'groq' | 'openai', modelId: m[2]! }
+  const cloud = cloudTranscriptionModel(options.model)
+  if (cloud) return { kind: 'cloud', ...cloud }
   // the servers are asked for transcription only: translating into English stays on this computer
   if (options.translate) return null
   const endpoints = options.servers?.length
@@ -72,8 +71,6 @@ export function untoldReceivers(options: Partial<TranscribeOptions>, settings: S
   return receivers.filter((r) => !settings.cloudNoticeAcknowledged.includes(r))
 }
 
-const RECEIVER_NAME: Record<'groq' | 'openai', string> = { groq: 'Groq', openai: 'OpenAI' }
-
 /**
  * Refuse a job whose audio would go to a receiver the user was not told about: the pages show
  * the notice and record the acknowledgement (per provider, per server address) before they add
@@ -82,7 +79,7 @@ const RECEIVER_NAME: Record<'groq' | 'openai', string> = { groq: 'Groq', openai:
 export function requireNoticeAcknowledged(options: Partial<TranscribeOptions>, settings: Settings): void {
   const [untold] = untoldReceivers(options, settings)
   if (untold === undefined) return
-  const name = untold in RECEIVER_NAME ? RECEIVER_NAME[untold as keyof typeof RECEIVER_NAME] : untold
+  const name = untold in providers ? providers[untold as keyof typeof providers].name : untold
   throw keyedError(
     'needs-confirmation',
     'privacy-notice',

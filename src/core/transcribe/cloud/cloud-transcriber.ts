@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AppError, type ErrorCode } from '../../../shared/errors'
-import { keyEnvVars } from '../../../shared/provider-env'
+import { keyEnvVarOf, providers } from '../../../shared/providers'
 import { PCM_DIR_PREFIX } from '../../media/decode'
 import { probe } from '../../media/probe'
 import { classify, errorCodeOf, type FailureKind, ProviderFailure } from '../../providers/provider-errors'
@@ -102,7 +102,8 @@ export class CloudTranscribeError extends AppError {
   }
 }
 
-const providerName: Record<CloudProvider, string> = { groq: 'Groq', openai: 'OpenAI', custom: 'The transcription server' }
+/** The receiver as the English messages name it: a self-hosted server is not "the local server" of enhancement. */
+const receiverName = (p: CloudProvider): string => (p === 'custom' ? 'The transcription server' : providers[p].name)
 
 /**
  * Transcribe a file with a cloud (or self-hosted OpenAI-compatible) speech-to-text model.
@@ -122,7 +123,7 @@ export async function transcribeInCloud(file: string, target: CloudTarget, hooks
   const maxUploadBytes = target.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES
   const maxPieceSec = maxPieceSecFor(maxUploadBytes, codec)
   const overlapSec = hooks.overlapSec ?? DEFAULT_OVERLAP_SEC
-  const name = providerName[target.provider]
+  const name = receiverName(target.provider)
   const client =
     hooks.client ??
     createSttClient({
@@ -295,7 +296,7 @@ function failureOf(
   if (f.kind === 'auth')
     return new ProviderFailure(
       'auth',
-      `${name} rejected the API key (HTTP ${f.status ?? 401}) for ${target.modelId}. Check the key in Settings (the CLI reads ${keyEnvVars[target.provider]}).`,
+      `${name} rejected the API key (HTTP ${f.status ?? 401}) for ${target.modelId}. Check the key in Settings (the CLI reads ${keyEnvVarOf(target.provider)}).`,
       f.status,
     )
   return f

@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs'
 import Groq, { toFile as groqToFile } from 'groq-sdk'
 import OpenAI, { toFile as openaiToFile } from 'openai'
-import { defaultBaseUrls } from '../../providers/endpoints'
+import { providers, type TranscriptionProviderId } from '../../../shared/providers'
+import { defaultBaseUrl } from '../../providers/endpoints'
 import type { PieceTranscript, Word } from './piece-plan'
 
-export type CloudProvider = 'groq' | 'openai' | 'custom'
+export type CloudProvider = TranscriptionProviderId | 'custom'
 
 export interface SttRequest {
   filePath: string
@@ -53,9 +54,9 @@ export function createSttClient(cfg: {
   const common = { apiKey: cfg.apiKey ?? 'no-key', maxRetries: 0, timeout: cfg.timeoutMs }
   // Always an explicit URL: left out, the SDKs would read GROQ_BASE_URL / OPENAI_BASE_URL from the
   // environment and send the key wherever that points.
-  const baseURL = cfg.baseURL ?? defaultBaseUrls[cfg.provider]
+  const baseURL = cfg.baseURL ?? defaultBaseUrl(cfg.provider)
   if (!baseURL) throw new Error('a self-hosted transcription server needs a base URL')
-  if (cfg.provider === 'groq') {
+  if (providers[cfg.provider].sdk === 'groq-sdk') {
     const groq = new Groq({ ...common, baseURL: groqRoot(baseURL) })
     return {
       async transcribe(req) {

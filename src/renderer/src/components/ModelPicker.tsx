@@ -1,9 +1,11 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { providerIds, type ModelView, type ProviderId } from '../../../shared/catalog-types'
+import type { ModelView, ProviderId } from '../../../shared/catalog-types'
+import { providerIds } from '../../../shared/providers'
 import { useFormat } from '../i18n/format'
 import { filterModels, sortModels, type SortKey } from '../../../shared/model-sort'
 import { ModelRow } from './ModelRow'
+import { providerName } from '../lib/provider-name'
 
 export interface ModelPickerProps {
   models: ModelView[]
@@ -31,9 +33,10 @@ export function ModelPicker({ models, balance, value, onChange, missingKey, pick
   const flat = useMemo(
     () =>
       sortModels(
-        filterModels(models, query, provider, (p) => t(`providers.${p}`)),
+        filterModels(models, query, provider, (p) => providerName(p, t)),
         sort,
       ),
+    // a translated provider name is searched in the page's language
     [models, query, provider, sort, t],
   )
   const [activeKey, setActiveKey] = useState<string | null>(null)
@@ -104,7 +107,7 @@ export function ModelPicker({ models, balance, value, onChange, missingKey, pick
             <option value="all">{t('picker.allProviders')}</option>
             {providerIds.map((p) => (
               <option key={p} value={p}>
-                {t(`providers.${p}`)}
+                {providerName(p)}
               </option>
             ))}
           </select>

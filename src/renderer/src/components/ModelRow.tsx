@@ -5,6 +5,7 @@ import { useAction } from '../lib/use-action'
 import type { ModelView } from '../../../shared/catalog-types'
 import { useFormat } from '../i18n/format'
 import { Badge } from './Badge'
+import { providerName } from '../lib/provider-name'
 
 /** One model's facts: provider, price, speed, traits and warnings. Used by the picker and the model lists. */
 export function ModelRow({ model, affordable, noKey = false }: { model: ModelView; affordable: boolean; noKey?: boolean }) {
@@ -17,7 +18,7 @@ export function ModelRow({ model, affordable, noKey = false }: { model: ModelVie
       <div className="model-main">
         <span className="model-name">{model.displayName}</span>
         <span className="model-id">
-          <span className="model-provider">{t(`providers.${model.provider}`)}</span> {'·'} <code>{model.modelId}</code>
+          <span className="model-provider">{providerName(model.provider)}</span> {'·'} <code>{model.modelId}</code>
         </span>
       </div>
       <div className="model-price">

@@ -5,6 +5,7 @@ import { Badge } from '../../components/Badge'
 import { Speed } from '../../components/ModelRow'
 import { useFormat } from '../../i18n/format'
 import { useCompare } from './use-compare'
+import { providerName } from '../../lib/provider-name'
 
 export function ComparePage() {
   const { t } = useTranslation()
@@ -25,8 +26,8 @@ export function ComparePage() {
               <thead>
                 <tr>
                   <th scope="col">{t('compare.model')}</th>
-                  <th scope="col">{t('providers.groq')}</th>
-                  <th scope="col">{t('providers.together')}</th>
+                  <th scope="col">{providerName('groq')}</th>
+                  <th scope="col">{providerName('together')}</th>
                   <th scope="col">{t('compare.difference')}</th>
                 </tr>
               </thead>
@@ -62,7 +63,7 @@ export function ComparePage() {
                 {r.family.models.map((m) => (
                   <tr key={m.key}>
                     <th scope="row">{m.displayName}</th>
-                    <td>{t(`providers.${m.provider}`)}</td>
+                    <td>{providerName(m.provider)}</td>
                     <td data-testid="family-credits">
                       {f.credits(m.credits)} {m.free ? <Badge tone="free">{t('picker.free')}</Badge> : null}
                     </td>
@@ -93,8 +94,8 @@ export function ComparePage() {
               <thead>
                 <tr>
                   <th scope="col">{t('compare.aspect')}</th>
-                  <th scope="col">{t('providers.groq')}</th>
-                  <th scope="col">{t('providers.together')}</th>
+                  <th scope="col">{providerName('groq')}</th>
+                  <th scope="col">{providerName('together')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -133,7 +134,7 @@ function BottomLine({ report: r }: { report: CompareReport }) {
             {t('compare.bottomFree', {
               family: r.family.name,
               model: free.displayName,
-              provider: t(`providers.${free.provider}`),
+              provider: providerName(free.provider),
             })}
           </li>
         ) : null}

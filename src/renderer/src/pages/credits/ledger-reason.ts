@@ -3,6 +3,7 @@ import { ProviderId } from '../../../../shared/catalog-types'
 import { LedgerWording, type LedgerEntry } from '../../../../shared/credits-types'
 import { Preset } from '../../../../shared/enhance-types'
 import { errorText } from '../../lib/error-text'
+import { providerName } from '../../lib/provider-name'
 
 /**
  * A ledger line's reason in the UI's language. The core writes the app's own reasons in English
@@ -35,7 +36,7 @@ export function ledgerReason(e: Pick<LedgerEntry, 'reason' | 'details'>, t: TFun
   if (enhancement && Preset.safeParse(enhancement[1]).success) {
     const provider = ProviderId.safeParse(enhancement[3])
     const model = provider.success
-      ? t('named.withProvider', { name: enhancement[2], provider: t(`providers.${provider.data}`) })
+      ? t('named.withProvider', { name: enhancement[2], provider: providerName(provider.data) })
       : enhancement[3]
         ? `${enhancement[2]} (${enhancement[3]})`
         : enhancement[2]!

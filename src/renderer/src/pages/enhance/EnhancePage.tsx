@@ -7,6 +7,7 @@ import type { ModelView } from '../../../../shared/catalog-types'
 import { useFormat } from '../../i18n/format'
 import { RunPanel } from './RunPanel'
 import { useEnhance } from './use-enhance'
+import { providerName } from '../../lib/provider-name'
 
 export function EnhancePage() {
   const { t } = useTranslation()
@@ -18,7 +19,7 @@ export function EnhancePage() {
   // two chosen models of one name (GPT-OSS 20B on Groq and on Together) are told apart by provider
   const label = (m: ModelView) =>
     e.chosen.some((o) => o.key !== m.key && o.displayName === m.displayName)
-      ? t('named.withProvider', { name: m.displayName, provider: t(`providers.${m.provider}`) })
+      ? t('named.withProvider', { name: m.displayName, provider: providerName(m.provider) })
       : m.displayName
   // After Enhance the button is disabled while the run streams: focus goes to the result
   // instead of dropping to the page body.
@@ -169,7 +170,7 @@ export function EnhancePage() {
             t('enhance.noModel')
           ) : e.keyless ? (
             <>
-              {t('enhance.noKey', { provider: t(`providers.${e.keyless.provider}`) })}{' '}
+              {t('enhance.noKey', { provider: providerName(e.keyless.provider) })}{' '}
               <a href="#/settings">{t('enhance.addKeyInSettings')}</a>
             </>
           ) : e.cost > e.balance ? (

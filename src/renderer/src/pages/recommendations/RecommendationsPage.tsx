@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { useFormat } from '../../i18n/format'
 import { useRecommendations } from './use-recommendations'
+import { providerName } from '../../lib/provider-name'
 
 /** Each scenario's model as its rule picks it from the catalog, with the rule said beside it. */
 export function RecommendationsPage() {
@@ -32,7 +33,7 @@ export function RecommendationsPage() {
                   <th scope="row">{t(`recommendations.scenarios.${r.scenario}`)}</th>
                   {r.model ? (
                     <>
-                      <td>{t(`providers.${r.model.provider}`)}</td>
+                      <td>{providerName(r.model.provider)}</td>
                       <td>{r.model.displayName}</td>
                       <td>{f.credits(r.model.credits)}</td>
                     </>

@@ -4,6 +4,7 @@ import { Preset } from '../../../../shared/enhance-types'
 import { spokenLanguages } from '../../../../shared/languages'
 import type { Settings, SettingsPatch } from '../../../../shared/settings-types'
 import { SavedField, SavedSelect } from '../../components/SavedField'
+import { providerName } from '../../lib/provider-name'
 
 /** Transcription and enhancement defaults; each field saves on its own and says so beside itself. */
 export function PreferencesSection({
@@ -24,7 +25,7 @@ export function PreferencesSection({
     { value: '', label: t('settings.noDefaultModel') },
     ...models
       .filter((m) => m.kind === 'chat')
-      .map((m) => ({ value: m.key, label: `${t(`providers.${m.provider}`)} · ${m.displayName}` })),
+      .map((m) => ({ value: m.key, label: `${providerName(m.provider)} · ${m.displayName}` })),
     ...(current && !models.some((m) => m.key === current) ? [{ value: current, label: current }] : []),
   ]
   return (

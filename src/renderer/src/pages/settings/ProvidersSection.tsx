@@ -1,12 +1,13 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { providerIds, type ProviderId } from '../../../../shared/catalog-types'
-import { keyEnvVars } from '../../../../shared/provider-env'
+import type { ProviderId } from '../../../../shared/catalog-types'
+import { baseUrlProviderIds, keyEnvVarList } from '../../../../shared/providers'
 import type { Settings } from '../../../../shared/settings-types'
 import { Badge } from '../../components/Badge'
 import { SavedField, SavedSelect } from '../../components/SavedField'
 import { errorText } from '../../lib/error-text'
 import { useProviders } from './use-providers'
+import { providerName } from '../../lib/provider-name'
 
 function KeyForm({ provider, onSave }: { provider: ProviderId; onSave: (key: string) => void }) {
   const { t } = useTranslation()
@@ -43,7 +44,7 @@ export function ProvidersSection() {
       <h2 id="providers-title">{t('providersSettings.title')}</h2>
       <p className="muted">
         {!editable
-          ? t('providersSettings.envOnly', { vars: Object.values(keyEnvVars).join(', ') })
+          ? t('providersSettings.envOnly', { vars: keyEnvVarList.join(', ') })
           : storage === 'file'
             ? t('providersSettings.introFile')
             : t('providersSettings.intro')}
@@ -59,7 +60,7 @@ export function ProvidersSection() {
             const test = p.tests[s.provider]
             return (
               <tr key={s.provider}>
-                <th scope="row">{t(`providers.${s.provider}`)}</th>
+                <th scope="row">{providerName(s.provider)}</th>
                 <td>
                   {s.keySet ? (
                     <Badge tone="fast">{t('providersSettings.keySet')}</Badge>
@@ -117,33 +118,31 @@ export function ProvidersSection() {
           />
           <div className="form-row">
             {/* the built-in engine has no URL: it runs in the app */}
-            {providerIds
-              .flatMap((id) => (id === 'builtin' ? [] : [id]))
-              .map((id) => {
-                const fromEnv = byProvider.get(id)?.baseUrlEnv
-                return (
-                  <div key={id}>
-                    <SavedField
-                      type="url"
-                      label={`${t(`providers.${id}`)} · ${t('providersSettings.baseUrl')}`}
-                      name={`baseUrl-${id}`}
-                      initial={p.settings.data?.baseUrls[id] ?? ''}
-                      placeholder={id === 'custom' ? t('providersSettings.localUrl') : ''}
-                      valid={(v) => v.trim() === '' || URL.canParse(v.trim())}
-                      onSave={(v) => p.saveBaseUrl(id, v || null)}
-                    />
-                    {fromEnv ? (
-                      // the environment wins over this field: say so where the field is
-                      <p className="notice" data-testid={`baseUrl-${id}-env`}>
-                        {t('providersSettings.baseUrlFromEnv', {
-                          variable: fromEnv,
-                          url: byProvider.get(id)?.baseUrl ?? '',
-                        })}
-                      </p>
-                    ) : null}
-                  </div>
-                )
-              })}
+            {baseUrlProviderIds.map((id) => {
+              const fromEnv = byProvider.get(id)?.baseUrlEnv
+              return (
+                <div key={id}>
+                  <SavedField
+                    type="url"
+                    label={`${providerName(id)} · ${t('providersSettings.baseUrl')}`}
+                    name={`baseUrl-${id}`}
+                    initial={p.settings.data?.baseUrls[id] ?? ''}
+                    placeholder={id === 'custom' ? t('providersSettings.localUrl') : ''}
+                    valid={(v) => v.trim() === '' || URL.canParse(v.trim())}
+                    onSave={(v) => p.saveBaseUrl(id, v || null)}
+                  />
+                  {fromEnv ? (
+                    // the environment wins over this field: say so where the field is
+                    <p className="notice" data-testid={`baseUrl-${id}-env`}>
+                      {t('providersSettings.baseUrlFromEnv', {
+                        variable: fromEnv,
+                        url: byProvider.get(id)?.baseUrl ?? '',
+                      })}
+                    </p>
+                  ) : null}
+                </div>
+              )
+            })}
           </div>
         </>
       ) : null}

@@ -3,6 +3,7 @@ import type { ModelView } from '../../../../shared/catalog-types'
 import { AsyncView } from '../../components/AsyncView'
 import { useFormat } from '../../i18n/format'
 import { useSummary } from './use-summary'
+import { providerName } from '../../lib/provider-name'
 
 export function SummaryPage() {
   const { t } = useTranslation()
@@ -12,7 +13,7 @@ export function SummaryPage() {
     <ol data-testid={testId}>
       {models.map((m) => (
         <li key={m.key}>
-          {t(`providers.${m.provider}`)} {m.displayName}
+          {providerName(m.provider)} {m.displayName}
           {': '}
           {f.credits(m.credits)}
         </li>
@@ -38,7 +39,7 @@ export function SummaryPage() {
               <tbody>
                 {s.providers.map((p) => (
                   <tr key={p.provider}>
-                    <th scope="row">{t(`providers.${p.provider}`)}</th>
+                    <th scope="row">{providerName(p.provider)}</th>
                     <td>{f.number(p.activeCount)}</td>
                     <td>
                       {p.credits ? t('summary.range', { min: f.number(p.credits.min), max: f.number(p.credits.max) }) : null}

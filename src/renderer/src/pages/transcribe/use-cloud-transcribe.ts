@@ -1,3 +1,4 @@
+import { cloudTranscriptionModel, type TranscriptionProviderId } from '../../../../shared/providers'
 import { useState } from 'react'
 import type { ModelView } from '../../../../shared/catalog-types'
 import type { TranscribeEstimate } from '../../../../shared/calls/remote-transcribe-calls'
@@ -5,9 +6,8 @@ import { api } from '../../lib/api'
 import { useCall } from '../../lib/use-call'
 
 /** "groq/whisper-large-v3-turbo" → the provider; null for a local model name. */
-export function cloudProviderOf(model: string | null): 'groq' | 'openai' | null {
-  const m = /^(groq|openai)\//.exec(model ?? '')
-  return m ? (m[1] as 'groq' | 'openai') : null
+export function cloudProviderOf(model: string | null): TranscriptionProviderId | null {
+  return cloudTranscriptionModel(model)?.provider ?? null
 }
 
 export interface PendingFile {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import path from 'node:path'
 import type { Core } from '../core/app-core'
-import { checkFolders } from '../core/watch/watch-folders'
+import { checkFolders } from '../core/watch/folder-check'
 import { scanFolder, type SkipReason } from '../core/watch/folder-scan'
 import type { WatchTarget } from '../core/watch/watch-service'
 import type { WatchedFile } from '../shared/calls/watch-calls'

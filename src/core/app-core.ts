@@ -1,10 +1,23 @@
-import { AppError } from '../shared/errors'
-import { randomUUID } from 'node:crypto'
-import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Handlers } from '../shared/contract'
-import { Settings } from '../shared/settings-types'
-import type { WhisperModelInfo } from '../shared/transcribe-types'
+import { apiHandlers } from './api/api-handlers'
+import { appHandlers } from './app/app-handlers'
+import { catalogHandlers } from './catalog/catalog-handlers'
+import { creditsHandlers } from './credits/credits-handlers'
+import { speakerHandlers } from './diarize/speaker-handlers'
+import { enhanceHandlers } from './enhance/enhance-handlers'
+import { hardwareHandlers } from './hardware/hardware-handlers'
+import { localLlmHandlers } from './local-llm/local-llm-handlers'
+import { urlImportHandlers } from './media/url-import-handlers'
+import { modelsHandlers } from './models/models-handlers'
+import { pricingHandlers } from './pricing/pricing-handlers'
+import { providersHandlers } from './providers/providers-handlers'
+import { recordingHandlers } from './recording/recording-handlers'
+import { settingsHandlers } from './store/settings-handlers'
+import { transcribeHandlers } from './transcribe/transcribe-handlers'
+import { updatesHandlers } from './updates/updates-handlers'
+import { watchHandlers } from './watch/watch-handlers'
+import type { UpdateSource } from './updates/update-decision'
 import { CatalogService } from './catalog/catalog-service'
 import { CreditsService } from './credits/credits-service'
 import { EventBus } from './event-bus'
@@ -21,9 +34,8 @@ import { voiceHandlers } from './diarize/voice-handlers'
 import { TranscriptionService } from './transcribe/transcription-service'
 import { HardwareService } from './hardware/hardware-service'
 import { BenchRunner } from './hardware/bench'
-import { RemoteTranscriber, requireNoticeAcknowledged } from './transcribe/remote-job'
+import { RemoteTranscriber } from './transcribe/remote-job'
 import { TranscriptStore } from './transcribe/transcript-store'
-import { exportMany } from './transcribe/batch-export'
 import { editorHandlers } from './transcribe/editor-handlers'
 import { ProcessOwner } from './runtime/process-owner'
 import { LibraryIndex } from './library/library-index'
@@ -35,12 +47,9 @@ import { modelsDirOf } from './paths'
 import { openLocalLlm, type LocalLlmOptions } from './local-llm/local-llm-core'
 import { Store } from './store/store'
 import { sweepOrphanUploads } from './uploads/upload-store'
-import { watchHandlers } from './watch/watch-folders'
 import { WatchService } from './watch/watch-service'
 import { ApiService } from './api/api-server'
 import { sweepPartialDownloads, UrlImports } from './media/url-import'
-import { decideUpdate, type UpdateSource } from './updates/update-decision'
-import { isJobActive } from '../shared/transcribe-types'
 
 export interface CoreOptions {
   dataDir: string
@@ -248,156 +257,27 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // --- transcription API ---
   const api = new ApiService({ dataDir: opts.dataDir, store, events, transcription, transcripts, models })
 
-  /** the model list with this machine's measured speeds; once measured, speed decides the recommendation */
-  const withSpeed = async (list: WhisperModelInfo[]): Promise<WhisperModelInfo[]> => {
-    const status = await hardware.status()
-    if (status.bench.length === 0) return list
-    const rtf = (name: string) => status.bench.find((b) => b.model === name && b.backend === status.chosen.backend)?.rtf ?? null
-    return list.map((m) => ({ ...m, measuredRtf: rtf(m.name), recommended: m.name === status.recommendedModel }))
-  }
+  // every call of the contract, each feature's from its own <feature>-handlers.ts
   const handlers: Handlers = {
-    'app.info': async () => ({
-      version: opts.version,
-      dataDir: opts.dataDir,
-      shell: opts.shell,
-      systemLocale: opts.systemLocale,
-      storeNotice: store.notice,
-    }),
-    'catalog.list': async ({ includeInactive }) => catalog.list(includeInactive),
-    'catalog.summary': async () => catalog.summary(),
-    'catalog.compare': async () => catalog.compare(),
-    'catalog.recheck': async ({ key }) => providers.recheck(key),
-    'catalog.recommendations': async () => catalog.recommendations(),
-    'credits.get': async () => credits.state(),
-    'credits.history': async ({ page, pageSize }) => credits.history(page, pageSize),
-    'credits.topUp': async ({ amount, reason, requestId }) => credits.topUp(amount, reason, requestId),
-    'pricing.preview': async ({ text }) => pricing.preview(text),
-    'pricing.apply': async ({ text, confirmWarnings }) => pricing.apply(text, { confirmWarnings }),
-    'pricing.history': async () => pricing.history(),
-    'pricing.undo': async () => pricing.undo(),
-    'pricing.set': async (edit) => pricing.setModel(edit),
-    'enhance.start': async (req) => enhance.start(req),
-    'enhance.cancel': async ({ id }) => ({ cancelled: enhance.cancel(id) }),
-    'enhance.history': async () => enhance.history(),
-    'enhance.output': async ({ id }) => enhance.output(id),
-    'enhance.compare': async ({ models, ...rest }) => enhance.compare(rest, models),
-    'providers.status': async () => providers.status(),
-    'providers.setKey': async ({ provider, key, allowWeakStorage }) => providers.setKey(provider, key, allowWeakStorage),
-    'providers.testKey': async ({ provider }) => providers.testKey(provider),
-    'providers.refreshLocalModels': async () => providers.refreshLocalModels(),
-    'prompts.list': async () => store.data.savedPrompts,
-    'prompts.save': async ({ name, prompt }) =>
-      store.mutate((db) => {
-        // saving under an existing name replaces that prompt
-        db.savedPrompts = [...db.savedPrompts.filter((p) => p.name !== name), { id: randomUUID(), name, prompt }]
-        return db.savedPrompts
-      }),
-    'prompts.delete': async ({ id }) =>
-      store.mutate((db) => {
-        db.savedPrompts = db.savedPrompts.filter((p) => p.id !== id)
-        return db.savedPrompts
-      }),
-    'transcribe.add': async ({ files, options }) => {
-      requireNoticeAcknowledged(options, store.data.settings)
-      return transcription.add(files, options)
-    },
-    'transcribe.jobs': async () => transcription.jobs(),
-    'transcribe.estimate': async ({ file, model }) => remote.estimate(file, model),
-    'transcribe.cancel': async ({ id }) => ({ cancelled: transcription.cancel(id) }),
-    'transcribe.retry': async ({ id }) => transcription.retry(id),
-    'transcribe.remove': async ({ id }) => {
-      await transcription.removeJob(id)
-      return transcription.jobs()
-    },
-    'transcribe.clearFinished': async () => {
-      await transcription.clearFinished()
-      return transcription.jobs()
-    },
-    'transcripts.delete': async ({ id }) => {
-      await transcripts.delete(id)
-      await speakers.voices.removeTranscript(id)
-      return { deleted: true }
-    },
-    'transcripts.list': async ({ query }) => transcripts.list(query),
-    'library.search': async ({ query, limit }) => {
-      return (await transcripts.search(query, limit)).map((r) => ({
-        transcript: library.transcripts.get(r.transcriptId)!,
-        hits: r.hits,
-      }))
-    },
-    'transcripts.get': async ({ id }) => transcripts.get(id),
-    'transcripts.updateSegment': async ({ id, segmentId, text, revision, previousText }) =>
-      transcripts.updateSegment(id, segmentId, text, { revision, previousText }),
-    'transcripts.retranscribe': async ({ id, segmentIds, from, to, model, language, prompt }) =>
-      transcription.retranscribe(id, segmentIds ?? rangeOf(from, to), { model, language, prompt }),
-    'transcripts.undoRetranscribe': async ({ id, undo }) => transcription.undoRetranscribe(id, undo),
-    'transcripts.export': async ({ id, format, subtitles, document }) => transcripts.exportText(id, format, subtitles, document),
-    'transcripts.exportMany': async ({ ids, format, subtitles, document }) =>
-      exportMany(transcripts, ids, format, subtitles, document),
+    ...appHandlers({ store, ...opts }),
+    ...catalogHandlers({ catalog, providers }),
+    ...creditsHandlers(credits),
+    ...pricingHandlers(pricing),
+    ...enhanceHandlers({ enhance, store }),
+    ...providersHandlers(providers),
+    ...transcribeHandlers({ store, library, transcription, transcripts, remote, speakers }),
     ...editorHandlers({ transcripts, transcription, enhance, dataDir: opts.dataDir }),
-    'speakers.models': async () => speakers.models(),
-    'speakers.downloadModels': async () => speakers.downloadModels(),
-    'speakers.detect': async ({ id, speakers: count }) => speakers.detect(id, count),
-    'speakers.cancel': async ({ id }) => ({ cancelled: speakers.cancel(id) }),
-    'speakers.rename': async ({ id, speaker, name }) => speakers.rename(id, speaker, name),
-    'speakers.merge': async ({ id, from, into }) => speakers.merge(id, from, into),
-    'speakers.assign': async ({ id, segmentId, speaker }) => speakers.assign(id, segmentId, speaker),
+    ...speakerHandlers(speakers),
     ...voiceHandlers(speakers),
-    'models.list': async () => withSpeed(await models.list()),
-    'models.download': async ({ name }) => ({ started: downloads.start(name) }),
-    'models.cancelDownload': async ({ name }) => ({ cancelled: downloads.cancel(name) }),
-    'models.delete': async ({ name }) => {
-      await models.remove(name)
-      return withSpeed(await models.list())
-    },
-    'models.import': async ({ path: file }) => {
-      await models.importFile(file)
-      return withSpeed(await models.list())
-    },
-    'app.openFolder': async ({ which }) => {
-      const dir = which === 'data' ? opts.dataDir : modelsDirOf(opts.dataDir, store.data.settings)
-      // Settings may name any path as the models folder, and the OS opens (runs) a file it is
-      // handed: only an existing directory goes on (the Electron shell checks again).
-      const isDir = await stat(dir).then(
-        (s) => s.isDirectory(),
-        () => false,
-      )
-      return { opened: isDir && opts.openFolder ? await opts.openFolder(dir) : false, path: dir }
-    },
-    ...localLlm.handlers,
-    'settings.get': async () => store.data.settings,
-    'settings.set': async (patch) => {
-      const next = await store.mutate((db) => {
-        db.settings = Settings.parse({ ...db.settings, ...patch })
-        return db.settings
-      })
-      events.emit('settings.changed', next)
-      if (patch.baseCredits !== undefined) events.emit('catalog.changed', { reason: 'baseCredits' })
-      if (patch.lowBalanceThreshold !== undefined) events.emit('credits.changed', credits.state())
-      return next
-    },
-    'hardware.status': async ({ refresh }) => hardware.status(refresh),
-    'hardware.bench': async (input) => bench.run(input),
-    ...recording.handlers(),
+    ...modelsHandlers({ models, downloads, hardware }),
+    ...localLlmHandlers({ ...localLlm, events }),
+    ...settingsHandlers({ store, events, credits }),
+    ...hardwareHandlers({ hardware, bench }),
+    ...recordingHandlers(recording),
     ...watchHandlers({ store, events, dataDir: opts.dataDir, service: watch }),
-    'api.status': async () => api.status(),
-    'api.token': async () => ({ token: await api.token() }),
-    'urlImport.start': async ({ url, options, noticeShown, queue }) => urlImports.start(url, options, { noticeShown, queue }),
-    'urlImport.cancel': async ({ id }) => ({ cancelled: urlImports.cancel(id) }),
-    'urlImport.list': async () => urlImports.list(),
-    'urlImport.tool': async () => urlImports.tool(),
-    'updates.check': async () => {
-      const busy = {
-        recordings: recording.liveCount(),
-        transcriptions: transcription.jobs().filter((j) => isJobActive(j.status)).length,
-      }
-      if (!opts.updates) return { action: 'unsupported', current: opts.version, latest: null, busy }
-      const feed = await opts.updates.latest()
-      const action = feed ? decideUpdate(opts.version, feed, busy) : 'none'
-      if (action === 'download-and-install-on-quit')
-        void opts.updates.downloadAndInstallOnQuit().catch((err: unknown) => console.warn('update:', err))
-      return { action, current: opts.version, latest: feed?.version ?? null, busy }
-    },
+    ...apiHandlers(api),
+    ...urlImportHandlers(urlImports),
+    ...updatesHandlers({ version: opts.version, updates: opts.updates, recording, transcription }),
   }
   // the app and the web host watch the settings' folders; the CLI only on `watch`
   if (opts.shell !== 'cli') void watch.start().catch((err: unknown) => console.warn('watch:', err))
@@ -435,11 +315,4 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     handlers,
     close,
   }
-}
-
-/** The ids `from`..`to`, for a re-transcription asked for as a range. */
-function rangeOf(from: number | undefined, to: number | undefined): number[] {
-  if (from === undefined || to === undefined || to < from || to - from > 100_000)
-    throw new AppError('invalid-input', 'Choose the segments to transcribe again (segmentIds, or from and to)')
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i)
 }

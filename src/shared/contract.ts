@@ -280,6 +280,9 @@ export type Handlers = {
   [K in CallName]: (input: z.infer<Calls[K]['input']>) => Promise<CallOutput<K>>
 }
 
+/** A feature's share of the map: the handlers of the calls named `<prefix>.…`. */
+export type HandlersOf<P extends string> = Pick<Handlers, Extract<CallName, `${P}.${string}`>>
+
 export const callNames = Object.keys(calls) as CallName[]
 export const eventNames = Object.keys(events) as EventName[]
 

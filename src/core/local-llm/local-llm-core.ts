@@ -1,5 +1,4 @@
 import type { ModelView } from '../../shared/catalog-types'
-import type { Handlers } from '../../shared/contract'
 import type { SpeedSample } from '../../shared/enhance-types'
 import type { EventBus } from '../event-bus'
 import type { LlmClient } from '../providers/llm-client'
@@ -15,12 +14,7 @@ export interface LocalLlmOptions {
   fetchImpl?: typeof fetch
 }
 
-type LocalLlmHandlers = Pick<
-  Handlers,
-  'localLlm.list' | 'localLlm.import' | 'localLlm.download' | 'localLlm.cancelDownload' | 'localLlm.delete' | 'localLlm.status'
->
-
-/** The built-in engine wired for the core: its models, its catalog rows, its client and its calls. */
+/** The built-in engine wired for the core: its models, its catalog rows and its client. */
 export function openLocalLlm(
   modelsDir: () => string,
   events: EventBus,
@@ -30,7 +24,6 @@ export function openLocalLlm(
   engine: LocalLlmEngine
   views: (speedStats: Record<string, SpeedSample[]>) => ModelView[]
   builtin: { client: LlmClient; resolve: (modelId: string) => unknown }
-  handlers: LocalLlmHandlers
   close: () => Promise<void>
 } {
   const manager = new LocalLlmManager(modelsDir, {
@@ -42,10 +35,6 @@ export function openLocalLlm(
     },
   })
   const engine = new LocalLlmEngine({ threads: opts.threads, idleMs: opts.idleMs })
-  const changed = <T>(v: T) => {
-    events.emit('catalog.changed', { reason: 'local-models' })
-    return v
-  }
   return {
     manager,
     engine,
@@ -53,14 +42,6 @@ export function openLocalLlm(
     builtin: {
       client: createBuiltinClient(engine, async (id) => manager.resolve(id)),
       resolve: (id) => manager.resolve(id),
-    },
-    handlers: {
-      'localLlm.list': async () => manager.list(),
-      'localLlm.import': async ({ path }) => changed(await manager.importFile(path)),
-      'localLlm.download': async ({ name }) => ({ started: manager.startDownload(name) }),
-      'localLlm.cancelDownload': async ({ name }) => ({ cancelled: manager.cancelDownload(name) }),
-      'localLlm.delete': async ({ name }) => changed(await manager.remove(name)),
-      'localLlm.status': async () => engine.status(),
     },
     close: async () => {
       manager.cancelAll()

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { RecordingInfo, RecoverableRecording } from '../../shared/calls/recording-calls'
-import type { Handlers } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
@@ -60,8 +59,6 @@ interface Live {
  * to end, reloaded or closed, is offered at once).
  */
 export const ABANDONED_AFTER_MS = 10 * 60_000
-
-type RecordingHandlers = Pick<Handlers, `recording.${string}` & keyof Handlers>
 
 /**
  * Live recordings: the audio the page streams in is kept on disk as it arrives, transcribed as the
@@ -305,19 +302,6 @@ export class RecordingService {
   /** The session, for the benchmark's delay figures. */
   session(id: string): LiveSession {
     return this.get(id).session
-  }
-
-  handlers(): RecordingHandlers {
-    return {
-      'recording.start': (input) => this.start(input),
-      'recording.append': ({ id, seq, pcm }) => this.append(id, seq, pcm),
-      'recording.pause': ({ id }) => this.setPaused(id, true),
-      'recording.resume': ({ id }) => this.setPaused(id, false),
-      'recording.stop': ({ id }) => this.stop(id),
-      'recording.discard': ({ id }) => this.discard(id),
-      'recording.recoverable': () => this.recoverable(),
-      'recording.recover': ({ id, action }) => this.recover(id, action),
-    }
   }
 
   private abandoned(r: Live): boolean {

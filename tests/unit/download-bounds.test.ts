@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { downloadSpeakerModels, speakerModelsDir } from '../../src/core/diarize/speaker-models'
 import type { GgufCatalogEntry } from '../../src/core/local-llm/gguf-catalog'
 import { LocalLlmManager } from '../../src/core/local-llm/local-llm-manager'
 import { ModelManager } from '../../src/core/models/model-manager'
-import { redirectAllowed } from '../../src/core/models/resumable-download'
+import { downloadResumable, redirectAllowed } from '../../src/core/models/resumable-download'
 import type { WhisperCatalogEntry } from '../../src/core/models/whisper-catalog'
 import { hostileModelServer } from '../helpers/model-server'
 import { useTempDirs } from '../helpers/temp-dir'
@@ -156,5 +157,48 @@ describe('a model mirror cannot send the download elsewhere', () => {
     ])
       expect(await redirectAllowed(hf, inside, hf), inside).toBe(false)
     expect(await redirectAllowed(hf, 'file:///etc/passwd', hf)).toBe(false)
+  })
+})
+
+describe('a dropped connection keeps what arrived', () => {
+  it('every byte received before the connection broke is in the part file for the resume', async () => {
+    const dir = tempDir()
+    const part = path.join(dir, 'model.bin.part')
+    // the body hands over 100,000 bytes, then breaks at once: before the file would have opened
+    const first = new Uint8Array(100_000).fill(7)
+    const breaking: typeof fetch = async () => {
+      let sent = false
+      const body = new ReadableStream<Uint8Array>({
+        pull(ctl) {
+          if (!sent) {
+            sent = true
+            ctl.enqueue(first)
+          } else ctl.error(new TypeError('terminated'))
+        },
+      })
+      return new Response(body, { status: 200, headers: { 'content-length': '200000' } })
+    }
+    await expect(
+      downloadResumable('https://models.example/m.bin', part, {
+        expectedBytes: 200_000,
+        fetchImpl: breaking,
+        freeBytes: async () => 1e12,
+      }),
+    ).rejects.toThrow()
+    expect(statSync(part).size).toBe(first.byteLength)
+    // and the next attempt asks only for the rest
+    const asked: string[] = []
+    const rest: typeof fetch = async (_url, init) => {
+      asked.push(new Headers(init?.headers).get('range') ?? '')
+      return new Response(new Uint8Array(100_000).fill(8), { status: 206, headers: { 'content-length': '100000' } })
+    }
+    await downloadResumable('https://models.example/m.bin', part, {
+      expectedBytes: 200_000,
+      fetchImpl: rest,
+      freeBytes: async () => 1e12,
+    })
+    expect(asked).toEqual(['bytes=100000-'])
+    const bytes = readFileSync(part)
+    expect([bytes.length, bytes[99_999], bytes[100_000]]).toEqual([200_000, 7, 8])
   })
 })

@@ -1,9 +1,7 @@
 import { lookup } from 'node:dns/promises'
-import { createWriteStream, promises as fs } from 'node:fs'
+import { promises as fs } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { keyedError, type AppError } from '../../shared/errors'
 import { DISK_RESERVE_BYTES, freeDiskBytes } from '../uploads/upload-store'
 
@@ -100,13 +98,18 @@ export async function downloadResumable(url: string, part: string, opts: Downloa
     },
   })
   try {
-    await pipeline(
-      Readable.fromWeb(res.body.pipeThrough(meter) as never),
-      createWriteStream(part, { flags: resumed ? 'a' : 'w', mode: 0o600 }),
-      {
-        signal: opts.signal,
-      },
-    )
+    // each chunk is on disk before the next is read: a connection that breaks keeps every byte
+    // that arrived for the resume (a stream pipeline drops what it still buffers when it fails)
+    const file = await fs.open(part, resumed ? 'a' : 'w', 0o600)
+    try {
+      const reader = res.body.pipeThrough(meter).getReader()
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        opts.signal?.throwIfAborted()
+        await file.write(r.value)
+      }
+    } finally {
+      await file.close()
+    }
   } catch (err) {
     if (opts.signal?.aborted) {
       // a cancel leaves nothing behind in the models folder

@@ -4,7 +4,7 @@ import type { Core } from '../core/app-core'
 import { checkFolders } from '../core/watch/folder-check'
 import { scanFolder, type SkipReason } from '../core/watch/folder-scan'
 import type { WatchTarget } from '../core/watch/watch-service'
-import type { WatchedFile } from '../shared/calls/watch-calls'
+import { DEFAULT_WATCH_FORMATS, type WatchedFile } from '../shared/calls/watch-calls'
 import { ExportFormat } from '../shared/transcribe-types'
 import { UsageError, type Parsed } from './cli-args'
 
@@ -143,7 +143,7 @@ export async function watchCommand(core: Core, args: Parsed, out: Write, err: Wr
   const dir = args.positionals[0]
   if (!dir || args.positionals.length > 1) throw new UsageError('watch needs exactly one folder')
   if (!isFolderArg(dir)) throw new UsageError(`${dir} is not a folder`)
-  const target = await targetOf(core, args, dir, ['txt', 'srt'])
+  const target = await targetOf(core, args, dir, [...DEFAULT_WATCH_FORMATS])
   const off = core.events.subscribe((name, p) => {
     if (name !== 'watch.file') return
     const r = p as WatchedFile

@@ -1,4 +1,7 @@
 import { z } from 'zod'
+
+/** The longest text one enhancement takes (and so the largest input of the contract). */
+export const MAX_TRANSCRIPT_CHARS = 5_000_000
 import { ProviderId } from './catalog-types'
 
 export const Preset = z.enum(['cleanup', 'summary', 'keyPoints', 'minutes', 'translate', 'custom'])
@@ -8,7 +11,7 @@ export const Usage = z.object({ inputTokens: z.number().int().nonnegative(), out
 export type Usage = z.infer<typeof Usage>
 
 export const EnhanceRequest = z.object({
-  text: z.string().min(1, 'the transcript is empty').max(5_000_000),
+  text: z.string().min(1, 'the transcript is empty').max(MAX_TRANSCRIPT_CHARS),
   provider: ProviderId,
   modelId: z.string().min(1),
   preset: Preset,

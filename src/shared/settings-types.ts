@@ -5,6 +5,14 @@ import { WatchFolder } from './calls/watch-calls'
 import { Preset } from './enhance-types'
 import { baseUrlProviderIds, type BaseUrlProviderId } from './providers'
 
+/**
+ * Speech detection's defaults (Silero's own threshold, faster-whisper's padding) and the choices
+ * the Settings page offers; the detector (core/vad) starts from the same figures.
+ */
+export const VAD_DEFAULTS = { threshold: 0.5, paddingSec: 0.4 } as const
+export const VAD_THRESHOLD_CHOICES = { vadSensitive: 0.3, vadBalanced: VAD_DEFAULTS.threshold, vadStrict: 0.7 } as const
+export const VAD_PADDING_CHOICES: readonly number[] = [0, 0.2, VAD_DEFAULTS.paddingSec, 0.8, 1.5]
+
 export const Locale = z.enum(['tr', 'en'])
 export type Locale = z.infer<typeof Locale>
 
@@ -92,8 +100,8 @@ export const defaultSettings: Settings = {
   defaultEnhanceModel: null,
   defaultPreset: 'cleanup',
   vadEnabled: true,
-  vadThreshold: 0.5,
-  vadPaddingSec: 0.4,
+  vadThreshold: VAD_DEFAULTS.threshold,
+  vadPaddingSec: VAD_DEFAULTS.paddingSec,
   // --- speakers ---
   speakerThreshold: 0.5,
   // --- cloud and self-hosted transcription ---

@@ -1,3 +1,4 @@
+import { MAX_TRANSCRIPT_CHARS } from '../shared/enhance-types'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -22,17 +23,17 @@ export interface WebHost {
 }
 
 /**
- * A call's JSON body. The largest input of the contract is a 5 M-character transcript (enhance);
- * at up to 3 UTF-8 bytes a character (Turkish letters take 2) that is 15 MB, plus the rest of
- * the call. Above this the answer is a 413 with a JSON error.
+ * A call's JSON body. The largest input of the contract is the longest transcript an enhancement
+ * takes, at up to 3 UTF-8 bytes a character (Turkish letters take 2), plus a MiB for the rest of
+ * the call, in whole MiB (16 MiB). Above this the answer is a 413 with a JSON error.
  */
-export const MAX_JSON_BODY_BYTES = 16 * 1024 ** 2
+export const MAX_JSON_BODY_BYTES = Math.ceil((MAX_TRANSCRIPT_CHARS * 3) / 1024 ** 2 + 1) * 1024 ** 2
+/** What one event-stream client may have waiting unread before it is dropped. */
+const MAX_SSE_BUFFER_BYTES = 8 * 1024 ** 2
 /**
  * After a refusal (413, 507) the rest of the body is read and dropped, so the client finishes
  * sending and reads the answer instead of meeting a reset; past this much, the connection is cut.
  */
-/** What one event-stream client may have waiting unread before it is dropped. */
-const MAX_SSE_BUFFER_BYTES = 8 * 1024 ** 2
 const DRAIN_MAX_BYTES = 1024 ** 3
 const mime: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

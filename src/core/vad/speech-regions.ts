@@ -1,3 +1,4 @@
+import { VAD_DEFAULTS } from '../../shared/settings-types'
 import { AppError } from '../../shared/errors'
 import { startNativeChild } from '../runtime/native-child'
 import { VAD_WORKER_SOURCE } from './vad-worker-source'
@@ -23,10 +24,10 @@ export interface VadOptions {
 
 /** Silero's own defaults for threshold and minimum speech; padding as faster-whisper's. */
 export const DEFAULT_VAD_OPTIONS: VadOptions = {
-  threshold: 0.5,
+  threshold: VAD_DEFAULTS.threshold,
   minSilenceSec: 0.5,
   minSpeechSec: 0.25,
-  paddingSec: 0.4,
+  paddingSec: VAD_DEFAULTS.paddingSec,
   maxRegionSec: 30,
 }
 

@@ -70,11 +70,18 @@ export const WatchFolderState = z.object({
 })
 export type WatchFolderState = z.infer<typeof WatchFolderState>
 
+/** What a watched folder (or a folder run) writes beside each file unless told otherwise. */
+export const DEFAULT_WATCH_FORMATS: readonly ExportFormat[] = ['txt', 'srt']
+
 const NewFolder = z.object({
   dir: z.string().min(1).max(4096),
   outDir: z.string().min(1).max(4096).nullable().default(null),
   recursive: z.boolean().default(false),
-  formats: z.array(ExportFormat).min(1).max(ExportFormat.options.length).default(['txt', 'srt']),
+  formats: z
+    .array(ExportFormat)
+    .min(1)
+    .max(ExportFormat.options.length)
+    .default([...DEFAULT_WATCH_FORMATS]),
   model: z.string().min(1).nullable().default(null),
   language: z.string().min(2).max(8).nullable().default(null),
   vad: z.boolean().nullable().default(null),

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import type { ModelView } from '../../../../shared/catalog-types'
 import { Preset } from '../../../../shared/enhance-types'
 import { spokenLanguages } from '../../../../shared/languages'
-import type { Settings, SettingsPatch } from '../../../../shared/settings-types'
+import { VAD_PADDING_CHOICES, VAD_THRESHOLD_CHOICES, type Settings, type SettingsPatch } from '../../../../shared/settings-types'
 import { SavedField, SavedSelect } from '../../components/SavedField'
 import { providerName } from '../../lib/provider-name'
 
@@ -79,10 +79,8 @@ export function PreferencesSection({
           name="vadThreshold"
           value={String(settings.vadThreshold)}
           options={[
-            { value: '0.3', label: t('settings.vadSensitive') },
-            { value: '0.5', label: t('settings.vadBalanced') },
-            { value: '0.7', label: t('settings.vadStrict') },
-            ...([0.3, 0.5, 0.7].includes(settings.vadThreshold)
+            ...Object.entries(VAD_THRESHOLD_CHOICES).map(([key, n]) => ({ value: String(n), label: t(`settings.${key}`) })),
+            ...(Object.values(VAD_THRESHOLD_CHOICES).some((n) => n === settings.vadThreshold)
               ? []
               : [{ value: String(settings.vadThreshold), label: nf.format(settings.vadThreshold) }]),
           ]}
@@ -92,7 +90,7 @@ export function PreferencesSection({
           label={t('settings.vadPadding')}
           name="vadPaddingSec"
           value={String(settings.vadPaddingSec)}
-          options={[...new Set([0, 0.2, 0.4, 0.8, 1.5, settings.vadPaddingSec])].map((n) => ({
+          options={[...new Set([...VAD_PADDING_CHOICES, settings.vadPaddingSec])].map((n) => ({
             value: String(n),
             label: t('settings.seconds', { value: nf.format(n) }),
           }))}

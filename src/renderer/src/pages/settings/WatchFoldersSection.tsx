@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ExportFormat } from '../../../../shared/transcribe-types'
+import { DEFAULT_WATCH_FORMATS } from '../../../../shared/calls/watch-calls'
 import { useWatchFolders } from './use-watch-folders'
 
 /** A full path on any of the systems the app runs on (the core checks it again, and more). */
@@ -14,7 +15,7 @@ export function WatchFoldersSection() {
   const [dir, setDir] = useState('')
   const [outDir, setOutDir] = useState('')
   const [recursive, setRecursive] = useState(false)
-  const [formats, setFormats] = useState<ExportFormat[]>(['txt', 'srt'])
+  const [formats, setFormats] = useState<ExportFormat[]>([...DEFAULT_WATCH_FORMATS])
 
   const add = async () => {
     const d = dir.trim()

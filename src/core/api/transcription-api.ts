@@ -9,7 +9,7 @@ import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
 import type { Store } from '../store/store'
 import type { TranscriptionService } from '../transcribe/transcription-service'
-import { untoldReceivers } from '../transcribe/remote-job'
+import { untoldReceivers } from '../transcribe/remote-transcriber'
 import type { TranscriptStore } from '../transcribe/transcript-store'
 import { formatBytes, saveUpload, UploadRefused } from '../uploads/upload-store'
 

@@ -5,7 +5,7 @@ import type { SpeakerService } from '../diarize/speaker-service'
 import type { LibraryDb } from '../store/library-db'
 import type { Store } from '../store/store'
 import { exportMany } from './batch-export'
-import { requireNoticeAcknowledged, type RemoteTranscriber } from './remote-job'
+import { requireNoticeAcknowledged, type RemoteTranscriber } from './remote-transcriber'
 import type { TranscriptionService } from './transcription-service'
 import type { TranscriptStore } from './transcript-store'
 

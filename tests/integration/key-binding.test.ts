@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
+import { defaultSettings } from '../../src/shared/settings-types'
 import { SafeStorageKeyStore, type SafeStorageLike } from '../../src/main/safe-storage-key-store'
 import { startWebHost, type WebHost } from '../../src/web/web-host'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
@@ -117,7 +118,7 @@ describe('keys are bound to the endpoint they were given for (Electron key store
     const core: Core = await openCore({ dataDir, shell: 'electron', version: 't', systemLocale: 'en', keys, env: {} })
     return { core, asked }
   }
-  const urls = (openai: string) => ({ gemini: null, groq: null, openai, together: null, custom: null })
+  const urls = (openai: string) => ({ ...defaultSettings.baseUrls, openai })
 
   it('asks the main process before a stored key goes to a changed URL; "no" keeps it home', async () => {
     const legit = await server()

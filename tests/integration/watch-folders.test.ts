@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
+import { promises as fsPromises } from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openCore } from '../../src/core/app-core'
 import type { Db } from '../../src/core/store/db-schema'
 import { readLibrary } from '../helpers/library-rows'
@@ -318,6 +319,43 @@ describe('watch folders and folder runs', () => {
       await core.close()
     }
   }, 120_000)
+
+  it('a folder gone at the moment its watch starts, and back the next, is watched (not left stopped for good)', async () => {
+    const dataDir = tempDir()
+    const watched = path.join(tempDir(), 'Gelen')
+    mkdirSync(watched)
+    const core = await openCore({ dataDir, shell: 'web', version: 't', systemLocale: 'en', env: {}, noFallback: true })
+    // the moment a sync tool deletes the folder and makes it again: the watch's first check finds
+    // nothing, anything that looks after it finds the folder
+    const realStat = fsPromises.stat
+    let gone = 1
+    const stat = vi.spyOn(fsPromises, 'stat').mockImplementation(((p: string, o?: object) => {
+      if (path.resolve(String(p)) === watched && gone-- > 0)
+        return Promise.reject(Object.assign(new Error(`ENOENT: ${String(p)}`), { code: 'ENOENT' }))
+      return realStat(p, o as never)
+    }) as typeof fsPromises.stat)
+    try {
+      const id = 'f0000000-0000-4000-8000-000000000001'
+      const folder = {
+        id,
+        dir: watched,
+        outDir: null,
+        recursive: false,
+        formats: ['txt' as const],
+        model: null,
+        language: null,
+        vad: null,
+        enabled: true,
+      }
+      await core.handlers['settings.set']({ watchFolders: [folder] })
+      const state = async () => (await core.handlers['watch.states']({})).find((s) => s.id === id)
+      await until('the folder to be watched', async () => (await state())?.state === 'watching', 15_000)
+      expect(gone).toBeLessThan(1)
+    } finally {
+      stat.mockRestore()
+      await core.close()
+    }
+  })
 
   it("a watched folder deleted and made again is watched again; while it is gone the app's state says it is stopped, and why", async () => {
     const dataDir = tempDir()

@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs'
+import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar'
 import type { WatchedFile, WatchFolderState } from '../../shared/calls/watch-calls'
@@ -72,8 +72,6 @@ interface Watched {
 
 /** How often a watched folder is looked at (gone, back, made anew). */
 const FOLDER_CHECK_MS = 2_000
-
-const isMissing = (dir: string) => !existsSync(dir)
 
 /** How often a long-running shell looks for files a gone process left half done. */
 const RESUME_EVERY_MS = 15_000
@@ -270,10 +268,17 @@ export class WatchService {
     for (const f of wanted.values()) {
       if (this.watchers.has(f.id)) continue
       // the same checks as watch.add: the list can also arrive through settings.set or db.json;
-      // a folder that is not there (yet) is waited for
+      // a folder that is not there (yet) is waited for. Told by the check's own answer, never by
+      // a second look: a folder deleted and made again at once is gone for the check and back
+      // for the look, and was then left unwatched for good.
       const problem = await checkFolders(f.dir, f.outDir, this.deps.dataDir, f.recursive).then(
         () => null,
-        (err: unknown) => (isMissing(f.dir) ? null : toErrorShape(err).message),
+        (err: unknown) => {
+          const shape = toErrorShape(err)
+          return shape.key === 'folder-missing' && path.resolve(f.dir) === path.resolve(String(shape.params?.path ?? ''))
+            ? null
+            : shape.message
+        },
       )
       if (problem) {
         this.log(problem, f.dir)

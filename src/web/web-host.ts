@@ -1,3 +1,4 @@
+import { drainRest } from '../core/runtime/drain-request'
 import { MAX_TRANSCRIPT_CHARS } from '../shared/enhance-types'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
@@ -30,11 +31,6 @@ export interface WebHost {
 export const MAX_JSON_BODY_BYTES = Math.ceil((MAX_TRANSCRIPT_CHARS * 3) / 1024 ** 2 + 1) * 1024 ** 2
 /** What one event-stream client may have waiting unread before it is dropped. */
 const MAX_SSE_BUFFER_BYTES = 8 * 1024 ** 2
-/**
- * After a refusal (413, 507) the rest of the body is read and dropped, so the client finishes
- * sending and reads the answer instead of meeting a reset; past this much, the connection is cut.
- */
-const DRAIN_MAX_BYTES = 1024 ** 3
 const mime: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -253,13 +249,7 @@ async function sendReply(res: http.ServerResponse, r: MediaReply): Promise<void>
  */
 function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown): void {
   send(res, status, body)
-  if (req.readableEnded) return
-  let drained = 0
-  req.on('data', (c: Buffer) => {
-    drained += c.length
-    if (drained > DRAIN_MAX_BYTES) req.socket.destroy()
-  })
-  req.resume()
+  drainRest(req)
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { whisperLanguageCodes } from '../../shared/languages'
 import { cloudTranscriptionModel, providers } from '../../shared/providers'
 import { isJobOver, transcriptText, type Job, type Segment, type TranscriptMeta } from '../../shared/transcribe-types'
+import { drainRest } from '../runtime/drain-request'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
 import type { Store } from '../store/store'
@@ -28,8 +29,6 @@ export const API_BASE_PATH = '/v1'
  * is 25 MB.
  */
 export const MAX_API_UPLOAD_BYTES = 512 * 1024 ** 2
-/** After a refusal the rest of the body is read and dropped, so the client reads the answer; past this, the connection is cut. */
-const DRAIN_MAX_BYTES = 1024 ** 3
 
 /** What `whisper-1` (the name every OpenAI tool sends by default) stands for: the model chosen in the app. */
 export const DEFAULT_MODEL_ALIAS = 'whisper-1'
@@ -420,11 +419,5 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 function refuse(req: http.IncomingMessage, res: http.ServerResponse, f: ApiFailure): void {
   if (f.status === 401) res.setHeader('www-authenticate', 'Bearer')
   sendJson(res, f.status, { error: { message: f.message, type: f.type, param: f.param, code: f.code } })
-  if (req.readableEnded) return
-  let drained = 0
-  req.on('data', (c: Buffer) => {
-    drained += c.length
-    if (drained > DRAIN_MAX_BYTES) req.socket.destroy()
-  })
-  req.resume()
+  drainRest(req)
 }

@@ -6,6 +6,7 @@ import type { ModelView } from '../../../shared/catalog-types'
 import { useFormat } from '../i18n/format'
 import { Badge } from './Badge'
 import { providerName } from '../lib/provider-name'
+import { ErrorBox } from './ErrorBox'
 
 /** One model's facts: provider, price, speed, traits and warnings. Used by the picker and the model lists. */
 export function ModelRow({ model, affordable, noKey = false }: { model: ModelView; affordable: boolean; noKey?: boolean }) {
@@ -76,11 +77,7 @@ export function UnavailableModels({ models }: { models: ModelView[] }) {
   return (
     <>
       <h2>{t('picker.unavailableTitle')}</h2>
-      {error ? (
-        <p role="alert" className="error-box">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBox error={error} />
       <ul className="inactive-list" data-testid="unavailable-models">
         {marked.map((m) => (
           <li key={m.key} data-key={m.key}>

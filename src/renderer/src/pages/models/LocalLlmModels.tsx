@@ -7,6 +7,7 @@ import { Badge } from '../../components/Badge'
 import { errorText } from '../../lib/error-text'
 import { useLocalLlmModels } from './use-local-llm-models'
 import { DownloadBar } from '../../components/DownloadBar'
+import { ErrorBox } from '../../components/ErrorBox'
 
 const mib = (bytes: number) => Math.round(bytes / 1048576)
 
@@ -26,11 +27,7 @@ export function LocalLlmModels() {
     <section aria-labelledby="local-llm-title">
       <h2 id="local-llm-title">{t('localLlm.title')}</h2>
       <p className="intro">{t('localLlm.intro')}</p>
-      {l.error ? (
-        <p role="alert" className="error-box">
-          {l.error}
-        </p>
-      ) : null}
+      <ErrorBox error={l.error} />
       <AsyncView state={l.list}>
         {(models) => (
           <ul className="whisper-models" data-testid="local-llm-models" aria-label={t('localLlm.listLabel')}>

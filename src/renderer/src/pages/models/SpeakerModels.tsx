@@ -5,6 +5,7 @@ import { useFormat } from '../../i18n/format'
 import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** The two speaker-detection models: what they are, their licence and size, and one download. */
 export function SpeakerModels() {
@@ -53,11 +54,7 @@ export function SpeakerModels() {
           </>
         )}
       </AsyncView>
-      {error ? (
-        <p role="alert" className="error-box">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBox error={error} />
     </section>
   )
 }

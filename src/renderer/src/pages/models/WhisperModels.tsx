@@ -4,6 +4,7 @@ import { Badge } from '../../components/Badge'
 import { useFormat } from '../../i18n/format'
 import { WhisperDownloadProgress } from './WhisperDownloadProgress'
 import { useWhisperModels } from './use-whisper-models'
+import { ErrorBox } from '../../components/ErrorBox'
 
 export function WhisperModels() {
   const { t } = useTranslation()
@@ -13,11 +14,7 @@ export function WhisperModels() {
     <section aria-labelledby="whisper-title">
       <h2 id="whisper-title">{t('whisper.title')}</h2>
       <p className="intro">{t('whisper.intro')}</p>
-      {w.error ? (
-        <p role="alert" className="error-box">
-          {w.error}
-        </p>
-      ) : null}
+      <ErrorBox error={w.error} />
       <AsyncView state={w.list}>
         {(models) => (
           <ul className="whisper-models" data-testid="whisper-models">

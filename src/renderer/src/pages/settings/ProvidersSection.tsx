@@ -8,6 +8,7 @@ import { SavedField, SavedSelect } from '../../components/SavedField'
 import { errorText } from '../../lib/error-text'
 import { useProviders } from './use-providers'
 import { providerName } from '../../lib/provider-name'
+import { ErrorBox } from '../../components/ErrorBox'
 
 function KeyForm({ provider, onSave }: { provider: ProviderId; onSave: (key: string) => void }) {
   const { t } = useTranslation()
@@ -49,11 +50,7 @@ export function ProvidersSection() {
             ? t('providersSettings.introFile')
             : t('providersSettings.intro')}
       </p>
-      {p.error ? (
-        <p role="alert" className="error-box">
-          {p.error}
-        </p>
-      ) : null}
+      <ErrorBox error={p.error} />
       <table data-testid="provider-keys">
         <tbody>
           {statuses.map((s) => {

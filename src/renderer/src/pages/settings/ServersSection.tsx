@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { SavedField } from '../../components/SavedField'
 import { api } from '../../lib/api'
 import { useCall } from '../../lib/use-call'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** The user's own transcription servers: used in parallel before this computer, at 0 credits. */
 export function ServersSection() {
@@ -115,11 +116,7 @@ export function ServersSection() {
           }}
         />
       ) : null}
-      {error ? (
-        <p role="alert" className="error-box">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBox error={error} />
     </section>
   )
 }

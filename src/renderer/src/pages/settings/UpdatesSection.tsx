@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { UpdateStatus } from '../../../../shared/calls/update-calls'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /**
  * "Check for updates" in the desktop app; elsewhere (the web host) updates come with the package.
@@ -46,11 +47,7 @@ export function UpdatesSection({
           {t(`updates.action.${status.action}`, { latest: status.latest ?? '' })}
         </p>
       ) : null}
-      {error ? (
-        <p role="alert" className="error-box">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBox error={error} />
     </div>
   )
 }

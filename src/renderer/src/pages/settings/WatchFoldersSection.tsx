@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { ExportFormat } from '../../../../shared/transcribe-types'
 import { DEFAULT_WATCH_FORMATS } from '../../../../shared/calls/watch-calls'
 import { useWatchFolders } from './use-watch-folders'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** A full path on any of the systems the app runs on (the core checks it again, and more). */
 const isFullPath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')
@@ -105,11 +106,7 @@ export function WatchFoldersSection() {
       <button type="button" onClick={() => void add()}>
         {t('watch.add')}
       </button>
-      {w.error ? (
-        <p role="alert" className="error-box">
-          {w.error}
-        </p>
-      ) : null}
+      <ErrorBox error={w.error} />
       <h3>{t('watch.recent')}</h3>
       {w.recent.length === 0 ? (
         <p className="empty">{t('watch.noRecent')}</p>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { WhisperDownloadProgress } from '../models/WhisperDownloadProgress'
 import { navigate } from '../../lib/use-route'
 import { useWhisperModels } from '../models/use-whisper-models'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /**
  * The Transcribe page before any whisper model is installed: the model recommended for this
@@ -49,11 +50,7 @@ export function FirstModel({ onInstalled }: { onInstalled: () => void }) {
           {t('transcribe.goToModels')}
         </button>
       )}
-      {w.error ? (
-        <p role="alert" className="error-box">
-          {w.error}
-        </p>
-      ) : null}
+      <ErrorBox error={w.error} />
       <label>
         <span>{t('transcribe.importModel')}</span>
         <input

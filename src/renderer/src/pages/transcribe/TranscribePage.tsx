@@ -13,6 +13,7 @@ import { useTranscribe } from './use-transcribe'
 import { CloudConfirm, TranscribeModelPicker } from './TranscribeModelPicker'
 import { cloudProviderOf, useCloudTranscribe } from './use-cloud-transcribe'
 import { UrlImportPanel } from './UrlImportPanel'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** Loading the model or listening for speech before any audio is done: a stage, not "0 %". */
 const waiting = (j: Job) =>
@@ -127,16 +128,8 @@ export function TranscribePage() {
           ) : null}
         </>
       ) : null}
-      {cloud.error ? (
-        <p role="alert" className="error-box">
-          {cloud.error}
-        </p>
-      ) : null}
-      {tr.error ? (
-        <p role="alert" className="error-box">
-          {tr.error}
-        </p>
-      ) : null}
+      <ErrorBox error={cloud.error} />
+      <ErrorBox error={tr.error} />
 
       <div className="queue-head">
         <h2>{t('transcribe.queueTitle')}</h2>
@@ -261,11 +254,7 @@ export function TranscribePage() {
           <button type="button" className="secondary" onClick={batch.clear}>
             {t('transcribe.batchClear')}
           </button>
-          {batch.error ? (
-            <p role="alert" className="error-box">
-              {batch.error}
-            </p>
-          ) : null}
+          <ErrorBox error={batch.error} />
         </div>
       ) : null}
       {tr.searched.trim() ? (

@@ -6,6 +6,7 @@ import { useFormat } from '../../i18n/format'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
+import { ErrorBox } from '../../components/ErrorBox'
 
 const hostOf = (url: string): string | null => {
   try {
@@ -165,11 +166,7 @@ export function UrlImportPanel({
           )}
         </div>
       ) : null}
-      {error ? (
-        <p role="alert" className="error-box">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBox error={error} />
     </div>
   )
 }

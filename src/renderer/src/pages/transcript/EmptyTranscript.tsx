@@ -3,6 +3,7 @@ import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
 import { navigate } from '../../lib/use-route'
 import { DeleteTranscriptButton } from './DeleteTranscriptButton'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /**
  * A transcript with no text: exports, Enhance and speakers have nothing to work on, so the one
@@ -22,11 +23,7 @@ export function EmptyTranscript({ id, onDelete }: { id: string; onDelete: () => 
         {t('editor.transcribeAgainNoVad')}
       </button>
       <DeleteTranscriptButton onDelete={onDelete} />
-      {action.error ? (
-        <p role="alert" className="error-box">
-          {action.error}
-        </p>
-      ) : null}
+      <ErrorBox error={action.error} />
     </div>
   )
 }

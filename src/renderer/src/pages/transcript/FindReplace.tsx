@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { Segment } from '../../../../shared/transcribe-types'
 import { useEditor } from './editor-context'
 import { useFindReplace } from './use-find-replace'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** Find (with the next match scrolled into view) and replace every match across the transcript. */
 export function FindReplace({ segments, language }: { segments: Segment[]; language: string }) {
@@ -49,11 +50,7 @@ export function FindReplace({ segments, language }: { segments: Segment[]; langu
             ? t('editor.matches', { count: fr.count })
             : null}
       </p>
-      {fr.error ? (
-        <p role="alert" className="error-box">
-          {fr.error}
-        </p>
-      ) : null}
+      <ErrorBox error={fr.error} />
     </div>
   )
 }

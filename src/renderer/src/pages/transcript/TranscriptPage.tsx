@@ -25,6 +25,7 @@ import { usePlayerKeys } from './use-player-keys'
 import { useTranscript } from './use-transcript'
 import { Waveform } from './Waveform'
 import './editor.css'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** <video> for files with a picture, <audio> otherwise; the same controls and wiring either way. */
 function MediaElement({
@@ -330,11 +331,7 @@ export function TranscriptPage({ param }: { param: string | null }) {
                 </label>
               </div>
             </details>
-            {tr.error ? (
-              <p role="alert" className="error-box">
-                {tr.error}
-              </p>
-            ) : null}
+            <ErrorBox error={tr.error} />
             {empty ? null : <EditorTools meta={meta} segments={tr.segments} />}
             {empty ? null : <SpeakersPanel sp={sp} />}
             <h2>{t('transcript.segments')}</h2>

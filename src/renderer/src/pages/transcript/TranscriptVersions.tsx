@@ -5,6 +5,7 @@ import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 import { useEditor } from './editor-context'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** The transcript's versions: as transcribed, then each enhancement of it with its model and credits. */
 export function TranscriptVersions() {
@@ -40,11 +41,7 @@ export function TranscriptVersions() {
         )}
       </ol>
       {shown ? <textarea readOnly rows={8} value={shown.text} aria-label={t('editor.versionText')} /> : null}
-      {action.error ? (
-        <p role="alert" className="error-box">
-          {action.error}
-        </p>
-      ) : null}
+      <ErrorBox error={action.error} />
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 import { useEditor } from './editor-context'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** Seconds of audio the strip shows at once: enough to see a segment and its neighbours. */
 const WINDOW_SEC = 30
@@ -165,11 +166,7 @@ export function Waveform({ segments, current }: { segments: Segment[]; current: 
           ))}
         {seg ? [handle('start'), handle('end')] : null}
       </div>
-      {action.error ? (
-        <p role="alert" className="error-box">
-          {action.error}
-        </p>
-      ) : null}
+      <ErrorBox error={action.error} />
     </div>
   )
 }

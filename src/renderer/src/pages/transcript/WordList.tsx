@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
 import { useEditor } from './editor-context'
+import { ErrorBox } from '../../components/ErrorBox'
 
 /** The names and jargon whisper is told to expect when this transcript is transcribed again. */
 export function WordList({ prompt }: { prompt: string }) {
@@ -40,11 +41,7 @@ export function WordList({ prompt }: { prompt: string }) {
           </span>
         ) : null}
       </div>
-      {action.error ? (
-        <p role="alert" className="error-box">
-          {action.error}
-        </p>
-      ) : null}
+      <ErrorBox error={action.error} />
     </div>
   )
 }

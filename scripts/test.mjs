@@ -27,9 +27,7 @@ const steps = [
   ['browser', vitest('browser')],
 ]
 const testParts = new Set(['unit', 'integration', 'long', 'build', 'browser'])
-// started at once and taken in their turn: the long part waits on a clock; lint and format are
-// single-threaded, so beside the type check they use the second core instead of waiting for it
-const background = new Set(['long', 'lint', 'format'])
+const background = new Set(['long'])
 
 // `npm test` runs everything; `npm test -- unit` (or any part's name) runs that part alone
 const only = process.argv[2]

@@ -41,16 +41,34 @@ for (const locale of ['en', 'tr'] as const) {
 
     // the host comes back on the same address: the banner goes and every panel loads again
     let again: WebHost | null = null
+    let release = () => {}
+    const held = new Promise<void>((r) => (release = r))
     try {
       await core.credits.topUp(5, 'after the restart')
+      // the balance's own answer comes after the host is known to be back: until it has come, the
+      // number shown is still the old one and says so
+      await page.route('**/api/call/credits.get', async (route) => {
+        // a test that ends early closes the host under a held request: that one is dropped
+        try {
+          const res = await route.fetch()
+          await held
+          await route.fulfill({ response: res })
+        } catch {
+          await route.abort().catch(() => undefined)
+        }
+      })
       again = await startWebHost(core, { staticDir, port, token: host.token })
       // the page asks again every few seconds (and its event stream reconnects): waiting, not timing
       await expect.poll(() => banner.count(), { timeout: 30_000 }).toBe(0)
+      expect(await balance.getAttribute('data-stale')).toBe('true')
+      expect(await page.getByTestId('header-balance-value').textContent()).toMatch(locale === 'en' ? /1,000/ : /1\.000/)
+      release()
       await expect.poll(() => balance.getAttribute('data-stale')).toBe('false')
       expect(await page.getByTestId('header-balance-value').textContent()).toMatch(locale === 'en' ? /1,005/ : /1\.005/)
       await page.getByTestId('local-llm-models').waitFor()
       expect(await page.locator('.error-box').count()).toBe(0)
     } finally {
+      release()
       await again?.close()
     }
   })

@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useFormat } from '../i18n/format'
 import { useConnection } from '../lib/connection'
@@ -9,8 +10,13 @@ export function Header() {
   const f = useFormat()
   const credits = useCall('credits.get', {}, ['credits.changed', 'settings.changed'])
   const s = credits.data
-  // the last balance the host gave, said to be so while it does not answer
-  const stale = useConnection().down
+  const down = useConnection().down
+  // the last balance the host gave is said to be so while it does not answer, and after it is
+  // back until the balance has been read again (the reconnect comes before that answer)
+  const [heldWhileDown, setHeld] = useState<typeof s | null | undefined>(undefined)
+  if (down && heldWhileDown === undefined) setHeld(s ?? null)
+  if (!down && heldWhileDown !== undefined && s !== heldWhileDown) setHeld(undefined)
+  const stale = down || heldWhileDown !== undefined
   return (
     <header className="app-header">
       <div className="brand">

@@ -17,7 +17,9 @@ it('add a file, watch progress, open the transcript, click a segment, edit it, e
   expect(await job.textContent()).toMatch(/× real time/)
   await shot('transcribe-queue')
 
-  await job.getByRole('button', { name: 'Open transcript' }).click()
+  // each job's buttons say which file they act on (a screen reader lists them out of the row)
+  await job.getByRole('button', { name: 'Remove: görüşme.wav', exact: true }).waitFor()
+  await job.getByRole('button', { name: 'Open transcript: görüşme.wav', exact: true }).click()
   await page.getByTestId('segments').waitFor()
   const segments = page.getByTestId('segment')
   expect(await segments.count()).toBeGreaterThan(0)

@@ -60,12 +60,22 @@ export function LocalLlmModels() {
                         </button>
                       ) : null}
                       {running ? (
-                        <button type="button" className="secondary" onClick={() => l.cancel(m.name)}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={t('named.item', { action: t('localLlm.cancelDownload'), name: m.name })}
+                          onClick={() => l.cancel(m.name)}
+                        >
                           {t('localLlm.cancelDownload')}
                         </button>
                       ) : null}
                       {m.installed ? (
-                        <button type="button" className="secondary" onClick={() => l.remove(m.name)}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={t('named.item', { action: t('localLlm.delete'), name: m.name })}
+                          onClick={() => l.remove(m.name)}
+                        >
                           {t('localLlm.delete')}
                         </button>
                       ) : null}

@@ -150,22 +150,41 @@ export function TranscribePage() {
                 <span className="badge">{t(`transcribe.status.${j.status}`)}</span>
                 <span className="actions">
                   {isJobActive(j.status) ? (
-                    <button type="button" className="secondary" onClick={() => tr.cancel(j.id)}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={t('named.item', { action: t('transcribe.cancel'), name: j.fileName })}
+                      onClick={() => tr.cancel(j.id)}
+                    >
                       {t('transcribe.cancel')}
                     </button>
                   ) : null}
                   {isJobStopped(j.status) && j.retryable !== false ? (
-                    <button type="button" className="secondary" onClick={() => tr.retry(j.id)}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={t('named.item', { action: t('transcribe.retry'), name: j.fileName })}
+                      onClick={() => tr.retry(j.id)}
+                    >
                       {t('transcribe.retry')}
                     </button>
                   ) : null}
                   {!['running', 'queued'].includes(j.status) ? (
-                    <button type="button" className="secondary" onClick={() => tr.remove(j.id)}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={t('named.item', { action: t('transcribe.remove'), name: j.fileName })}
+                      onClick={() => tr.remove(j.id)}
+                    >
                       {t('transcribe.remove')}
                     </button>
                   ) : null}
                   {j.status === 'done' && j.transcriptId ? (
-                    <button type="button" onClick={() => navigate('transcript', j.transcriptId!)}>
+                    <button
+                      type="button"
+                      aria-label={t('named.item', { action: t('transcribe.open'), name: j.fileName })}
+                      onClick={() => navigate('transcript', j.transcriptId!)}
+                    >
                       {t('transcribe.open')}
                     </button>
                   ) : null}

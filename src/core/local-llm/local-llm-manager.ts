@@ -1,3 +1,4 @@
+import { BackgroundDownloads } from '../models/background-downloads'
 import { createHash } from 'node:crypto'
 import { createReadStream, promises as fs, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -5,7 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import type { ModelView } from '../../shared/catalog-types'
 import type { LocalLlmModel, MemoryFit } from '../../shared/calls/local-llm-calls'
 import type { SpeedSample } from '../../shared/enhance-types'
-import { AppError, toErrorShape, type AppErrorShape } from '../../shared/errors'
+import { AppError, type AppErrorShape } from '../../shared/errors'
 import { freeLocalView } from '../catalog/model-view'
 import { downloadResumable, type DownloadProgress } from '../models/resumable-download'
 import { ggufCatalog, type GgufCatalogEntry } from './gguf-catalog'
@@ -31,7 +32,7 @@ interface Installed {
  */
 export class LocalLlmManager {
   private readonly facts = new Map<string, { key: string; facts: GgufFacts }>()
-  private readonly running = new Map<string, AbortController>()
+  private readonly running = new BackgroundDownloads()
 
   constructor(
     private readonly modelsDir: () => string,
@@ -238,37 +239,26 @@ export class LocalLlmManager {
 
   /** Start a download in the background; progress goes to `onDownload`. */
   startDownload(name: string): boolean {
-    if (this.running.has(name)) return false
-    const ac = new AbortController()
-    this.running.set(name, ac)
     const emit = this.opts.onDownload ?? (() => undefined)
     const base = { name, receivedBytes: 0, totalBytes: null, error: null }
-    void this.download(name, {
-      signal: ac.signal,
-      onProgress: (p) => emit({ ...base, receivedBytes: p.receivedBytes, totalBytes: p.totalBytes, status: 'running' }),
-    })
-      .then(
-        () => emit({ ...base, status: 'done' }),
-        (err: unknown) =>
-          emit({
-            ...base,
-            status: ac.signal.aborted ? 'cancelled' : 'failed',
-            error: (err as Error).message,
-            failure: toErrorShape(err),
-          }),
-      )
-      .finally(() => this.running.delete(name))
-    return true
+    return this.running.start(
+      name,
+      (signal, onProgress) => this.download(name, { signal, onProgress }),
+      (o) =>
+        emit(
+          o.status === 'running'
+            ? { ...base, receivedBytes: o.progress.receivedBytes, totalBytes: o.progress.totalBytes, status: 'running' }
+            : { ...base, ...o },
+        ),
+    )
   }
 
   cancelDownload(name: string): boolean {
-    const ac = this.running.get(name)
-    ac?.abort()
-    return Boolean(ac)
+    return this.running.cancel(name)
   }
 
   cancelAll(): void {
-    for (const ac of this.running.values()) ac.abort()
+    this.running.cancelAll()
   }
 }
 

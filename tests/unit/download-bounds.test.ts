@@ -201,4 +201,30 @@ describe('a dropped connection keeps what arrived', () => {
     const bytes = readFileSync(part)
     expect([bytes.length, bytes[99_999], bytes[100_000]]).toEqual([200_000, 7, 8])
   })
+
+  it('a download stopped on its side lets go of the connection (the body is cancelled, not left open)', async () => {
+    const dir = tempDir()
+    let cancelled = false
+    // a fetch that does not follow the signal: only the download itself can stop reading
+    const endless: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull: (ctl) => ctl.enqueue(new Uint8Array(10_000)),
+          cancel: () => {
+            cancelled = true
+          },
+        }),
+        { status: 200 },
+      )
+    const ac = new AbortController()
+    const run = downloadResumable('https://models.example/m.bin', path.join(dir, 'm.part'), {
+      expectedBytes: 1e9,
+      fetchImpl: endless,
+      freeBytes: async () => 1e12,
+      signal: ac.signal,
+      onProgress: (p) => p.receivedBytes > 50_000 && ac.abort(),
+    })
+    await expect(run).rejects.toThrow(/cancel/i)
+    expect(cancelled).toBe(true)
+  })
 })

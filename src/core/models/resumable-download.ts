@@ -101,12 +101,16 @@ export async function downloadResumable(url: string, part: string, opts: Downloa
     // each chunk is on disk before the next is read: a connection that breaks keeps every byte
     // that arrived for the resume (a stream pipeline drops what it still buffers when it fails)
     const file = await fs.open(part, resumed ? 'a' : 'w', 0o600)
+    const reader = res.body.pipeThrough(meter).getReader()
     try {
-      const reader = res.body.pipeThrough(meter).getReader()
       for (let r = await reader.read(); !r.done; r = await reader.read()) {
         opts.signal?.throwIfAborted()
         await file.write(r.value)
       }
+    } catch (err) {
+      // stopped on this side (a cancel, a failed write): the connection is let go, not left open
+      await reader.cancel().catch(() => undefined)
+      throw err
     } finally {
       await file.close()
     }

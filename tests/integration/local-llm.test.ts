@@ -235,4 +235,35 @@ describe('GGUF downloads (the shared resumable download)', () => {
       await srv.close()
     }
   })
+
+  it('a background download reports its speed and time left, as a whisper download does, and ends with its last amount', async () => {
+    const body = readFileSync(tinyGgufPath())
+    const sha = createHash('sha256').update(body).digest('hex')
+    const srv = await serve(body)
+    const dir = tempDir()
+    const events: Record<string, unknown>[] = []
+    try {
+      let finished!: () => void
+      const ended = new Promise<void>((r) => (finished = r))
+      const mm = new LocalLlmManager(() => dir, {
+        catalog: [entry(srv.url, sha)],
+        onDownload: (e) => {
+          events.push(e)
+          if (e.status !== 'running') finished()
+        },
+      })
+      expect(mm.startDownload('tiny-dl')).toBe(true)
+      await ended
+      const running = events.filter((e) => e.status === 'running')
+      expect(running.length).toBeGreaterThan(0)
+      for (const e of running) {
+        expect(typeof e.bytesPerSec).toBe('number')
+        expect(e).toHaveProperty('etaSec')
+      }
+      // the last event says it is done and keeps how much came in, so the page does not show 0 of ?
+      expect(events.at(-1)).toMatchObject({ status: 'done', receivedBytes: body.length, error: null })
+    } finally {
+      await srv.close()
+    }
+  })
 })

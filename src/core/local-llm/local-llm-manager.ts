@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises'
 import type { ModelView } from '../../shared/catalog-types'
 import type { LocalLlmModel, MemoryFit } from '../../shared/calls/local-llm-calls'
 import type { SpeedSample } from '../../shared/enhance-types'
-import { AppError, type AppErrorShape } from '../../shared/errors'
+import type { ModelDownloadEvent } from '../../shared/model-download'
+import { AppError } from '../../shared/errors'
 import { freeLocalView } from '../catalog/model-view'
 import { downloadResumable, type DownloadProgress } from '../models/resumable-download'
 import { ggufCatalog, type GgufCatalogEntry } from './gguf-catalog'
@@ -40,14 +41,7 @@ export class LocalLlmManager {
       memory?: MemoryProbe
       fetchImpl?: typeof fetch
       catalog?: GgufCatalogEntry[]
-      onDownload?: (p: {
-        name: string
-        status: 'running' | 'done' | 'failed' | 'cancelled'
-        receivedBytes: number
-        totalBytes: number | null
-        error: string | null
-        failure?: AppErrorShape | null
-      }) => void
+      onDownload?: (e: ModelDownloadEvent) => void
     } = {},
   ) {}
 
@@ -239,17 +233,10 @@ export class LocalLlmManager {
 
   /** Start a download in the background; progress goes to `onDownload`. */
   startDownload(name: string): boolean {
-    const emit = this.opts.onDownload ?? (() => undefined)
-    const base = { name, receivedBytes: 0, totalBytes: null, error: null }
     return this.running.start(
       name,
       (signal, onProgress) => this.download(name, { signal, onProgress }),
-      (o) =>
-        emit(
-          o.status === 'running'
-            ? { ...base, receivedBytes: o.progress.receivedBytes, totalBytes: o.progress.totalBytes, status: 'running' }
-            : { ...base, ...o },
-        ),
+      (e) => this.opts.onDownload?.(e),
     )
   }
 

@@ -13,15 +13,10 @@ export class ModelDownloads {
   ) {}
 
   start(name: string): boolean {
-    const base = { name, receivedBytes: 0, totalBytes: null, bytesPerSec: 0, etaSec: null, error: null }
     return this.running.start(
       name,
       (signal, onProgress) => this.models.download(name, { baseUrl: this.baseUrl() ?? undefined, signal, onProgress }),
-      (o) =>
-        this.events.emit(
-          'models.download',
-          o.status === 'running' ? { ...base, ...o.progress, status: 'running' } : { ...base, ...o },
-        ),
+      (e) => this.events.emit('models.download', e),
     )
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppErrorShape } from '../errors'
+import { ModelDownloadEvent } from '../model-download'
 
 /** Where a fit check comes from: the model's size plus its context against this machine's memory. */
 export const MemoryFit = z.object({
@@ -63,13 +63,5 @@ export const localLlmCalls = {
 } as const
 
 export const localLlmEvents = {
-  'localLlm.download': z.object({
-    name: z.string(),
-    status: z.enum(['running', 'done', 'failed', 'cancelled']),
-    receivedBytes: z.number(),
-    totalBytes: z.number().nullable(),
-    error: z.string().nullable(),
-    /** the failure as a code and values, for the page to word */
-    failure: AppErrorShape.nullable().optional(),
-  }),
+  'localLlm.download': ModelDownloadEvent,
 } as const

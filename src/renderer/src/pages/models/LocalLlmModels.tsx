@@ -4,12 +4,9 @@ import type { LanguageSet } from '../../../../shared/calls/local-llm-calls'
 import { languageName } from '../../../../shared/languages'
 import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
-import { errorText } from '../../lib/error-text'
 import { useLocalLlmModels } from './use-local-llm-models'
-import { DownloadBar } from '../../components/DownloadBar'
 import { ErrorBox } from '../../components/ErrorBox'
-
-const mib = (bytes: number) => Math.round(bytes / 1048576)
+import { ModelCard } from './ModelCard'
 
 /** "Türkçe, İngilizce ve 27 dil daha": the languages named in the UI's language. */
 function languageSetText(set: LanguageSet, t: TFunction, lng: string): string {
@@ -31,13 +28,19 @@ export function LocalLlmModels() {
       <AsyncView state={l.list}>
         {(models) => (
           <ul className="whisper-models" data-testid="local-llm-models" aria-label={t('localLlm.listLabel')}>
-            {models.map((m) => {
-              const d = l.downloads[m.name]
-              const running = d?.status === 'running'
-              return (
-                <li key={m.name} className="card" data-model={m.name}>
-                  <div className="job-head">
-                    <strong>{m.displayName}</strong>
+            {models.map((m) => (
+              <ModelCard
+                key={m.name}
+                name={m.name}
+                title={m.displayName}
+                installed={m.installed}
+                downloadable={m.downloadable}
+                download={l.downloads[m.name]}
+                onDownload={() => l.download(m.name)}
+                onCancel={() => l.cancel(m.name)}
+                onDelete={() => l.remove(m.name)}
+                badges={
+                  <>
                     <Badge>{t('localLlm.size', { size: m.sizeMiB })}</Badge>
                     {m.fit.fits ? (
                       <Badge>{t('localLlm.needs', { need: m.fit.needMiB })}</Badge>
@@ -53,61 +56,21 @@ export function LocalLlmModels() {
                     {m.installed ? (
                       <Badge tone="fast">{t(m.downloadable ? 'localLlm.installed' : 'localLlm.imported')}</Badge>
                     ) : null}
-                    <span className="actions">
-                      {!m.installed && m.downloadable && !running ? (
-                        <button type="button" onClick={() => l.download(m.name)}>
-                          {t('localLlm.download')}
-                        </button>
-                      ) : null}
-                      {running ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={t('named.item', { action: t('localLlm.cancelDownload'), name: m.name })}
-                          onClick={() => l.cancel(m.name)}
-                        >
-                          {t('localLlm.cancelDownload')}
-                        </button>
-                      ) : null}
-                      {m.installed ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={t('named.item', { action: t('localLlm.delete'), name: m.name })}
-                          onClick={() => l.remove(m.name)}
-                        >
-                          {t('localLlm.delete')}
-                        </button>
-                      ) : null}
-                    </span>
-                  </div>
-                  <p className="muted">
-                    {m.licenseUrl ? (
-                      <a href={m.licenseUrl} target="_blank" rel="noreferrer">
-                        {t('localLlm.license', { license: m.license })}
-                      </a>
-                    ) : (
-                      t('localLlm.license', { license: m.license })
-                    )}
-                    {m.downloadable && !m.sha256 && !m.installed ? ` · ${t('localLlm.noChecksum')}` : null}
-                  </p>
-                  {running && d ? (
-                    <DownloadBar
-                      label={m.displayName}
-                      receivedBytes={d.receivedBytes}
-                      totalBytes={d.totalBytes}
-                      caption={t('localLlm.downloading', {
-                        received: mib(d.receivedBytes),
-                        total: d.totalBytes ? mib(d.totalBytes) : '?',
-                      })}
-                    />
-                  ) : null}
-                  {d?.status === 'failed' ? (
-                    <p className="negative">{t('localLlm.downloadFailed', { message: errorText(d.failure ?? d.error) })}</p>
-                  ) : null}
-                </li>
-              )
-            })}
+                  </>
+                }
+              >
+                <p className="muted">
+                  {m.licenseUrl ? (
+                    <a href={m.licenseUrl} target="_blank" rel="noreferrer">
+                      {t('localLlm.license', { license: m.license })}
+                    </a>
+                  ) : (
+                    t('localLlm.license', { license: m.license })
+                  )}
+                  {m.downloadable && !m.sha256 && !m.installed ? ` · ${t('localLlm.noChecksum')}` : null}
+                </p>
+              </ModelCard>
+            ))}
           </ul>
         )}
       </AsyncView>

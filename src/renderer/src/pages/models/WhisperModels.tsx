@@ -2,7 +2,8 @@ import { useTranslation } from 'react-i18next'
 import { AsyncView } from '../../components/AsyncView'
 import { Badge } from '../../components/Badge'
 import { useFormat } from '../../i18n/format'
-import { WhisperDownloadProgress } from './WhisperDownloadProgress'
+import { ItemButton } from '../../components/ItemButton'
+import { ModelCard } from './ModelCard'
 import { useWhisperModels } from './use-whisper-models'
 import { ErrorBox } from '../../components/ErrorBox'
 
@@ -18,13 +19,19 @@ export function WhisperModels() {
       <AsyncView state={w.list}>
         {(models) => (
           <ul className="whisper-models" data-testid="whisper-models">
-            {models.map((m) => {
-              const d = w.downloads[m.name]
-              const running = d?.status === 'running'
-              return (
-                <li key={m.name} className="card" data-model={m.name}>
-                  <div className="job-head">
-                    <strong>{m.name}</strong>
+            {models.map((m) => (
+              <ModelCard
+                key={m.name}
+                name={m.name}
+                title={m.name}
+                installed={m.installed}
+                downloadable={m.downloadable}
+                download={w.downloads[m.name]}
+                onDownload={() => w.download(m.name)}
+                onCancel={() => w.cancel(m.name)}
+                onDelete={() => w.remove(m.name)}
+                badges={
+                  <>
                     <Badge>{t('whisper.size', { size: m.sizeMiB })}</Badge>
                     <Badge>{t(m.languages === 'english' ? 'whisper.english' : 'whisper.multilingual')}</Badge>
                     {m.speed ? <Badge tone="fast">{t(`whisper.speed.${m.speed}`)}</Badge> : null}
@@ -36,52 +43,15 @@ export function WhisperModels() {
                     {m.recommended ? <Badge tone="free">{t('whisper.recommended')}</Badge> : null}
                     {m.installed ? <Badge tone="fast">{t('whisper.installed')}</Badge> : null}
                     {m.installed && w.defaultModel === m.name ? <Badge tone="accent">{t('whisper.default')}</Badge> : null}
-                    <span className="actions">
-                      {m.installed && w.defaultModel !== m.name ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={t('named.useDefault', { name: m.name })}
-                          onClick={() => w.useAsDefault(m.name)}
-                        >
-                          {t('whisper.useDefault')}
-                        </button>
-                      ) : null}
-                      {!m.installed && m.downloadable && !running ? (
-                        <button
-                          type="button"
-                          aria-label={t('named.downloadWhisper', { name: m.name })}
-                          onClick={() => w.download(m.name)}
-                        >
-                          {t('whisper.download')}
-                        </button>
-                      ) : null}
-                      {running ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={t('named.cancelDownload', { name: m.name })}
-                          onClick={() => w.cancel(m.name)}
-                        >
-                          {t('whisper.cancelDownload')}
-                        </button>
-                      ) : null}
-                      {m.installed ? (
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={t('named.delete', { name: m.name })}
-                          onClick={() => w.remove(m.name)}
-                        >
-                          {t('whisper.delete')}
-                        </button>
-                      ) : null}
-                    </span>
-                  </div>
-                  <WhisperDownloadProgress name={m.name} d={d} running={running} />
-                </li>
-              )
-            })}
+                  </>
+                }
+                actions={
+                  m.installed && w.defaultModel !== m.name ? (
+                    <ItemButton action={t('whisper.useDefault')} item={m.name} onClick={() => w.useAsDefault(m.name)} secondary />
+                  ) : null
+                }
+              />
+            ))}
           </ul>
         )}
       </AsyncView>

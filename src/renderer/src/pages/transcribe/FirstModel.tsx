@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { WhisperDownloadProgress } from '../models/WhisperDownloadProgress'
+import { ModelDownloadProgress } from '../models/ModelDownloadProgress'
 import { navigate } from '../../lib/use-route'
 import { useWhisperModels } from '../models/use-whisper-models'
 import { ErrorBox } from '../../components/ErrorBox'
@@ -43,7 +43,7 @@ export function FirstModel({ onInstalled }: { onInstalled: () => void }) {
               {t('transcribe.goToModels')}
             </button>
           </div>
-          <WhisperDownloadProgress name={recommended.name} d={d} running={running} />
+          <ModelDownloadProgress label={recommended.name} d={d} />
         </>
       ) : (
         <button type="button" onClick={() => navigate('models')}>

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ExportFormat, isJobActive, isJobStopped, type Job } from '../../../../shared/transcribe-types'
+import { ItemButton } from '../../components/ItemButton'
 import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
@@ -150,43 +151,20 @@ export function TranscribePage() {
                 <span className="badge">{t(`transcribe.status.${j.status}`)}</span>
                 <span className="actions">
                   {isJobActive(j.status) ? (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={t('named.item', { action: t('transcribe.cancel'), name: j.fileName })}
-                      onClick={() => tr.cancel(j.id)}
-                    >
-                      {t('transcribe.cancel')}
-                    </button>
+                    <ItemButton action={t('transcribe.cancel')} item={j.fileName} onClick={() => tr.cancel(j.id)} secondary />
                   ) : null}
                   {isJobStopped(j.status) && j.retryable !== false ? (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={t('named.item', { action: t('transcribe.retry'), name: j.fileName })}
-                      onClick={() => tr.retry(j.id)}
-                    >
-                      {t('transcribe.retry')}
-                    </button>
+                    <ItemButton action={t('transcribe.retry')} item={j.fileName} onClick={() => tr.retry(j.id)} secondary />
                   ) : null}
                   {!['running', 'queued'].includes(j.status) ? (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={t('named.item', { action: t('transcribe.remove'), name: j.fileName })}
-                      onClick={() => tr.remove(j.id)}
-                    >
-                      {t('transcribe.remove')}
-                    </button>
+                    <ItemButton action={t('transcribe.remove')} item={j.fileName} onClick={() => tr.remove(j.id)} secondary />
                   ) : null}
                   {j.status === 'done' && j.transcriptId ? (
-                    <button
-                      type="button"
-                      aria-label={t('named.item', { action: t('transcribe.open'), name: j.fileName })}
+                    <ItemButton
+                      action={t('transcribe.open')}
+                      item={j.fileName}
                       onClick={() => navigate('transcript', j.transcriptId!)}
-                    >
-                      {t('transcribe.open')}
-                    </button>
+                    />
                   ) : null}
                 </span>
               </div>

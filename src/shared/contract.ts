@@ -1,8 +1,17 @@
 import { z } from 'zod'
 import { CatalogSummary, CloudProviderId, CompareReport, ModelId, ModelView, ProviderId, Recommendation } from './catalog-types'
 import { CreditsState, LedgerEntry, MAX_TOP_UP } from './credits-types'
-import { EnhancementRecord, EnhanceRequest, EnhanceResult, Preset, ProviderStatus, SavedPrompt } from './enhance-types'
+import {
+  EnhancementRecord,
+  EnhanceRequest,
+  EnhanceResult,
+  Preset,
+  ProviderStatus,
+  RetryReason,
+  SavedPrompt,
+} from './enhance-types'
 import { AppErrorShape } from './errors'
+import { ModelDownloadEvent } from './model-download'
 import { PricingHistoryEntry, PricingPreview } from './pricing-types'
 import {
   DocumentOptions,
@@ -225,17 +234,7 @@ export const events = {
   'transcribe.job': Job,
   /** a transcript was edited or deleted */
   'transcripts.changed': z.object({ id: z.string(), deleted: z.boolean() }),
-  'models.download': z.object({
-    name: z.string(),
-    status: z.enum(['running', 'done', 'failed', 'cancelled']),
-    receivedBytes: z.number(),
-    totalBytes: z.number().nullable(),
-    bytesPerSec: z.number(),
-    etaSec: z.number().nullable(),
-    error: z.string().nullable(),
-    /** the failure as a code and values, for the page to word */
-    failure: AppErrorShape.nullable().optional(),
-  }),
+  'models.download': ModelDownloadEvent,
   'enhance.delta': z.object({
     id: z.string(),
     chunk: z.number().int(),
@@ -251,6 +250,16 @@ export const events = {
     chunksDone: z.number().int(),
     chunksTotal: z.number().int(),
     phase: z.enum(['map', 'reduce']),
+  }),
+  /** a part's request failed and is tried again after `delayMs` (a rate limit, an overload, a cut stream) */
+  'enhance.retry': z.object({
+    id: z.string(),
+    chunk: z.number().int(),
+    phase: z.enum(['map', 'reduce']),
+    reason: RetryReason,
+    attempt: z.number().int(),
+    maxAttempts: z.number().int(),
+    delayMs: z.number(),
   }),
   'enhance.finished': z.object({
     id: z.string(),

@@ -40,6 +40,10 @@ export const EnhanceStats = z.object({
 })
 export type EnhanceStats = z.infer<typeof EnhanceStats>
 
+/** The failures an enhancement waits out and tries again (the rest end the run). */
+export const RetryReason = z.enum(['rate-limited', 'overloaded', 'server', 'network', 'stream-cut'])
+export type RetryReason = z.infer<typeof RetryReason>
+
 export const EnhancementRecord = z.object({
   id: z.string(),
   at: z.string(),

@@ -37,7 +37,24 @@ it('pick a model, enhance, watch the text stream, and see exactly its credits le
   await expect.poll(() => page.getByTestId('enhance-history').locator('tr').count()).toBe(1)
 })
 
-it('a failing model leaves the balance unchanged, shows the message, and is marked unavailable', async () => {
+it('a rate-limited request says so while it waits, then the run finishes, charged once', async () => {
+  const { page } = await open()
+  server.fail({ model: 'openai/gpt-oss-120b', status: 429, headers: { 'retry-after': '3' } })
+  await go(page, 'enhance')
+  await page.locator('textarea[name=transcript]').fill(transcript)
+  await page.getByLabel('Search models').fill('gpt-oss-120b')
+  await page.locator('[data-key="groq/openai/gpt-oss-120b"]').click()
+  await page.getByRole('button', { name: 'Enhance', exact: true }).click()
+  const status = page.getByTestId('run-status')
+  await expect
+    .poll(() => status.textContent())
+    .toBe("The provider's rate limit was reached: trying again in 3 s (attempt 2 of 4).")
+  await expect.poll(() => page.getByTestId('run').getAttribute('data-status'), { timeout: 15_000 }).toBe('done')
+  expect(await status.textContent()).toBe('Done')
+  await expect.poll(() => page.getByTestId('header-balance-value').textContent()).toBe('976 credits')
+})
+
+it('a failing model leaves the balance unchanged, shows the message, and is marked unavailable; a free one is not "refunded"', async () => {
   const { page, shot } = await open()
   server.fail({ model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', status: 404, body: { error: { message: 'model not found' } } })
   await go(page, 'enhance')
@@ -52,6 +69,16 @@ it('a failing model leaves the balance unchanged, shows the message, and is mark
   await expect.poll(() => row.textContent()).toContain('No longer offered')
   expect(await row.getAttribute('aria-disabled')).toBe('true')
   await shot('enhance-failed')
+
+  // a free model took nothing, so nothing is "refunded"
+  const free = 'meta-llama/Llama-3.3-70B-Instruct-Turbo-Free'
+  server.fail({ model: free, status: 404, body: { error: { message: 'model not found' } } })
+  await page.locator(`[data-key="together/${free}"]`).click()
+  await page.getByRole('button', { name: 'Enhance', exact: true }).click()
+  await expect.poll(() => page.getByTestId('run').getAttribute('data-status')).toBe('failed')
+  const status = await page.getByTestId('run-status').textContent()
+  expect(status).toContain('nothing was charged')
+  expect(status).not.toContain('refunded')
 })
 
 it('not enough credits: the row says so and cannot be picked, and the Enhance button stays off', async () => {

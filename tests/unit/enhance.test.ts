@@ -209,6 +209,28 @@ describe('enhancement through every provider, with the ledger after each outcome
     expect(c.store.data.credits.ledger.filter((e) => e.type === 'charge')).toHaveLength(1)
   })
 
+  it('each retry is reported as what it is (rate limit, overload, a cut stream), with its attempt and wait', async () => {
+    const c = await core()
+    const model = 'openai/gpt-oss-20b'
+    server.fail({ model, status: 429, headers: { 'retry-after': '0.05' } })
+    server.fail({ model, status: 503 })
+    server.fail({ model, cutAfterChunks: 1 })
+    const seen: { name: string; payload: Record<string, unknown> }[] = []
+    let finished!: () => void
+    const ended = new Promise<void>((r) => (finished = r))
+    c.events.subscribe((name, payload) => {
+      if (name === 'enhance.retry') seen.push({ name, payload: payload as Record<string, unknown> })
+      if (name === 'enhance.finished') finished()
+    })
+    const { id } = await c.enhance.start(req({ provider: 'groq', modelId: model }))
+    await ended
+    expect(seen.map((e) => e.payload.reason)).toEqual(['rate-limited', 'overloaded', 'stream-cut'])
+    expect(seen.map((e) => e.payload.attempt)).toEqual([1, 2, 3])
+    for (const e of seen) expect(e.payload).toMatchObject({ id, chunk: 0, phase: 'map', maxAttempts: 4 })
+    // the provider's retry-after is the wait, not a backoff of our own
+    expect(seen[0]!.payload.delayMs).toBe(50)
+  })
+
   it('gives up after the bounded retries with a clear error, refunded; partial text kept but marked partial', async () => {
     const c = await core()
     for (let i = 0; i < 4; i++) server.fail({ model: 'Qwen/Qwen2.5-7B-Instruct-Turbo', status: 503 })

@@ -2,12 +2,14 @@ import type { EnhanceRequest, Usage } from '../../shared/enhance-types'
 import type { StreamResult } from '../providers/llm-client'
 import { chunkBudget, splitIntoChunks } from './chunking'
 import { hasSpeakerLabels, reducePrompt, reducingPresets, systemPrompt } from './presets'
-import type { CallContext, RetryingStream } from './retrying-stream'
+import type { CallContext, RetryingStream, RetryNotice } from './retrying-stream'
 
 export interface ChunkHooks {
   onDelta?: (delta: { chunk: number; phase: 'map' | 'reduce'; text: string; reset: boolean }) => void
   /** `chunk`: the part that just finished (map phase) */
   onProgress?: (p: { chunksDone: number; chunksTotal: number; phase: 'map' | 'reduce'; chunk?: number }) => void
+  /** a part's request failed and will be tried again after `delayMs` */
+  onRetry?: (r: RetryNotice & { chunk: number; phase: 'map' | 'reduce' }) => void
   /** one part finished, with its final text (parts finish in any order) */
   onChunkDone?: (chunk: number, text: string) => void
 }
@@ -52,10 +54,13 @@ export async function runChunks(
   hooks.onProgress?.({ chunksDone: 0, chunksTotal: chunks.length, phase: 'map' })
 
   const runOne = async (i: number) => {
-    const r = await stream.call(ctx, systemPrompt(req.preset, ctx.fence, opts), chunks[i]!, (text, reset) => {
-      if (reset) pieces[i] = []
-      else pieces[i]!.push(text)
-      hooks.onDelta?.({ chunk: i, phase: 'map', text, reset })
+    const r = await stream.call(ctx, systemPrompt(req.preset, ctx.fence, opts), chunks[i]!, {
+      delta: (text, reset) => {
+        if (reset) pieces[i] = []
+        else pieces[i]!.push(text)
+        hooks.onDelta?.({ chunk: i, phase: 'map', text, reset })
+      },
+      retry: (n) => hooks.onRetry?.({ ...n, chunk: i, phase: 'map' }),
     })
     pieces[i] = [r.text]
     hooks.onChunkDone?.(i, r.text)
@@ -74,9 +79,10 @@ export async function runChunks(
   let text = partial.text()
   if (chunks.length > 1 && reducingPresets.has(req.preset)) {
     hooks.onProgress?.({ chunksDone: 0, chunksTotal: 1, phase: 'reduce' })
-    const r = await stream.call(ctx, reducePrompt(req.preset, ctx.fence, opts), text, (t, reset) =>
-      hooks.onDelta?.({ chunk: 0, phase: 'reduce', text: t, reset }),
-    )
+    const r = await stream.call(ctx, reducePrompt(req.preset, ctx.fence, opts), text, {
+      delta: (t, reset) => hooks.onDelta?.({ chunk: 0, phase: 'reduce', text: t, reset }),
+      retry: (n) => hooks.onRetry?.({ ...n, chunk: 0, phase: 'reduce' }),
+    })
     usage.inputTokens += r.usage.inputTokens
     usage.outputTokens += r.usage.outputTokens
     timings.push(r)

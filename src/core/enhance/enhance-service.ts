@@ -90,6 +90,10 @@ export class EnhanceService {
         deltas.flush()
         events.emit('enhance.progress', { id, ...p })
       },
+      onRetry: (r) => {
+        deltas.flush()
+        events.emit('enhance.retry', { id, ...r })
+      },
     }).then(
       (result) => {
         deltas.flush()

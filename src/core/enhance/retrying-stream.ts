@@ -1,4 +1,5 @@
 import type { ModelView } from '../../shared/catalog-types'
+import type { RetryReason } from '../../shared/enhance-types'
 import type { LlmClient, StreamResult } from '../providers/llm-client'
 import { ProviderFailure } from '../providers/provider-errors'
 import { type RateLimiter, sleep } from '../providers/rate-limiter'
@@ -24,6 +25,15 @@ export interface CallContext {
   rpm: number | null
 }
 
+/** A failed attempt that will be tried again: why, which attempt it was, and how long the wait is. */
+export interface RetryNotice {
+  reason: RetryReason
+  attempt: number
+  maxAttempts: number
+  delayMs: number
+}
+export type OnRetry = (r: RetryNotice) => void
+
 export type OnDelta = (text: string, reset: boolean) => void
 
 /** How often a part may be halved again: a part too long for the model, or whose answer is. */
@@ -43,9 +53,16 @@ export class RetryingStream {
     private readonly retry: RetryPolicy,
   ) {}
 
-  async call(ctx: CallContext, system: string, text: string, onDelta: OnDelta, splitDepth = 0): Promise<StreamResult> {
+  async call(
+    ctx: CallContext,
+    system: string,
+    text: string,
+    on: { delta: OnDelta; retry?: OnRetry },
+    splitDepth = 0,
+  ): Promise<StreamResult> {
+    const onDelta = on.delta
     try {
-      return await this.withRetries(ctx, system, text, onDelta)
+      return await this.withRetries(ctx, system, text, on)
     } catch (err) {
       if (!(err instanceof ProviderFailure) || splitDepth >= (MAX_SPLIT_DEPTH[err.kind] ?? 0)) throw finalOf(err)
       const halves = splitIntoChunks(text, Math.ceil(text.length / CHARS_PER_TOKEN / 2))
@@ -54,7 +71,7 @@ export class RetryingStream {
       const parts: StreamResult[] = []
       for (const half of halves) {
         if (parts.length) onDelta('\n\n', false)
-        parts.push(await this.call(ctx, system, half, onDelta, splitDepth + 1))
+        parts.push(await this.call(ctx, system, half, on, splitDepth + 1))
       }
       return {
         text: parts.map((p) => p.text).join('\n\n'),
@@ -73,8 +90,9 @@ export class RetryingStream {
     { client, model, signal, fence, rpm }: CallContext,
     system: string,
     text: string,
-    onDelta: OnDelta,
+    on: { delta: OnDelta; retry?: OnRetry },
   ): Promise<StreamResult> {
+    const onDelta = on.delta
     const limitKey = model.key
     for (let attempt = 1; ; attempt++) {
       await this.limiter.acquire(limitKey, rpm, signal).catch(() => {
@@ -98,6 +116,7 @@ export class RetryingStream {
         const delay = f.retryAfterMs ?? Math.round(backoff * (0.5 + Math.random() * 0.5))
         if (f.retryAfterMs !== undefined) this.limiter.pause(limitKey, delay)
         onDelta('', true)
+        on.retry?.({ reason: f.kind as RetryReason, attempt, maxAttempts: this.retry.maxAttempts, delayMs: delay })
         await sleep(delay, signal).catch(() => {
           throw new ProviderFailure('cancelled', 'Cancelled')
         })

@@ -1,5 +1,6 @@
 import { providers } from '../../shared/providers'
 import type { ProviderId } from '../../shared/catalog-types'
+import { RetryReason } from '../../shared/enhance-types'
 import type { ErrorCode } from '../../shared/errors'
 
 export type FailureKind =
@@ -49,7 +50,7 @@ export class ProviderFailure extends Error {
   }
 
   get retryable(): boolean {
-    return ['rate-limited', 'overloaded', 'server', 'network', 'stream-cut'].includes(this.kind)
+    return (RetryReason.options as readonly string[]).includes(this.kind)
   }
 }
 

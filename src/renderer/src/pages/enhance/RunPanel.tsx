@@ -37,16 +37,22 @@ export function RunPanel({ run, onCancel }: { run: RunView; onCancel: () => void
       </header>
       <p className="run-status" role="status" data-testid="run-status">
         {run.status === 'running'
-          ? run.progress?.phase === 'reduce'
-            ? t('enhance.merging')
-            : run.progress && run.progress.total > 1
-              ? t('enhance.parts', { done: run.progress.done, total: run.progress.total })
-              : t('enhance.running')
+          ? run.retry
+            ? t(`enhance.retrying.${run.retry.reason}`, {
+                seconds: Math.max(1, Math.ceil(run.retry.delayMs / 1000)),
+                next: run.retry.attempt + 1,
+                max: run.retry.maxAttempts,
+              })
+            : run.progress?.phase === 'reduce'
+              ? t('enhance.merging')
+              : run.progress && run.progress.total > 1
+                ? t('enhance.parts', { done: run.progress.done, total: run.progress.total })
+                : t('enhance.running')
           : run.status === 'done'
             ? t('enhance.done')
             : run.status === 'cancelled'
-              ? t('enhance.cancelled')
-              : t('enhance.failed', { message: run.error ?? '' })}
+              ? t(run.credits === 0 ? 'enhance.cancelledFree' : 'enhance.cancelled')
+              : t(run.credits === 0 ? 'enhance.failedFree' : 'enhance.failed', { message: run.error ?? '' })}
       </p>
       {run.progress && run.progress.total > 1 && run.status === 'running' ? (
         <progress

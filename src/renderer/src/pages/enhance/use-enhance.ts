@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import { modelKey, type ModelView } from '../../../../shared/catalog-types'
 import type { EnhanceResult, Preset } from '../../../../shared/enhance-types'
+import type { EventPayload } from '../../../../shared/contract'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
@@ -11,12 +12,16 @@ export interface RunView {
   id: string | null
   modelKey: string
   displayName: string
+  /** what the model costs: a free one is never said to be refunded */
+  credits: number
   parts: string[]
   reduce: string | null
   progress: { done: number; total: number; phase: 'map' | 'reduce' } | null
   status: 'running' | 'done' | 'failed' | 'cancelled'
   result: EnhanceResult | null
   error: string | null
+  /** a failed request of this run that is waited out and tried again (cleared when text comes again) */
+  retry: Pick<EventPayload<'enhance.retry'>, 'reason' | 'attempt' | 'maxAttempts' | 'delayMs'> | null
   /** text loaded from history */
   saved: { text: string; partial: boolean } | null
 }
@@ -25,8 +30,16 @@ export const runText = (r: RunView) => r.saved?.text ?? r.result?.text ?? r.redu
 
 const MAX_COMPARE = 4
 
-type Stream = Pick<RunView, 'parts' | 'reduce' | 'progress' | 'status' | 'result' | 'error'>
-const emptyStream = (): Stream => ({ parts: [], reduce: null, progress: null, status: 'running', result: null, error: null })
+type Stream = Pick<RunView, 'parts' | 'reduce' | 'progress' | 'status' | 'result' | 'error' | 'retry'>
+const emptyStream = (): Stream => ({
+  parts: [],
+  reduce: null,
+  progress: null,
+  status: 'running',
+  result: null,
+  error: null,
+  retry: null,
+})
 
 /**
  * The streamed text of every run since the window opened. It lives outside the page, listening
@@ -54,17 +67,31 @@ const streamStore = (() => {
     listening = true
     api.on('enhance.delta', (d) =>
       patch(d.id, (st) => {
-        if (d.phase === 'reduce') return { ...st, reduce: d.reset ? '' : (st.reduce ?? '') + d.text }
+        // text coming again ends the wait for a retry
+        const retry = d.reset ? st.retry : null
+        if (d.phase === 'reduce') return { ...st, retry, reduce: d.reset ? '' : (st.reduce ?? '') + d.text }
         const parts = [...st.parts]
         parts[d.chunk] = d.reset ? '' : (parts[d.chunk] ?? '') + d.text
-        return { ...st, parts }
+        return { ...st, retry, parts }
       }),
     )
     api.on('enhance.progress', (p) =>
       patch(p.id, (st) => ({ ...st, progress: { done: p.chunksDone, total: p.chunksTotal, phase: p.phase } })),
     )
+    api.on('enhance.retry', (r) =>
+      patch(r.id, (st) => ({
+        ...st,
+        retry: { reason: r.reason, attempt: r.attempt, maxAttempts: r.maxAttempts, delayMs: r.delayMs },
+      })),
+    )
     api.on('enhance.finished', (f) =>
-      patch(f.id, (st) => ({ ...st, status: f.status, result: f.result, error: f.error ? errorText(f.error) : null })),
+      patch(f.id, (st) => ({
+        ...st,
+        status: f.status,
+        retry: null,
+        result: f.result,
+        error: f.error ? errorText(f.error) : null,
+      })),
     )
   }
   return {
@@ -148,6 +175,8 @@ export function useEnhance() {
     id,
     modelKey: m.key,
     displayName: m.displayName,
+    credits: m.credits,
+    retry: null,
     parts: [],
     reduce: null,
     progress: null,
@@ -206,6 +235,8 @@ export function useEnhance() {
         id,
         modelKey: modelKey(rec),
         displayName: rec.displayName,
+        credits: rec.credits,
+        retry: null,
         parts: [],
         reduce: null,
         progress: null,

@@ -55,12 +55,21 @@ it('pick a cloud model, see the cost, acknowledge the notice, transcribe; the ba
   await expect.poll(() => core.store.data.credits.ledger.filter((e) => e.type === 'charge').length).toBe(2)
 })
 
-it("a server added in Settings (after its notice) takes the local model's files, at 0 credits", async () => {
+it("a server added in Settings (after its notice, asked only for a valid address) takes the local model's files, at 0 credits", async () => {
   const { page, core, dataDir } = await open()
   await go(page, 'settings')
   const section = page.getByTestId('servers-section')
   const add = section.getByRole('button', { name: 'Add server' })
+  // no consent is asked for an address that is not one: the field says what it needs instead
+  await section.locator('input[name=serverUrl]').fill('abc')
+  await expect
+    .poll(() => section.getByTestId('server-url-hint').textContent())
+    .toBe('Enter an address such as http://192.168.1.20:8080')
+  expect(await section.getByTestId('server-notice').count()).toBe(0)
+  expect(await add.isDisabled()).toBe(true)
+  expect(await section.locator('input[name=serverUrl]').getAttribute('aria-invalid')).toBe('true')
   await section.locator('input[name=serverUrl]').fill(fake.url)
+  expect(await section.getByTestId('server-url-hint').count()).toBe(0)
   expect(await section.getByTestId('server-notice').textContent()).toContain(`send their audio to the server at ${fake.url}`)
   expect(await add.isDisabled()).toBe(true)
   await section.locator('input[name=serverNotice]').check()

@@ -27,7 +27,8 @@ export function ModelDownloadProgress({ label, d }: { label: string; d: ModelDow
   if (d?.status === 'failed')
     return (
       <p className="negative" role="alert">
-        {t('modelDownload.failed', { message: errorText(d.failure ?? d.error) })}
+        {/* a keyed failure is a whole sentence that says the download failed: not said twice */}
+        {d.failure?.key ? errorText(d.failure) : t('modelDownload.failed', { message: errorText(d.failure ?? d.error) })}
       </p>
     )
   return null

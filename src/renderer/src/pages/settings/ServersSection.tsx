@@ -4,6 +4,16 @@ import { SavedField } from '../../components/SavedField'
 import { api } from '../../lib/api'
 import { useCall } from '../../lib/use-call'
 import { ErrorBox } from '../../components/ErrorBox'
+import { errorText } from '../../lib/error-text'
+
+/** An address the app can send audio to: http or https, parsed as a whole URL. */
+function isServerUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol)
+  } catch {
+    return false
+  }
+}
 
 /** The user's own transcription servers: used in parallel before this computer, at 0 credits. */
 export function ServersSection() {
@@ -21,19 +31,15 @@ export function ServersSection() {
     try {
       await api.invoke('settings.set', { transcriptionServers: next, cloudNoticeAcknowledged: acknowledge })
     } catch (err) {
-      setError((err as Error).message)
+      setError(errorText(err))
     }
   }
+  const typed = url.trim()
+  const valid = isServerUrl(typed)
   const addServer = async () => {
-    let valid = false
-    try {
-      valid = ['http:', 'https:'].includes(new URL(url.trim()).protocol)
-    } catch {
-      valid = false
-    }
     if (!valid) return setError(t('servers.invalid'))
     // the user was told, for this address, that the audio leaves the computer (kept per receiver)
-    const receiver = url.trim()
+    const receiver = typed
     await save([...servers, { url: receiver, concurrency }], [...new Set([...acknowledged, receiver])].slice(-100))
     setUrl('')
     setUnderstood(false)
@@ -70,6 +76,8 @@ export function ServersSection() {
             type="url"
             value={url}
             placeholder="http://192.168.1.20:8080"
+            aria-invalid={typed !== '' && !valid}
+            aria-describedby={typed !== '' && !valid ? 'server-url-hint' : undefined}
             onChange={(e) => setUrl(e.target.value)}
           />
         </label>
@@ -84,16 +92,22 @@ export function ServersSection() {
             onChange={(e) => setConcurrency(Math.max(1, Math.min(16, Number(e.target.value) || 1)))}
           />
         </label>
-        <button type="button" onClick={() => void addServer()} disabled={url.trim() === '' || !understood}>
+        <button type="button" onClick={() => void addServer()} disabled={!valid || !understood}>
           {t('servers.add')}
         </button>
       </div>
-      {url.trim() ? (
+      {typed !== '' && !valid ? (
+        <p className="muted" id="server-url-hint" data-testid="server-url-hint">
+          {t('servers.invalid')}
+        </p>
+      ) : null}
+      {/* consent is asked for an address the audio could really go to, not for half-typed text */}
+      {valid ? (
         <div className="notice" data-testid="server-notice">
-          <p>{t('servers.notice', { url: url.trim() })}</p>
+          <p>{t('servers.notice', { url: typed })}</p>
           <label className="inline">
             <input type="checkbox" name="serverNotice" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
-            <span>{t('cloud.acknowledge', { receiver: url.trim() })}</span>
+            <span>{t('cloud.acknowledge', { receiver: typed })}</span>
           </label>
         </div>
       ) : null}
@@ -110,7 +124,7 @@ export function ServersSection() {
               await api.invoke('settings.set', { cloudMaxUploadMB: Number(v) })
               return true
             } catch (err) {
-              setError((err as Error).message)
+              setError(errorText(err))
               return false
             }
           }}

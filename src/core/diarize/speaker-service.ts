@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { SpeakerModelInfo } from '../../shared/calls/speaker-calls'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { Segment, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import { clipToWav } from '../media/clip'
@@ -61,7 +61,8 @@ export class SpeakerService {
 
   async detect(id: string, speakers: 'auto' | number): Promise<View> {
     const { meta } = await this.deps.transcripts.get(id)
-    if (this.running.has(id)) throw new AppError('invalid-input', 'Speakers are already being detected for this transcript.')
+    if (this.running.has(id))
+      throw keyedError('invalid-input', 'speakers-running', {}, 'Speakers are already being detected for this transcript.')
     const controller = new AbortController()
     const signal = controller.signal
     this.running.set(id, controller)
@@ -82,8 +83,10 @@ export class SpeakerService {
           onLoaded: () => this.deps.events.emit('speakers.progress', { id, phase: 'speakers' }),
         })
         if (turns.length === 0) {
-          throw new AppError(
+          throw keyedError(
             'not-found',
+            'speakers-none-found',
+            {},
             'No speaker was found in this recording (no stretch of speech long enough to tell voices apart). The transcript is kept without speakers.',
           )
         }
@@ -207,7 +210,7 @@ export class SpeakerService {
   async assign(id: string, segmentId: number, speaker: string): Promise<View> {
     if (!/^S\d{1,3}$/.test(speaker)) throw new AppError('invalid-input', `"${speaker}" is not a speaker id (S1, S2, …).`)
     return this.deps.transcripts.updateSpeakers(id, (segments, meta) => {
-      if (!meta.speakers) throw new AppError('invalid-input', 'Detect the speakers of this transcript first.')
+      if (!meta.speakers) throw keyedError('invalid-input', 'speakers-first', {}, 'Detect the speakers of this transcript first.')
       if (!segments.some((s) => s.id === segmentId))
         throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
       const names = { ...meta.speakers }

@@ -1,6 +1,6 @@
 import type { ModelView } from '../../shared/catalog-types'
 import type { EnhanceRequest } from '../../shared/enhance-types'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import { credentialsFor } from '../providers/credentials'
@@ -37,9 +37,15 @@ export async function admit(
 ): Promise<Admitted> {
   const model = deps.catalog.get(req.provider, req.modelId)
   if (!model.active || model.kind !== 'chat')
-    throw new AppError('invalid-input', `${model.displayName} is not offered for enhancement.`)
+    throw keyedError(
+      'invalid-input',
+      'not-for-enhancement',
+      { model: model.displayName },
+      `${model.displayName} is not offered for enhancement.`,
+    )
   if (model.unavailable) throw new AppError('model-unavailable', model.unavailable.message)
-  if (req.preset === 'custom' && !req.prompt?.trim()) throw new AppError('invalid-input', 'The custom preset needs a prompt.')
+  if (req.preset === 'custom' && !req.prompt?.trim())
+    throw keyedError('invalid-input', 'custom-needs-prompt', {}, 'The custom preset needs a prompt.')
   if (req.provider === 'builtin') {
     if (!deps.builtin) throw new AppError('invalid-input', 'The built-in engine is not available in this shell.')
     deps.builtin.resolve(req.modelId)

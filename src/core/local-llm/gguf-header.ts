@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import { AppError } from '../../shared/errors'
+import path from 'node:path'
+import { AppError, keyedError } from '../../shared/errors'
 
 /** What the fit check and the engine need from a GGUF file's metadata. */
 export interface GgufFacts {
@@ -35,7 +36,8 @@ export function readGgufFacts(file: string): GgufFacts {
   } finally {
     closeSync(fd)
   }
-  const bad = (why: string) => new AppError('invalid-input', `${file} is not a usable GGUF model (${why}).`)
+  const bad = (why: string) =>
+    keyedError('invalid-input', 'not-a-gguf', { file: path.basename(file), why }, `${file} is not a usable GGUF model (${why}).`)
   if (buf.length < 24 || buf.toString('latin1', 0, 4) !== 'GGUF') throw bad('no GGUF signature')
   const version = buf.readUInt32LE(4)
   if (version !== 2 && version !== 3) throw bad(`GGUF version ${version} is not supported`)

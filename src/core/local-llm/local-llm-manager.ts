@@ -7,7 +7,7 @@ import type { ModelView } from '../../shared/catalog-types'
 import type { LocalLlmModel, MemoryFit } from '../../shared/calls/local-llm-calls'
 import type { SpeedSample } from '../../shared/enhance-types'
 import type { ModelDownloadEvent } from '../../shared/model-download'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import { freeLocalView } from '../catalog/model-view'
 import { downloadResumable, type DownloadProgress } from '../models/resumable-download'
 import { ggufCatalog, type GgufCatalogEntry } from './gguf-catalog'
@@ -144,14 +144,18 @@ export class LocalLlmManager {
   resolve(name: string): { path: string; contextTokens: number } {
     const m = this.installed().find((i) => i.name === name)
     if (!m)
-      throw new AppError(
+      throw keyedError(
         'not-found',
+        'builtin-not-installed',
+        { name },
         `The built-in model "${name}" is not installed. Download or import it on the Models page (CLI: mp4totext models list).`,
       )
     const fit = this.fitOf(m)
     if (!fit.fits)
-      throw new AppError(
+      throw keyedError(
         'invalid-input',
+        'builtin-no-memory',
+        { name, need: fit.needMiB, free: fit.availableMiB },
         `${name} needs about ${fit.needMiB} MiB of memory and ${fit.availableMiB} MiB is free. Close other programs or pick a smaller model.`,
       )
     return { path: m.path, contextTokens: contextOf(m) }
@@ -174,7 +178,12 @@ export class LocalLlmManager {
         () => false,
       )
     )
-      throw new AppError('invalid-input', `A model named ${path.basename(target)} is already installed`)
+      throw keyedError(
+        'invalid-input',
+        'model-already-installed',
+        { file: path.basename(target) },
+        `A model named ${path.basename(target)} is already installed`,
+      )
     const part = `${target}.part`
     try {
       await fs.copyFile(source, part)
@@ -213,7 +222,12 @@ export class LocalLlmManager {
     const size = (await fs.stat(part)).size
     const reject = async (why: string) => {
       await fs.rm(part, { force: true })
-      throw new AppError('invalid-input', `The downloaded ${name} model is damaged (${why}); it was deleted. Try again.`)
+      throw keyedError(
+        'invalid-input',
+        'download-corrupt',
+        { name },
+        `The downloaded ${name} model is damaged (${why}); it was deleted. Try again.`,
+      )
     }
     if (total !== null && size !== total) await reject(`${size} of ${total} bytes`)
     if (entry.sha256) {

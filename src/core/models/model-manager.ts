@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import { downloadResumable, type DownloadProgress } from './resumable-download'
 import type { WhisperModelInfo } from '../../shared/transcribe-types'
 import {
@@ -82,7 +82,12 @@ export class ModelManager {
       const hint = this.catalog.some((c) => c.name === nameOrPath)
         ? `Download it first on the Models page (CLI: mp4totext models pull ${nameOrPath}).`
         : 'See the Models page for the models there are (CLI: mp4totext models list).'
-      throw new AppError('not-found', `The whisper model "${nameOrPath}" is not installed. ${hint}`)
+      throw keyedError(
+        'not-found',
+        'whisper-not-installed',
+        { name: nameOrPath },
+        `The whisper model "${nameOrPath}" is not installed. ${hint}`,
+      )
     }
     return m.path
   }
@@ -93,7 +98,13 @@ export class ModelManager {
     await fs.mkdir(dir, { recursive: true })
     const name = path.basename(source).startsWith('ggml-') ? path.basename(source) : `ggml-${path.basename(source)}`
     const target = path.join(dir, name.endsWith('.bin') ? name : `${name}.bin`)
-    if (await exists(target)) throw new AppError('invalid-input', `A model named ${path.basename(target)} is already installed`)
+    if (await exists(target))
+      throw keyedError(
+        'invalid-input',
+        'model-already-installed',
+        { file: path.basename(target) },
+        `A model named ${path.basename(target)} is already installed`,
+      )
     const tmp = `${target}.part`
     await fs.copyFile(source, tmp)
     await fs.rename(tmp, target)
@@ -127,8 +138,10 @@ export class ModelManager {
     const sha1 = await fileSha1(part)
     if (sha1 !== entry.sha1) {
       await fs.rm(part, { force: true })
-      throw new AppError(
+      throw keyedError(
         'invalid-input',
+        'download-corrupt',
+        { name },
         `The downloaded ${name} model is corrupt (SHA-1 ${sha1}, expected ${entry.sha1}); it was deleted. Try again.`,
       )
     }
@@ -157,7 +170,13 @@ async function assertGgml(file: string): Promise<void> {
   try {
     const b = Buffer.alloc(4)
     await fh.read(b, 0, 4, 0)
-    if (b.readUInt32LE(0) !== GGML_MAGIC) throw new AppError('invalid-input', `${file} is not a whisper.cpp ggml model`)
+    if (b.readUInt32LE(0) !== GGML_MAGIC)
+      throw keyedError(
+        'invalid-input',
+        'not-a-whisper-model',
+        { file: path.basename(file) },
+        `${file} is not a whisper.cpp ggml model`,
+      )
   } finally {
     await fh.close()
   }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { modelKey, type ModelRecord } from '../../shared/catalog-types'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { Scenario } from '../../shared/catalog-types'
 import type { DiffLine, PricingHistoryEntry, PricingPreview, RecommendationChange } from '../../shared/pricing-types'
 import { BUNDLED_CATALOG_VERSION, bundledCatalog } from '../catalog/bundled-catalog'
@@ -65,7 +65,8 @@ export class PricingService {
   }
 
   async setModel(edit: ModelEdit): Promise<PricingHistoryEntry> {
-    if (!edit.reason.trim()) throw new AppError('invalid-input', 'A reason is required for a pricing edit')
+    if (!edit.reason.trim())
+      throw keyedError('invalid-input', 'pricing-reason-required', {}, 'A reason is required for a pricing edit')
     if (edit.multiplier === undefined && edit.active === undefined) {
       throw new AppError('invalid-input', 'Nothing to change: give a multiplier or an active flag')
     }
@@ -104,10 +105,12 @@ export class PricingService {
   async undo(): Promise<PricingHistoryEntry> {
     const entry = await this.store.mutate((db) => {
       const last = [...db.pricingHistory].reverse().find((e) => e.undoneAt === null)
-      if (!last) throw new AppError('not-found', 'There is no pricing change to undo')
+      if (!last) throw keyedError('not-found', 'pricing-nothing-to-undo', {}, 'There is no pricing change to undo')
       if (last.kind === 'bundled-merge') {
-        throw new AppError(
+        throw keyedError(
           'invalid-input',
+          'pricing-undo-upgrade',
+          {},
           'The last change came with an app upgrade and cannot be undone; edit the model instead',
         )
       }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { RecordingInfo, RecoverableRecording } from '../../shared/calls/recording-calls'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import type { ModelManager } from '../models/model-manager'
 import type { ProcessOwner } from '../runtime/process-owner'
@@ -81,7 +81,7 @@ export class RecordingService {
   async start(input: { deviceLabel: string; language?: string; model?: string; page?: string }): Promise<RecordingInfo> {
     const s = this.deps.store.data.settings
     const model = input.model ?? s.whisperModel
-    if (!model) throw new AppError('invalid-input', 'Choose a whisper model first (Models page).')
+    if (!model) throw keyedError('invalid-input', 'model-not-chosen', {}, 'Choose a whisper model first (Models page).')
     const modelPath = await this.deps.models.resolve(model)
     const language = input.language ?? s.transcribeLanguage
     const id = randomUUID()
@@ -121,7 +121,8 @@ export class RecordingService {
 
   async append(id: string, seq: number, pcmBase64: string): Promise<{ received: number; durationSec: number }> {
     const r = this.get(id)
-    if (r.manifest.state === 'stopping') throw new AppError('invalid-input', 'This recording is being stopped')
+    if (r.manifest.state === 'stopping')
+      throw keyedError('invalid-input', 'recording-stopping', {}, 'This recording is being stopped')
     this.heard(r)
     const pcm = Buffer.from(pcmBase64, 'base64')
     if (pcm.length % 2) throw new AppError('invalid-input', 'An audio chunk must hold whole 16-bit samples')
@@ -131,7 +132,8 @@ export class RecordingService {
 
   async setPaused(id: string, paused: boolean): Promise<RecordingInfo> {
     const r = this.get(id)
-    if (r.manifest.state === 'stopping') throw new AppError('invalid-input', 'This recording is being stopped')
+    if (r.manifest.state === 'stopping')
+      throw keyedError('invalid-input', 'recording-stopping', {}, 'This recording is being stopped')
     this.heard(r)
     r.manifest.state = paused ? 'paused' : 'recording'
     await writeManifest(r.dir, r.manifest)
@@ -141,7 +143,8 @@ export class RecordingService {
   /** The recording becomes a normal transcript: compressed audio, the live text as its segments. */
   async stop(id: string): Promise<{ transcriptId: string; durationSec: number }> {
     const r = this.get(id)
-    if (r.manifest.state === 'stopping') throw new AppError('invalid-input', 'This recording is already being stopped')
+    if (r.manifest.state === 'stopping')
+      throw keyedError('invalid-input', 'recording-stopping', {}, 'This recording is already being stopped')
     r.manifest.state = 'stopping'
     await writeManifest(r.dir, r.manifest)
     this.changed(id)
@@ -245,13 +248,13 @@ export class RecordingService {
     if (!m) throw new AppError('not-found', 'No recording to recover with this id')
     const mine = this.live.get(id)
     if (mine) {
-      if (!this.abandoned(mine)) throw new AppError('invalid-input', 'This recording is still running')
+      if (!this.abandoned(mine)) throw keyedError('invalid-input', 'recording-running', {}, 'This recording is still running')
       // its page is gone: stop listening, keep the audio
       this.live.delete(id)
       await mine.session.abort()
       this.deps.transcription.engines.give(mine.engine)
     } else if (await this.deps.self.isAlive(m.owner))
-      throw new AppError('invalid-input', 'This recording is still running in another window or process')
+      throw keyedError('invalid-input', 'recording-running', {}, 'This recording is still running in another window or process')
     const aside = path.join(recordingsDir(this.deps.dataDir), `.claim-${id}-${this.deps.self.owner.instance}`)
     try {
       await fs.rename(dir, aside)
@@ -316,7 +319,13 @@ export class RecordingService {
 
   private get(id: string): Live {
     const r = this.live.get(id)
-    if (!r) throw new AppError('not-found', 'No live recording with this id (it was stopped, or the app was restarted)')
+    if (!r)
+      throw keyedError(
+        'not-found',
+        'recording-gone',
+        {},
+        'No live recording with this id (it was stopped, or the app was restarted)',
+      )
     return r
   }
 

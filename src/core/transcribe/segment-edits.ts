@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import { replaceAllIn, type FindOptions } from '../../shared/find-replace'
 import type { Segment, Word } from '../../shared/transcribe-types'
 
@@ -38,7 +38,12 @@ export function splitSegment(segments: Segment[], segmentId: number, at?: number
   const s = segments[i]!
   const cut = ms(at ?? (s.start + s.end) / 2)
   if (!(cut > s.start && cut < s.end))
-    throw new AppError('invalid-input', `Split inside the segment: between ${s.start} s and ${s.end} s`)
+    throw keyedError(
+      'invalid-input',
+      'split-outside',
+      { start: s.start, end: s.end },
+      `Split inside the segment: between ${s.start} s and ${s.end} s`,
+    )
   let left: Segment
   let right: Segment
   if (wordsMatch(s)) {
@@ -68,7 +73,13 @@ export function mergeWithNext(segments: Segment[], segmentId: number): Segment[]
   const i = indexOf(segments, segmentId)
   const a = segments[i]!
   const b = segments[i + 1]
-  if (!b) throw new AppError('invalid-input', `Segment ${segmentId + 1} is the last one: there is none after it to merge with`)
+  if (!b)
+    throw keyedError(
+      'invalid-input',
+      'merge-last',
+      { segment: segmentId + 1 },
+      `Segment ${segmentId + 1} is the last one: there is none after it to merge with`,
+    )
   const { words: _w, ...plain } = a
   const merged: Segment = {
     ...plain,
@@ -95,14 +106,22 @@ export function setTimes(segments: Segment[], segmentId: number, start: number, 
   const s = segments[i]!
   const a = ms(start)
   const b = ms(end)
-  if (!(a >= 0 && b > a)) throw new AppError('invalid-input', 'A segment must start before it ends, at 0 s or later')
+  if (!(a >= 0 && b > a))
+    throw keyedError('invalid-input', 'segment-times', {}, 'A segment must start before it ends, at 0 s or later')
   if (durationSec > 0 && b > durationSec + 0.001)
-    throw new AppError('invalid-input', `A segment cannot end after the file does (${durationSec} s)`)
+    throw keyedError(
+      'invalid-input',
+      'segment-after-end',
+      { duration: durationSec },
+      `A segment cannot end after the file does (${durationSec} s)`,
+    )
   const prev = segments[i - 1]
   const next = segments[i + 1]
   if ((prev && a < prev.start) || (next && a > next.start))
-    throw new AppError(
+    throw keyedError(
       'invalid-input',
+      'segment-order',
+      {},
       'A segment stays in order: it starts after the one before it starts and before the next one starts',
     )
   const moved: Segment = { ...s, start: a, end: b, ...(s.words ? { words: fitWords(s.words, a, b) } : {}) }

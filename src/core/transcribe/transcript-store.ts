@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { DocumentOptions, ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { LibraryIndex, LibraryResult } from '../library/library-index'
@@ -132,8 +132,10 @@ export class TranscriptStore {
       if (!seg) throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
       const stale = seen.revision !== undefined && seen.revision < file.revision
       if (stale && seg.text !== text && seg.text !== seen.previousText) {
-        throw new AppError(
+        throw keyedError(
           'conflict',
+          'segment-conflict',
+          { segment: segmentId + 1, text: seg.text.trim().slice(0, 120) },
           `Segment ${segmentId + 1} was changed in another window or command since you opened it; it now reads “${seg.text.trim().slice(0, 120)}”. Your text was not saved: copy it, reload the transcript and edit again.`,
         )
       }
@@ -180,8 +182,10 @@ export class TranscriptStore {
           return !apart || slice.length !== r.count || !sameSegments(slice, r.expected)
         })
       if (stale)
-        throw new AppError(
+        throw keyedError(
           'invalid-input',
+          'segments-changed',
+          {},
           'Those segments were edited or replaced meanwhile, so they were left as they are now. Choose them again.',
         )
       const next: Segment[] = []

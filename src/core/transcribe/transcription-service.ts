@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { AppError, toErrorShape } from '../../shared/errors'
+import { AppError, keyedError, toErrorShape } from '../../shared/errors'
 import { isJobActive, isJobOver, isJobStopped } from '../../shared/transcribe-types'
 import type { Job, JobStage, Segment, TranscribeOptions, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
@@ -92,7 +92,8 @@ export class TranscriptionService {
   async add(files: string[], options: Partial<TranscribeOptions>): Promise<Job[]> {
     const s = this.deps.store.data.settings
     const model = options.model ?? s.whisperModel
-    if (!model) throw new AppError('invalid-input', 'Choose a whisper model first (Models page, or --model).')
+    if (!model)
+      throw keyedError('invalid-input', 'model-not-chosen', {}, 'Choose a whisper model first (Models page, or --model).')
     const full: TranscribeOptions = { language: s.transcribeLanguage, translate: false, prompt: '', ...options, model }
     const jobs = files.map<Job>((file) => ({
       id: randomUUID(),
@@ -147,10 +148,15 @@ export class TranscriptionService {
     const job = this.deps.library.jobs.get(id)
     if (!job) throw new AppError('not-found', `No job ${id}`)
     if (!isJobStopped(job.status))
-      throw new AppError('invalid-input', `The job is ${job.status}; only a stopped job can be retried`)
+      throw keyedError('invalid-input', 'job-not-stopped', {}, `The job is ${job.status}; only a stopped job can be retried`)
     // an empty, damaged or non-media file gives the same answer again
     if (job.retryable === false)
-      throw new AppError('invalid-input', `${job.fileName} cannot be transcribed as it is; retrying would fail the same way`)
+      throw keyedError(
+        'invalid-input',
+        'job-not-retryable',
+        { file: job.fileName },
+        `${job.fileName} cannot be transcribed as it is; retrying would fail the same way`,
+      )
     const merged: TranscribeOptions = { ...job.options }
     for (const [k, v] of Object.entries(options) as [keyof TranscribeOptions, unknown][])
       if (v === undefined) delete merged[k]
@@ -188,7 +194,7 @@ export class TranscriptionService {
     const file = lib.transaction(() => {
       const j = lib.jobs.get(id)
       if (!j) throw new AppError('not-found', `No job ${id}`)
-      if (isJobActive(j.status)) throw new AppError('invalid-input', 'Cancel the job before removing it')
+      if (isJobActive(j.status)) throw keyedError('invalid-input', 'job-cancel-first', {}, 'Cancel the job before removing it')
       lib.jobs.delete(id)
       return j.file
     })
@@ -413,7 +419,12 @@ export class TranscriptionService {
     const wanted = new Set(segmentIds)
     const missing = segmentIds.filter((sid) => !segments.some((s) => s.id === sid))
     if (wanted.size === 0 || missing.length)
-      throw new AppError('invalid-input', `Choose segments that exist (no segment ${missing.join(', ')} in this transcript)`)
+      throw keyedError(
+        'invalid-input',
+        'segments-missing',
+        { segments: missing.join(', ') },
+        `Choose segments that exist (no segment ${missing.join(', ')} in this transcript)`,
+      )
     // runs of adjacent chosen segments, by position
     const runs: { at: number; old: Segment[] }[] = []
     segments.forEach((s, k) => {
@@ -490,16 +501,20 @@ export class TranscriptionService {
   async undoRetranscribe(id: string, undo: string): Promise<{ segments: Segment[] }> {
     const record = this.undos.get(id)
     if (!record || record.undo !== undo)
-      throw new AppError(
+      throw keyedError(
         'invalid-input',
+        'undo-nothing',
+        {},
         'There is nothing to undo: that re-transcription was undone already or replaced by a later one.',
       )
     const current = (await this.deps.transcripts.get(id)).segments
     const touched =
       current.length !== record.length || record.runs.some((r) => !sameSegments(current.slice(r.at, r.at + r.count), r.expected))
     if (touched)
-      throw new AppError(
+      throw keyedError(
         'invalid-input',
+        'undo-would-lose-edit',
+        {},
         'A segment that was transcribed again has been edited since, so Undo would lose that edit. Nothing was changed.',
       )
     const segments = await this.deps.transcripts.replaceRuns(id, record.runs, record.length)

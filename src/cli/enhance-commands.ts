@@ -2,7 +2,7 @@ import type { Core } from '../core/app-core'
 import type { RunHooks } from '../core/enhance/enhance-service'
 import { modelKey, type ProviderId } from '../shared/catalog-types'
 import type { EventName, EventPayload } from '../shared/contract'
-import { Preset, type EnhanceResult } from '../shared/enhance-types'
+import { Preset, type EnhanceResult, type RetryReason } from '../shared/enhance-types'
 import { AppError } from '../shared/errors'
 import { keyEnvVarOf } from '../shared/providers'
 import { UsageError, type Parsed } from './cli-args'
@@ -64,13 +64,15 @@ export function createStreamWriter(
   }
 
   return {
+    onRetry: (r) => err(`${retryLine(r)}\n`),
     onProgress: (p) => {
       if (p.phase === 'map' && p.chunksDone === 0 && p.chunksTotal > 1 && reducing) multiPartReduce = true
       if (p.chunksTotal > 1) err(`[${p.phase === 'reduce' ? 'merging' : `${p.chunksDone}/${p.chunksTotal} parts`}]\n`)
     },
     onDelta: (d) => {
       if (d.phase === 'reduce') {
-        if (d.reset && reduceShown > 0) err('\n[connection lost; the merge is being retried]\n')
+        // what the retry is comes with onRetry; here the merge's own line just ends
+        if (d.reset && reduceShown > 0) err('\n')
         if (d.reset) reduceShown = 0
         else if (live) {
           out(d.text)
@@ -80,7 +82,7 @@ export function createStreamWriter(
       }
       if (multiPartReduce) return
       if (d.reset) {
-        if (live && d.chunk === head && shown > 0) err('\n[connection lost; this part is being retried]\n')
+        if (live && d.chunk === head && shown > 0) err('\n')
         parts[d.chunk] = ''
         if (d.chunk === head) shown = 0
         return
@@ -161,6 +163,21 @@ async function ensureLocalModels(core: Core, refs: Ref[]): Promise<void> {
       )
 }
 
+/** Why a request is tried again, as the CLI says it (the app's pages word the same reasons). */
+const retryWords: Record<RetryReason, string> = {
+  'rate-limited': "the provider's rate limit was reached",
+  overloaded: 'the provider is over capacity',
+  server: 'the provider had a server error',
+  network: 'the connection to the provider failed',
+  'stream-cut': 'the answer was cut off',
+}
+
+/** "[the provider's rate limit was reached: trying again in 3 s (attempt 2 of 4)]" */
+export function retryLine(r: Pick<EventPayload<'enhance.retry'>, 'reason' | 'attempt' | 'maxAttempts' | 'delayMs'>): string {
+  const seconds = Math.max(1, Math.ceil(r.delayMs / 1000))
+  return `[${retryWords[r.reason]}: trying again in ${seconds} s (attempt ${r.attempt + 1} of ${r.maxAttempts})]`
+}
+
 type Followed = (name: EventName, payload: unknown) => void
 
 /**
@@ -172,7 +189,7 @@ function runFollower(core: Core) {
   const followers = new Map<string, Followed>()
   const early = new Map<string, [EventName, unknown][]>()
   const off = core.events.subscribe((name, payload) => {
-    if (name !== 'enhance.delta' && name !== 'enhance.progress' && name !== 'enhance.finished') return
+    if (name !== 'enhance.delta' && name !== 'enhance.progress' && name !== 'enhance.retry' && name !== 'enhance.finished') return
     const id = (payload as { id: string }).id
     const f = followers.get(id)
     if (f) f(name, payload)
@@ -202,6 +219,8 @@ function runFollower(core: Core) {
           hooks.onProgress?.({ chunksDone: p.chunksDone, chunksTotal: p.chunksTotal, phase: p.phase })
           // the part that just finished, when the core says which (its text is complete by now)
           if (p.phase === 'map' && typeof p.chunk === 'number') partDone(p.chunk)
+        } else if (name === 'enhance.retry') {
+          hooks.onRetry?.(payload as EventPayload<'enhance.retry'>)
         } else {
           const f = payload as EventPayload<'enhance.finished'>
           followers.delete(id)

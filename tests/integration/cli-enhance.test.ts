@@ -57,6 +57,18 @@ describe('mp4totext enhance', () => {
     expect(JSON.parse(bal.stdout).balance).toBe(996)
   })
 
+  it('a rate limit is said to be one, with its wait and attempt, and the run still finishes, charged once', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'talk.txt')
+    writeFileSync(file, 'merhaba. bugün toplantı var.')
+    server.fail({ model: 'llama-3.1-8b-instant', status: 429, headers: { 'retry-after': '1' } })
+    const r = await cli(['enhance', file, '--model', 'groq/llama-3.1-8b-instant', '--data-dir', dir])
+    expect(r.stderr).toContain("[the provider's rate limit was reached: trying again in 1 s (attempt 2 of 4)]")
+    expect(r.stderr).not.toContain('connection lost')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('MERHABA. BUGÜN TOPLANTI VAR.\n')
+  })
+
   it('--json gives the documented fields; reads transcript JSON and standard input', async () => {
     const dir = tempDir()
     const file = path.join(dir, 'transcript.json')
@@ -179,7 +191,8 @@ describe('stream writer', () => {
     c.w.onChunkDone!(0, 'A1 A2')
     expect(c.out()).toBe('A1 A2\n\nB1')
     c.w.onDelta!({ chunk: 1, phase: 'map', text: '', reset: true })
-    expect(c.err()).toContain('being retried')
+    c.w.onRetry!({ chunk: 1, phase: 'map', reason: 'stream-cut', attempt: 1, maxAttempts: 4, delayMs: 1200 })
+    expect(c.err()).toContain('[the answer was cut off: trying again in 2 s (attempt 2 of 4)]')
   })
 
   it('a multi-part summary prints only the final merge', () => {

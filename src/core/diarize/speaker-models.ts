@@ -1,6 +1,6 @@
 import { promises as fs, statSync } from 'node:fs'
 import path from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { SpeakerModelInfo } from '../../shared/calls/speaker-calls'
 import { downloadResumable } from '../models/resumable-download'
 
@@ -70,8 +70,10 @@ export function requireSpeakerModels(modelsDir: string): { segmentation: string;
   const paths = speakerModelPaths(modelsDir)
   const missing = speakerModelCatalog.filter((m) => fileSize(paths[m.role]) === 0)
   if (missing.length) {
-    throw new AppError(
+    throw keyedError(
       'not-found',
+      'speaker-models-missing',
+      { models: missing.map((m) => m.title).join(', ') },
       `Speaker detection needs ${missing.map((m) => m.title).join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed. ` +
         `Download them on the Models page (or run: mp4totext models pull speakers), or put the files at ${missing.map((m) => paths[m.role]).join(' and ')}. The transcript is kept without speakers.`,
     )

@@ -170,7 +170,13 @@ export class LocalLlmManager {
       .replace(/\.gguf$/i, '')
       .replace(/[^A-Za-z0-9._-]+/g, '-')
       .replace(/^[^A-Za-z0-9]+/, '')
-    if (!base) throw new AppError('invalid-input', `Cannot name a model after ${path.basename(source)}: rename the file.`)
+    if (!base)
+      throw keyedError(
+        'invalid-input',
+        'model-bad-name',
+        { file: path.basename(source) },
+        `Cannot name a model after ${path.basename(source)}: rename the file.`,
+      )
     const target = path.join(dir, `${base.slice(0, 100)}.gguf`)
     if (
       await fs.stat(target).then(
@@ -190,7 +196,12 @@ export class LocalLlmManager {
       await fs.rename(part, target)
     } catch (err) {
       await fs.rm(part, { force: true })
-      throw new AppError('invalid-input', `Could not copy ${source}: ${(err as Error).message}`)
+      throw keyedError(
+        'invalid-input',
+        'model-copy-failed',
+        { file: path.basename(source), detail: (err as Error).message },
+        `Could not copy ${source}: ${(err as Error).message}`,
+      )
     }
     return this.list()
   }

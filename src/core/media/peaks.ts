@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import { atomicWrite } from '../store/safe-json-file'
 import { monoAudioArgs } from './ffmpeg-input'
 import { ffmpegPath } from './ffmpeg-path'
@@ -51,7 +51,12 @@ export function computePeaks(file: string, env?: NodeJS.ProcessEnv): Promise<Pea
       if (inPeak > 0) peaks.push(Math.round((max / 32768) * 100) / 100)
       if (code !== 0 && peaks.length === 0)
         reject(
-          new AppError('invalid-input', `Could not read the audio for its waveform: ${stderr.trim().split('\n').at(-1) ?? code}`),
+          keyedError(
+            'invalid-input',
+            'waveform-unreadable',
+            { detail: stderr.trim().split('\n').at(-1) ?? String(code) },
+            `Could not read the audio for its waveform: ${stderr.trim().split('\n').at(-1) ?? code}`,
+          ),
         )
       else resolve({ perSec: PEAKS_PER_SEC, peaks })
     })
@@ -64,7 +69,12 @@ export function computePeaks(file: string, env?: NodeJS.ProcessEnv): Promise<Pea
  */
 export async function cachedPeaks(dataDir: string, id: string, mediaPath: string, env?: NodeJS.ProcessEnv): Promise<Peaks> {
   const st = await fs.stat(mediaPath).catch(() => {
-    throw new AppError('not-found', `The media file ${mediaPath} is not there any more: no waveform without it`)
+    throw keyedError(
+      'not-found',
+      'media-gone',
+      { file: path.basename(mediaPath) },
+      `The media file ${mediaPath} is not there any more: no waveform without it`,
+    )
   })
   const file = peaksPath(dataDir, id)
   const stamp = { size: st.size, mtimeMs: st.mtimeMs }

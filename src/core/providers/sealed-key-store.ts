@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import type { ProviderId } from '../../shared/catalog-types'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import { envKeyOrigin, originOf } from './endpoints'
 import type { BoundKey, KeyStore } from './key-store'
 import { atomicWrite, readIfExists } from '../store/safe-json-file'
@@ -100,14 +100,21 @@ export class SealedKeyStore implements KeyStore {
         )
       }
       if (this.weak && !opts.allowWeak) {
-        throw new AppError(
+        throw keyedError(
           'needs-confirmation',
+          'no-keyring',
+          {},
           'No system keyring was found (install and unlock GNOME Keyring or KWallet). Without one the key is stored with weak, well-known encryption. Confirm to store it anyway.',
         )
       }
       const origin = originOf(opts.baseUrl)
       if (!origin) {
-        throw new AppError('invalid-input', 'Set the base URL first: a key is only ever sent to the URL it is entered for.')
+        throw keyedError(
+          'invalid-input',
+          'key-needs-base-url',
+          {},
+          'Set the base URL first: a key is only ever sent to the URL it is entered for.',
+        )
       }
       all[provider] = this.seal(key, origin)
     }

@@ -1,5 +1,5 @@
 import type { ModelView } from '../../shared/catalog-types'
-import { AppError, keyedError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import { cloudTranscriptionModel, providers, type TranscriptionProviderId } from '../../shared/providers'
 import type { Settings } from '../../shared/settings-types'
 import type { Job, Segment, TranscribeOptions } from '../../shared/transcribe-types'
@@ -134,9 +134,19 @@ export class RemoteTranscriber {
   row(provider: string, modelId: string): ModelView {
     const row = this.deps.catalog.get(provider, modelId)
     if (row.kind !== 'transcription')
-      throw new AppError('invalid-input', `${provider}/${modelId} is not a transcription model (see mp4totext pricing --all).`)
+      throw keyedError(
+        'invalid-input',
+        'not-a-transcription-model',
+        { model: `${provider}/${modelId}` },
+        `${provider}/${modelId} is not a transcription model (see mp4totext pricing --all).`,
+      )
     if (!row.active)
-      throw new AppError('invalid-input', `${provider}/${modelId} is not offered at the moment (deactivated in pricing).`)
+      throw keyedError(
+        'invalid-input',
+        'transcription-model-inactive',
+        { model: `${provider}/${modelId}` },
+        `${provider}/${modelId} is not offered at the moment (deactivated in pricing).`,
+      )
     return row
   }
 
@@ -190,8 +200,10 @@ export class RemoteTranscriber {
   ): Promise<RemoteOutcome> {
     const { settings } = this.deps.store.data
     if (job.options.translate)
-      throw new AppError(
+      throw keyedError(
         'invalid-input',
+        'translate-local-only',
+        {},
         'Translating into English is done by the local models only; choose a local model or turn Translate off.',
       )
     const row = this.row(route.provider, route.modelId)

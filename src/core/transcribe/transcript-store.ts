@@ -380,7 +380,12 @@ export class TranscriptStore {
 
   private async readFile(id: string): Promise<SegmentsFile> {
     const text = await fs.readFile(this.segmentsPath(id), 'utf8').catch(() => {
-      throw new AppError('not-found', `The transcript file for ${id} is missing from ${path.dirname(this.segmentsPath(id))}`)
+      throw keyedError(
+        'not-found',
+        'transcript-file-missing',
+        { folder: path.dirname(this.segmentsPath(id)) },
+        `The transcript file for ${id} is missing from ${path.dirname(this.segmentsPath(id))}`,
+      )
     })
     const parsed = JSON.parse(text) as { revision?: number; segments: Segment[] }
     // files written before revisions were counted start at 0

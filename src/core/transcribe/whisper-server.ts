@@ -6,7 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import { Readable } from 'node:stream'
 import type { EngineBackend } from '../../shared/calls/hardware-calls'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { Word } from '../../shared/transcribe-types'
 import { wordsFromTokens, type EngineToken } from './word-timing'
 import { removeEngineRecord, writeEngineRecord } from '../runtime/engine-record'
@@ -182,8 +182,10 @@ export class WhisperServer {
       proc.on('error', (err) => finish(new AppError('internal', `The transcription engine could not start: ${err.message}`)))
       proc.on('exit', (code) =>
         finish(
-          new AppError(
+          keyedError(
             'invalid-input',
+            'engine-load-failed',
+            { code: String(code), reason: engineReason(log) },
             `The transcription engine stopped while loading the model (exit ${code}): ${engineReason(log)}`,
           ),
         ),

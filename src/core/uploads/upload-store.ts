@@ -3,7 +3,7 @@ import { createWriteStream, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { Job, TranscriptMeta } from '../../shared/transcribe-types'
 import { sanitizeFileName } from '../transcribe/exports'
 
@@ -137,7 +137,12 @@ export async function saveUpload(
     // the free-space check cannot see other writers: the disk may still fill up under us
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC')
       throw new UploadRefused(507, `The disk of ${dir} is full; the upload was removed. Free some space and try again.`)
-    throw new AppError('invalid-input', `Upload failed: ${(err as Error).message}`)
+    throw keyedError(
+      'invalid-input',
+      'upload-failed',
+      { detail: (err as Error).message },
+      `Upload failed: ${(err as Error).message}`,
+    )
   }
 }
 

@@ -3,22 +3,16 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import i18next from 'i18next'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
 import { dispatch } from '../../src/shared/dispatch'
-import { messages } from '../../src/renderer/src/i18n/messages'
 import { errorText } from '../../src/renderer/src/lib/error-text'
+import { useMessages } from './use-messages'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 
-beforeAll(async () => {
-  await i18next.init({
-    resources: { en: { translation: messages.en }, tr: { translation: messages.tr } },
-    lng: 'tr',
-    interpolation: { escapeValue: false },
-  })
-})
+useMessages('tr')
 
 describe('refusals a user meets carry a key, and read in Turkish', () => {
   it('no model chosen, a custom preset without a prompt, nothing to undo, files that are not models', async () => {

@@ -1,18 +1,12 @@
 import i18next from 'i18next'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { calls } from '../../src/shared/contract'
 import { dispatch } from '../../src/shared/dispatch'
 import { ErrorCode, errorKeys } from '../../src/shared/errors'
-import { messages } from '../../src/renderer/src/i18n/messages'
 import { errorText } from '../../src/renderer/src/lib/error-text'
+import { useMessages } from './use-messages'
 
-beforeAll(async () => {
-  await i18next.init({
-    resources: { en: { translation: messages.en }, tr: { translation: messages.tr } },
-    lng: 'en',
-    interpolation: { escapeValue: false },
-  })
-})
+useMessages('en')
 
 describe('every error the core sends is worded by the renderer, in both languages', () => {
   it('a refused field says which and why, from a key and values (no raw validator text)', async () => {

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import i18next from 'i18next'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { downloadResumable } from '../../src/core/models/resumable-download'
 import { checkFolders } from '../../src/core/watch/folder-check'
 import { ErrorCode, errorKeys, toErrorShape } from '../../src/shared/errors'
@@ -8,17 +8,12 @@ import { languageName } from '../../src/shared/languages'
 import { messages, type Tree } from '../../src/renderer/src/i18n/messages'
 import { errorText } from '../../src/renderer/src/lib/error-text'
 import { hostileModelServer } from '../helpers/model-server'
+import { useMessages } from './use-messages'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 
-beforeAll(async () => {
-  await i18next.init({
-    resources: { en: { translation: messages.en }, tr: { translation: messages.tr } },
-    lng: 'tr',
-    interpolation: { escapeValue: false },
-  })
-})
+useMessages('tr')
 
 /**
  * Words that only English has: one of them in a Turkish sentence means an English message got

@@ -176,13 +176,7 @@ export function useEnhance() {
     modelKey: m.key,
     displayName: m.displayName,
     credits: m.credits,
-    retry: null,
-    parts: [],
-    reduce: null,
-    progress: null,
-    status: 'running',
-    result: null,
-    error: null,
+    ...emptyStream(),
     saved: null,
   })
 

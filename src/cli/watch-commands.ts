@@ -127,7 +127,9 @@ export async function transcribeFolderCommand(core: Core, args: Parsed, out: Wri
   }
   const results = [...ended.values()]
   const failed = results.filter((r) => r.status !== 'done').length
-  const partial = results.filter((r) => r.status === 'done' && core.transcription.jobs().find((j) => j.id === r.jobId)?.partial)
+  // the job list read once, not once per file (a folder of thousands made this quadratic)
+  const jobs = new Map(core.transcription.jobs().map((j) => [j.id, j]))
+  const partial = results.filter((r) => r.status === 'done' && r.jobId && jobs.get(r.jobId)?.partial)
   const done = results.length - failed
   err(
     `${done} transcribed, ${already} already done, ${failed} failed, ${scan.skipped.length} skipped${elsewhere ? `, ${elsewhere} left to another process` : ''}\n`,

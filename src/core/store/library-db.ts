@@ -289,6 +289,21 @@ export class LibraryDb {
     })
   }
 
+  /**
+   * The media paths that contain `word`: every transcript's (it plays from it) and those of jobs
+   * not done (they will read it). SQLite narrows, so no whole table is read into the process.
+   */
+  mediaPathsContaining(word: string): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT json_extract(data, '$.mediaPath') AS p FROM transcripts WHERE instr(json_extract(data, '$.mediaPath'), ?1) > 0
+         UNION ALL
+         SELECT json_extract(data, '$.file') AS p FROM jobs WHERE status != 'done' AND instr(json_extract(data, '$.file'), ?1) > 0`,
+      )
+      .all(word) as { p: string }[]
+    return rows.map((r) => r.p)
+  }
+
   /** Changes with every commit another connection (process) makes: cheap to poll. */
   dataVersion(): number {
     return (this.sDataVersion.get() as { data_version: number }).data_version

@@ -84,21 +84,19 @@ export class TranscriptStore {
    */
   private async catchUpIndex(): Promise<void> {
     const index = this.index!
-    const have = index.revisions()
-    const wanted = new Set<string>()
+    const { stale, orphans } = index.behind()
     let batch: Parameters<LibraryIndex['putAll']>[0] = []
-    for (const t of this.library.transcripts.all()) {
-      wanted.add(t.id)
-      if (have.get(t.id) === (t.revision ?? 0)) continue
-      const file = await this.readFile(t.id).catch(() => null)
-      if (file) batch.push({ meta: t, segments: file.segments, revision: file.revision })
+    for (const id of stale) {
+      const t = this.library.transcripts.get(id)
+      const file = t ? await this.readFile(id).catch(() => null) : null
+      if (t && file) batch.push({ meta: t, segments: file.segments, revision: file.revision })
       if (batch.length >= INDEX_BATCH) {
         index.putAll(batch)
         batch = []
       }
     }
     if (batch.length) index.putAll(batch)
-    for (const id of have.keys()) if (!wanted.has(id)) index.remove(id)
+    for (const id of orphans) index.remove(id)
   }
 
   /** The index follows each change; if it cannot (a locked or full disk), start-up catches up. */

@@ -4,7 +4,6 @@ import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError, keyedError } from '../../shared/errors'
-import type { Job, TranscriptMeta } from '../../shared/transcribe-types'
 import { sanitizeFileName } from '../transcribe/exports'
 
 /**
@@ -25,8 +24,11 @@ const FOLDER_ID = /^[A-Za-z0-9_-]{1,64}$/
 /** Before per-upload folders were enforced, `name=.` stored the file itself as uploads/<16 hex>. */
 const LEGACY_FILE_ID = /^[0-9a-f]{16}$/
 
+/** the data folder's subfolder that received files live in */
+const UPLOADS_FOLDER = 'uploads'
+
 export function uploadsDir(dataDir: string): string {
-  return path.join(path.resolve(dataDir), 'uploads')
+  return path.join(path.resolve(dataDir), UPLOADS_FOLDER)
 }
 
 export interface UploadLimits {
@@ -174,8 +176,8 @@ export function formatBytes(n: number): string {
 /** The jobs and transcripts of db.json, as far as uploads care. */
 /** What may play from or run on an upload (the library database's jobs and transcripts). */
 export interface UploadUsers {
-  readonly jobs: { all(): readonly Pick<Job, 'file' | 'status'>[] }
-  readonly transcripts: { all(): readonly Pick<TranscriptMeta, 'mediaPath'>[] }
+  /** transcripts' media paths, and the files of jobs not done, that contain `word` */
+  mediaPathsContaining(word: string): string[]
 }
 
 /**
@@ -186,8 +188,9 @@ export interface UploadUsers {
 function uploadIdIn(mediaPath: string): string | null {
   const p = path.resolve(mediaPath)
   const parent = path.dirname(p)
-  if (path.basename(path.dirname(parent)) === 'uploads' && FOLDER_ID.test(path.basename(parent))) return path.basename(parent)
-  if (path.basename(parent) === 'uploads' && LEGACY_FILE_ID.test(path.basename(p))) return path.basename(p)
+  if (path.basename(path.dirname(parent)) === UPLOADS_FOLDER && FOLDER_ID.test(path.basename(parent)))
+    return path.basename(parent)
+  if (path.basename(parent) === UPLOADS_FOLDER && LEGACY_FILE_ID.test(path.basename(p))) return path.basename(p)
   return null
 }
 
@@ -202,8 +205,8 @@ function neededUploadIds(db: UploadUsers): Set<string> {
     const id = uploadIdIn(p)
     if (id) ids.add(id)
   }
-  for (const t of db.transcripts.all()) add(t.mediaPath)
-  for (const j of db.jobs.all()) if (j.status !== 'done') add(j.file)
+  // an upload's path always holds the folder's name: only those paths are read
+  for (const p of db.mediaPathsContaining(UPLOADS_FOLDER)) add(p)
   return ids
 }
 

@@ -20,7 +20,10 @@ import {
   Segment,
   SubtitleRules,
   TranscribeOptions,
+  HISTORY_PAGE_MAX,
+  HISTORY_PAGE_SIZE,
   TranscriptMeta,
+  TranscriptPage,
   WhisperModelInfo,
 } from './transcribe-types'
 import { Settings, SettingsPatch } from './settings-types'
@@ -142,7 +145,14 @@ export const calls = {
   /** finished, failed and cancelled jobs off the queue; their transcripts stay */
   'transcribe.clearFinished': { input: z.object({}), output: z.array(Job) },
   'transcripts.delete': { input: z.object({ id: z.string() }), output: z.object({ deleted: z.boolean() }) },
-  'transcripts.list': { input: z.object({ query: z.string().max(200).default('') }), output: z.array(TranscriptMeta) },
+  'transcripts.list': {
+    input: z.object({
+      query: z.string().max(200).default(''),
+      limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(HISTORY_PAGE_SIZE),
+      offset: z.number().int().nonnegative().default(0),
+    }),
+    output: TranscriptPage,
+  },
   'transcripts.get': {
     input: z.object({ id: z.string() }),
     output: z.object({ meta: TranscriptMeta, segments: z.array(Segment) }),

@@ -175,6 +175,17 @@ export const TranscriptMeta = z.object({
 })
 export type TranscriptMeta = z.infer<typeof TranscriptMeta>
 
+/** The History's page: what the list shows at a time. */
+export const HISTORY_PAGE_SIZE = 50
+/** The most transcripts one History page holds: no shell asks for a whole library at once. */
+export const HISTORY_PAGE_MAX = 500
+/** How many transcripts a History query may match (the best of the library's search). */
+export const HISTORY_MATCHES_MAX = 500
+
+/** One page of the History, newest first, and how many transcripts (or matches) there are. */
+export const TranscriptPage = z.object({ items: z.array(TranscriptMeta), total: z.number().int().nonnegative() })
+export type TranscriptPage = z.infer<typeof TranscriptPage>
+
 export const ExportFormat = z.enum(['txt', 'txt-timestamps', 'srt', 'vtt', 'json', 'md', 'csv', 'docx'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 

@@ -92,7 +92,7 @@ describe('a data folder of the previous release', { timeout: 60_000 }, () => {
 
     // what reads them still works: history, a transcript, search (the old index adopted), jobs
     const list = await call(core, 'transcripts.list', {})
-    expect(list.map((t) => t.id)).toEqual(v7.transcripts.map((t) => t.id).reverse())
+    expect(list.items.map((t) => t.id)).toEqual(v7.transcripts.map((t) => t.id).reverse())
     const first = v7.transcripts[0]!.id
     expect((await call(core, 'transcripts.get', { id: first })).segments.length).toBeGreaterThan(0)
     expect((await call(core, 'library.search', { query: 'istanbul' })).map((r) => r.transcript.id)).toEqual([first])

@@ -76,7 +76,7 @@ describe('library search', { timeout: 60_000 }, () => {
     // FTS syntax in the query is just text
     expect(await call(core, 'library.search', { query: '"ofiste" (yedik*' })).toHaveLength(1)
     // the History list filters through the same index
-    expect((await call(core, 'transcripts.list', { query: 'şişli' })).map((t) => t.id)).toEqual([a])
+    expect((await call(core, 'transcripts.list', { query: 'şişli' })).items.map((t) => t.id)).toEqual([a])
   })
 
   it('follows edits, speaker names and deletion', async () => {

@@ -19,7 +19,7 @@ describe('cancel', () => {
     const end = core.transcription.jobs().find((j) => j.id === job!.id)!
     expect(end.status).toBe('cancelled')
     expect(end.transcriptId).toBeNull()
-    expect((await core.transcripts.list()).map((t) => t.fileName)).toEqual(['ikinci.wav'])
+    expect((await core.transcripts.list()).items.map((t) => t.fileName)).toEqual(['ikinci.wav'])
     await core.close()
   })
 })

@@ -192,7 +192,6 @@ export class RecordingService {
       // the reason beside it (TranscriptMeta.speakerNotice), and the recording stays saved
       if (segments.length) await this.deps.labelSpeakers?.(meta.id).catch(() => undefined)
       this.deps.events.emit('recording.state', { ...this.info(r), state: 'stopped' })
-      this.deps.events.emit('transcripts.changed', { id: meta.id, deleted: false })
       return { transcriptId: meta.id, durationSec }
     } catch (err) {
       // the audio stays on disk: offered for recovery once this process is gone, never lost

@@ -67,6 +67,10 @@ export class Records<T> {
   private readonly sChanged: StatementSync
   private readonly sWhere: StatementSync | null
   private readonly sMaxChanged: StatementSync
+  private readonly sPage: StatementSync
+  private readonly sPageOf: StatementSync
+  private readonly sCount: StatementSync
+  private readonly sCountOf: StatementSync
   private readonly sWhereField = new Map<string, StatementSync>()
 
   constructor(
@@ -87,11 +91,30 @@ export class Records<T> {
     this.sChanged = db.prepare(`SELECT data FROM ${table} WHERE changed > ? ORDER BY seq`)
     this.sWhere = statusOf ? db.prepare(`SELECT data FROM ${table} WHERE status = ? ORDER BY seq`) : null
     this.sMaxChanged = db.prepare(`SELECT coalesce(max(changed), 0) AS n FROM ${table}`)
+    this.sPage = db.prepare(`SELECT data FROM ${table} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+    // `ids` as one JSON array: any number of them in one statement
+    const of = `id IN (SELECT value FROM json_each(?))`
+    this.sPageOf = db.prepare(`SELECT data FROM ${table} WHERE ${of} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+    this.sCount = db.prepare(`SELECT count(*) AS n FROM ${table}`)
+    this.sCountOf = db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${of}`)
   }
 
   /** Every record, oldest first. */
   all(): T[] {
     return this.sAll.all().map(parseRow<T>)
+  }
+
+  /**
+   * One page of records, newest first, and how many there are: of the whole table, or of those
+   * whose id is in `ids`. Reads only the page's rows.
+   */
+  page(limit: number, offset: number, ids?: readonly string[]): { items: T[]; total: number } {
+    if (ids) {
+      const json = JSON.stringify(ids)
+      const items = this.sPageOf.all(json, limit, offset).map(parseRow<T>)
+      return { items, total: (this.sCountOf.get(json) as { n: number }).n }
+    }
+    return { items: this.sPage.all(limit, offset).map(parseRow<T>), total: (this.sCount.get() as { n: number }).n }
   }
 
   get(id: string): T | undefined {

@@ -46,7 +46,7 @@ export function transcribeHandlers(deps: {
       await speakers.voices.removeTranscript(id)
       return { deleted: true }
     },
-    'transcripts.list': async ({ query }) => transcripts.list(query),
+    'transcripts.list': async ({ query, limit, offset }) => transcripts.list(query, { limit, offset }),
     'library.search': async ({ query, limit }) =>
       (await transcripts.search(query, limit)).map((r) => ({
         transcript: library.transcripts.get(r.transcriptId)!,

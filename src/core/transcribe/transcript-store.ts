@@ -3,7 +3,16 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import { AppError, keyedError } from '../../shared/errors'
-import type { DocumentOptions, ExportFormat, Segment, SubtitleRules, TranscriptMeta } from '../../shared/transcribe-types'
+import {
+  HISTORY_MATCHES_MAX,
+  HISTORY_PAGE_MAX,
+  type DocumentOptions,
+  type ExportFormat,
+  type Segment,
+  type SubtitleRules,
+  type TranscriptMeta,
+  type TranscriptPage,
+} from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { LibraryIndex, LibraryResult } from '../library/library-index'
 import { signatureOf, underLock } from '../store/file-lock'
@@ -60,15 +69,17 @@ export class TranscriptStore {
     await atomicWrite(this.segmentsPath(full.id), JSON.stringify({ revision: 0, segments } satisfies SegmentsFile))
     this.library.transcripts.put({ ...full, revision: 0 })
     this.indexOne(full, segments, 0)
+    this.events.emit('transcripts.changed', { id: full.id, deleted: false })
     return { ...full, revision: 0 }
   }
 
-  /** Transcripts, newest first; the query matches file names, speakers and the transcript text. */
-  async list(query = ''): Promise<TranscriptMeta[]> {
-    const all = this.library.transcripts.all().reverse()
-    if (!query.trim()) return all
-    const hits = new Set((await this.search(query, 500)).map((r) => r.transcriptId))
-    return all.filter((t) => hits.has(t.id))
+  /** A page of transcripts, newest first; the query matches file names, speakers and the transcript text. */
+  async list(
+    query = '',
+    page: { limit: number; offset: number } = { limit: HISTORY_PAGE_MAX, offset: 0 },
+  ): Promise<TranscriptPage> {
+    const ids = query.trim() ? (await this.search(query, HISTORY_MATCHES_MAX)).map((r) => r.transcriptId) : undefined
+    return this.library.transcripts.page(page.limit, page.offset, ids)
   }
 
   /** The library's full-text search, best first (see LibraryIndex). */

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ExportFormat, isJobActive, isJobStopped, type Job } from '../../../../shared/transcribe-types'
+import { ExportFormat, HISTORY_PAGE_SIZE, isJobActive, isJobStopped, type Job } from '../../../../shared/transcribe-types'
 import { ItemButton } from '../../components/ItemButton'
 import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
@@ -258,7 +258,7 @@ export function TranscribePage() {
         <LibraryResults query={tr.searched.trim()} />
       ) : (
         <AsyncView state={tr.history}>
-          {(items) =>
+          {({ items }) =>
             items.length === 0 ? (
               <p className="empty">{tr.query ? t('transcribe.noMatch', { query: tr.query }) : t('transcribe.historyEmpty')}</p>
             ) : (
@@ -290,6 +290,23 @@ export function TranscribePage() {
           }
         </AsyncView>
       )}
+      {!tr.searched.trim() && tr.historyPage.total > HISTORY_PAGE_SIZE ? (
+        <nav className="form-row toolbar" aria-label={t('transcribe.pages')} data-testid="history-pages">
+          <button type="button" className="secondary" disabled={!tr.historyPage.newer} onClick={() => tr.historyPage.newer?.()}>
+            {t('transcribe.newer')}
+          </button>
+          <span aria-live="polite">
+            {t('transcribe.pageRange', {
+              from: f.number(tr.historyPage.from),
+              to: f.number(tr.historyPage.to),
+              total: f.number(tr.historyPage.total),
+            })}
+          </span>
+          <button type="button" className="secondary" disabled={!tr.historyPage.older} onClick={() => tr.historyPage.older?.()}>
+            {t('transcribe.older')}
+          </button>
+        </nav>
+      ) : null}
     </section>
   )
 }

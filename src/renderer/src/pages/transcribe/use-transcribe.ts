@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { isJobOver, type Job } from '../../../../shared/transcribe-types'
+import { HISTORY_PAGE_SIZE, isJobOver, type Job } from '../../../../shared/transcribe-types'
 import { api } from '../../lib/api'
 import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
@@ -15,7 +15,17 @@ export function useTranscribe() {
     const t = setTimeout(() => setSearched(query), 250)
     return () => clearTimeout(t)
   }, [query])
-  const history = useCall('transcripts.list', { query: '' }, ['transcribe.job', 'transcripts.changed'])
+  // one page of the history at a time, newest first: a library of thousands is never sent whole
+  const [historyOffset, setHistoryOffset] = useState(0)
+  const history = useCall('transcripts.list', { query: '', limit: HISTORY_PAGE_SIZE, offset: historyOffset }, [
+    'transcripts.changed',
+  ])
+  const historyTotal = history.data?.total ?? 0
+  // deleting the last transcripts of the last page: show the page before it
+  useEffect(() => {
+    if (history.data && historyOffset > 0 && historyOffset >= historyTotal)
+      setHistoryOffset(Math.max(0, Math.ceil(historyTotal / HISTORY_PAGE_SIZE) - 1) * HISTORY_PAGE_SIZE)
+  }, [history.data, historyOffset, historyTotal])
   const [jobs, setJobs] = useState<Job[]>([])
   const [model, setModel] = useState<string | null>(null)
   const [language, setLanguage] = useState<string | null>(null)
@@ -81,6 +91,13 @@ export function useTranscribe() {
     modelsKnown: models.data !== undefined,
     reloadModels: models.reload,
     history,
+    historyPage: {
+      from: historyOffset + 1,
+      to: historyOffset + (history.data?.items.length ?? 0),
+      total: historyTotal,
+      newer: historyOffset > 0 ? () => setHistoryOffset(Math.max(0, historyOffset - HISTORY_PAGE_SIZE)) : null,
+      older: historyOffset + HISTORY_PAGE_SIZE < historyTotal ? () => setHistoryOffset(historyOffset + HISTORY_PAGE_SIZE) : null,
+    },
     query,
     searched,
     setQuery,

@@ -13,6 +13,7 @@
 //   --coreml                                 the Metal build with the CoreML encoder as well
 //   --jobs=N                                 compiler jobs (also MP4TOTEXT_ENGINE_JOBS; default: all cores)
 //   --force                                  rebuild even when the cache matches
+//   MP4TOTEXT_ENGINE_OUT=DIR                 the variants' folders go to DIR instead of engine/
 //
 // The Vulkan variant carries a small device lister of ours (scripts/engine-probe) that tells the
 // app whether a device is a GPU or a CPU implementation such as Mesa's lavapipe.
@@ -178,6 +179,9 @@ if (failed) process.exit(args.has('--strict') ? 1 : 0)
 const jobsArg = process.argv.find((a) => a.startsWith('--jobs='))?.slice('--jobs='.length) ?? process.env.MP4TOTEXT_ENGINE_JOBS
 const jobs = String(Math.max(1, Number(jobsArg) || (os.availableParallelism?.() ?? os.cpus().length)))
 const cacheDir = path.join(root, '.cache')
+// MP4TOTEXT_ENGINE_OUT: where the variants' folders go (default engine/); CI builds the slow
+// Vulkan variant there while the tests run, and moves it into engine/ once they are done
+const engineOut = path.resolve(process.env.MP4TOTEXT_ENGINE_OUT || path.join(root, 'engine'))
 const logFile = path.join(cacheDir, 'engine-build.log')
 const logShown = path.relative(process.cwd(), logFile) || logFile
 // the patches are part of what is built: changing one rebuilds, however the cache looks
@@ -201,8 +205,8 @@ if (existsSync(cacheDir)) {
   const keep = new Set(wanted.map((v) => buildKeyOf(v)))
   for (const f of readdirSync(cacheDir)) {
     const m = /^whisper-(?:build|src)-(?:([a-z]+)-)?([0-9a-f]{16})$/.exec(f)
-    if (m && (m[1] === undefined || wanted.includes(m[1])) && !keep.has(m[2]))
-      rmSync(path.join(cacheDir, f), { recursive: true, force: true })
+    // only the variants built now: another variant's folder keeps its next build incremental
+    if (m && wanted.includes(m[1] ?? 'cpu') && !keep.has(m[2])) rmSync(path.join(cacheDir, f), { recursive: true, force: true })
   }
 }
 
@@ -229,7 +233,7 @@ async function buildVariant(variant) {
   if (VARIANTS[variant].probe) hashed.probe = probeDigest()
   const stamp = createHash('sha256').update(JSON.stringify(hashed)).digest('hex').slice(0, 16)
   const buildKey = buildKeyOf(variant)
-  const outDir = path.join(root, 'engine', variant === 'cpu' ? platform : `${platform}-${variant}`)
+  const outDir = path.join(engineOut, variant === 'cpu' ? platform : `${platform}-${variant}`)
   const stampFile = path.join(outDir, 'build-stamp.json')
   if (!force && existsSync(stampFile)) {
     const old = JSON.parse(readFileSync(stampFile, 'utf8'))

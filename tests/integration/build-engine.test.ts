@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../helpers/temp-dir'
@@ -140,6 +140,24 @@ describe.skipIf(process.platform === 'win32')('npm install: the engine build is 
     const again = run(root, env, ['--strict', '--variants=cpu,vulkan'])
     expect(again.lines).toHaveLength(2)
     expect(again.output.match(/cached/g)).toHaveLength(2)
+  })
+
+  it('building one variant keeps the others’ build folders; MP4TOTEXT_ENGINE_OUT builds into another folder', () => {
+    const { root, env } = scratchCheckout()
+    expect(run(root, env, ['--strict']).status).toBe(0)
+    const builds = () => readdirSync(path.join(root, '.cache')).filter((f) => f.startsWith('whisper-build-'))
+    const [cpuBuild] = builds()
+    expect(cpuBuild).toBeDefined()
+    // CI builds the slow Vulkan variant beside the tests, into a folder the tests do not read
+    const staging = path.join(root, 'staging')
+    const vk = run(root, { ...env, MP4TOTEXT_ENGINE_OUT: staging }, ['--strict', '--variants=vulkan'])
+    expect(vk.status).toBe(0)
+    const platform = `${process.platform}-${process.arch}`
+    expect(existsSync(path.join(staging, `${platform}-vulkan`, 'whisper-server'))).toBe(true)
+    expect(existsSync(path.join(root, 'engine', `${platform}-vulkan`))).toBe(false)
+    // the CPU build's folder is still there: its next build is incremental, not from scratch
+    expect(builds()).toContain(cpuBuild)
+    expect(builds()).toHaveLength(2)
   })
 
   it('a variant the machine cannot build is named with what is missing, and fails with --strict', () => {

@@ -65,9 +65,11 @@ function vulkanOrWhyNot(): string | null {
     }
   }
   if (!has('glslc')) missing.push('glslc')
-  if (!existsSync('/usr/include/vulkan/vulkan.h')) missing.push('libvulkan-dev')
+  // VULKAN_SDK: the Vulkan SDK, or newer headers than the system's (see .ci/vulkan-headers)
+  const include = process.env.VULKAN_SDK ? path.join(process.env.VULKAN_SDK, 'include') : '/usr/include'
+  if (!existsSync(path.join(include, 'vulkan', 'vulkan.h'))) missing.push('libvulkan-dev')
   if (!existsSync('/usr/include/spirv/unified1/spirv.hpp')) missing.push('spirv-headers')
-  const core = '/usr/include/vulkan/vulkan_core.h'
+  const core = path.join(include, 'vulkan', 'vulkan_core.h')
   if (existsSync(core) && !readFileSync(core, 'utf8').includes('VK_EXT_layer_settings'))
     return 'the Vulkan test cannot run here: the Vulkan headers are too old for ggml (no VK_EXT_layer_settings; 1.3.268 or newer is needed)'
   const icd = '/usr/share/vulkan/icd.d'

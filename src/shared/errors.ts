@@ -121,6 +121,42 @@ export const errorKeys = {
   'library-unreadable': ['file', 'folder'],
   /** library.db was written by a newer version; it was left as it is */
   'library-newer': ['file'],
+  // what was there when the page showed it and is gone now (another window, a command)
+  'job-not-found': [],
+  'transcript-not-found': [],
+  /** `segment` counts from 1, as the editor shows it */
+  'segment-not-found': ['segment'],
+  'speaker-not-found': [],
+  'recording-not-recoverable': [],
+  'model-unknown': ['model'],
+  'local-model-unknown': ['model'],
+  'model-file-missing': ['file'],
+  // the transcription engine (whisper-server); `detail` and `reason` are its own or the system's words
+  'engine-start-timeout': [],
+  'engine-start-failed': ['detail'],
+  'engine-stopped': ['reason'],
+  'engine-refused-audio': ['detail'],
+  /** a file the app ships is gone (`part`: ffmpeg, the benchmark clip, sherpa-onnx-node) */
+  'app-incomplete': ['part'],
+  // speech detection (VAD)
+  'vad-model-missing': ['file'],
+  'vad-model-damaged': ['file'],
+  // speaker detection; `files` names the model file(s) to replace
+  'speaker-model-unusable': ['file', 'why'],
+  'speaker-models-unloadable': ['detail', 'files'],
+  'speakers-failed': ['detail'],
+  'speakers-crashed': ['reason', 'files'],
+  // ffmpeg's work on a recording and on audio for upload
+  'recording-compress-failed': ['detail'],
+  'recording-chunk-lost': [],
+  'upload-encode-failed': ['detail'],
+  'bench-running': [],
+  'bench-no-model': [],
+  'pricing-bad-multiplier': ['value'],
+  'pricing-not-applied': ['problems'],
+  'pricing-needs-confirmation': [],
+  'update-feed-unreadable': ['detail'],
+  'update-feed-invalid': [],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

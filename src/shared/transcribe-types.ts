@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MessageParams } from './errors'
 
 /** One word with its time (seconds on the file's timeline) and how sure the engine was (0..1). */
 export const Word = z.object({
@@ -135,6 +136,8 @@ export const Job = z.object({
   error: z.string().nullable(),
   /** for an error about the file itself: which one, so the UI can word it (absent: none) */
   errorReason: MediaProblem.nullable().optional(),
+  /** the error's key and values (see errorKeys), so the UI words it in its language (absent: none, or an older record) */
+  errorDetail: z.object({ key: z.string(), params: MessageParams }).nullable().optional(),
   /** whether Retry can help a failed job (absent, as in older records: it may) */
   retryable: z.boolean().optional(),
   /** a done job whose file was cut short: the transcript holds only this much (absent: complete) */

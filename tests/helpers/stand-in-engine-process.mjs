@@ -3,7 +3,8 @@
 // progress lines, exit when stdin closes, and verbose_json answers on POST /inference. What a
 // real engine does only on a slow machine or by accident is scripted through the environment:
 //   STAND_IN_DELAY_SEC  how long each /inference takes before its answer (default 0);
-//   STAND_IN_CRASH_ON   the request (1-based) on which it dies like a native crash.
+//   STAND_IN_CRASH_ON   the request (1-based) on which it dies like a native crash;
+//   STAND_IN_REFUSE_ON  the request (1-based) it answers with an error, as for audio it cannot read.
 // It answers one segment per request, covering the first second of the audio it was sent, with
 // the text "window N" (N counts requests from 1).
 import http from 'node:http'
@@ -12,6 +13,7 @@ const args = process.argv.slice(2)
 const port = Number(args[args.indexOf('--port') + 1])
 const delaySec = Number(process.env.STAND_IN_DELAY_SEC ?? 0)
 const crashOn = Number(process.env.STAND_IN_CRASH_ON ?? 0)
+const refuseOn = Number(process.env.STAND_IN_REFUSE_ON ?? 0)
 // the secret comes as the first line on stdin, as the patched server reads it; then stdin is
 // watched: the app gone, the pipe closes, the engine exits
 const token = await new Promise((resolve) => {
@@ -57,6 +59,7 @@ const server = http.createServer((req, res) => {
       process.kill(process.pid, 'SIGSEGV')
       return
     }
+    if (n === refuseOn) return send(res, 500, { error: 'failed to read audio data' })
     // 16 kHz mono 16-bit: the upload's length in seconds, near enough (multipart overhead aside)
     const audioSec = Math.max(0.1, (bytes - 1000) / 32_000)
     const started = Date.now()

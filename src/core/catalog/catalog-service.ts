@@ -5,7 +5,7 @@ import {
   type ModelView,
   type Recommendation,
 } from '../../shared/catalog-types'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import type { Store } from '../store/store'
 import { summarize } from './catalog-summary'
 import { isUsable, localModelView, toModelView } from './model-view'
@@ -48,13 +48,27 @@ export class CatalogService {
   get(provider: string, modelId: string): ModelView {
     const m = this.list(true).find((x) => x.provider === provider && x.modelId === modelId)
     if (!m) {
-      const hint =
-        provider === 'custom'
-          ? "Refresh the local server's model list (Settings → Local server; the CLI reads it itself)."
-          : provider === 'builtin'
-            ? 'Download or import it on the Models page (CLI: mp4totext models list shows the built-in models).'
-            : 'See the Models page for the catalog (CLI: mp4totext pricing --all).'
-      throw new AppError('not-found', `Unknown model ${provider}/${modelId}. ${hint}`)
+      const english = (hint: string) => `Unknown model ${provider}/${modelId}. ${hint}`
+      if (provider === 'custom')
+        throw keyedError(
+          'not-found',
+          'local-model-unknown',
+          { model: modelId },
+          english("Refresh the local server's model list (Settings → Local server; the CLI reads it itself)."),
+        )
+      if (provider === 'builtin')
+        throw keyedError(
+          'not-found',
+          'builtin-not-installed',
+          { name: modelId },
+          english('Download or import it on the Models page (CLI: mp4totext models list shows the built-in models).'),
+        )
+      throw keyedError(
+        'not-found',
+        'model-unknown',
+        { model: `${provider}/${modelId}` },
+        english('See the Models page for the catalog (CLI: mp4totext pricing --all).'),
+      )
     }
     return m
   }

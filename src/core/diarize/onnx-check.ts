@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import onnxProto from 'onnx-proto'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 
 /**
  * What sherpa-onnx reads from each model's metadata. It ends the whole process (C++ `exit`) when
@@ -22,8 +22,10 @@ const REQUIRED_METADATA = {
 
 export async function checkSpeakerModel(file: string, role: keyof typeof REQUIRED_METADATA): Promise<void> {
   const bad = (why: string) =>
-    new AppError(
+    keyedError(
       'invalid-input',
+      'speaker-model-unusable',
+      { file, why },
       `${file} is not a usable speaker ${role} model (${why}). Delete it and download it again on the Models page. The transcript is kept without speakers.`,
     )
   const bytes = await readFile(file)

@@ -212,7 +212,12 @@ export class SpeakerService {
     return this.deps.transcripts.updateSpeakers(id, (segments, meta) => {
       if (!meta.speakers) throw keyedError('invalid-input', 'speakers-first', {}, 'Detect the speakers of this transcript first.')
       if (!segments.some((s) => s.id === segmentId))
-        throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
+        throw keyedError(
+          'not-found',
+          'segment-not-found',
+          { segment: segmentId + 1 },
+          `No segment ${segmentId} in transcript ${id}`,
+        )
       const names = { ...meta.speakers }
       if (!names[speaker]) names[speaker] = this.defaultName(meta, speaker)
       return { segments: segments.map((s) => (s.id === segmentId ? { ...s, speaker } : s)), names }
@@ -220,7 +225,8 @@ export class SpeakerService {
   }
 
   private namesOf(meta: TranscriptMeta, speaker: string): Record<string, string> {
-    if (!meta.speakers?.[speaker]) throw new AppError('not-found', `No speaker ${speaker} in this transcript.`)
+    if (!meta.speakers?.[speaker])
+      throw keyedError('not-found', 'speaker-not-found', {}, `No speaker ${speaker} in this transcript.`)
     return meta.speakers
   }
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import { startNativeChild } from '../runtime/native-child'
 import { SPEAKER_WORKER_SOURCE } from './speaker-worker-source'
 import { sherpaOnnxPath } from '../vad/vad-model'
@@ -85,13 +85,21 @@ export async function detectSpeakers(
 }
 
 function workerError(stage: string, detail: string, models: SpeakerTurnOptions['models']): AppError {
+  const first = detail.split('\n')[0] ?? ''
   if (stage === 'load') {
-    return new AppError(
+    return keyedError(
       'invalid-input',
-      `The speaker models could not be loaded (${detail.split('\n')[0]}). One of ${models.segmentation} and ${models.embedding} is damaged or not a speaker model: delete it and download it again on the Models page. The transcript is kept without speakers.`,
+      'speaker-models-unloadable',
+      { detail: first, files: `${models.segmentation}, ${models.embedding}` },
+      `The speaker models could not be loaded (${first}). One of ${models.segmentation} and ${models.embedding} is damaged or not a speaker model: delete it and download it again on the Models page. The transcript is kept without speakers.`,
     )
   }
-  return new AppError('internal', `Speaker detection failed: ${detail.split('\n')[0]}. The transcript is kept without speakers.`)
+  return keyedError(
+    'internal',
+    'speakers-failed',
+    { detail: first },
+    `Speaker detection failed: ${first}. The transcript is kept without speakers.`,
+  )
 }
 
 /** sherpa-onnx ended the child (an uncaught onnxruntime exception): the models are the suspects. */
@@ -100,8 +108,10 @@ function crashError(stage: string, reason: string, models: SpeakerTurnOptions['m
   // onnxruntime's message names the file it could not load: then that one is the one to replace
   const named = [models.segmentation, models.embedding].filter((f) => reason.includes(f))
   const suspects = named.length === 1 ? named[0] : `${models.segmentation} or ${models.embedding}`
-  return new AppError(
+  return keyedError(
     'engine-crashed',
+    'speakers-crashed',
+    { reason, files: named.length === 1 ? named[0]! : `${models.segmentation}, ${models.embedding}` },
     `Speaker detection stopped abruptly ${where} (${reason}). ${suspects} is damaged or not a model it can run: delete it and download it again on the Models page. The transcript is kept without speakers.`,
   )
 }

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchReport, BenchResult, EngineBackend } from '../../shared/calls/hardware-calls'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import { clipToWav } from '../media/clip'
 import type { ModelManager } from '../models/model-manager'
@@ -29,7 +29,12 @@ export function benchClipPath(resourcesDir?: string): string {
   }
   const found = candidates.find((c) => existsSync(c))
   if (!found)
-    throw new AppError('internal', `The benchmark clip (${BENCH_CLIP}) is missing from the app's resources. Reinstall the app.`)
+    throw keyedError(
+      'internal',
+      'app-incomplete',
+      { part: BENCH_CLIP },
+      `The benchmark clip (${BENCH_CLIP}) is missing from the app's resources. Reinstall the app.`,
+    )
   return found
 }
 
@@ -55,7 +60,7 @@ export class BenchRunner {
   constructor(private readonly deps: BenchDeps) {}
 
   run(input: { models?: string[]; backends?: EngineBackend[] } = {}): Promise<BenchReport> {
-    if (this.running) throw new AppError('invalid-input', 'The hardware test is already running.')
+    if (this.running) throw keyedError('invalid-input', 'bench-running', {}, 'The hardware test is already running.')
     this.running = this.measure(input).finally(() => (this.running = null))
     return this.running
   }
@@ -64,13 +69,11 @@ export class BenchRunner {
     const { hardware } = this.deps
     const installed = (await this.deps.models.list()).filter((m) => m.installed && m.path)
     const models = input.models ? installed.filter((m) => input.models!.includes(m.name)) : installed
-    if (models.length === 0)
-      throw new AppError(
-        'invalid-input',
-        input.models
-          ? `None of these models is installed: ${input.models.join(', ')}`
-          : 'Install a whisper model first (Models page).',
-      )
+    if (models.length === 0) {
+      // the CLI names models; the app's page does not
+      if (input.models) throw new AppError('invalid-input', `None of these models is installed: ${input.models.join(', ')}`)
+      throw keyedError('invalid-input', 'bench-no-model', {}, 'Install a whisper model first (Models page).')
+    }
     const probes = await hardware.probes(true)
     // a backend whose only device is a CPU implementation (lavapipe) is measured only when asked
     // for by name: it is the CPU's work through a slower path

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import path from 'node:path'
-import { AppError, keyedError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 
 /** What the fit check and the engine need from a GGUF file's metadata. */
 export interface GgufFacts {
@@ -27,7 +27,7 @@ export function readGgufFacts(file: string): GgufFacts {
   try {
     fd = openSync(file, 'r')
   } catch {
-    throw new AppError('not-found', `Model file not found: ${file}`)
+    throw keyedError('not-found', 'model-file-missing', { file }, `Model file not found: ${file}`)
   }
   let buf: Buffer
   try {

@@ -208,7 +208,7 @@ export class LocalLlmManager {
 
   async remove(name: string): Promise<LocalLlmModel[]> {
     const m = this.installed().find((i) => i.name === name)
-    if (!m) throw new AppError('not-found', `No installed built-in model "${name}"`)
+    if (!m) throw keyedError('not-found', 'builtin-not-installed', { name }, `No installed built-in model "${name}"`)
     await fs.rm(m.path)
     return this.list()
   }

@@ -1,6 +1,6 @@
 import { accessSync, chmodSync, constants, existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 
 const require = createRequire(import.meta.url)
 let cached: string | null = null
@@ -17,13 +17,21 @@ export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
   try {
     p = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path
   } catch (err) {
-    throw new AppError(
+    throw keyedError(
       'internal',
+      'app-incomplete',
+      { part: 'ffmpeg' },
       `The bundled ffmpeg is missing for ${process.platform}-${process.arch} (${(err as Error).message}). Reinstall the app.`,
     )
   }
   p = unpackedPath(p)
-  if (!existsSync(p)) throw new AppError('internal', `The bundled ffmpeg was not found at ${p}. Reinstall the app.`)
+  if (!existsSync(p))
+    throw keyedError(
+      'internal',
+      'app-incomplete',
+      { part: 'ffmpeg' },
+      `The bundled ffmpeg was not found at ${p}. Reinstall the app.`,
+    )
   if (process.platform !== 'win32') {
     try {
       accessSync(p, constants.X_OK)

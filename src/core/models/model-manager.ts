@@ -113,7 +113,7 @@ export class ModelManager {
 
   async remove(name: string): Promise<void> {
     const m = (await this.list()).find((x) => x.name === name && x.installed)
-    if (!m?.path) throw new AppError('not-found', `No installed model "${name}"`)
+    if (!m?.path) throw keyedError('not-found', 'whisper-not-installed', { name }, `No installed model "${name}"`)
     await fs.rm(m.path)
   }
 
@@ -165,7 +165,7 @@ export async function fileSha1(file: string): Promise<string> {
 
 async function assertGgml(file: string): Promise<void> {
   const fh = await fs.open(file, 'r').catch(() => {
-    throw new AppError('not-found', `Model file not found: ${file}`)
+    throw keyedError('not-found', 'model-file-missing', { file }, `Model file not found: ${file}`)
   })
   try {
     const b = Buffer.alloc(4)

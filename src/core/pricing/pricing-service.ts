@@ -215,19 +215,22 @@ function warningText(c: RecommendationChange): string {
 
 function requireConfirmation(changes: RecommendationChange[], confirmed: boolean | undefined): void {
   const warnings = changes.map(warningText)
-  if (warnings.length && !confirmed) throw new AppError('needs-confirmation', `${warnings.join('; ')}. Confirm to apply anyway.`)
+  if (warnings.length && !confirmed)
+    throw keyedError('needs-confirmation', 'pricing-needs-confirmation', {}, `${warnings.join('; ')}. Confirm to apply anyway.`)
 }
 
 function parseEditMultiplier(text: string): number {
   try {
     return parseMultiplierTenths(text)
   } catch (err) {
-    throw new AppError('invalid-input', `Multiplier ${(err as Error).message}`)
+    throw keyedError('invalid-input', 'pricing-bad-multiplier', { value: text }, `Multiplier ${(err as Error).message}`)
   }
 }
 
 function asAppError(err: unknown): unknown {
-  return err instanceof PricingValidationError ? new AppError('invalid-input', err.message) : err
+  return err instanceof PricingValidationError
+    ? keyedError('invalid-input', 'pricing-not-applied', { problems: err.problems.join('; ') }, err.message)
+    : err
 }
 
 export function checksum(text: string): string {

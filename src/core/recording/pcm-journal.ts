@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 import { PRIVATE_FILE_MODE } from '../store/safe-json-file'
 
 /** Chunks that arrived ahead of a gap wait in memory; past this many the sender is told to resend. */
@@ -32,8 +32,10 @@ export class ChunkOrder<T> {
     if (seq < this.next || this.waiting.has(seq)) return []
     if (seq > this.next) {
       if (this.waiting.size >= MAX_WAITING_CHUNKS)
-        throw new AppError(
+        throw keyedError(
           'invalid-input',
+          'recording-chunk-lost',
+          {},
           `Audio chunk ${this.next} never arrived; ${this.waiting.size} later chunks are waiting for it.`,
         )
       this.waiting.set(seq, chunk)

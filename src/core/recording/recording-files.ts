@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { z } from 'zod'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import { RECORDING_SAMPLE_RATE } from '../../shared/calls/recording-calls'
 import { ffmpegPath } from '../media/ffmpeg-path'
 import { Owner } from '../store/db-schema'
@@ -79,9 +79,12 @@ export async function encodeRecording(pcm: string, dataDir: string, name: string
     return out
   } catch (err) {
     await fs.rm(folder, { recursive: true, force: true })
-    throw new AppError(
+    const detail = (err as Error).message.trim().split('\n').at(-1) ?? ''
+    throw keyedError(
       'internal',
-      `The recording could not be compressed (${(err as Error).message.trim().split('\n').at(-1)}). Its audio is kept; try again.`,
+      'recording-compress-failed',
+      { detail },
+      `The recording could not be compressed (${detail}). Its audio is kept; try again.`,
     )
   }
 }

@@ -244,7 +244,7 @@ export class RecordingService {
   async recover(id: string, action: 'finish' | 'discard'): Promise<{ jobId: string | null }> {
     const dir = recordingDir(this.deps.dataDir, id)
     const m = await readManifest(dir)
-    if (!m) throw new AppError('not-found', 'No recording to recover with this id')
+    if (!m) throw keyedError('not-found', 'recording-not-recoverable', {}, 'No recording to recover with this id')
     const mine = this.live.get(id)
     if (mine) {
       if (!this.abandoned(mine)) throw keyedError('invalid-input', 'recording-running', {}, 'This recording is still running')
@@ -258,7 +258,7 @@ export class RecordingService {
     try {
       await fs.rename(dir, aside)
     } catch {
-      throw new AppError('not-found', 'This recording was just taken up by another process')
+      throw keyedError('not-found', 'recording-not-recoverable', {}, 'This recording was just taken up by another process')
     }
     await writeManifest(aside, { ...m, owner: this.deps.self.owner })
     await fs.rename(aside, dir)

@@ -1,4 +1,4 @@
-import { AppError, keyedError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import { replaceAllIn, type FindOptions } from '../../shared/find-replace'
 import type { Segment, Word } from '../../shared/transcribe-types'
 
@@ -10,7 +10,13 @@ const ms = (t: number) => Math.round(t * 1000) / 1000
 
 function indexOf(segments: Segment[], segmentId: number): number {
   const i = segments.findIndex((s) => s.id === segmentId)
-  if (i < 0) throw new AppError('not-found', `No segment ${segmentId + 1} in this transcript`)
+  if (i < 0)
+    throw keyedError(
+      'not-found',
+      'segment-not-found',
+      { segment: segmentId + 1 },
+      `No segment ${segmentId + 1} in this transcript`,
+    )
   return i
 }
 

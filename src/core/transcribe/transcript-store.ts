@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { AppError, keyedError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import {
   HISTORY_MATCHES_MAX,
   HISTORY_PAGE_MAX,
@@ -138,7 +138,13 @@ export class TranscriptStore {
   ): Promise<TranscriptMeta> {
     const { meta } = await this.change(id, (file) => {
       const seg = file.segments.find((s) => s.id === segmentId)
-      if (!seg) throw new AppError('not-found', `No segment ${segmentId} in transcript ${id}`)
+      if (!seg)
+        throw keyedError(
+          'not-found',
+          'segment-not-found',
+          { segment: segmentId + 1 },
+          `No segment ${segmentId} in transcript ${id}`,
+        )
       const stale = seen.revision !== undefined && seen.revision < file.revision
       if (stale && seg.text !== text && seg.text !== seen.previousText) {
         throw keyedError(
@@ -375,7 +381,7 @@ export class TranscriptStore {
   /** The index entry as it is now. */
   private indexEntry(id: string): TranscriptMeta {
     const m = this.library.transcripts.get(id)
-    if (!m) throw new AppError('not-found', `No transcript ${id}`)
+    if (!m) throw keyedError('not-found', 'transcript-not-found', {}, `No transcript ${id}`)
     return m
   }
 

@@ -146,7 +146,7 @@ export class TranscriptionService {
    */
   async retry(id: string, options: Partial<TranscribeOptions> = {}): Promise<Job> {
     const job = this.deps.library.jobs.get(id)
-    if (!job) throw new AppError('not-found', `No job ${id}`)
+    if (!job) throw noJob(id)
     if (!isJobStopped(job.status))
       throw keyedError('invalid-input', 'job-not-stopped', {}, `The job is ${job.status}; only a stopped job can be retried`)
     // an empty, damaged or non-media file gives the same answer again
@@ -167,6 +167,7 @@ export class TranscriptionService {
       progress: 0,
       etaSec: null,
       error: null,
+      errorDetail: null,
       startedAt: null,
       finishedAt: null,
     })
@@ -193,7 +194,7 @@ export class TranscriptionService {
     const lib = this.deps.library
     const file = lib.transaction(() => {
       const j = lib.jobs.get(id)
-      if (!j) throw new AppError('not-found', `No job ${id}`)
+      if (!j) throw noJob(id)
       if (isJobActive(j.status)) throw keyedError('invalid-input', 'job-cancel-first', {}, 'Cancel the job before removing it')
       lib.jobs.delete(id)
       return j.file
@@ -251,6 +252,7 @@ export class TranscriptionService {
         status: 'running',
         startedAt: new Date().toISOString(),
         errorReason: null,
+        errorDetail: null,
         retryable: true,
         partial: null,
         fallbackFrom: null,
@@ -347,6 +349,8 @@ export class TranscriptionService {
       await this.update(job.id, {
         status: cancelled ? 'cancelled' : 'failed',
         error: cancelled ? null : e.message,
+        // the key and values the queue words it from (the message stays, English, for the CLI and logs)
+        errorDetail: !cancelled && e.key ? { key: e.key, params: e.params ?? {} } : null,
         // a file that is not media, empty or damaged gives the same answer again: no Retry
         errorReason: err instanceof MediaError ? err.reason : null,
         retryable: err instanceof MediaError ? err.retryable : true,
@@ -548,7 +552,7 @@ export class TranscriptionService {
     const lib = this.deps.library
     const job = lib.transaction(() => {
       const j = lib.jobs.update(id, (x) => Object.assign(x, patch))
-      if (!j) throw new AppError('not-found', `No job ${id}`)
+      if (!j) throw noJob(id)
       if (isJobActive(j.status)) this.own(id)
       else lib.owners.delete(ownedBy.job(id))
       return j
@@ -598,3 +602,5 @@ export class TranscriptionService {
     this.deps.events.emit('transcribe.job', this.withLive(j))
   }
 }
+
+const noJob = (id: string) => keyedError('not-found', 'job-not-found', {}, `No job ${id}`)

@@ -163,7 +163,7 @@ export class WhisperServer {
         } else resolve()
       }
       const timer = setTimeout(
-        () => finish(new AppError('internal', 'The transcription engine did not start in time.')),
+        () => finish(keyedError('internal', 'engine-start-timeout', {}, 'The transcription engine did not start in time.')),
         timeoutMs,
       )
       let out = ''
@@ -179,7 +179,16 @@ export class WhisperServer {
         })
         sock.once('error', () => sock.destroy())
       }, 10)
-      proc.on('error', (err) => finish(new AppError('internal', `The transcription engine could not start: ${err.message}`)))
+      proc.on('error', (err) =>
+        finish(
+          keyedError(
+            'internal',
+            'engine-start-failed',
+            { detail: err.message },
+            `The transcription engine could not start: ${err.message}`,
+          ),
+        ),
+      )
       proc.on('exit', (code) =>
         finish(
           keyedError(
@@ -204,7 +213,7 @@ export class WhisperServer {
     onProgress?: (fraction: number) => void,
     signal?: AbortSignal,
   ): Promise<{ segments: EngineSegment[]; language: string | null }> {
-    if (this.exited) throw new AppError('internal', 'The transcription engine is not running')
+    if (this.exited) throw engineStopped(this.stderrTail, 'The transcription engine is not running')
     const fields: [string, string][] = [
       ['response_format', 'verbose_json'],
       ['language', p.language],
@@ -231,7 +240,12 @@ export class WhisperServer {
         body = { error: res.body.slice(0, 200) || `status ${res.status}` }
       }
       if (res.status !== 200 || body.error)
-        throw new AppError('internal', `The transcription engine refused the audio: ${body.error ?? res.status}`)
+        throw keyedError(
+          'internal',
+          'engine-refused-audio',
+          { detail: String(body.error ?? res.status) },
+          `The transcription engine refused the audio: ${body.error ?? res.status}`,
+        )
       return {
         segments: (body.segments ?? []).map((s) => ({
           start: s.start,
@@ -246,7 +260,7 @@ export class WhisperServer {
       if (err instanceof AppError) throw err
       // the process died mid-request: a native crash, reported as this job's error
       await new Promise((r) => setTimeout(r, 50))
-      throw new AppError('internal', `The transcription engine stopped unexpectedly: ${engineReason(this.stderrTail)}`)
+      throw engineStopped(this.stderrTail)
     } finally {
       this.onProgress = null
       signal?.removeEventListener('abort', onAbort)
@@ -350,7 +364,7 @@ async function refuseUnguarded(proc: ChildProcess, url: string, serverPath: stri
     // it died right after the handshake: a native crash, reported like one in the middle of a job
     await new Promise((r) => setTimeout(r, 50))
     proc.kill('SIGKILL')
-    throw new AppError('internal', `The transcription engine stopped unexpectedly: ${engineReason(log())}`)
+    throw engineStopped(log())
   }
   proc.kill('SIGKILL')
   throw new AppError(
@@ -366,4 +380,15 @@ function engineReason(log: string): string {
     .map((l) => l.trim())
     .filter(Boolean)
   return lines.reverse().find((l) => /error|failed|assert|invalid|cannot|unable/i.test(l)) ?? lines[0] ?? 'no details'
+}
+
+/** The engine died (mid-request, right after starting, or before this request): its last words say why. */
+function engineStopped(log: string, message?: string): AppError {
+  const reason = engineReason(log)
+  return keyedError(
+    'internal',
+    'engine-stopped',
+    { reason },
+    message ?? `The transcription engine stopped unexpectedly: ${reason}`,
+  )
 }

@@ -1,6 +1,6 @@
 import type { UpdateInfo } from 'electron-updater'
 import { parseUpdateInfo } from 'electron-updater/out/providers/Provider'
-import { AppError } from '../../shared/errors'
+import { AppError, keyedError } from '../../shared/errors'
 
 /** What the app is doing that an update must not interrupt. */
 export interface BusyState {
@@ -38,13 +38,19 @@ export function parseFeed(text: string, feedUrl: string): UpdateInfo {
   try {
     info = parseUpdateInfo(text, feedUrl.split('/').pop() ?? 'latest.yml', new URL(feedUrl))
   } catch (err) {
-    throw new AppError('provider-error', `The update feed ${feedUrl} could not be read: ${(err as Error).message.split('\n')[0]}`)
+    const detail = (err as Error).message.split('\n')[0] ?? ''
+    throw keyedError(
+      'provider-error',
+      'update-feed-unreadable',
+      { detail },
+      `The update feed ${feedUrl} could not be read: ${detail}`,
+    )
   }
   if (!info || typeof info !== 'object' || typeof info.version !== 'string' || !parseVersion(info.version))
-    throw new AppError('provider-error', `The update feed ${feedUrl} names no version`)
+    throw keyedError('provider-error', 'update-feed-invalid', {}, `The update feed ${feedUrl} names no version`)
   const files = info.files?.length ? info.files : info.path ? [{ url: info.path, sha512: info.sha512 }] : []
   if (files.length === 0 || files.some((f) => typeof f.sha512 !== 'string' || f.sha512.length < 64))
-    throw new AppError('provider-error', `The update feed ${feedUrl} lists a file without its SHA-512`)
+    throw keyedError('provider-error', 'update-feed-invalid', {}, `The update feed ${feedUrl} lists a file without its SHA-512`)
   return info
 }
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { AppError } from '../../shared/errors'
+import { keyedError } from '../../shared/errors'
 import { unpackedPath } from '../media/ffmpeg-path'
 
 /**
@@ -33,7 +33,12 @@ export function vadModelPath(opts: { resourcesDir?: string; env?: NodeJS.Process
   }
   const found = candidates.find((c) => existsSync(c))
   if (!found) {
-    throw new AppError('internal', `The speech detection model (${VAD_MODEL_FILE}) is missing. ${REMEDY}`)
+    throw keyedError(
+      'internal',
+      'vad-model-missing',
+      { file: VAD_MODEL_FILE },
+      `The speech detection model (${VAD_MODEL_FILE}) is missing. ${REMEDY}`,
+    )
   }
   return found
 }
@@ -52,12 +57,17 @@ export function checkVadModel(file: string): string {
     const st = statSync(file)
     stamp = `${st.size}:${st.mtimeMs}`
   } catch {
-    throw new AppError('internal', `The speech detection model was not found at ${file}. ${REMEDY}`)
+    throw keyedError('internal', 'vad-model-missing', { file }, `The speech detection model was not found at ${file}. ${REMEDY}`)
   }
   if (verified.get(file) === stamp) return file
   const sha = createHash('sha256').update(readFileSync(file)).digest('hex')
   if (sha !== VAD_MODEL_SHA256)
-    throw new AppError('internal', `The speech detection model at ${file} is damaged (its checksum does not match). ${REMEDY}`)
+    throw keyedError(
+      'internal',
+      'vad-model-damaged',
+      { file },
+      `The speech detection model at ${file} is damaged (its checksum does not match). ${REMEDY}`,
+    )
   verified.set(file, stamp)
   return file
 }
@@ -74,8 +84,10 @@ export function sherpaOnnxPath(): string {
   try {
     return unpackedPath(resolveFrom.resolve('sherpa-onnx-node'))
   } catch (err) {
-    throw new AppError(
+    throw keyedError(
       'internal',
+      'app-incomplete',
+      { part: 'sherpa-onnx-node' },
       `Speech detection is not available: sherpa-onnx-node is not installed (${(err as Error).message}). ${REMEDY}`,
     )
   }

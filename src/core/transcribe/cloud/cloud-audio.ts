@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createReadStream, promises as fs } from 'node:fs'
 import path from 'node:path'
-import { AppError } from '../../../shared/errors'
+import { AppError, keyedError } from '../../../shared/errors'
 import { monoAudioArgs } from '../../media/ffmpeg-input'
 import { ffmpegPath } from '../../media/ffmpeg-path'
 import { MediaError } from '../../media/probe'
@@ -128,7 +128,13 @@ export async function encodePiece(
   })
   const { code, stderr } = await run(ffmpegPath(opts.env), args, opts.signal, input)
   if (opts.signal?.aborted) throw new AppError('cancelled', 'Cancelled')
-  if (code !== 0) throw new AppError('internal', `Could not encode the audio for upload (${codec}): ${lastLine(stderr)}`)
+  if (code !== 0)
+    throw keyedError(
+      'internal',
+      'upload-encode-failed',
+      { detail: lastLine(stderr) },
+      `Could not encode the audio for upload (${codec}): ${lastLine(stderr)}`,
+    )
   return (await fs.stat(outPath)).size
 }
 

@@ -6,6 +6,7 @@ import { AsyncView } from '../../components/AsyncView'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { navigate } from '../../lib/use-route'
+import { errorText } from '../../lib/error-text'
 import { LibraryResults } from './LibraryResults'
 import { useMissingKeys } from '../../lib/use-missing-keys'
 import { FirstModel } from './FirstModel'
@@ -206,7 +207,11 @@ export function TranscribePage() {
               ) : null}
               {j.error ? (
                 <p className="negative">
-                  {j.errorReason ? t(`transcribe.errors.${j.errorReason}`, { file: j.fileName }) : j.error}
+                  {j.errorReason
+                    ? t(`transcribe.errors.${j.errorReason}`, { file: j.fileName })
+                    : j.errorDetail
+                      ? errorText({ code: 'internal', message: j.error, ...j.errorDetail })
+                      : j.error}
                 </p>
               ) : null}
               {j.partial ? (

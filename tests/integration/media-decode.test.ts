@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeWindows, SAMPLE_RATE } from '../../src/core/media/decode'
+import { decodeWindows, SAMPLE_RATE, wavFile } from '../../src/core/media/decode'
 import { probe } from '../../src/core/media/probe'
 import { makeMedia, makeSilentVideo } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
@@ -82,6 +82,37 @@ describe('decoding any container to 16 kHz mono', () => {
     const seen: string[] = []
     for await (const w of decodeWindows(file, 10)) seen.push(w.wavPath)
     expect(seen.map((p) => existsSync(p))).toEqual([false, false, false])
+  })
+
+  it('a last piece shorter than a second joins the window before it instead of being a window of its own', async () => {
+    // AAC's priming makes a 10-minute file decode to 600.004 s: a third window of 2 ms cost a
+    // whole engine request (and whisper-server answers 500 for fewer than ~40 samples)
+    const dir = tempDir()
+    const noiseWav = (name: string, samples: number) => {
+      const pcm = Buffer.alloc(samples * 2)
+      for (let i = 0; i < samples; i++) pcm.writeInt16LE(Math.round(Math.sin(i / 7) * 8000), i * 2)
+      const file = path.join(dir, name)
+      writeFileSync(file, wavFile(pcm))
+      return file
+    }
+    const shapes: Array<[samples: number, starts: number[], lastSec: number]> = [
+      [20 * SAMPLE_RATE + 32, [0, 10], 10.002], // 2 ms over: folded
+      [20 * SAMPLE_RATE + 14_400, [0, 10], 10.9], // 0.9 s over: folded
+      [21 * SAMPLE_RATE + 8_000, [0, 10, 20], 1.5], // 1.5 s over: a window of its own
+      [20 * SAMPLE_RATE, [0, 10], 10], // exact: nothing held back, nothing added
+      [SAMPLE_RATE / 2, [0], 0.5], // shorter than one window: one window
+    ]
+    for (const [samples, starts, lastSec] of shapes) {
+      const file = noiseWav(`shape-${samples}.wav`, samples)
+      const got: Array<{ startSec: number; durationSec: number; bytes: number }> = []
+      for await (const w of decodeWindows(file, 10))
+        got.push({ startSec: w.startSec, durationSec: w.durationSec, bytes: readFileSync(w.wavPath).length - 44 })
+      expect(got.map((w) => w.startSec)).toEqual(starts)
+      expect(got.at(-1)!.durationSec).toBeCloseTo(lastSec, 6)
+      // nothing lost, nothing doubled: every sample in exactly one window, headers agree
+      expect(got.reduce((a, w) => a + w.bytes, 0)).toBe(samples * 2)
+      expect(got.map((w) => w.bytes / 2 / SAMPLE_RATE)).toEqual(got.map((w) => w.durationSec))
+    }
   })
 
   it('handles paths with spaces and non-ASCII characters', async () => {

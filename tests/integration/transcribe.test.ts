@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readdirSync, truncateSync, writeFileSync } from 
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
+import { wavFile } from '../../src/core/media/decode'
 import type { Job } from '../../src/shared/transcribe-types'
 import { makeMedia, makeSilentVideo } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
@@ -48,6 +49,37 @@ describe('local transcription with the real whisper.cpp engine', () => {
     expect(segments.some((s) => s.start >= 20)).toBe(true)
     expect(segments.every((s, i) => i === 0 || s.start >= segments[i - 1]!.start)).toBe(true)
     expect(segments.at(-1)!.end).toBeLessThanOrEqual(25.05)
+    await core.close()
+  })
+
+  it('a file a few samples longer than its windows is transcribed whole (no 2 ms window sent to the engine)', async () => {
+    // the shape AAC's priming gives every file: 10 minutes decode to 600.004 s
+    const { core, dir, model } = await setup({ transcribeWindowSec: 10 })
+    const samples = 20 * 16_000 + 32
+    const pcm = Buffer.alloc(samples * 2)
+    for (let i = 0; i < samples; i++) pcm.writeInt16LE(Math.round((Math.random() - 0.5) * 12_000), i * 2)
+    const file = path.join(dir, 'priming.wav')
+    writeFileSync(file, wavFile(pcm))
+    const [job] = await core.transcription.add([file], { model })
+    const done = await finished(core, job!.id)
+    expect(done.error ?? null).toBeNull()
+    expect(done.status).toBe('done')
+    const { meta, segments } = await core.transcripts.get(done.transcriptId!)
+    expect(meta.partial ?? null).toBeNull()
+    expect(segments.length).toBeGreaterThan(0)
+    expect(segments.at(-1)!.end).toBeLessThanOrEqual(20.01)
+    await core.close()
+  })
+
+  it('a file shorter than whisper can hear (2 ms) is done with no text, not an engine error', async () => {
+    const { core, dir, model } = await setup()
+    const file = path.join(dir, 'blip.wav')
+    writeFileSync(file, wavFile(Buffer.alloc(64)))
+    const [job] = await core.transcription.add([file], { model })
+    const done = await finished(core, job!.id)
+    expect(done.error ?? null).toBeNull()
+    expect(done.status).toBe('done')
+    expect((await core.transcripts.get(done.transcriptId!)).segments).toEqual([])
     await core.close()
   })
 

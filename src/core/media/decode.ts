@@ -7,6 +7,8 @@ import { ffmpegPath } from './ffmpeg-path'
 import { MediaError } from './probe'
 
 export const SAMPLE_RATE = 16_000
+/** An end of the file shorter than this joins the window before it (see decodeWindows). */
+const FOLD_SEC = 1
 
 export interface WavWindow {
   /** a 16 kHz mono s16le WAV file holding this window; the consumer removes it once used (the rest go with the generator) */
@@ -39,9 +41,10 @@ export const PCM_DIR_PREFIX = 'mp4totext-pcm-'
 
 /**
  * Decode any container to 16 kHz mono s16le and hand it out as WAV files of `windowSec` each,
- * written as ffmpeg produces them. Nothing but a read buffer is held in memory, so memory stays
- * flat however long the file; reading pauses while a window is being transcribed. Timestamps
- * stay continuous: each window knows its offset in the audio stream.
+ * written as ffmpeg produces them (the last one up to a second longer). Nothing but a read buffer
+ * and one second of audio is held in memory, so memory stays flat however long the file; reading
+ * pauses while a window is being transcribed. Timestamps stay continuous: each window knows its
+ * offset in the audio stream.
  *
  * A file that stops decoding part-way (cut short, damaged at the end) keeps what decoded: the
  * windows already out stand, and the summary says where and why reading stopped. Only a file of
@@ -83,21 +86,43 @@ export async function* decodeWindows(
     decodedBytes += even
     return out
   }
+  // A full window is handed out only once the next second has arrived: a shorter end of the file
+  // joins it instead. Containers end a few samples past a round length (AAC's priming makes ten
+  // minutes decode to 600.004 s), and a window of 2 ms would cost a whole engine request — or
+  // fail it: whisper-server refuses a few dozen samples.
+  const foldBytes = Math.min(FOLD_SEC, windowSec) * SAMPLE_RATE * 2
+  let held: Buffer[] = []
+  let heldBytes = 0
   try {
     for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
       let rest = chunk
       while (rest.length > 0) {
         current ??= await open()
-        const take = Math.min(rest.length, windowBytes - current.bytes)
-        await current.handle.write(rest.subarray(0, take))
-        current.bytes += take
+        if (current.bytes < windowBytes) {
+          const take = Math.min(rest.length, windowBytes - current.bytes)
+          await current.handle.write(rest.subarray(0, take))
+          current.bytes += take
+          rest = rest.subarray(take)
+          continue
+        }
+        const take = Math.min(rest.length, foldBytes - heldBytes)
+        held.push(rest.subarray(0, take))
+        heldBytes += take
         rest = rest.subarray(take)
-        if (current.bytes === windowBytes) {
+        if (heldBytes === foldBytes) {
           const done = await close(current)
-          current = null
+          current = await open()
+          await current.handle.write(Buffer.concat(held))
+          current.bytes = heldBytes
+          held = []
+          heldBytes = 0
           yield done
         }
       }
+    }
+    if (current && heldBytes > 0) {
+      await current.handle.write(Buffer.concat(held))
+      current.bytes += heldBytes
     }
     const code = await exited
     const summary = (): DecodeSummary => ({

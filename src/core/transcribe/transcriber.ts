@@ -54,6 +54,8 @@ export interface TranscribeHooks {
  * engine's own buffers (samples, mel spectrogram) stay small whatever the file's length.
  */
 export const WINDOW_SEC = 300
+/** whisper.cpp's own floor (`delta_min`, 10 mel frames): shorter audio gives no text */
+const ENGINE_MIN_SEC = 0.1
 
 /**
  * Decode a file window by window and transcribe each on the warm engine. Segment times are
@@ -119,6 +121,13 @@ export async function transcribeFile(
       await fs.rm(w.wavPath, { force: true })
       const speechPath = wavPath.replace(/\.wav$/, '-speech.wav')
       try {
+        if (w.durationSec < ENGINE_MIN_SEC) {
+          // whisper transcribes nothing from less than 100 ms, and whisper-server answers 500 for
+          // a few dozen samples: a file this short is heard as silence, not as an engine failure
+          decodedSec = windowEnd
+          report(decodedSec)
+          continue
+        }
         let input = wavPath
         let layout: PackedLayout | null = null
         if (hooks.vad) {

@@ -119,7 +119,12 @@ export class WhisperServer {
         // every user through `ps`, the environment in /proc/<pid>/environ for the engine's life),
         // and when this process dies the pipe closes and the engine exits.
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, ...config.env, [WATCH_STDIN_ENV]: '1' },
+        // MALLOC_ARENA_MAX=1 (glibc; ignored elsewhere): the server answers each request on one of
+        // its pool threads (8 or more), and glibc gives each thread an arena that keeps what it freed — a
+        // 5-minute window's buffers, ~40 MiB each. Without it the engine grew from 165 to 500 MiB
+        // over a 2-hour file; with one arena it stays near its first window's size. The user's own
+        // setting wins.
+        env: { MALLOC_ARENA_MAX: '1', ...process.env, ...config.env, [WATCH_STDIN_ENV]: '1' },
         windowsHide: true,
       },
     )

@@ -5,6 +5,7 @@ import { audit } from '../helpers/axe-audit'
 import { go, screenshotDir, takeScreenshots, useApp, type View } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { routes } from '../../src/renderer/src/lib/use-route'
+import { HISTORY_PAGE_SIZE } from '../../src/shared/transcribe-types'
 
 /**
  * The accessibility audit: axe-core runs inside real Chromium over every page, in both themes and
@@ -45,6 +46,23 @@ it('every page, in both themes and both languages, has no serious or critical ax
   writeFileSync(path.join(dataDir, 'transcripts', `${transcriptId}.json`), JSON.stringify({ segments }))
   const now = new Date().toISOString()
   core.library.transaction(() => {
+    // more than a page of history (older, so written first: the list is newest first), so the
+    // History's Newer/Older controls are audited too
+    for (let i = 0; i < HISTORY_PAGE_SIZE; i++)
+      core.library.transcripts.put({
+        id: `audit-older-${i}`,
+        jobId: `audit-older-job-${i}`,
+        fileName: `eski kayıt ${i}.wav`,
+        mediaPath: media,
+        hasVideo: false,
+        createdAt: new Date(Date.parse(now) - (HISTORY_PAGE_SIZE - i) * 60_000).toISOString(),
+        updatedAt: now,
+        durationSec: 4,
+        language: 'tr',
+        model: 'base',
+        segmentCount: 0,
+        preview: '',
+      })
     core.library.transcripts.put({
       id: transcriptId,
       jobId: 'audit-job',
@@ -73,6 +91,7 @@ it('every page, in both themes and both languages, has no serious or critical ax
       await go(page, name === 'transcript' ? `transcript/${transcriptId}` : name)
       // wait for the page's data, not for a time: no "Loading…" left
       await expect.poll(() => page.locator('main [aria-busy=true], main .loading').count()).toBe(0)
+      if (name === 'transcribe') await expect.poll(() => page.getByTestId('history-pages').isVisible()).toBe(true)
       found.push(...(await audit(page)).map((v) => `${view.name} ${name}: ${v}`))
       if (takeScreenshots) await page.screenshot({ path: path.join(reviewDir, `${view.name}-${name}.png`), fullPage: true })
     }

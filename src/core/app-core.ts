@@ -81,7 +81,7 @@ export interface CoreOptions {
 
 export interface Core {
   store: Store
-  /** jobs, the transcript index, watched files and the search index (library.db) */
+  /** jobs, the transcript index, watched files, the enhancement index and the search index (library.db) */
   library: LibraryDb
   events: EventBus
   catalog: CatalogService
@@ -111,9 +111,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const store = await Store.open(opts.dataDir, createInitialDb, {
     watch: opts.shell !== 'cli',
     // a db.json from before library.db: its rows move there first; until then library.db held
-    // only the search index, which is made anew if it is damaged
+    // only the search index, which is made anew if it is damaged. One from before the
+    // enhancements moved: library.db already holds records, so a damaged one stops the start.
     carry: (rows) => {
-      opened = LibraryDb.open(opts.dataDir, { onlyDerived: true })
+      opened = LibraryDb.open(opts.dataDir, { onlyDerived: rows.from < 8 })
       opened.carryIn(rows)
     },
   })
@@ -143,6 +144,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       : new EnvKeyStore(env))
   const enhance = new EnhanceService({
     store,
+    library,
     catalog,
     credits,
     events,

@@ -12,7 +12,6 @@ export function createInitialDb(): Db {
     credits: { ledger: [], reservations: [] },
     owners: {},
     pricingHistory: [],
-    enhancements: [],
     speedStats: {},
     unavailableModels: {},
     customModels: [],

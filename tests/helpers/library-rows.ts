@@ -10,6 +10,7 @@ export function readLibrary(dataDir: string) {
       jobs: lib.jobs.all(),
       transcripts: lib.transcripts.all(),
       watchedFiles: lib.watchedFiles.all(),
+      enhancements: lib.enhancements.all(),
       owners: lib.owners.all(),
     }
   } finally {
@@ -19,7 +20,7 @@ export function readLibrary(dataDir: string) {
 
 /**
  * Turn a data folder back into what the release before library.db left: db.json at schema 7
- * holding the jobs, transcript index and watched files, and no library.db at all.
+ * holding the jobs, transcript index, watched files and enhancements, and no library.db at all.
  */
 export function asPreviousRelease(dataDir: string): void {
   const rows = readLibrary(dataDir)

@@ -8,10 +8,11 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, close
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
-import type { Db } from '../../src/core/store/db-schema'
+import type { Db as DbJson } from '../../src/core/store/db-schema'
 import type { EnhanceRequest } from '../../src/shared/enhance-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 import { until } from '../helpers/until'
 
@@ -34,7 +35,13 @@ const req: EnhanceRequest = {
   modelId: 'llama-3.1-8b-instant',
   preset: 'cleanup',
 }
-const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
+/** db.json and library.db together: the credits and the enhancement index (it moved to library.db) */
+const readDb = (dir: string) => {
+  const db = JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as DbJson
+  const lib = readLibrary(dir)
+  return { ...db, enhancements: lib.enhancements, owners: { ...db.owners, ...lib.owners } }
+}
+type Db = ReturnType<typeof readDb>
 
 async function open(dataDir: string): Promise<Core> {
   const core = await openCore({ dataDir, shell: 'web', version: 'test', systemLocale: 'en-US', env: envFor(server) })
@@ -63,7 +70,7 @@ describe('an enhancement settles once, whatever write fails', { timeout: 120_000
       const before = core.credits.state().balance
       const real = core.store.mutate.bind(core.store)
       let n = 0
-      vi.spyOn(core.store, 'mutate').mockImplementation(((fn: (d: Db) => unknown) => {
+      vi.spyOn(core.store, 'mutate').mockImplementation(((fn: (d: DbJson) => unknown) => {
         n++
         if (n === failing) return Promise.reject(new Error('ENOSPC: no space left on device, write'))
         return real(fn)

@@ -26,6 +26,7 @@ type V7 = Record<string, unknown> & {
   jobs: Job[]
   transcripts: { id: string }[]
   watchedFiles: unknown[]
+  enhancements: unknown[]
   owners: Record<string, unknown>
   credits: unknown
   settings: unknown
@@ -63,7 +64,7 @@ describe('a data folder of the previous release', { timeout: 60_000 }, () => {
 
     // db.json keeps the rest exactly, without the rows that moved
     const now = JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Record<string, unknown>
-    expect(now.schemaVersion).toBe(8)
+    expect(now.schemaVersion).toBe(9)
     expect(now).not.toHaveProperty('jobs')
     expect(now).not.toHaveProperty('transcripts')
     expect(now).not.toHaveProperty('watchedFiles')
@@ -73,7 +74,10 @@ describe('a data folder of the previous release', { timeout: 60_000 }, () => {
       Object.entries(defaultSettings).filter(([k]) => !(k in (v7.settings as Record<string, unknown>))),
     )
     expect(now.settings).toEqual({ ...added, ...(v7.settings as Record<string, unknown>) })
-    for (const key of ['enhancements', 'savedPrompts', 'hardware']) expect(now[key], key).toEqual(v7[key])
+    for (const key of ['savedPrompts', 'hardware']) expect(now[key], key).toEqual(v7[key])
+    // the enhancement index followed to library.db (schema 9)
+    expect(now).not.toHaveProperty('enhancements')
+    expect(lib.enhancements).toEqual(v7.enhancements)
     // the history keeps every earlier line; the bundled catalog's update may add its own after them
     const history = (v7 as unknown as Record<string, unknown[]>).pricingHistory!
     expect((now.pricingHistory as unknown[]).slice(0, history.length)).toEqual(history)

@@ -10,6 +10,7 @@ import type { Db } from '../../src/core/store/db-schema'
 import { Store } from '../../src/core/store/store'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 import { until } from '../helpers/until'
 
@@ -48,8 +49,13 @@ function cli(args: string[], dataDir: string): { child: ChildProcess; done: Prom
   return { child, done }
 }
 
-const readDb = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
-const ledgerSum = (db: Db) => db.credits.ledger.reduce((a, e) => a + e.amount, 0)
+/** db.json and library.db together: the credits and the enhancement index (it moved to library.db) */
+const readDb = (dir: string) => {
+  const db = JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
+  const lib = readLibrary(dir)
+  return { ...db, enhancements: lib.enhancements, owners: { ...db.owners, ...lib.owners } }
+}
+const ledgerSum = (db: Pick<Db, 'credits'>) => db.credits.ledger.reduce((a, e) => a + e.amount, 0)
 
 async function startWebHost(dataDir: string): Promise<{ call: (name: string, input?: unknown) => Promise<unknown> }> {
   const staticDir = tempDir()

@@ -296,7 +296,7 @@ describe('enhancement through every provider, with the ledger after each outcome
     const env = envFor(server)
     const a = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env })
     server.fail({ model: 'gpt-4.1', firstTokenDelayMs: 5000 })
-    await a.enhance.start(req({ provider: 'openai', modelId: 'gpt-4.1' }))
+    const { id } = await a.enhance.start(req({ provider: 'openai', modelId: 'gpt-4.1' }))
     expect(a.credits.state().balance).toBe(1000 - 228)
     // a second process opening the same data dir while A still runs leaves A's work alone
     const b = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env })
@@ -309,7 +309,7 @@ describe('enhancement through every provider, with the ledger after each outcome
     expect(c.enhance.history()[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('Interrupted') })
     // A's run (still waiting for its first token) ends before the test does: it writes its log into the folder
     const aDone = new Promise((resolve) => a.events.subscribe((name) => name === 'enhance.finished' && resolve(null)))
-    a.enhance.cancel(a.enhance.history()[0]!.id)
+    a.enhance.cancel(id)
     await aDone
     await b.close()
     await c.close()

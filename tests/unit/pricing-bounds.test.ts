@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { bundledCatalog } from '../../src/core/catalog/bundled-catalog'
@@ -6,6 +6,7 @@ import { parseUpdateFile } from '../../src/core/pricing/update-file'
 import { ModelId } from '../../src/shared/catalog-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -114,6 +115,6 @@ describe('after commit, success stays success', () => {
     })
     expect(Number.isFinite(dear.stats.estimatedUsd)).toBe(true)
     expect(core.enhance.history()[0]).toMatchObject({ status: 'done' })
-    expect(JSON.parse(readFileSync(core.store.filePath, 'utf8')).enhancements.at(-1).status).toBe('done')
+    expect(readLibrary(path.dirname(core.store.filePath)).enhancements.at(-1)!.status).toBe('done')
   })
 })

@@ -191,15 +191,7 @@ describe('migrations', () => {
   it('brings a version-1 document to the current schema step by step, nothing lost', () => {
     const now = createInitialDb()
     const { bundleBase: _b, ...catalogV1 } = now.catalog
-    const {
-      pricingHistory: _p,
-      enhancements: _e,
-      speedStats: _s,
-      unavailableModels: _u,
-      customModels: _c,
-      savedPrompts: _sp,
-      ...rest
-    } = now
+    const { pricingHistory: _p, speedStats: _s, unavailableModels: _u, customModels: _c, savedPrompts: _sp, ...rest } = now
     const {
       baseUrls: _bu,
       enhanceConcurrency: _ec,

@@ -66,10 +66,11 @@ export class CreditsService {
   }
 
   /**
-   * Charge `cost` for the work `ref` now. `alsoWrite` records the work itself in the same write
-   * (its running history row), so no crash or failed write can leave a charge without it.
+   * Charge `cost` for the work `ref` now. The reservation names this process as its owner, so
+   * start-up recovery refunds it only once this process is gone; the work records itself
+   * afterwards, in its own file (see EnhanceService for the order and why it is safe).
    */
-  async reserve(cost: number, ref: string, reason: LedgerReason, alsoWrite?: (db: Db) => void): Promise<Reservation> {
+  async reserve(cost: number, ref: string, reason: LedgerReason): Promise<Reservation> {
     if (!Number.isInteger(cost) || cost < 0) throw new AppError('invalid-input', `Cost must be whole credits, got ${cost}`)
     const reservation = await this.store.mutate((db) => {
       const balance = balanceOf(db)
@@ -91,7 +92,6 @@ export class CreditsService {
         owner: this.owner,
       }
       db.credits.reservations.push(r)
-      alsoWrite?.(db)
       return r
     })
     if (cost > 0) this.changed()

@@ -5,7 +5,6 @@ import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import { credentialsFor } from '../providers/credentials'
 import type { KeyStore } from '../providers/key-store'
-import type { Db } from '../store/db-schema'
 import type { Settings } from '../../shared/settings-types'
 
 export interface Admitted {
@@ -31,8 +30,6 @@ export async function admit(
     env: NodeJS.ProcessEnv
     /** the built-in engine: refuses a model that is not installed or will not fit in memory */
     builtin?: { resolve: (modelId: string) => unknown }
-    /** written together with the reservation (the run's history row) */
-    alsoWrite?: (db: Db, model: ModelView) => void
   },
 ): Promise<Admitted> {
   const model = deps.catalog.get(req.provider, req.modelId)
@@ -60,7 +57,6 @@ export async function admit(
     model.credits,
     id,
     `Enhancement: ${req.preset} with ${model.displayName} (${model.provider})`,
-    deps.alsoWrite && ((db) => deps.alsoWrite!(db, model)),
   )
   return { model, key, baseURL, reservationId: reservation.id }
 }

@@ -9,6 +9,7 @@ import { createLlmClient, type LlmClient } from '../providers/llm-client'
 import { errorCodeOf, ProviderFailure } from '../providers/provider-errors'
 import { RateLimiter } from '../providers/rate-limiter'
 import type { Owner } from '../store/db-schema'
+import type { LibraryDb } from '../store/library-db'
 import type { Store } from '../store/store'
 import { runChunks, type ChunkHooks } from './chunk-runner'
 import { coalesceDeltas } from './coalesce-deltas'
@@ -25,6 +26,8 @@ const SETTLE_RETRY_MS = 1_000
 
 export interface EnhanceDeps {
   store: Store
+  /** where the run log (the enhancement index and its owners) is kept */
+  library: LibraryDb
   catalog: CatalogService
   credits: CreditsService
   events: EventBus
@@ -56,6 +59,26 @@ interface Job extends Admitted {
  * and the run log. Text streams out through the hooks and the event bus as it arrives. The
  * pieces live in their own modules: enhance-admission, chunk-runner, retrying-stream,
  * enhancement-log, model-health.
+ *
+ * The credits (db.json) and the run's record (library.db) are two files, so no write covers
+ * both. They are written in this order, each step only after the one before it landed:
+ *   1. reserve: the charge and a pending reservation owned by this process (db.json)
+ *   2. the running record, owned by this process (library.db)
+ *   3. the provider call
+ *   4. the texts file (enhancements/<id>.json)
+ *   5. commit: the charge stands (db.json)
+ *   6. the record marked done (library.db)
+ * and on any failure or cancel after 1: refund (db.json), then the record marked failed or
+ * cancelled (library.db). A step that fails to write is retried while this process lives (see
+ * settle). When the process dies between two steps, start-up recovery (work-recovery) finds
+ * what it left and reconciles the two files:
+ *   - a pending reservation of a dead owner is refunded: nothing was delivered and paid for,
+ *     whether or not its record was written (after 1, after 2, during 3 or 4);
+ *   - a running record of a dead owner is marked failed when its reservation was refunded (just
+ *     now, or by a failure before the crash) or never existed;
+ *   - it is marked done when its reservation was committed and its texts file exists (killed
+ *     between 5 and 6): the user paid, so the result is kept and shown as delivered.
+ * So a charge never stands without its text saved, and a saved, paid result is never lost.
  */
 export class EnhanceService {
   private readonly running = new Map<string, AbortController>()
@@ -69,7 +92,7 @@ export class EnhanceService {
 
   constructor(private readonly deps: EnhanceDeps) {
     this.stream = new RetryingStream(deps.limiter ?? new RateLimiter(), { ...defaultRetryPolicy, ...deps.retry })
-    this.log = new EnhancementLog(deps.store, deps.dataDir, deps.owner ?? null)
+    this.log = new EnhancementLog(deps.library, deps.dataDir, deps.owner ?? null)
     this.health = new ModelHealth(deps.store, deps.events)
   }
 
@@ -211,9 +234,23 @@ export class EnhanceService {
       settings: this.deps.store.data.settings,
       env: this.deps.env ?? process.env,
       builtin: this.deps.builtin,
-      // the running history row goes in the reservation's own write: never a charge without it
-      alsoWrite: (db, model) => this.log.recordIn(db, id, req, model, { status: 'running' }),
     })
+    // step 2 (see the class comment): the running record, only once the reservation landed
+    try {
+      await this.log.record(id, req, admitted.model, { status: 'running' })
+    } catch (err) {
+      // nothing ran: the credits go back (retried until they do; a crash first leaves a pending
+      // reservation of a dead owner, which the next start refunds)
+      const appErr = err instanceof AppError ? err : new AppError('store-failed', (err as Error).message)
+      const { message: _english, ...error } = appErr.toShape()
+      await this.settle(id, () =>
+        this.deps.credits.refund(admitted.reservationId, {
+          text: `Refund: ${appErr.message}`,
+          wording: { key: 'refund-error', params: {}, error },
+        }),
+      )
+      throw appErr
+    }
     const ac = new AbortController()
     this.running.set(id, ac)
     return { id, req, ...admitted, signal: ac.signal }
@@ -247,7 +284,8 @@ export class EnhanceService {
         usage: outcome.usage,
         estimatedUsd: (outcome.usage.inputTokens * model.inputUsdPer1M + outcome.usage.outputTokens * model.outputUsdPer1M) / 1e6,
       }
-      // delivered: the charge stands and the text is kept, now or — on a full disk — once it lands
+      // delivered: the charge stands and the text is kept, now or — on a full disk — once it lands;
+      // steps 4, 5, 6 in that order (the class comment says why)
       await this.settle(id, async () => {
         await this.log.saveTexts(id, { input: req.text, output: outcome.text, partial: false })
         await this.deps.credits.commit(job.reservationId, {

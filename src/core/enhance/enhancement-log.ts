@@ -4,9 +4,9 @@ import type { ModelView } from '../../shared/catalog-types'
 import type { EnhanceRequest, EnhancementRecord } from '../../shared/enhance-types'
 import { AppError } from '../../shared/errors'
 import { ownedBy } from '../runtime/work-recovery'
-import type { Db, Owner } from '../store/db-schema'
+import type { Owner } from '../store/db-schema'
+import type { LibraryDb } from '../store/library-db'
 import { atomicWrite } from '../store/safe-json-file'
-import type { Store } from '../store/store'
 
 export interface EnhancementTexts {
   input: string
@@ -14,40 +14,49 @@ export interface EnhancementTexts {
   partial: boolean
 }
 
+/** Where a run's full texts are kept, beside the data folder's databases. */
+export function enhancementTextPath(dataDir: string, id: string): string {
+  return path.join(dataDir, 'enhancements', `${id}.json`)
+}
+
 /**
- * The run log: one record per enhancement in db.json (status, stats, a preview) and its full
- * texts in `enhancements/<id>.json` beside it. A running record names the process that runs
- * it, so start-up recovery elsewhere leaves it alone.
+ * The run log: one record per enhancement in library.db (status, stats, a preview) and its full
+ * texts in `enhancements/<id>.json` beside it. A running record names the process that runs it
+ * (library.db's owners, `enhancement:<id>`), so start-up recovery elsewhere leaves it alone.
+ *
+ * The record and the credits are in two files now (the reservation is in db.json), so they are
+ * never written together; EnhanceService writes them in the order that keeps money and results
+ * safe at every crash, and work-recovery reconciles the two (see the comment in EnhanceService).
  */
 export class EnhancementLog {
   constructor(
-    private readonly store: Store,
+    private readonly library: LibraryDb,
     private readonly dataDir: string,
     private readonly owner: Owner | null = null,
   ) {}
 
+  /** Every run, newest first (the contract's history call takes no page). */
   history(): EnhancementRecord[] {
-    return [...this.store.data.enhancements].reverse()
+    return this.library.enhancements.all().reverse()
   }
 
   async texts(id: string): Promise<EnhancementTexts> {
-    if (!this.store.data.enhancements.some((e) => e.id === id)) throw new AppError('not-found', `No enhancement ${id}`)
-    return JSON.parse(await fs.readFile(this.textPath(id), 'utf8')) as EnhancementTexts
+    if (!this.library.enhancements.get(id)) throw new AppError('not-found', `No enhancement ${id}`)
+    return JSON.parse(await fs.readFile(enhancementTextPath(this.dataDir, id), 'utf8')) as EnhancementTexts
   }
 
   async saveTexts(id: string, texts: EnhancementTexts): Promise<void> {
-    await atomicWrite(this.textPath(id), JSON.stringify(texts))
+    await atomicWrite(enhancementTextPath(this.dataDir, id), JSON.stringify(texts))
   }
 
+  /**
+   * Add the run's record (first call) or change it, with its owner while it runs, in one
+   * transaction. Async like the other settling writes it is chained with: a failed write rejects.
+   */
   async record(id: string, req: EnhanceRequest, model: ModelView, patch: Partial<EnhancementRecord>): Promise<void> {
-    await this.store.mutate((db) => this.recordIn(db, id, req, model, patch))
-  }
-
-  /** The same change made inside another write (admission's, with its reservation). */
-  recordIn(db: Db, id: string, req: EnhanceRequest, model: ModelView, patch: Partial<EnhancementRecord>): void {
-    let rec = db.enhancements.find((e) => e.id === id)
-    if (!rec) {
-      rec = {
+    const lib = this.library
+    lib.transaction(() => {
+      const rec: EnhancementRecord = lib.enhancements.get(id) ?? {
         id,
         at: new Date().toISOString(),
         status: 'running',
@@ -63,14 +72,10 @@ export class EnhancementLog {
         compareId: req.compareId ?? null,
         transcriptId: req.transcriptId ?? null,
       }
-      db.enhancements.push(rec)
-    }
-    Object.assign(rec, patch)
-    if (rec.status === 'running' && this.owner) db.owners[ownedBy.enhancement(id)] = this.owner
-    else delete db.owners[ownedBy.enhancement(id)]
-  }
-
-  private textPath(id: string): string {
-    return path.join(this.dataDir, 'enhancements', `${id}.json`)
+      Object.assign(rec, patch)
+      lib.enhancements.put(rec)
+      if (rec.status === 'running' && this.owner) lib.owners.set(ownedBy.enhancement(id), this.owner)
+      else lib.owners.delete(ownedBy.enhancement(id))
+    })
   }
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { ModelRecord } from '../../shared/catalog-types'
-import { EnhancementRecord, SavedPrompt, SpeedSample } from '../../shared/enhance-types'
+import { SavedPrompt, SpeedSample } from '../../shared/enhance-types'
 import { LedgerEntry } from '../../shared/credits-types'
 import { PricingHistoryEntry } from '../../shared/pricing-types'
 import { BenchResult } from '../../shared/calls/hardware-calls'
 import { Settings } from '../../shared/settings-types'
 
-export const CURRENT_SCHEMA_VERSION = 8
+export const CURRENT_SCHEMA_VERSION = 9
 
 /** The process that runs a piece of work; start-up recovery touches only work whose owner is gone. */
 export const Owner = z.object({ instance: z.string(), pid: z.number().int(), host: z.string() })
@@ -36,8 +36,6 @@ export const DbSchema = z.object({
   }),
   /** applied pricing updates and edits, oldest first; `before` makes undo exact */
   pricingHistory: z.array(PricingHistoryEntry.extend({ before: z.array(ModelRecord) })),
-  /** enhancement index; texts live in enhancements/<id>.json beside db.json */
-  enhancements: z.array(EnhancementRecord),
   /** rolling samples of this machine's own runs, per model key */
   speedStats: z.record(z.string(), z.array(SpeedSample)),
   /** models a provider answered 404 for, per model key */
@@ -45,9 +43,13 @@ export const DbSchema = z.object({
   /** the local server's model list, as last read from its /models */
   customModels: z.array(z.string()),
   savedPrompts: z.array(SavedPrompt),
-  // jobs, the transcript index and watched files grow with every file: they live in library.db
-  // (see LibraryDb), so a top-up or a job's change of state does not rewrite them all
-  /** who runs each running enhancement (`enhancement:<id>`); the owners of jobs and watched files are in library.db */
+  // jobs, the transcript index, watched files and the enhancement index grow with every file: they
+  // live in library.db (see LibraryDb), so a top-up or a job's change of state does not rewrite them all
+  /**
+   * Owners of work kept in db.json. Since schema 9 there is none (a reservation names its own
+   * owner; the work it pays for is in library.db with its owner there), so this stays `{}`; it is
+   * kept rather than dropped so the files and tools that read it need no other change.
+   */
   owners: z.record(z.string(), Owner),
   // --- hardware ---
   /** "Test this computer": the measured speeds per machine (a data folder can be shared) */

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type * as NodeSqlite from 'node:sqlite'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { WatchedFile } from '../../shared/calls/watch-calls'
+import type { EnhancementRecord } from '../../shared/enhance-types'
 import { AppError, keyedError } from '../../shared/errors'
 import type { Job, TranscriptMeta } from '../../shared/transcribe-types'
 import type { Owner } from './db-schema'
@@ -13,7 +14,8 @@ import { PRIVATE_FILE_MODE } from './safe-json-file'
  * runs in the transaction that records its number, so a file is at one version or the next.
  * Version 1 is the search index as the previous release left it (`IF NOT EXISTS`: such a file
  * is adopted as it is); version 2 adds the records that left db.json; version 3 a text index per
- * transcript beside the one per segment.
+ * transcript beside the one per segment; version 4 the enhancement index, the last growing list
+ * db.json held.
  */
 const migrations: string[] = [
   `
@@ -49,6 +51,14 @@ const migrations: string[] = [
   INSERT INTO transcript_docs (rowid, folded)
     SELECT i.rowid, coalesce((SELECT group_concat(d.folded, char(10)) FROM entries e JOIN docs d ON d.rowid = e.id WHERE e.transcript_id = i.transcript_id), '')
     FROM indexed i;
+  `,
+  `
+  -- the enhancement runs (their texts stay in enhancements/<id>.json), laid out as jobs are; a
+  -- running one's owner is in owners under enhancement:<id>. IF NOT EXISTS: a file whose version
+  -- was set back by hand still holds them, and they are kept as they are
+  CREATE TABLE IF NOT EXISTS enhancements (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, changed INTEGER NOT NULL, data TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS enhancements_by_status ON enhancements (status);
+  CREATE INDEX IF NOT EXISTS enhancements_by_changed ON enhancements (changed);
   `,
 ]
 export const LIBRARY_SCHEMA_VERSION = migrations.length
@@ -207,19 +217,22 @@ export class Owners {
   }
 }
 
-/** The rows db.json of schema 7 held, as they move here. */
+/** The rows an older db.json held (jobs and the rest up to schema 7, enhancements up to 8), as they move here. */
 export interface CarriedRows {
+  /** 7: a db.json from before library.db held any records (it held only the derived search index); 8: from before the enhancements moved */
+  from: number
   jobs: Job[]
   transcripts: TranscriptMeta[]
   watchedFiles: WatchedFile[]
-  /** `job:<id>` and `watch:<key>` owners */
+  enhancements: EnhancementRecord[]
+  /** `job:<id>`, `watch:<key>` and `enhancement:<id>` owners */
   owners: Record<string, Owner>
 }
 
 /**
  * The library database, `library.db` in the data folder (SQLite through Node's built-in
  * `node:sqlite`): the collections that grow with every file — jobs, the transcript index,
- * watched files, the owners of that work — and the full-text search index. A change is one
+ * watched files, the enhancement index, the owners of that work — and the full-text search index. A change is one
  * row, not a rewrite of everything; several processes share the file (WAL, one writer at a
  * time, each waiting up to `BUSY_TIMEOUT_MS` for the other rather than failing).
  *
@@ -230,6 +243,7 @@ export class LibraryDb {
   readonly jobs: Records<Job>
   readonly transcripts: Records<TranscriptMeta>
   readonly watchedFiles: Records<WatchedFile>
+  readonly enhancements: Records<EnhancementRecord>
   readonly owners: Owners
   private readonly sDataVersion: StatementSync
   private depth = 0
@@ -252,6 +266,12 @@ export class LibraryDb {
       'watched_files',
       (w) => w.key,
       (w) => w.status,
+    )
+    this.enhancements = new Records<EnhancementRecord>(
+      db,
+      'enhancements',
+      (e) => e.id,
+      (e) => e.status,
     )
     this.owners = new Owners(db)
     this.sDataVersion = db.prepare('PRAGMA data_version')
@@ -308,6 +328,7 @@ export class LibraryDb {
       put(this.jobs, rows.jobs, (j) => j.id)
       put(this.transcripts, rows.transcripts, (t) => t.id)
       put(this.watchedFiles, rows.watchedFiles, (w) => w.key)
+      put(this.enhancements, rows.enhancements, (e) => e.id)
       for (const [key, o] of Object.entries(rows.owners)) if (!this.owners.get(key)) this.owners.set(key, o)
     })
   }

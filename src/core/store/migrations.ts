@@ -122,19 +122,40 @@ export const migrations: Record<number, (doc: Json) => Json> = {
     const owners = Object.entries((doc.owners as Json | undefined) ?? {}).filter(([key]) => !MOVED_OWNER.test(key))
     return { ...rest, schemaVersion: 8, owners: Object.fromEntries(owners) }
   },
+  // Version 9: the enhancement index and the owners of running enhancements move to library.db
+  // too, the same way (see `carriedEnhancements`).
+  8: (doc) => {
+    const { enhancements: _enhancements, ...rest } = doc
+    const owners = Object.entries((doc.owners as Json | undefined) ?? {}).filter(([key]) => !MOVED_ENHANCEMENT_OWNER.test(key))
+    return { ...rest, schemaVersion: 9, owners: Object.fromEntries(owners) }
+  },
 }
 
-/** The owners that move to library.db with their work: jobs and watched files. */
+/** The owners that move to library.db with their work: jobs and watched files (at 8), enhancements (at 9). */
 const MOVED_OWNER = /^(job|watch):/
+const MOVED_ENHANCEMENT_OWNER = /^enhancement:/
 
 /** What a version-7 document holds that version 8 keeps in library.db. */
 export function carriedRows(doc: Json): CarriedRows {
   const owners = Object.entries((doc.owners as Json | undefined) ?? {}).filter(([key]) => MOVED_OWNER.test(key))
   return {
+    from: 7,
     jobs: (doc.jobs as CarriedRows['jobs'] | undefined) ?? [],
     transcripts: (doc.transcripts as CarriedRows['transcripts'] | undefined) ?? [],
     watchedFiles: (doc.watchedFiles as CarriedRows['watchedFiles'] | undefined) ?? [],
+    enhancements: [],
     owners: Object.fromEntries(owners) as CarriedRows['owners'],
+  }
+}
+
+/** What a version-8 document holds that version 9 keeps in library.db, added to `earlier` (a version-7 file's rows). */
+export function carriedEnhancements(doc: Json, earlier: CarriedRows | null): CarriedRows {
+  const owners = Object.entries((doc.owners as Json | undefined) ?? {}).filter(([key]) => MOVED_ENHANCEMENT_OWNER.test(key))
+  const base = earlier ?? { from: 8, jobs: [], transcripts: [], watchedFiles: [], enhancements: [], owners: {} }
+  return {
+    ...base,
+    enhancements: (doc.enhancements as CarriedRows['enhancements'] | undefined) ?? [],
+    owners: { ...base.owners, ...(Object.fromEntries(owners) as CarriedRows['owners']) },
   }
 }
 

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors'
 import { DbSchema, type Db } from './db-schema'
 import { LockLost, lockFile, lostLockMessage, signatureOf, underLock, type HeldLock, type Signature } from './file-lock'
 import type { CarriedRows } from './library-db'
-import { carriedRows, migrate, NewerSchemaError } from './migrations'
+import { carriedEnhancements, carriedRows, migrate, NewerSchemaError } from './migrations'
 import { PRIVATE_DIR_MODE, SafeJsonFile, readIfExists, removeDeadWritersTemps } from './safe-json-file'
 
 export type StoreNotice = { kind: 'restored-from-backup'; corruptCopy: string; backup: string }
@@ -27,12 +27,18 @@ export function parseDb(text: string): { db: Db; migrated: boolean; carried: Car
     doc = migrate(doc, LIBRARY_MOVE_VERSION - 1)
     carried = carriedRows(doc)
   }
+  if (typeof before !== 'number' || before < ENHANCEMENTS_MOVE_VERSION) {
+    doc = migrate(doc, ENHANCEMENTS_MOVE_VERSION - 1)
+    carried = carriedEnhancements(doc, carried)
+  }
   doc = migrate(doc)
   return { db: DbSchema.parse(doc), migrated: before !== doc.schemaVersion, carried }
 }
 
 /** The schema at which jobs, transcripts and watched files left db.json for library.db. */
 const LIBRARY_MOVE_VERSION = 8
+/** The schema at which the enhancement index followed them. */
+const ENHANCEMENTS_MOVE_VERSION = 9
 
 /** How often a watching store checks db.json for another process's write (fs.watch misses some). */
 const POLL_MS = 1_000
@@ -85,13 +91,16 @@ export class Store {
       await removeDeadWritersTemps(file.filePath)
       const loaded = await load(file, createInitial)
       const carried = loaded.carried
-      if (carried && (opts.carry || Object.values(carried).some((rows) => Object.keys(rows).length > 0))) {
+      if (
+        carried &&
+        (opts.carry || Object.values(carried).some((rows) => typeof rows === 'object' && Object.keys(rows).length > 0))
+      ) {
         if (!opts.carry)
           throw new AppError(
             'store-failed',
-            `${file.filePath} holds jobs and transcripts of an older version; open it with the app`,
+            `${file.filePath} holds jobs, transcripts or enhancements of an older version; open it with the app`,
           )
-        await keepPreLibraryCopy(file.filePath)
+        await keepPreLibraryCopy(file.filePath, carried.from < LIBRARY_MOVE_VERSION ? 'before-library' : 'before-enhancements')
         opts.carry(carried)
       }
       // after load: it may have moved a corrupt db.json aside, itself, under this lock
@@ -244,10 +253,11 @@ type Loaded = { db: Db; notice: StoreNotice | null; needsWrite: boolean; carried
 
 /**
  * Before db.json is first written without the rows that moved to library.db, the file as the
- * previous release left it is kept beside it (once: a later start finds it there).
+ * previous release left it is kept beside it (once: a later start finds it there). Each move has
+ * its own name, so a schema-8 file does not take the place of the schema-7 one kept earlier.
  */
-async function keepPreLibraryCopy(file: string): Promise<void> {
-  const copy = `${file}.before-library`
+async function keepPreLibraryCopy(file: string, suffix: 'before-library' | 'before-enhancements'): Promise<void> {
+  const copy = `${file}.${suffix}`
   if (
     await fs.stat(copy).then(
       () => true,

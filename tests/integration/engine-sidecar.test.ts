@@ -4,6 +4,7 @@ import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { wavFile } from '../../src/core/media/decode'
 import { whisperServerPath } from '../../src/core/transcribe/engine-paths'
 import { WhisperServer } from '../../src/core/transcribe/whisper-server'
 import { makeMedia } from '../helpers/media'
@@ -87,6 +88,18 @@ async function startEngineOwner(modelPath: string, runDir?: string): Promise<{ o
   pids.push(enginePid)
   return { owner, enginePid }
 }
+
+describe('the engine answers the audio it is sent', () => {
+  it('a WAV of a few dozen samples is answered with no segments, not a 500', async () => {
+    // the server used to detect the language after every answer (a field the app never reads):
+    // an extra encoder pass per window, and an error for audio too short to detect in
+    const { engine, dir } = await startEngine()
+    const file = path.join(dir, 'blip.wav')
+    writeFileSync(file, wavFile(Buffer.alloc(64)))
+    const params = { language: 'en', translate: false, prompt: '', noFallback: true }
+    await expect(engine.transcribe(file, params)).resolves.toMatchObject({ segments: [] })
+  })
+})
 
 describe('the engine sidecar dies with its parent', () => {
   it('kill -9 of the process that started it ends whisper-server too', async () => {

@@ -221,6 +221,10 @@ export class WhisperServer {
     if (this.exited) throw engineStopped(this.stderrTail, 'The transcription engine is not running')
     const fields: [string, string][] = [
       ['response_format', 'verbose_json'],
+      // The server otherwise detects the language again after every answer, for a field we do not
+      // read: a whole extra encoder pass per window (a tenth of a 5-minute window's time), and a
+      // 500 for audio too short to detect in. The language whisper used comes back either way.
+      ['no_language_probabilities', 'true'],
       ['language', p.language],
       ...(p.translate ? [['translate', 'true'] as [string, string]] : []),
       ...(p.prompt ? [['prompt', p.prompt] as [string, string]] : []),

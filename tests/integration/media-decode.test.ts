@@ -115,6 +115,38 @@ describe('decoding any container to 16 kHz mono', () => {
     }
   })
 
+  it('a window ends in the pause just before its length when there is one, never inside a sound', async () => {
+    // a cut through a word loses it on both sides; whisper itself ends its pieces at pauses
+    const dir = tempDir()
+    const samples = 25 * SAMPLE_RATE
+    const pcm = Buffer.alloc(samples * 2)
+    let seed = 7
+    const noise = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 16_000
+    const pause = (sec: number) => sec >= 8.6 && sec < 8.8 // 200 ms of silence 1.3 s before the 10 s mark
+    for (let i = 0; i < samples; i++) pcm.writeInt16LE(pause(i / SAMPLE_RATE) ? 0 : Math.round(noise()), i * 2)
+    const file = path.join(dir, 'pause.wav')
+    writeFileSync(file, wavFile(pcm))
+    const got: Array<{ startSec: number; durationSec: number }> = []
+    let total = 0
+    for await (const w of decodeWindows(file, 10)) {
+      got.push({ startSec: w.startSec, durationSec: w.durationSec })
+      total += readFileSync(w.wavPath).length - 44
+    }
+    expect(got[0]!.durationSec).toBeGreaterThan(8.6)
+    expect(got[0]!.durationSec).toBeLessThan(8.8)
+    // the next window starts where the first ended and is cut at full length (no pause near it)
+    expect(got[1]!.startSec).toBe(got[0]!.durationSec)
+    expect(got[1]!.durationSec).toBe(10)
+    expect(total).toBe(samples * 2)
+  })
+
+  it('the first window can be shorter than the rest, so the engine starts sooner', async () => {
+    const file = makeMedia(tempDir(), 'first.flac', { seconds: 70, noise: true, sampleRate: 16_000 })
+    const got: number[] = []
+    for await (const w of decodeWindows(file, 300, { firstWindowSec: 30 })) got.push(w.durationSec)
+    expect(got).toEqual([30, 40])
+  })
+
   it('handles paths with spaces and non-ASCII characters', async () => {
     const dir = path.join(tempDir(), 'klasör adı')
     mkdirSync(dir)

@@ -9,6 +9,12 @@ import { MediaError } from './probe'
 export const SAMPLE_RATE = 16_000
 /** An end of the file shorter than this joins the window before it (see decodeWindows). */
 const FOLD_SEC = 1
+/** How far before its length a window may end to end in a pause (see quietCut). */
+const CUT_SEARCH_SEC = 2
+/** A stretch this long is a pause when it is far quieter than the rest of the search… */
+const PAUSE_FRAME_SEC = 0.02
+/** …namely below this share of the search's median energy. */
+const PAUSE_SHARE = 0.1
 
 export interface WavWindow {
   /** a 16 kHz mono s16le WAV file holding this window; the consumer removes it once used (the rest go with the generator) */
@@ -23,6 +29,8 @@ export interface DecodeOptions {
   env?: NodeJS.ProcessEnv
   /** the stream probe chose (MediaInfo.audioStreamIndex); otherwise ffmpeg's own pick */
   streamIndex?: number
+  /** the first window's length when it differs from the rest (a short one starts the engine sooner) */
+  firstWindowSec?: number
 }
 
 /** How decoding ended, once every window was handed out. */
@@ -65,7 +73,7 @@ export async function* decodeWindows(
   proc.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)))
   const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)))
 
-  const windowBytes = windowSec * SAMPLE_RATE * 2
+  const windowBytes = bytesOf(windowSec)
   let index = 0
   let startSec = 0
   let decodedBytes = 0
@@ -86,43 +94,55 @@ export async function* decodeWindows(
     decodedBytes += even
     return out
   }
-  // A full window is handed out only once the next second has arrived: a shorter end of the file
-  // joins it instead. Containers end a few samples past a round length (AAC's priming makes ten
-  // minutes decode to 600.004 s), and a window of 2 ms would cost a whole engine request — or
+  // Where a window ends: at its length, or — when the last seconds before it hold a clear pause —
+  // in that pause, so no word is cut in two (see quietCut). Those seconds and the one after the
+  // length stay in memory until the cut is chosen: a shorter end of the file joins the window
+  // instead of being one. Containers end a few samples past a round length (AAC's priming makes
+  // ten minutes decode to 600.004 s), and a window of 2 ms would cost a whole engine request — or
   // fail it: whisper-server refuses a few dozen samples.
-  const foldBytes = Math.min(FOLD_SEC, windowSec) * SAMPLE_RATE * 2
-  let held: Buffer[] = []
-  let heldBytes = 0
+  const searchBytes = bytesOf(Math.min(CUT_SEARCH_SEC, windowSec / 5))
+  const foldBytes = bytesOf(Math.min(FOLD_SEC, windowSec))
+  let target = bytesOf(opts.firstWindowSec ?? windowSec)
+  let tail: Buffer[] = []
+  let tailBytes = 0
   try {
     for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
       let rest = chunk
       while (rest.length > 0) {
         current ??= await open()
-        if (current.bytes < windowBytes) {
-          const take = Math.min(rest.length, windowBytes - current.bytes)
+        const direct = target - searchBytes - current.bytes
+        if (direct > 0) {
+          const take = Math.min(rest.length, direct)
           await current.handle.write(rest.subarray(0, take))
           current.bytes += take
           rest = rest.subarray(take)
           continue
         }
-        const take = Math.min(rest.length, foldBytes - heldBytes)
-        held.push(rest.subarray(0, take))
-        heldBytes += take
+        const take = Math.min(rest.length, searchBytes + foldBytes - tailBytes)
+        tail.push(rest.subarray(0, take))
+        tailBytes += take
         rest = rest.subarray(take)
-        if (heldBytes === foldBytes) {
+        if (tailBytes === searchBytes + foldBytes) {
+          const held = Buffer.concat(tail)
+          const cut = quietCut(held.subarray(0, searchBytes))
+          await current.handle.write(held.subarray(0, cut))
+          current.bytes += cut
           const done = await close(current)
-          current = await open()
-          await current.handle.write(Buffer.concat(held))
-          current.bytes = heldBytes
-          held = []
-          heldBytes = 0
+          current = null
+          // what follows the cut starts the next window
+          rest = Buffer.concat([held.subarray(cut), rest])
+          tail = []
+          tailBytes = 0
+          target = windowBytes
           yield done
         }
       }
     }
-    if (current && heldBytes > 0) {
-      await current.handle.write(Buffer.concat(held))
-      current.bytes += heldBytes
+    if (current && tailBytes > 0) {
+      await current.handle.write(Buffer.concat(tail))
+      current.bytes += tailBytes
+      tail = []
+      tailBytes = 0
     }
     const code = await exited
     const summary = (): DecodeSummary => ({
@@ -151,6 +171,35 @@ export async function* decodeWindows(
     await current?.handle.close().catch(() => undefined)
     await fs.rm(dir, { recursive: true, force: true })
   }
+}
+
+/** Whole samples of 16 kHz s16le in `sec` seconds, in bytes. */
+const bytesOf = (sec: number) => Math.round(sec * SAMPLE_RATE) * 2
+
+/**
+ * Where in `pcm` (the last seconds before a window's length) the window should end, in bytes: in
+ * the middle of its quietest 20 ms when that is a clear pause (under a tenth of the median
+ * energy; the latest such when several are as quiet), else at its end — the window's length.
+ * Steady sound (music, noise, a tone) has no pause and is cut at the length, as before.
+ */
+function quietCut(pcm: Buffer): number {
+  const frame = bytesOf(PAUSE_FRAME_SEC)
+  const energies: number[] = []
+  for (let at = 0; at + frame <= pcm.length; at += frame / 2) {
+    let e = 0
+    for (let i = at; i < at + frame; i += 2) {
+      const v = pcm.readInt16LE(i)
+      e += v * v
+    }
+    energies.push(e)
+  }
+  if (energies.length === 0) return pcm.length
+  const median = [...energies].sort((a, b) => a - b)[Math.floor(energies.length / 2)]!
+  let best = -1
+  for (let k = 0; k < energies.length; k++) if (best < 0 || energies[k]! <= energies[best]!) best = k
+  if (!(energies[best]! < median * PAUSE_SHARE)) return pcm.length
+  const middle = (best * frame) / 2 + frame / 2
+  return middle - (middle % 2)
 }
 
 /** The last line of ffmpeg's messages, without its "[demuxer @ 0x…]" prefix. */

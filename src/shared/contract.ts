@@ -101,7 +101,11 @@ export const calls = {
   },
   'enhance.start': { input: EnhanceRequest, output: z.object({ id: z.string() }) },
   'enhance.cancel': { input: z.object({ id: z.string() }), output: z.object({ cancelled: z.boolean() }) },
-  'enhance.history': { input: z.object({}), output: z.array(EnhancementRecord) },
+  'enhance.history': {
+    // the newest runs: the history grows with every run, and no caller needs all of it at once
+    input: z.object({ limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(HISTORY_PAGE_SIZE) }),
+    output: z.array(EnhancementRecord),
+  },
   'enhance.output': {
     input: z.object({ id: z.string() }),
     output: z.object({ input: z.string(), output: z.string(), partial: z.boolean() }),

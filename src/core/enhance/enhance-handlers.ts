@@ -9,7 +9,7 @@ export function enhanceHandlers(deps: { enhance: EnhanceService; store: Store })
   return {
     'enhance.start': async (req) => enhance.start(req),
     'enhance.cancel': async ({ id }) => ({ cancelled: enhance.cancel(id) }),
-    'enhance.history': async () => enhance.history(),
+    'enhance.history': async ({ limit }) => enhance.history(limit),
     'enhance.output': async ({ id }) => enhance.output(id),
     'enhance.compare': async ({ models, ...rest }) => enhance.compare(rest, models),
     'prompts.list': async () => store.data.savedPrompts,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { EnhanceRequest, EnhanceResult, EnhancementRecord, EnhanceStats } from '../../shared/enhance-types'
 import { AppError, toErrorShape, type AppErrorShape } from '../../shared/errors'
+import { HISTORY_PAGE_SIZE } from '../../shared/transcribe-types'
 import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import type { EventBus } from '../event-bus'
@@ -211,8 +212,14 @@ export class EnhanceService {
     return Boolean(ac)
   }
 
-  history(): EnhancementRecord[] {
-    return this.log.history()
+  /** The newest `limit` runs, newest first. */
+  history(limit = HISTORY_PAGE_SIZE): EnhancementRecord[] {
+    return this.log.history(limit)
+  }
+
+  /** A transcript's finished runs, oldest first: its versions. */
+  doneFor(transcriptId: string): EnhancementRecord[] {
+    return this.log.doneFor(transcriptId)
   }
 
   output(id: string): Promise<EnhancementTexts> {

@@ -35,9 +35,14 @@ export class EnhancementLog {
     private readonly owner: Owner | null = null,
   ) {}
 
-  /** Every run, newest first (the contract's history call takes no page). */
-  history(): EnhancementRecord[] {
-    return this.library.enhancements.all().reverse()
+  /** The newest `limit` runs, newest first: one page from SQL, whatever the history's size. */
+  history(limit: number): EnhancementRecord[] {
+    return this.library.enhancements.page(limit, 0).items
+  }
+
+  /** A transcript's finished runs, oldest first (its versions), found by SQL, not by reading every run. */
+  doneFor(transcriptId: string): EnhancementRecord[] {
+    return this.library.enhancements.where('transcriptId', transcriptId).filter((e) => e.status === 'done')
   }
 
   async texts(id: string): Promise<EnhancementTexts> {

@@ -28,10 +28,7 @@ export function editorHandlers(deps: {
     'transcripts.setPrompt': async ({ id, prompt }) => transcripts.setPrompt(id, prompt),
     'transcripts.versions': async ({ id }) => {
       const { meta } = await transcripts.get(id)
-      const done = enhance
-        .history()
-        .filter((e) => e.transcriptId === id && e.status === 'done')
-        .reverse()
+      const done = enhance.doneFor(id)
       return [
         { kind: 'original' as const, at: meta.createdAt, model: meta.model },
         ...done.map((e) => ({

@@ -218,7 +218,7 @@ export function EnhancePage() {
           ) : (
             <table data-testid="enhance-history">
               <tbody>
-                {items.slice(0, 20).map((h) => (
+                {items.map((h) => (
                   <tr key={h.id}>
                     <td>{f.dateTime(h.at)}</td>
                     <td>{h.displayName}</td>

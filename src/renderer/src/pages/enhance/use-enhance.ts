@@ -8,6 +8,9 @@ import { useCall } from '../../lib/use-call'
 import { useMissingKeys } from '../../lib/use-missing-keys'
 import { ENHANCE_HANDOFF_KEY, ENHANCE_LANG_KEY, ENHANCE_TRANSCRIPT_KEY } from '../transcript/use-transcript'
 
+/** the runs the page lists: the newest, as the core answers them */
+export const HISTORY_SHOWN = 20
+
 export interface RunView {
   id: string | null
   modelKey: string
@@ -122,7 +125,7 @@ let kept: Kept | null = null
 export function useEnhance() {
   const catalog = useCall('catalog.list', { includeInactive: false }, ['catalog.changed'])
   const credits = useCall('credits.get', {}, ['credits.changed'])
-  const history = useCall('enhance.history', {}, ['enhance.finished'])
+  const history = useCall('enhance.history', { limit: HISTORY_SHOWN }, ['enhance.finished'])
   const prompts = useCall('prompts.list', {})
   // a transcript handed over by its "Enhance…" button wins over what the page last showed
   const [handed] = useState(() => {

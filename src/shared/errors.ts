@@ -157,6 +157,14 @@ export const errorKeys = {
   'pricing-needs-confirmation': [],
   'update-feed-unreadable': ['detail'],
   'update-feed-invalid': [],
+  // a media file that cannot be transcribed (MediaProblem), met before a job exists: a cloud
+  // model's estimate, a recording's clip; `file` is its name
+  'media-missing': ['file'],
+  'media-unreadable': ['file'],
+  'media-empty': ['file'],
+  'media-not-media': ['file'],
+  'media-no-audio': ['file'],
+  'media-corrupt': ['file'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

@@ -84,8 +84,8 @@ export async function decodeToWav(
   if (!info || info.dataBytes < 2) {
     const name = path.basename(file)
     if (/not on whitelist/.test(stderr))
-      throw new MediaError('not-media', `${name} is a playlist or a format that is not supported, not a media file.`)
-    throw new MediaError('corrupt', `No audio could be read from ${name}${code === 0 ? '' : `: ${lastLine(stderr)}`}.`)
+      throw new MediaError('not-media', `${name} is a playlist or a format that is not supported, not a media file.`, name)
+    throw new MediaError('corrupt', `No audio could be read from ${name}${code === 0 ? '' : `: ${lastLine(stderr)}`}.`, name)
   }
   return { wavPath, dataOffset: info.dataOffset, durationSec: Math.floor(info.dataBytes / 2) / CLOUD_SAMPLE_RATE }
 }

@@ -169,6 +169,12 @@ export const TranscriptMeta = z.object({
   speakers: z.record(z.string(), z.string().max(80)).optional(),
   /** why speaker detection left the transcript unlabelled (a model missing, no speaker found) */
   speakerNotice: z.string().max(500).optional(),
+  /**
+   * the notice's error as the core threw it (its code, and its key and values where it has
+   * them), so the editor words it in its language; absent in a record from before: the editor
+   * shows speakerNotice as it was written
+   */
+  speakerNoticeError: z.object({ code: z.string(), key: z.string().optional(), params: MessageParams.optional() }).optional(),
   /** names and jargon whisper is told to expect (its initial prompt); re-transcriptions use it too */
   prompt: z.string().max(2000).optional(),
   /** how many changes the transcript has had; a save names the revision it was made on */

@@ -53,3 +53,39 @@ it('a file a cloud model cannot price (empty) is refused in Turkish, naming the 
   expect(text).toContain('boş (0 bayt)')
   expect(text).not.toMatch(english)
 })
+
+it('why speaker detection left a transcript unlabelled is kept with its key and read in Turkish; an older notice keeps its text', async () => {
+  const { page, core, dataDir } = await open()
+  const save = (name: string) =>
+    core.transcripts.save(
+      {
+        jobId: `job-${name}`,
+        fileName: name,
+        mediaPath: writeWav(path.join(dataDir, name), silence(2)),
+        hasVideo: false,
+        createdAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+        durationSec: 2,
+        language: 'tr',
+        model: 'base',
+      },
+      [{ id: 0, start: 0, end: 2, text: 'Günaydın.' }],
+    )
+  // no speaker models installed: the detection (as after a recording or a job) is refused, the
+  // reason kept beside the transcript for whoever opens it later
+  const meta = await save('toplantı.wav')
+  await expect(core.handlers['speakers.detect']({ id: meta.id, speakers: 'auto' })).rejects.toMatchObject({ code: 'not-found' })
+  await go(page, `transcript/${meta.id}`)
+  const notice = page.getByTestId('speakers-error')
+  await notice.waitFor()
+  const text = (await notice.textContent())!
+  expect(text).toContain('Konuşmacı algılama için')
+  // the models are named by their titles ("3D-Speaker CAM++ (VoxCeleb, English-trained)"); the sentence is Turkish
+  expect(text).not.toMatch(/\b(detection|needs|which|installed|kept|without)\b/)
+
+  // a notice written by an older version has only its English: shown as it was written
+  const old = await save('eski.wav')
+  await core.transcripts.setSpeakerNotice(old.id, 'An older notice, in English.')
+  await go(page, `transcript/${old.id}`)
+  await expect.poll(() => page.getByTestId('speakers-error').textContent()).toBe('An older notice, in English.')
+})

@@ -165,6 +165,9 @@ export const errorKeys = {
   'media-not-media': ['file'],
   'media-no-audio': ['file'],
   'media-corrupt': ['file'],
+  // a watched folder's file; `detail` is the system's own words
+  'watch-job-removed': [],
+  'watch-outputs-failed': ['detail'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))
@@ -218,4 +221,18 @@ export function toErrorShape(err: unknown): AppErrorShape {
   const parsed = AppErrorShape.safeParse(err)
   if (parsed.success) return parsed.data
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+}
+
+/**
+ * An error kept in a record beside its English message, for the UI to word later in its own
+ * language: its code, and its key and values where it has them. `code` is any string, so a
+ * record written by a newer version still reads.
+ */
+export const StoredError = z.object({ code: z.string(), key: z.string().optional(), params: MessageParams.optional() })
+export type StoredError = z.infer<typeof StoredError>
+
+/** `err` as a record keeps it: the English message (for the CLI and logs) and what words it. */
+export function storedError(err: unknown): { message: string; error: StoredError } {
+  const { code, message, key, params } = toErrorShape(err)
+  return { message, error: { code, ...(key ? { key, params: params ?? {} } : {}) } }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MessageParams } from './errors'
+import { MessageParams, StoredError } from './errors'
 
 /** One word with its time (seconds on the file's timeline) and how sure the engine was (0..1). */
 export const Word = z.object({
@@ -174,7 +174,7 @@ export const TranscriptMeta = z.object({
    * them), so the editor words it in its language; absent in a record from before: the editor
    * shows speakerNotice as it was written
    */
-  speakerNoticeError: z.object({ code: z.string(), key: z.string().optional(), params: MessageParams.optional() }).optional(),
+  speakerNoticeError: StoredError.optional(),
   /** names and jargon whisper is told to expect (its initial prompt); re-transcriptions use it too */
   prompt: z.string().max(2000).optional(),
   /** how many changes the transcript has had; a save names the revision it was made on */

@@ -1,10 +1,12 @@
 // Issue #23, "every word honest": a refusal the core sends a page (recording, a cloud estimate)
 // reads in the page's language, worded from its key, never as the core's English message.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { rename } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import { go, useApp } from '../helpers/browser'
+import { makeMedia } from '../helpers/media'
 import { silence, writeWav } from '../helpers/speech-audio'
 import { installMiniModel } from '../helpers/transcribe-env'
 
@@ -88,4 +90,55 @@ it('why speaker detection left a transcript unlabelled is kept with its key and 
   await core.transcripts.setSpeakerNotice(old.id, 'An older notice, in English.')
   await go(page, `transcript/${old.id}`)
   await expect.poll(() => page.getByTestId('speakers-error').textContent()).toBe('An older notice, in English.')
+})
+
+it('a watched file that fails, and a watch folder that cannot be watched, say why in Turkish', async () => {
+  const { page, core, dataDir } = await open()
+  await core.handlers['settings.set']({ whisperModel: 'mini-test' })
+  const watched = mkdtempSync(path.join(os.tmpdir(), 'mp4totext-watched-'))
+  // a folder whose output folder cannot be made (its parent is not there): arriving through the
+  // settings (another process, db.json), it is listed and shown as not watched, with why
+  const parent = path.join(watched, 'yok')
+  await core.handlers['settings.set']({
+    watchFolders: [
+      {
+        id: 'w-bad',
+        dir: watched,
+        outDir: path.join(parent, 'çıktı'),
+        recursive: false,
+        formats: ['txt'],
+        model: null,
+        language: null,
+        vad: null,
+        enabled: true,
+      },
+    ],
+  })
+  await go(page, 'settings')
+  const section = page.getByTestId('watch-section')
+  const stopped = section.getByTestId('watch-stopped')
+  await stopped.waitFor()
+  const why = (await stopped.textContent())!
+  expect(why).toContain(`${parent} yok`)
+  expect(why).not.toMatch(/\b(The|output|folder|parent|does|not|exist)\b/)
+
+  // the folder watched as it should be, with a model that is not installed: its file fails, in Turkish
+  await core.handlers['watch.remove']({ id: 'w-bad' })
+  await core.handlers['watch.add']({
+    dir: watched,
+    outDir: null,
+    recursive: false,
+    formats: ['txt'],
+    model: 'base',
+    language: null,
+    vad: null,
+  })
+  await rename(makeMedia(dataDir, 'ders.wav', { seconds: 2 }), path.join(watched, 'ders.wav'))
+  const failed = section.getByTestId('watch-recent').locator('li[data-status=failed]')
+  await failed.waitFor({ timeout: 45_000 })
+  const text = (await failed.textContent())!
+  expect(text).toContain('ders.wav')
+  expect(text).toContain('kurulu değil')
+  expect(text).not.toMatch(/\b(The|is|not|installed|Download|first|Models page)\b/)
+  rmSync(watched, { recursive: true, force: true })
 })

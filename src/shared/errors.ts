@@ -168,6 +168,8 @@ export const errorKeys = {
   // a watched folder's file; `detail` is the system's own words
   'watch-job-removed': [],
   'watch-outputs-failed': ['detail'],
+  /** the hardware test left a backend out: its only device(s) are the CPU's work through a slower path */
+  'bench-software-only': ['devices'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))

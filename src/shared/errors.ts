@@ -172,6 +172,11 @@ export const errorKeys = {
   'bench-software-only': ['devices'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
+/**
+ * A `detail` or `reason` value when an engine or ffmpeg failed without a word: the renderer words
+ * it in the UI's language (errors.noDetails) instead of putting this English into its sentence.
+ */
+export const NO_DETAILS = 'no details'
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))
 export type MessageParams = z.infer<typeof MessageParams>
 export interface ErrorDetail<K extends ErrorKey = ErrorKey> {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createReadStream, promises as fs } from 'node:fs'
 import path from 'node:path'
-import { AppError, keyedError } from '../../../shared/errors'
+import { AppError, keyedError, NO_DETAILS } from '../../../shared/errors'
 import { monoAudioArgs } from '../../media/ffmpeg-input'
 import { ffmpegPath } from '../../media/ffmpeg-path'
 import { MediaError } from '../../media/probe'
@@ -195,5 +195,5 @@ async function readWavData(wavPath: string): Promise<{ dataOffset: number; dataB
 }
 
 function lastLine(stderr: string): string {
-  return (stderr.trim().split('\n').at(-1) ?? '').replace(/^\[[^\]]*\]\s*/, '').trim() || 'no details'
+  return (stderr.trim().split('\n').at(-1) ?? '').replace(/^\[[^\]]*\]\s*/, '').trim() || NO_DETAILS
 }

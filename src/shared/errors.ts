@@ -170,6 +170,10 @@ export const errorKeys = {
   'watch-outputs-failed': ['detail'],
   /** the hardware test left a backend out: its only device(s) are the CPU's work through a slower path */
   'bench-software-only': ['devices'],
+  // a file the web host does not take in; sizes are worded ("20 GiB"), `dir` is the uploads folder
+  'upload-too-large': ['limit'],
+  'upload-no-room': ['free', 'need', 'reserve', 'dir'],
+  'upload-disk-full': ['dir'],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 /**

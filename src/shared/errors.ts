@@ -174,6 +174,14 @@ export const errorKeys = {
   'upload-too-large': ['limit'],
   'upload-no-room': ['free', 'need', 'reserve', 'dir'],
   'upload-disk-full': ['dir'],
+  // cloud transcription, where the message is this app's own English; `receiver` is a provider's
+  // brand or a server's address, `size` and `limit` worded ("2.6 MB")
+  'cloud-piece-too-large': ['receiver', 'size', 'limit'],
+  'cloud-bad-reply': ['receiver'],
+  // the same from one of the transcription servers (Settings), whichever took the piece
+  'server-piece-too-large': ['size', 'limit'],
+  'server-bad-reply': [],
+  'cloud-unexpected': [],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
 /**

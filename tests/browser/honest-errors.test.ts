@@ -31,7 +31,8 @@ it('a recording the core refuses (its model deleted meanwhile) says why in Turki
   const { page, dataDir } = await open()
   await go(page, 'record')
   const startButton = page.getByRole('button', { name: /Kaydı başlat/ })
-  await startButton.waitFor()
+  // enabled once the page has listed the installed model
+  await expect.poll(() => startButton.isEnabled()).toBe(true)
   // the model goes after the page listed it: recording.start refuses with whisper-not-installed
   rmSync(path.join(dataDir, 'models', 'ggml-mini-test.bin'))
   await startButton.click()
@@ -141,4 +142,37 @@ it('a watched file that fails, and a watch folder that cannot be watched, say wh
   expect(text).toContain('kurulu değil')
   expect(text).not.toMatch(/\b(The|is|not|installed|Download|first|Models page)\b/)
   rmSync(watched, { recursive: true, force: true })
+})
+
+it('with no system keyring, the question before storing a key weakly is asked in Turkish', async () => {
+  const { page } = await open()
+  // what the desktop core answers on a Linux desktop without a keyring (the web host keeps keys
+  // in its own file and never asks): the page words the question from its key
+  await page.route('**/api/call/providers.setKey', (route) =>
+    route.fulfill({
+      contentType: 'application/json',
+      body: JSON.stringify({
+        ok: false,
+        error: {
+          code: 'needs-confirmation',
+          message:
+            'No system keyring was found (install and unlock GNOME Keyring or KWallet). Without one the key is stored with weak, well-known encryption. Confirm to store it anyway.',
+          key: 'no-keyring',
+          params: {},
+        },
+      }),
+    }),
+  )
+  const asked: string[] = []
+  page.on('dialog', (d) => {
+    asked.push(d.message())
+    void d.dismiss()
+  })
+  await go(page, 'settings')
+  const form = page.locator('form', { has: page.locator('input[name=key-groq]') })
+  await form.locator('input[name=key-groq]').fill('gsk-honest-errors-0123456789')
+  await form.getByRole('button', { name: 'Anahtarı kaydet' }).click()
+  await expect.poll(() => asked.length).toBe(1)
+  expect(asked[0]).toContain('Sistem anahtarlığı bulunamadı')
+  expect(asked[0]).not.toMatch(/\b(No|system|keyring|was|found|weak|Confirm|anyway)\b/)
 })

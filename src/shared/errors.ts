@@ -157,8 +157,38 @@ export const errorKeys = {
   'pricing-needs-confirmation': [],
   'update-feed-unreadable': ['detail'],
   'update-feed-invalid': [],
+  // a media file that cannot be transcribed (MediaProblem), met before a job exists: a cloud
+  // model's estimate, a recording's clip; `file` is its name
+  'media-missing': ['file'],
+  'media-unreadable': ['file'],
+  'media-empty': ['file'],
+  'media-not-media': ['file'],
+  'media-no-audio': ['file'],
+  'media-corrupt': ['file'],
+  // a watched folder's file; `detail` is the system's own words
+  'watch-job-removed': [],
+  'watch-outputs-failed': ['detail'],
+  /** the hardware test left a backend out: its only device(s) are the CPU's work through a slower path */
+  'bench-software-only': ['devices'],
+  // a file the web host does not take in; sizes are worded ("20 GiB"), `dir` is the uploads folder
+  'upload-too-large': ['limit'],
+  'upload-no-room': ['free', 'need', 'reserve', 'dir'],
+  'upload-disk-full': ['dir'],
+  // cloud transcription, where the message is this app's own English; `receiver` is a provider's
+  // brand or a server's address, `size` and `limit` worded ("2.6 MB")
+  'cloud-piece-too-large': ['receiver', 'size', 'limit'],
+  'cloud-bad-reply': ['receiver'],
+  // the same from one of the transcription servers (Settings), whichever took the piece
+  'server-piece-too-large': ['size', 'limit'],
+  'server-bad-reply': [],
+  'cloud-unexpected': [],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys
+/**
+ * A `detail` or `reason` value when an engine or ffmpeg failed without a word: the renderer words
+ * it in the UI's language (errors.noDetails) instead of putting this English into its sentence.
+ */
+export const NO_DETAILS = 'no details'
 export const MessageParams = z.record(z.string(), z.union([z.string(), z.number()]))
 export type MessageParams = z.infer<typeof MessageParams>
 export interface ErrorDetail<K extends ErrorKey = ErrorKey> {
@@ -210,4 +240,18 @@ export function toErrorShape(err: unknown): AppErrorShape {
   const parsed = AppErrorShape.safeParse(err)
   if (parsed.success) return parsed.data
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+}
+
+/**
+ * An error kept in a record beside its English message, for the UI to word later in its own
+ * language: its code, and its key and values where it has them. `code` is any string, so a
+ * record written by a newer version still reads.
+ */
+export const StoredError = z.object({ code: z.string(), key: z.string().optional(), params: MessageParams.optional() })
+export type StoredError = z.infer<typeof StoredError>
+
+/** `err` as a record keeps it: the English message (for the CLI and logs) and what words it. */
+export function storedError(err: unknown): { message: string; error: StoredError } {
+  const { code, message, key, params } = toErrorShape(err)
+  return { message, error: { code, ...(key ? { key, params: params ?? {} } : {}) } }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MessageParams } from './errors'
+import { MessageParams, StoredError } from './errors'
 
 /** One word with its time (seconds on the file's timeline) and how sure the engine was (0..1). */
 export const Word = z.object({
@@ -169,6 +169,12 @@ export const TranscriptMeta = z.object({
   speakers: z.record(z.string(), z.string().max(80)).optional(),
   /** why speaker detection left the transcript unlabelled (a model missing, no speaker found) */
   speakerNotice: z.string().max(500).optional(),
+  /**
+   * the notice's error as the core threw it (its code, and its key and values where it has
+   * them), so the editor words it in its language; absent in a record from before: the editor
+   * shows speakerNotice as it was written
+   */
+  speakerNoticeError: StoredError.optional(),
   /** names and jargon whisper is told to expect (its initial prompt); re-transcriptions use it too */
   prompt: z.string().max(2000).optional(),
   /** how many changes the transcript has had; a save names the revision it was made on */

@@ -16,6 +16,11 @@ import {
 } from '../../src/core/transcribe/cloud/transcription-cost'
 import { type FakeSttServer, type SttFault, startFakeSttServer } from '../helpers/fake-stt-server'
 import { makeMedia } from '../helpers/media'
+import { expectKeyed } from '../unit/keyed-refusal'
+import { useMessages } from '../unit/use-messages'
+
+// the refusals are also read as a Turkish page words them
+useMessages('tr')
 
 const GROQ_MODEL = 'whisper-large-v3-turbo'
 
@@ -156,6 +161,8 @@ describe('cloud transcription through the real SDKs', () => {
     expect(err).toBeInstanceOf(CloudTranscribeError)
     expect((err as CloudTranscribeError).kind).toBe('too-large')
     expect((err as Error).message).toMatch(/too large \(HTTP 413\).*Lower the upload limit/)
+    // worded by the page from its key: a server by its address, the sizes as the message gives them
+    expect(expectKeyed(err, 'cloud-piece-too-large')).toContain(`${s.url}/v1`)
     // not retried, and no further piece sent
     expect(s.requests.map((r) => r.status)).toEqual([413])
   }, 120_000)
@@ -225,6 +232,8 @@ describe('cloud transcription through the real SDKs', () => {
         /could not be reached|is not a function|undefined|Unexpected token|JSON\.parse/,
       )
       expect((err as CloudTranscribeError).code, label).toBe('provider-error')
+      // the app's own English, not the provider's words: worded by the page from its key
+      expect(expectKeyed(err, 'cloud-bad-reply')).toContain('Groq')
       // one request for the piece that failed; the second piece was never sent, nothing retried
       expect(s.requests.length - before, label).toBe(1)
     }

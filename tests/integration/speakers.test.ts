@@ -179,6 +179,8 @@ describe('speaker detection (real sherpa-onnx pipeline, generated models)', () =
     const after = await call(core, 'transcripts.get', { id: meta.id })
     expect(after.segments).toEqual(segments)
     expect(after.meta.speakerNotice).toMatch(/not installed/)
+    // and its key, so the editor words it in the UI's language
+    expect(after.meta.speakerNoticeError).toMatchObject({ code: 'not-found', key: 'speaker-models-missing' })
     await core.close()
   })
 

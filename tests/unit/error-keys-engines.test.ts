@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { chmodSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
 import { detectSpeakerTurns } from '../../src/core/diarize/speaker-turns'
 import { modelsDirOf } from '../../src/core/paths'
@@ -16,6 +16,7 @@ import { WhisperServer } from '../../src/core/transcribe/whisper-server'
 import { parseFeed } from '../../src/core/updates/update-decision'
 import { readWavInfo } from '../../src/core/vad/wav-file'
 import { dispatch } from '../../src/shared/dispatch'
+import { toErrorShape } from '../../src/shared/errors'
 import { expectKeyed, refusal } from './keyed-refusal'
 import { useMessages } from './use-messages'
 import { installSpeakerModels } from '../helpers/speaker-models'
@@ -116,6 +117,30 @@ describe('engine, detection and feed failures carry a key, and read in Turkish',
     const audio = { wavPath: wav, dataOffset: info.dataOffset, durationSec: info.durationSec }
     const err = await encodePiece(audio, 0, 1, 'flac', path.join(dir, 'parça.flac'), { env }).catch((e: unknown) => e)
     expectKeyed(err, 'upload-encode-failed')
+  })
+
+  it('an engine or ffmpeg that fails without a word: the Turkish says so in Turkish, not "no details"', async () => {
+    const dir = tempDir()
+    const wav = writeWav(path.join(dir, 'ses.wav'), voicedSpeech(2))
+    const info = await readWavInfo(wav)
+    const audio = { wavPath: wav, dataOffset: info.dataOffset, durationSec: info.durationSec }
+    const env = { MP4TOTEXT_FFMPEG: '/bin/false' }
+    const encode = await encodePiece(audio, 0, 1, 'flac', path.join(dir, 'parça.flac'), { env }).catch((e: unknown) => e)
+    const mute = path.join(dir, 'mute-whisper-server')
+    writeFileSync(mute, '#!/bin/sh\nexit 1\n')
+    chmodSync(mute, 0o755)
+    const engine = await WhisperServer.start({ serverPath: mute, modelPath: path.join(dir, 'm.bin'), threads: 1 }, 5_000).catch(
+      (e: unknown) => e,
+    )
+    for (const [err, key] of [
+      [encode, 'upload-encode-failed'],
+      [engine, 'engine-load-failed'],
+    ] as const) {
+      const tr = expectKeyed(err, key)
+      expect(tr).not.toMatch(/no details/i)
+      // the English keeps saying it, for the CLI and logs
+      expect(toErrorShape(err).message).toMatch(/no details/)
+    }
   })
 
   it('a recorded chunk that never arrives', () => {

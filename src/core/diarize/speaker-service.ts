@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { SpeakerModelInfo } from '../../shared/calls/speaker-calls'
-import { AppError, keyedError } from '../../shared/errors'
+import { AppError, keyedError, storedError } from '../../shared/errors'
 import type { Segment, TranscriptMeta } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import { clipToWav } from '../media/clip'
@@ -135,7 +135,8 @@ export class SpeakerService {
         : caught
       if (!(err instanceof AppError && err.code === 'cancelled')) {
         // the plain transcript stays as it was; the reason is kept beside it for the editor
-        await this.deps.transcripts.setSpeakerNotice(id, (err as Error).message)
+        const { message, error } = storedError(err)
+        await this.deps.transcripts.setSpeakerNotice(id, message, error)
       }
       this.deps.events.emit('speakers.progress', { id, phase: 'done' })
       throw err

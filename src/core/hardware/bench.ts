@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchReport, BenchResult, EngineBackend } from '../../shared/calls/hardware-calls'
-import { AppError, keyedError } from '../../shared/errors'
+import { AppError, keyedError, storedError } from '../../shared/errors'
 import type { EventBus } from '../event-bus'
 import { clipToWav } from '../media/clip'
 import type { ModelManager } from '../models/model-manager'
@@ -90,6 +90,16 @@ export class BenchRunner {
           reason: p.usable
             ? `not measured: ${p.reason ?? 'no GPU'} (ask for it by name to measure it)`
             : (p.reason ?? 'cannot run here'),
+          // the app meets only the first (it names no backend); an unusable one is asked for by the CLI
+          ...(p.usable
+            ? {
+                error: {
+                  code: 'invalid-input',
+                  key: 'bench-software-only',
+                  params: { devices: p.devices.map((d) => d.name).join(', ') },
+                },
+              }
+            : {}),
         })),
       )
     const work = await fs.mkdtemp(path.join(os.tmpdir(), 'mp4totext-bench-'))
@@ -107,7 +117,8 @@ export class BenchRunner {
           try {
             results.push(await this.once(m.name, m.path!, probe.backend, choice.env, choice.device, wav))
           } catch (err) {
-            failures.push({ model: m.name, backend: probe.backend, reason: (err as Error).message })
+            const { message, error } = storedError(err)
+            failures.push({ model: m.name, backend: probe.backend, reason: message, error })
           }
           done++
         }

@@ -153,10 +153,11 @@ export async function* decodeWindows(
     const name = path.basename(file)
     if (code !== 0 && decodedBytes === 0 && (current?.bytes ?? 0) < 2) {
       if (/not on whitelist/.test(stderr))
-        throw new MediaError('not-media', `${name} is a playlist or a format that is not supported, not a media file.`)
+        throw new MediaError('not-media', `${name} is a playlist or a format that is not supported, not a media file.`, name)
       throw new MediaError(
         'corrupt',
         `No audio could be read from ${name}: it is damaged or cut short. Download or copy it again.`,
+        name,
       )
     }
     if (current && current.bytes >= 2) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError, type ErrorDetail } from '../../shared/errors'
 import type { MediaProblem } from '../../shared/transcribe-types'
 import { ffmpegInputArgs } from './ffmpeg-input'
 import { ffmpegPath } from './ffmpeg-path'
@@ -39,8 +39,14 @@ export class MediaError extends AppError {
   constructor(
     readonly reason: MediaErrorReason,
     message: string,
+    /** the file's name as the user knows it: with it the renderer words the refusal (media-<reason>) */
+    file?: string,
   ) {
-    super('invalid-input', message)
+    super(
+      'invalid-input',
+      message,
+      file === undefined ? undefined : ({ key: `media-${reason}`, params: { file } } as ErrorDetail),
+    )
   }
 
   /** A missing or unreadable file can come back (a drive plugged in, a permission fixed). */
@@ -65,22 +71,25 @@ export async function probe(file: string, env?: NodeJS.ProcessEnv): Promise<Medi
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT')
-      throw new MediaError('missing', `File not found: ${name}. It may have been moved, renamed or deleted; add it again.`)
+      throw new MediaError('missing', `File not found: ${name}. It may have been moved, renamed or deleted; add it again.`, name)
     throw new MediaError(
       'unreadable',
       `Cannot read ${name} (${code ?? (err as Error).message}). Check that the file is accessible.`,
+      name,
     )
   }
-  if (stat.isDirectory()) throw new MediaError('unreadable', `${name} is a folder, not a media file. Choose a file inside it.`)
+  if (stat.isDirectory())
+    throw new MediaError('unreadable', `${name} is a folder, not a media file. Choose a file inside it.`, name)
   try {
     await fs.access(file, fs.constants.R_OK)
   } catch {
     throw new MediaError(
       'unreadable',
       `No permission to read ${name}. Allow reading it, or copy it somewhere you can read, and retry.`,
+      name,
     )
   }
-  if (stat.size === 0) throw new MediaError('empty', `${name} is empty (0 bytes): nothing to transcribe.`)
+  if (stat.size === 0) throw new MediaError('empty', `${name} is empty (0 bytes): nothing to transcribe.`, name)
 
   const lines = await new Promise<string[]>((resolve, reject) => {
     const p = spawn(ffmpegPath(env), ['-hide_banner', '-nostdin', '-loglevel', 'trace', ...ffmpegInputArgs(file)], {
@@ -166,6 +175,7 @@ export function parseProbe(lines: string[], name: string): MediaInfo {
       REFERENCE_FORMATS.test(fmt)
         ? `${name} is a playlist or a list of other files (${fmt}), not a media file. For safety only the file itself is read: open the audio or video file it refers to.`
         : `${name} is in a format (${fmt}) that is not supported. Convert it to a common audio or video format (mp3, wav, mp4…) and add it again.`,
+      name,
     )
   }
   const streams: StreamLine[] = []
@@ -185,16 +195,18 @@ export function parseProbe(lines: string[], name: string): MediaInfo {
     throw new MediaError(
       'corrupt',
       `${name} is damaged or was cut short before its index, so nothing in it can be read. Download or copy it again.`,
+      name,
     )
   }
   if (streams.length === 0)
     throw new MediaError(
       'not-media',
       `${name} is not an audio or video file that can be read. Check that it is the file you meant.`,
+      name,
     )
   const audios = streams.filter((s) => s.kind === 'Audio')
   const audio = audios.find((s) => s.isDefault) ?? audios[0]
-  if (!audio) throw new MediaError('no-audio', `${name} has no audio stream, so there is nothing to transcribe.`)
+  if (!audio) throw new MediaError('no-audio', `${name} has no audio stream, so there is nothing to transcribe.`, name)
   const video = streams.find((s) => s.kind === 'Video' && !/^(mjpeg|png|bmp|gif)\b/.test(s.desc))
   const hasVideo = video !== undefined
 

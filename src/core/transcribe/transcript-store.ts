@@ -233,18 +233,25 @@ export class TranscriptStore {
           if (next.names) m.speakers = next.names
           else delete m.speakers
           delete m.speakerNotice
+          delete m.speakerNoticeError
         },
       }
     })
     return { meta, segments }
   }
 
-  /** Why speaker detection left the transcript as it was: noted beside it, its segments untouched. */
-  async setSpeakerNotice(id: string, notice: string): Promise<void> {
+  /**
+   * Why speaker detection left the transcript as it was: noted beside it, its segments untouched.
+   * `error` (its code, key and values) lets the editor word it in its language; `notice` is the
+   * English, for the CLI and for a version that does not know `error`.
+   */
+  async setSpeakerNotice(id: string, notice: string, error?: TranscriptMeta['speakerNoticeError']): Promise<void> {
     await this.metaOf(id)
     this.library.transcripts.update(id, (t) => {
       // a notice as long as the contract keeps (an engine's own words can run longer), never a failed save
       t.speakerNotice = notice.length > 500 ? `${notice.slice(0, 499)}…` : notice
+      if (error) t.speakerNoticeError = error
+      else delete t.speakerNoticeError
     })
     this.events.emit('transcripts.changed', { id, deleted: false })
   }

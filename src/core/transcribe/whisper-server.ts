@@ -6,7 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import { Readable } from 'node:stream'
 import type { EngineBackend } from '../../shared/calls/hardware-calls'
-import { AppError, keyedError } from '../../shared/errors'
+import { AppError, keyedError, NO_DETAILS } from '../../shared/errors'
 import type { Word } from '../../shared/transcribe-types'
 import { wordsFromTokens, type EngineToken } from './word-timing'
 import { removeEngineRecord, writeEngineRecord } from '../runtime/engine-record'
@@ -388,7 +388,7 @@ function engineReason(log: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
-  return lines.reverse().find((l) => /error|failed|assert|invalid|cannot|unable/i.test(l)) ?? lines[0] ?? 'no details'
+  return lines.reverse().find((l) => /error|failed|assert|invalid|cannot|unable/i.test(l)) ?? lines[0] ?? NO_DETAILS
 }
 
 /** The engine died (mid-request, right after starting, or before this request): its last words say why. */

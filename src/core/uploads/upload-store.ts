@@ -3,7 +3,7 @@ import { createWriteStream, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { AppError, keyedError } from '../../shared/errors'
+import { AppError, keyedError, type ErrorDetail } from '../../shared/errors'
 import { sanitizeFileName } from '../transcribe/exports'
 
 /**
@@ -49,13 +49,14 @@ export const defaultUploadLimits: UploadLimits = {
   freeBytes: freeDiskBytes,
 }
 
-/** An upload refused for its size (413) or for lack of disk space (507). */
+/** An upload refused for its size (413) or for lack of disk space (507); the page words it from its key. */
 export class UploadRefused extends AppError {
   constructor(
     readonly httpStatus: 413 | 507,
     message: string,
+    detail: ErrorDetail<'upload-too-large'> | ErrorDetail<'upload-no-room'> | ErrorDetail<'upload-disk-full'>,
   ) {
-    super('invalid-input', message)
+    super('invalid-input', message, detail as ErrorDetail)
   }
 }
 
@@ -138,7 +139,10 @@ export async function saveUpload(
     if (err instanceof UploadRefused) throw err
     // the free-space check cannot see other writers: the disk may still fill up under us
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC')
-      throw new UploadRefused(507, `The disk of ${dir} is full; the upload was removed. Free some space and try again.`)
+      throw new UploadRefused(507, `The disk of ${dir} is full; the upload was removed. Free some space and try again.`, {
+        key: 'upload-disk-full',
+        params: { dir },
+      })
     throw keyedError(
       'invalid-input',
       'upload-failed',
@@ -149,7 +153,10 @@ export async function saveUpload(
 }
 
 function tooLarge(max: number): UploadRefused {
-  return new UploadRefused(413, `The file is larger than ${formatBytes(max)}, the most the web host accepts in one upload.`)
+  return new UploadRefused(413, `The file is larger than ${formatBytes(max)}, the most the web host accepts in one upload.`, {
+    key: 'upload-too-large',
+    params: { limit: formatBytes(max) },
+  })
 }
 
 async function ensureRoom(dir: string, bytes: number, limits: UploadLimits): Promise<void> {
@@ -160,6 +167,15 @@ async function ensureRoom(dir: string, bytes: number, limits: UploadLimits): Pro
     `Not enough free disk space for this upload: ${formatBytes(free)} free on the disk of ${dir}, ` +
       `${formatBytes(bytes + limits.reserveBytes)} needed (the file plus ${formatBytes(limits.reserveBytes)} kept free). ` +
       'Free some space or use a smaller file.',
+    {
+      key: 'upload-no-room',
+      params: {
+        free: formatBytes(free),
+        need: formatBytes(bytes + limits.reserveBytes),
+        reserve: formatBytes(limits.reserveBytes),
+        dir,
+      },
+    },
   )
 }
 

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar'
 import type { WatchedFile, WatchFolderState } from '../../shared/calls/watch-calls'
-import { toErrorShape } from '../../shared/errors'
+import { keyedError, storedError, toErrorShape, type StoredError } from '../../shared/errors'
 import { isJobStopped, type ExportFormat, type Job, type TranscribeOptions } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { ProcessOwner } from '../runtime/process-owner'
@@ -207,7 +207,7 @@ export class WatchService {
       try {
         await this.advance(mine)
       } catch (err) {
-        await this.fail(mine.key, toErrorShape(err).message)
+        await this.failOn(mine.key, err)
       }
     }
   }
@@ -277,12 +277,12 @@ export class WatchService {
           const shape = toErrorShape(err)
           return shape.key === 'folder-missing' && path.resolve(f.dir) === path.resolve(String(shape.params?.path ?? ''))
             ? null
-            : shape.message
+            : storedError(err)
         },
       )
       if (problem) {
-        this.log(problem, f.dir)
-        this.setProblem(f.id, { id: f.id, state: 'stopped', reason: 'error', message: problem })
+        this.log(problem.message, f.dir)
+        this.setProblem(f.id, { id: f.id, state: 'stopped', reason: 'error', ...problem })
         continue
       }
       this.problems.delete(f.id)
@@ -319,7 +319,7 @@ export class WatchService {
         await this.attach(w, identity)
       })
       // said once, when it starts (setState logs it), not at every look
-      .catch((err: unknown) => this.setState(w, { reason: 'error', message: toErrorShape(err).message }))
+      .catch((err: unknown) => this.setState(w, { reason: 'error', ...storedError(err) }))
     return w.busy
   }
 
@@ -378,7 +378,7 @@ export class WatchService {
   }
 
   /** null: watching; else stopped, and why. */
-  private setState(w: Watched, problem: { reason: 'missing' | 'error'; message: string } | null): void {
+  private setState(w: Watched, problem: { reason: 'missing' | 'error'; message: string; error?: StoredError } | null): void {
     const state: WatchFolderState = problem
       ? { id: w.target.folderId, state: 'stopped', ...problem }
       : { id: w.target.folderId, state: 'watching', reason: null, message: null }
@@ -450,7 +450,7 @@ export class WatchService {
       }
       ;[job] = (await this.deps.transcription.add([record.path], options)) as [Job]
     } catch (err) {
-      return this.fail(record.key, toErrorShape(err).message)
+      return this.failOn(record.key, err)
     }
     const queued = await this.patch(record.key, { status: 'queued', jobId: job.id })
     // a very short file may already be through
@@ -466,14 +466,18 @@ export class WatchService {
       return
     }
     const job = this.deps.library.jobs.get(r.jobId)
-    if (!job) return void (await this.fail(r.key, 'Its transcription job was removed'))
+    if (!job)
+      return void (await this.failOn(
+        r.key,
+        keyedError('not-found', 'watch-job-removed', {}, 'Its transcription job was removed'),
+      ))
     if (r.status === 'writing' || job.status === 'done') return void (await this.writeOutputs(r.key))
     if (job.status === 'interrupted') {
-      if (job.retryable === false) return void (await this.fail(r.key, job.error ?? 'The file cannot be transcribed'))
+      if (job.retryable === false) return void (await this.failOnJob(r.key, job, 'The file cannot be transcribed'))
       await this.queue(r)
       return
     }
-    if (job.status === 'failed' || job.status === 'cancelled') await this.fail(r.key, job.error ?? job.status)
+    if (job.status === 'failed' || job.status === 'cancelled') await this.failOnJob(r.key, job, job.status)
     // queued or running in a live process: its end arrives as an event
   }
 
@@ -488,7 +492,7 @@ export class WatchService {
       if (!owner && !(await this.takeOver(r.key, null))) return
       await this.writeOutputs(r.key)
     } else if ((job.status === 'failed' || job.status === 'cancelled') && r.status === 'queued' && owner) {
-      await this.fail(r.key, job.error ?? job.status)
+      await this.failOnJob(r.key, job, job.status)
     }
   }
 
@@ -521,6 +525,7 @@ export class WatchService {
       rec.status = 'writing'
       rec.transcriptId = job.transcriptId
       rec.error = null
+      rec.errorDetail = null
       if (!rec.outputs.length) {
         const dir = outputDirFor(rec.path, rec.rootDir, rec.outDir)
         // names another file's run has chosen and not written yet are taken too
@@ -539,12 +544,33 @@ export class WatchService {
       }
       await this.settle(key, { status: 'done' })
     } catch (err) {
-      await this.fail(key, `Could not write the outputs: ${toErrorShape(err).message}`)
+      const detail = toErrorShape(err).message
+      await this.failOn(
+        key,
+        keyedError('store-failed', 'watch-outputs-failed', { detail }, `Could not write the outputs: ${detail}`),
+      )
     }
   }
 
-  private fail(key: string, error: string): Promise<WatchedFile> {
-    return this.settle(key, { status: 'failed', error })
+  /** Failed with `err`: its English for the CLI and logs, and what words it for the UI (errorDetail). */
+  private failOn(key: string, err: unknown): Promise<WatchedFile> {
+    const { message, error } = storedError(err)
+    return this.settle(key, { status: 'failed', error: message, errorDetail: error })
+  }
+
+  /**
+   * Failed with its job: worded as the queue words the job (its file problem, or its error's key
+   * and values; a cancelled job by its code); a job error with none of them stays as written.
+   */
+  private failOnJob(key: string, job: Job, fallback: string): Promise<WatchedFile> {
+    const errorDetail: StoredError | null = job.errorReason
+      ? { code: 'invalid-input', key: `media-${job.errorReason}`, params: { file: job.fileName } }
+      : job.errorDetail
+        ? { code: 'internal', ...job.errorDetail }
+        : job.status === 'cancelled'
+          ? { code: 'cancelled' }
+          : null
+    return this.settle(key, { status: 'failed', error: job.error ?? fallback, errorDetail })
   }
 
   /** An end state: the record has no owner any more. */

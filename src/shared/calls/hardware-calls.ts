@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { StoredError } from '../errors'
 
 /** The engine builds: CPU always; a GPU one where it was built (Vulkan, Metal, CUDA). */
 export const EngineBackend = z.enum(['cpu', 'vulkan', 'metal', 'cuda'])
@@ -67,8 +68,11 @@ export const BenchReport = z.object({
   machine: z.string(),
   clipSec: z.number(),
   results: z.array(BenchResult),
-  /** model × backend pairs that could not run, and why */
-  failures: z.array(z.object({ model: z.string(), backend: EngineBackend, reason: z.string() })),
+  /**
+   * model × backend pairs that could not run, and why: `reason` in English (the CLI), `error`
+   * (where there is one) for the app to word in its language
+   */
+  failures: z.array(z.object({ model: z.string(), backend: EngineBackend, reason: z.string(), error: StoredError.optional() })),
   recommendedModel: z.string().nullable(),
 })
 export type BenchReport = z.infer<typeof BenchReport>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { StoredError } from '../errors'
 import { ExportFormat } from '../transcribe-types'
 
 /**
@@ -53,6 +54,8 @@ export const WatchedFile = z.object({
   /** the output files, chosen once (free names) before the first is written */
   outputs: z.array(z.string()),
   error: z.string().nullable(),
+  /** what `error` says, for the UI to word in its language (absent, as in older records: show `error`) */
+  errorDetail: StoredError.nullable().optional(),
   at: z.string(),
 })
 export type WatchedFile = z.infer<typeof WatchedFile>
@@ -67,6 +70,8 @@ export const WatchFolderState = z.object({
   state: z.enum(['watching', 'stopped', 'off']),
   reason: z.enum(['missing', 'error']).nullable(),
   message: z.string().nullable(),
+  /** for reason error: what `message` says, for the UI to word in its language (absent: show `message`) */
+  error: StoredError.nullable().optional(),
 })
 export type WatchFolderState = z.infer<typeof WatchFolderState>
 

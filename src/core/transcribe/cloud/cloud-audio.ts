@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createReadStream, promises as fs } from 'node:fs'
 import path from 'node:path'
-import { AppError, keyedError } from '../../../shared/errors'
+import { AppError, keyedError, NO_DETAILS } from '../../../shared/errors'
 import { monoAudioArgs } from '../../media/ffmpeg-input'
 import { ffmpegPath } from '../../media/ffmpeg-path'
 import { MediaError } from '../../media/probe'
@@ -84,8 +84,8 @@ export async function decodeToWav(
   if (!info || info.dataBytes < 2) {
     const name = path.basename(file)
     if (/not on whitelist/.test(stderr))
-      throw new MediaError('not-media', `${name} is a playlist or a format that is not supported, not a media file.`)
-    throw new MediaError('corrupt', `No audio could be read from ${name}${code === 0 ? '' : `: ${lastLine(stderr)}`}.`)
+      throw new MediaError('not-media', `${name} is a playlist or a format that is not supported, not a media file.`, name)
+    throw new MediaError('corrupt', `No audio could be read from ${name}${code === 0 ? '' : `: ${lastLine(stderr)}`}.`, name)
   }
   return { wavPath, dataOffset: info.dataOffset, durationSec: Math.floor(info.dataBytes / 2) / CLOUD_SAMPLE_RATE }
 }
@@ -195,5 +195,5 @@ async function readWavData(wavPath: string): Promise<{ dataOffset: number; dataB
 }
 
 function lastLine(stderr: string): string {
-  return (stderr.trim().split('\n').at(-1) ?? '').replace(/^\[[^\]]*\]\s*/, '').trim() || 'no details'
+  return (stderr.trim().split('\n').at(-1) ?? '').replace(/^\[[^\]]*\]\s*/, '').trim() || NO_DETAILS
 }

@@ -2,7 +2,7 @@ import { modelKey } from '../../../shared/catalog-types'
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { AppError, type ErrorCode } from '../../../shared/errors'
+import { AppError, type ErrorCode, type ErrorDetail } from '../../../shared/errors'
 import { keyEnvVarOf, providers } from '../../../shared/providers'
 import { PCM_DIR_PREFIX } from '../../media/decode'
 import { probe } from '../../media/probe'
@@ -96,14 +96,29 @@ export class CloudTranscribeError extends AppError {
     message: string,
     readonly kind: FailureKind | 'too-large',
     readonly status?: number,
+    /** where the message is this app's own English (not the provider's words): what the page words instead */
+    detail?: ErrorDetail,
   ) {
-    super(code, message)
+    super(code, message, detail)
     this.name = 'CloudTranscribeError'
   }
 }
 
 /** The receiver as the English messages name it: a self-hosted server is not "the local server" of enhancement. */
 const receiverName = (p: CloudProvider): string => (p === 'custom' ? 'The transcription server' : providers[p].name)
+/**
+ * The receiver as the page's sentence names it, in any language: a provider by its brand, a
+ * server by its address; null for the servers' pool, whose requests go to whichever is free.
+ */
+const receiverOf = (t: CloudTarget): string | null => (t.provider === 'custom' ? t.baseURL : providers[t.provider].name)
+
+/** cloud-<what> naming the receiver, or server-<what> for the pool's servers (see receiverOf). */
+function wordedBy(t: CloudTarget, what: 'piece-too-large' | 'bad-reply', params: Record<string, string>): ErrorDetail {
+  const receiver = receiverOf(t)
+  return (
+    receiver === null ? { key: `server-${what}`, params } : { key: `cloud-${what}`, params: { receiver, ...params } }
+  ) as ErrorDetail
+}
 
 /**
  * Transcribe a file with a cloud (or self-hosted OpenAI-compatible) speech-to-text model.
@@ -282,7 +297,7 @@ function failureOf(
   limit: number,
 ): ProviderFailure | CloudTranscribeError {
   if (err instanceof CloudTranscribeError) return err
-  if (err instanceof BadSttReply) return badReply(name, err.detail)
+  if (err instanceof BadSttReply) return badReply(name, err.detail, target)
   const status = (err as { status?: unknown })?.status
   if (status === 413)
     return new CloudTranscribeError(
@@ -290,9 +305,10 @@ function failureOf(
       `${name} refused a ${mb(bytes)} piece as too large (HTTP 413): its limit is below the ${mb(limit)} upload limit set for it. Lower the upload limit in Settings and retry.`,
       'too-large',
       413,
+      wordedBy(target, 'piece-too-large', { size: mb(bytes), limit: mb(limit) }),
     )
   const f = classify(err, target.provider, target.modelId)
-  if (f.kind === 'bad-reply') return badReply(name, 'it could not be read')
+  if (f.kind === 'bad-reply') return badReply(name, 'it could not be read', target)
   if (f.kind === 'auth')
     return new ProviderFailure(
       'auth',
@@ -302,11 +318,14 @@ function failureOf(
   return f
 }
 
-function badReply(name: string, detail: string): CloudTranscribeError {
+function badReply(name: string, detail: string, target: CloudTarget): CloudTranscribeError {
   return new CloudTranscribeError(
     'provider-error',
     `${name} sent a reply that is not a transcript (${detail}). Check the base URL or the server; nothing was charged for this file.`,
     'bad-reply',
+    undefined,
+    // the page leaves out `detail`: the reply's shape in English, of use in a log, not to the user
+    wordedBy(target, 'bad-reply', {}),
   )
 }
 
@@ -316,11 +335,13 @@ function finalError(f: unknown, attempts: number): CloudTranscribeError {
     const message = f.retryable ? `${f.message} Gave up after ${attempts} attempts.` : f.message
     return new CloudTranscribeError(errorCodeOf[f.kind], message, f.kind, f.status)
   }
-  if (f instanceof AppError) return new CloudTranscribeError(f.code, f.message, 'server')
+  if (f instanceof AppError) return new CloudTranscribeError(f.code, f.message, 'server', undefined, f.detail)
   // a fault of this app, not of the provider: its own text means nothing to the user
   return new CloudTranscribeError(
     'internal',
     'The cloud transcription stopped on an unexpected error in the app; nothing was charged for this file. Try again, and report it if it happens again.',
     'server',
+    undefined,
+    { key: 'cloud-unexpected', params: {} } as ErrorDetail,
   )
 }

@@ -1,12 +1,14 @@
 import i18next from 'i18next'
+import { NO_DETAILS } from '../../../shared/errors'
 import { providerNameOf } from './provider-name'
 
-/** A core message's values as the UI shows them: a provider id by its name, a known field by its label. */
+/** A core message's values as the UI shows them: a provider id by its name, a known field by its label, "no details" in the UI's words. */
 function wordParams(params: unknown): Record<string, string | number> {
   const out: Record<string, string | number> = {}
   for (const [k, v] of Object.entries(typeof params === 'object' && params !== null ? params : {})) {
     if (typeof v !== 'string' && typeof v !== 'number') continue
-    if (k === 'provider' && typeof v === 'string') out[k] = providerNameOf(v)
+    if (v === NO_DETAILS) out[k] = i18next.t('errors.noDetails')
+    else if (k === 'provider' && typeof v === 'string') out[k] = providerNameOf(v)
     else if (k === 'field' && typeof v === 'string' && i18next.exists(`errors.fields.${v}`))
       out[k] = i18next.t(`errors.fields.${v}`)
     else if (k === 'folder' && typeof v === 'string' && i18next.exists(`errors.folders.${v}`))

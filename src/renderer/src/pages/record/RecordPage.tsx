@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { LanguageSelect } from '../../components/LanguageSelect'
 import { useFormat } from '../../i18n/format'
 import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 import { navigate } from '../../lib/use-route'
@@ -210,9 +211,9 @@ export function RecordPage() {
           {t('recording.noSystemAudio')}
         </p>
       ) : null}
-      {rec.error || action.error ? (
+      {rec.error != null || action.error ? (
         <p role="alert" className="error-box">
-          {rec.error ?? action.error}
+          {rec.error != null ? errorText(rec.error) : action.error}
         </p>
       ) : null}
 

@@ -17,7 +17,12 @@ export interface RecorderSnapshot {
   problem: CaptureProblem
   /** system audio was asked for and this platform or browser gave none: recording the microphone only */
   noSystemAudio: boolean
-  error: string | null
+  /**
+   * The last failure as thrown (the core's envelope with its key and values, or the browser's own
+   * error), null when none: the page words it with errorText when it shows it, so a keyed refusal
+   * reads in the UI's language, even after the language is switched mid-recording.
+   */
+  error: unknown
 }
 
 const initial: RecorderSnapshot = {
@@ -139,7 +144,7 @@ class Recorder {
       this.set({ status: 'recording', id: rec.id })
     } catch (err) {
       this.release()
-      this.set({ ...initial, error: (err as Error).message })
+      this.set({ ...initial, error: err })
     }
   }
 
@@ -175,7 +180,7 @@ class Recorder {
       this.set({ ...initial })
       return transcriptId
     } catch (err) {
-      this.set({ ...initial, error: (err as Error).message })
+      this.set({ ...initial, error: err })
       return null
     }
   }
@@ -198,7 +203,7 @@ class Recorder {
           return
         } catch (err) {
           if (attempt >= SEND_TRIES) {
-            this.set({ error: (err as Error).message })
+            this.set({ error: err })
             return
           }
           await new Promise((r) => setTimeout(r, 200 * attempt))
@@ -262,7 +267,7 @@ class Recorder {
     try {
       await fn()
     } catch (err) {
-      this.set({ error: (err as Error).message })
+      this.set({ error: err })
     }
   }
 }

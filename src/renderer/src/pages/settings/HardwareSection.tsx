@@ -5,6 +5,7 @@ import type { Settings, SettingsPatch } from '../../../../shared/settings-types'
 import { SavedSelect } from '../../components/SavedField'
 import { useFormat } from '../../i18n/format'
 import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 
@@ -126,7 +127,12 @@ export function HardwareSection({ settings, save }: { settings: Settings; save: 
       ) : null}
       {report?.failures.map((f) => (
         <p key={`${f.model}|${f.backend}`} className="muted">
-          {t('hardware.failed', { model: f.model, backend: t(`hardware.backend.${f.backend}`), reason: f.reason })}
+          {t('hardware.failed', {
+            model: f.model,
+            backend: t(`hardware.backend.${f.backend}`),
+            // worded from its key where the core kept one; else (nothing to word it from) as the core said it
+            reason: f.error ? errorText({ ...f.error, message: f.reason }) : f.reason,
+          })}
         </p>
       ))}
       {(report?.recommendedModel ?? s?.recommendedModel) ? (

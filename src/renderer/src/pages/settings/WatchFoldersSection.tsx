@@ -4,10 +4,15 @@ import { ExportFormat } from '../../../../shared/transcribe-types'
 import { DEFAULT_WATCH_FORMATS } from '../../../../shared/calls/watch-calls'
 import { useWatchFolders } from './use-watch-folders'
 import { ErrorBox } from '../../components/ErrorBox'
+import { errorText } from '../../lib/error-text'
+import type { StoredError } from '../../../../shared/errors'
 
 /** A full path on any of the systems the app runs on (the core checks it again, and more). */
 const isFullPath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\')
 const baseName = (p: string) => p.split(/[\\/]/).filter(Boolean).at(-1) ?? p
+/** A kept failure in the UI's language: from its key or code where the core kept them, else its text as written (an older record). */
+const worded = (message: string | null, error: StoredError | null | undefined) =>
+  error ? errorText({ ...error, message: message ?? '' }) : (message ?? '')
 
 /** Folders whose new media is transcribed once fully written, and the files handled lately. */
 export function WatchFoldersSection() {
@@ -51,7 +56,7 @@ export function WatchFoldersSection() {
                 {f.enabled ? '' : ` (${t('watch.paused')})`}
                 {f.enabled && state?.state === 'stopped' ? (
                   <strong className="watch-stopped" role="status" data-testid="watch-stopped">
-                    {` ${t('watch.stopped')}: ${state.reason === 'missing' ? t('watch.stoppedMissing') : (state.message ?? '')}`}
+                    {` ${t('watch.stopped')}: ${state.reason === 'missing' ? t('watch.stoppedMissing') : worded(state.message, state.error)}`}
                   </strong>
                 ) : null}{' '}
                 <button
@@ -116,7 +121,7 @@ export function WatchFoldersSection() {
             <li key={r.key} data-status={r.status} title={r.path}>
               {`${baseName(r.path)}: ${t(`watch.status.${r.status}`)}`}
               {r.status === 'done' && r.outputs.length ? ` → ${r.outputs.map(baseName).join(', ')}` : ''}
-              {r.status === 'failed' ? ` — ${r.error ?? ''} ${t('watch.failedHint')}` : ''}
+              {r.status === 'failed' ? ` — ${worded(r.error, r.errorDetail)} ${t('watch.failedHint')}` : ''}
             </li>
           ))}
         </ul>

@@ -3,6 +3,7 @@ import type { ProviderId } from '../../../../shared/catalog-types'
 import type { CallOutput } from '../../../../shared/contract'
 import type { Settings } from '../../../../shared/settings-types'
 import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 
@@ -24,8 +25,8 @@ export function useProviders() {
         try {
           await api.invoke('providers.setKey', { provider, key })
         } catch (err) {
-          // no OS keyring: store weakly only when the user says so
-          if ((err as { code?: string }).code !== 'needs-confirmation' || !confirmWeak((err as Error).message)) throw err
+          // no OS keyring: store weakly only when the user says so (asked in the UI's language)
+          if ((err as { code?: string }).code !== 'needs-confirmation' || !confirmWeak(errorText(err))) throw err
           await api.invoke('providers.setKey', { provider, key, allowWeakStorage: true })
         }
         status.reload()

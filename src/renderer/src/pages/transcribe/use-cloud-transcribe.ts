@@ -3,6 +3,7 @@ import { useState } from 'react'
 import type { ModelView } from '../../../../shared/catalog-types'
 import type { TranscribeEstimate } from '../../../../shared/calls/remote-transcribe-calls'
 import { api } from '../../lib/api'
+import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
 
 /** "groq/whisper-large-v3-turbo" → the provider; null for a local model name. */
@@ -45,7 +46,7 @@ export function useCloudTranscribe() {
       }
       setPending(out)
     } catch (err) {
-      setError((err as Error).message)
+      setError(errorText(err))
     } finally {
       setEstimating(false)
     }
@@ -61,7 +62,7 @@ export function useCloudTranscribe() {
       await api.invoke('transcribe.add', { files: pending.map((p) => p.path), options: { model, ...options } })
       setPending(null)
     } catch (err) {
-      setError((err as Error).message)
+      setError(errorText(err))
     }
   }
 

@@ -5,6 +5,21 @@ import { errorText } from '../../lib/error-text'
 import { useCall } from '../../lib/use-call'
 
 type View = { meta: TranscriptMeta; segments: Segment[] }
+type Notice = Pick<TranscriptMeta, 'speakerNotice' | 'speakerNoticeError'>
+
+const noticeOf = (m: TranscriptMeta | undefined): Notice => ({
+  speakerNotice: m?.speakerNotice,
+  speakerNoticeError: m?.speakerNoticeError,
+})
+
+/**
+ * The notice in the UI's language, worded at render time: from its error's key (or code) where
+ * the core kept it, else (a record from an older version) as it was written.
+ */
+function noticeText(n: Notice): string | undefined {
+  if (!n.speakerNotice) return undefined
+  return n.speakerNoticeError ? errorText({ ...n.speakerNoticeError, message: n.speakerNotice }) : n.speakerNotice
+}
 
 /**
  * Who speaks in one transcript: detection (with its two-step progress), rename, merge and
@@ -16,13 +31,13 @@ export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegm
   const known = useCall('voices.ofTranscript', { id }, ['transcripts.changed'])
   const library = useCall('voices.list', {}, ['transcripts.changed'])
   const [names, setNames] = useState<Record<string, string> | undefined>(meta?.speakers)
-  const [notice, setNotice] = useState<string | undefined>(meta?.speakerNotice)
+  const [notice, setNotice] = useState<Notice>(noticeOf(meta))
   const [phase, setPhase] = useState<'idle' | 'audio' | 'speakers'>('idle')
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
     setNames(meta?.speakers)
-    setNotice(meta?.speakerNotice)
+    setNotice(noticeOf(meta))
   }, [meta])
 
   useEffect(
@@ -35,7 +50,7 @@ export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegm
 
   const apply = (view: View) => {
     setNames(view.meta.speakers)
-    setNotice(view.meta.speakerNotice)
+    setNotice(noticeOf(view.meta))
     onSegments(view.segments)
   }
 
@@ -53,7 +68,7 @@ export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegm
 
   const detect = async (speakers: 'auto' | number) => {
     setPhase('audio')
-    setNotice(undefined)
+    setNotice({})
     await run(() => api.invoke('speakers.detect', { id, speakers }))
     setPhase('idle')
   }
@@ -62,7 +77,7 @@ export function useSpeakers(id: string, meta: TranscriptMeta | undefined, onSegm
     models,
     installed: (models.data ?? []).length > 0 && (models.data ?? []).every((m) => m.installed),
     names,
-    notice,
+    notice: noticeText(notice),
     phase,
     error,
     detect,

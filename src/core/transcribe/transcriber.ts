@@ -111,9 +111,10 @@ export async function transcribeFile(
   let pending = windows.next()
   let summary: DecodeSummary | null = null
   let engineError: string | null = null
-  // The decoder removes its folder once it has handed out the last window, which can happen while
-  // that window is still being worked on (the next read starts early): each window is linked into
-  // a folder of our own first. Named with our pid, like the decoder's, for the start-up sweep.
+  // The decoder removes its folder once it is asked for the window after the last, which happens
+  // while that window is still being worked on (the next read starts early): each window is
+  // linked into a folder of our own before the next is asked for. Named with our pid, like the
+  // decoder's, for the start-up sweep.
   const work = await fs.mkdtemp(path.join(os.tmpdir(), `${PCM_DIR_PREFIX}${process.pid}-`))
   try {
     for (;;) {
@@ -121,12 +122,14 @@ export async function transcribeFile(
       if (step.done) summary = step.value
       if (step.done || hooks.signal?.aborted) break
       const w = step.value
-      pending = windows.next()
-      pending.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
       const windowEnd = w.startSec + w.durationSec
       const wavPath = path.join(work, path.basename(w.wavPath))
+      // taken before the next window is asked for: asking lets the decoder finish, and after the
+      // last window it removes its folder at once
       await fs.link(w.wavPath, wavPath).catch(() => fs.copyFile(w.wavPath, wavPath))
       await fs.rm(w.wavPath, { force: true })
+      pending = windows.next()
+      pending.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
       const speechPath = wavPath.replace(/\.wav$/, '-speech.wav')
       try {
         if (w.durationSec < ENGINE_MIN_SEC) {

@@ -9,6 +9,7 @@ import { go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { silence, writeWav } from '../helpers/speech-audio'
 import { installMiniModel } from '../helpers/transcribe-env'
+import { newTranscriptMeta } from '../helpers/transcript-meta'
 
 const micWav = writeWav(path.join(mkdtempSync(path.join(os.tmpdir(), 'mp4totext-mic-')), 'mic.wav'), silence(3))
 const open = useApp({
@@ -60,20 +61,9 @@ it('a file a cloud model cannot price (empty) is refused in Turkish, naming the 
 it('why speaker detection left a transcript unlabelled is kept with its key and read in Turkish; an older notice keeps its text', async () => {
   const { page, core, dataDir } = await open()
   const save = (name: string) =>
-    core.transcripts.save(
-      {
-        jobId: `job-${name}`,
-        fileName: name,
-        mediaPath: writeWav(path.join(dataDir, name), silence(2)),
-        hasVideo: false,
-        createdAt: new Date().toISOString(),
-        updatedAt: new Date().toISOString(),
-        durationSec: 2,
-        language: 'tr',
-        model: 'base',
-      },
-      [{ id: 0, start: 0, end: 2, text: 'Günaydın.' }],
-    )
+    core.transcripts.save(newTranscriptMeta(name, { mediaPath: writeWav(path.join(dataDir, name), silence(2)) }), [
+      { id: 0, start: 0, end: 2, text: 'Günaydın.' },
+    ])
   // no speaker models installed: the detection (as after a recording or a job) is refused, the
   // reason kept beside the transcript for whoever opens it later
   const meta = await save('toplantı.wav')

@@ -1,19 +1,15 @@
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createStreamWriter } from '../../src/cli/enhance-commands'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
-import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
-let server: FakeLlmServer
-beforeAll(async () => {
-  server = await startFakeLlmServer({ apiKey: TEST_KEY })
-})
-afterAll(() => server.close())
+const llm = useFakeLlmServer({ apiKey: TEST_KEY })
 
 function cli(
   args: string[],
@@ -22,7 +18,7 @@ function cli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/mp4totext.mjs'), ...args], {
-      env: { ...process.env, ...envFor(server), ...env },
+      env: { ...process.env, ...envFor(llm()), ...env },
     })
     let stdout = ''
     let stderr = ''
@@ -61,7 +57,7 @@ describe('mp4totext enhance', () => {
     const dir = tempDir()
     const file = path.join(dir, 'talk.txt')
     writeFileSync(file, 'merhaba. bugün toplantı var.')
-    server.fail({ model: 'llama-3.1-8b-instant', status: 429, headers: { 'retry-after': '1' } })
+    llm().fail({ model: 'llama-3.1-8b-instant', status: 429, headers: { 'retry-after': '1' } })
     const r = await cli(['enhance', file, '--model', 'groq/llama-3.1-8b-instant', '--data-dir', dir])
     expect(r.stderr).toContain("[the provider's rate limit was reached: trying again in 1 s (attempt 2 of 4)]")
     expect(r.stderr).not.toContain('connection lost')
@@ -122,7 +118,7 @@ describe('mp4totext enhance', () => {
     const file = path.join(dir, 't.txt')
     writeFileSync(file, 'via base url.')
     const r = await cli(
-      ['enhance', file, '--model', 'together/openai/gpt-oss-20b', '--base-url', `${server.url}/v1`, '--data-dir', dir],
+      ['enhance', file, '--model', 'together/openai/gpt-oss-20b', '--base-url', `${llm().url}/v1`, '--data-dir', dir],
       {
         MP4TOTEXT_TOGETHER_BASE_URL: 'http://127.0.0.1:9/v1',
       },

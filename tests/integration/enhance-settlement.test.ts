@@ -1,27 +1,24 @@
 // An enhancement is settled exactly once whatever write fails: admission is one write (the
 // reservation and the running record together), and a write that fails at the end — a full
 // disk — is retried until it lands: what was delivered is committed and kept, nothing stays
-// "running" or "pending". Real lowdb files, the real SDK against a local server, a real full
+// "running" or "pending". Real lowdb files, the real SDK against a local llm(), a real full
 // file system (a small tmpfs).
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import type { Db as DbJson } from '../../src/core/store/db-schema'
 import type { EnhanceRequest } from '../../src/shared/enhance-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
-import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { startFakeLlmServer } from '../helpers/fake-llm-server'
+import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
 import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
-let server: FakeLlmServer
-beforeAll(async () => {
-  server = await startFakeLlmServer({ apiKey: TEST_KEY })
-})
-afterAll(() => server.close())
+const llm = useFakeLlmServer({ apiKey: TEST_KEY })
 const cores: Core[] = []
 const mounts: string[] = []
 afterEach(async () => {
@@ -44,7 +41,7 @@ const readDb = (dir: string) => {
 type Db = ReturnType<typeof readDb>
 
 async function open(dataDir: string): Promise<Core> {
-  const core = await openCore({ dataDir, shell: 'web', version: 'test', systemLocale: 'en-US', env: envFor(server) })
+  const core = await openCore({ dataDir, shell: 'web', version: 'test', systemLocale: 'en-US', env: envFor(llm()) })
   cores.push(core)
   return core
 }
@@ -101,12 +98,12 @@ describe('an enhancement settles once, whatever write fails', { timeout: 120_000
       const core = await open(dataDir)
       const before = core.credits.state().balance
       let release!: () => void
-      server.fail({ holdUntil: new Promise<void>((r) => (release = r)) })
+      llm().fail({ holdUntil: new Promise<void>((r) => (release = r)) })
       const finished = new Promise<{ status: string }>((resolve) =>
         core.events.subscribe((name, e) => name === 'enhance.finished' && resolve(e as { status: string })),
       )
       const { id } = await core.enhance.start(req)
-      await until('the request to reach the provider', () => server.requests.length > 0)
+      await until('the request to reach the provider', () => llm().requests.length > 0)
 
       // the disk fills up while the provider answers
       const filler = path.join(dir, 'filler')

@@ -5,22 +5,18 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import type { Db } from '../../src/core/store/db-schema'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
-import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
 import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
-let server: FakeLlmServer
-beforeAll(async () => {
-  server = await startFakeLlmServer({ apiKey: TEST_KEY })
-})
-afterAll(() => server.close())
+const llm = useFakeLlmServer({ apiKey: TEST_KEY })
 const children = new Set<ChildProcess>()
 const cores: Core[] = []
 afterEach(async () => {
@@ -39,7 +35,7 @@ const OUTPUT = 'BUGÜN TOPLANTI VAR. HERKES GELSIN.'
 async function killedAt(dir: string, step: string): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tests/helpers/enhance-child.ts'), dir, step], {
     cwd: root,
-    env: { ...process.env, ...envFor(server) },
+    env: { ...process.env, ...envFor(llm()) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.add(child)
@@ -61,7 +57,7 @@ async function killedAt(dir: string, step: string): Promise<void> {
 
 /** The next process to start: its start-up recovery runs, as every shell's does. */
 async function nextStart(dir: string): Promise<Core> {
-  const core = await openCore({ dataDir: dir, shell: 'cli', version: 'test', systemLocale: 'en-US', env: envFor(server) })
+  const core = await openCore({ dataDir: dir, shell: 'cli', version: 'test', systemLocale: 'en-US', env: envFor(llm()) })
   cores.push(core)
   return core
 }
@@ -125,7 +121,7 @@ describe('an enhancement whose process is killed between its writes', { timeout:
 
   it('after a failed run was refunded, before its record was marked failed: refunded once, the record failed', async () => {
     const dir = tempDir()
-    server.fail({ model: 'llama-3.1-8b-instant', status: 400, body: { error: { message: 'refused by the test' } } })
+    llm().fail({ model: 'llama-3.1-8b-instant', status: 400, body: { error: { message: 'refused by the test' } } })
     await killedAt(dir, 'after-refund')
     expect(readDb(dir).credits.reservations.map((r) => r.status)).toEqual(['refunded'])
     expect(readLibrary(dir).enhancements.map((e) => e.status)).toEqual(['running'])
@@ -140,11 +136,11 @@ describe('an enhancement whose process is killed between its writes', { timeout:
   it('while the provider answers (its record running): refunded, the record failed', async () => {
     const dir = tempDir()
     let never!: () => void
-    server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (never = r)) })
+    llm().fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (never = r)) })
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(root, 'tests/helpers/enhance-child.ts'), dir, 'after-refund'],
-      { cwd: root, env: { ...process.env, ...envFor(server) }, stdio: 'ignore' },
+      { cwd: root, env: { ...process.env, ...envFor(llm()) }, stdio: 'ignore' },
     )
     children.add(child)
     const closed = new Promise<void>((resolve) => child.on('close', () => resolve()))

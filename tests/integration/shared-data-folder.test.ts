@@ -3,24 +3,20 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { CreditsService } from '../../src/core/credits/credits-service'
 import { createInitialDb } from '../../src/core/initial-db'
 import type { Db } from '../../src/core/store/db-schema'
 import { Store } from '../../src/core/store/store'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
-import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
 import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
-let server: FakeLlmServer
-beforeAll(async () => {
-  server = await startFakeLlmServer({ apiKey: TEST_KEY })
-})
-afterAll(() => server.close())
+const llm = useFakeLlmServer({ apiKey: TEST_KEY })
 
 const children = new Set<ChildProcess>()
 afterEach(() => {
@@ -32,7 +28,7 @@ type Result = { code: number; stdout: string; stderr: string }
 
 function cli(args: string[], dataDir: string): { child: ChildProcess; done: Promise<Result> } {
   const child = spawn(process.execPath, [path.join(root, 'bin/mp4totext.mjs'), ...args, '--data-dir', dataDir], {
-    env: { ...process.env, ...envFor(server) },
+    env: { ...process.env, ...envFor(llm()) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.add(child)
@@ -63,7 +59,7 @@ async function startWebHost(dataDir: string): Promise<{ call: (name: string, inp
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(root, 'src/web/main.ts'), '--data-dir', dataDir, '--static', staticDir],
-    { cwd: root, env: { ...process.env, ...envFor(server) }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...process.env, ...envFor(llm()) }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   children.add(child)
   let out = ''
@@ -135,7 +131,7 @@ describe('one data folder, several processes', { timeout: 120_000 }, () => {
 
     // 1. A's request is held in flight while B starts and finishes
     let release!: () => void
-    server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (release = r)) })
+    llm().fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (release = r)) })
     const a = cli(args, dir)
     // the reservation and the running record are one write: wait for both
     const admitted = () => {
@@ -164,7 +160,7 @@ describe('one data folder, several processes', { timeout: 120_000 }, () => {
 
     // 2. C is killed mid-run: the next process to start gives its credits back
     let never!: () => void
-    server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (never = r)) })
+    llm().fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (never = r)) })
     const c = cli(args, dir)
     await until('C to reserve its credits', admitted)
     c.child.kill('SIGKILL')

@@ -2,13 +2,13 @@
 // (Turkish casing), split, merge, delete and moving a segment's times (word timing kept where it
 // still fits), the word list whisper is given again.
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import type { CallInput, CallName, CallOutput } from '../../src/shared/contract'
 import { dispatch } from '../../src/shared/dispatch'
 import type { Segment, Word } from '../../src/shared/transcribe-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
-import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -17,15 +17,11 @@ afterEach(async () => {
   for (const c of cores.splice(0)) await c.close()
 })
 
-let server: FakeLlmServer
-beforeAll(async () => {
-  server = await startFakeLlmServer({ apiKey: TEST_KEY })
-})
-afterAll(() => server.close())
+const llm = useFakeLlmServer({ apiKey: TEST_KEY })
 
 async function withTranscript(segments: Segment[], language = 'en'): Promise<{ core: Core; id: string }> {
   const dataDir = tempDir()
-  const core = await openCore({ dataDir, shell: 'cli', version: 'test', systemLocale: 'en-US', env: envFor(server) })
+  const core = await openCore({ dataDir, shell: 'cli', version: 'test', systemLocale: 'en-US', env: envFor(llm()) })
   cores.push(core)
   const meta = await core.transcripts.save(
     {

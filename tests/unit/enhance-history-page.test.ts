@@ -6,6 +6,7 @@ import { Records } from '../../src/core/store/library-db'
 import { dispatch } from '../../src/shared/dispatch'
 import type { EnhancementRecord } from '../../src/shared/enhance-types'
 import { useTempDirs } from '../helpers/temp-dir'
+import { newTranscriptMeta } from '../helpers/transcript-meta'
 
 const tempDir = useTempDirs()
 
@@ -32,20 +33,9 @@ describe('the enhancement history', () => {
   it('answers the newest runs and a transcript’s versions without reading every run', async () => {
     const core = await openCore({ dataDir: tempDir(), shell: 'web', version: 't', systemLocale: 'tr' })
     try {
-      const { id } = await core.transcripts.save(
-        {
-          jobId: 'j',
-          fileName: 'toplantı.v2.mp4',
-          mediaPath: '/media/toplantı.v2.mp4',
-          hasVideo: false,
-          createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-          updatedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-          durationSec: 2,
-          language: 'tr',
-          model: 'base',
-        },
-        [{ id: 0, start: 0, end: 2, text: 'merhaba' }],
-      )
+      const { id } = await core.transcripts.save(newTranscriptMeta('toplantı.v2.mp4'), [
+        { id: 0, start: 0, end: 2, text: 'merhaba' },
+      ])
       core.library.transaction(() => {
         for (let i = 1; i <= 300; i++) core.library.enhancements.put(run(i, i % 10 === 0 ? id : null))
       })

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { chunkBudget, splitIntoChunks } from '../../src/core/enhance/chunking'
 import { coalesceDeltas, type Delta } from '../../src/core/enhance/coalesce-deltas'
 import { dispatch } from '../../src/shared/dispatch'
 import type { EventPayload } from '../../src/shared/contract'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
-import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
-let server: FakeLlmServer
-beforeAll(async () => {
-  server = await startFakeLlmServer({ apiKey: TEST_KEY })
-})
-afterAll(() => server.close())
+const llm = useFakeLlmServer({ apiKey: TEST_KEY })
 
 async function core(): Promise<Core> {
   return openCore({
@@ -21,7 +17,7 @@ async function core(): Promise<Core> {
     shell: 'cli',
     version: 't',
     systemLocale: 'en',
-    env: envFor(server),
+    env: envFor(llm()),
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
   })
 }
@@ -116,8 +112,8 @@ describe('enhancement cost grows linearly with the transcript', () => {
     const text = transcript(60_000)
     const chunks = splitIntoChunks(text, chunkBudget(128_000, 'cleanup'))
     expect(chunks.length).toBeGreaterThan(1)
-    server.fail({ model: 'gpt-4o-mini' }) // the first part goes through as usual
-    server.fail({ model: 'gpt-4o-mini', status: 400, body: { error: { message: 'bad request' } } })
+    llm().fail({ model: 'gpt-4o-mini' }) // the first part goes through as usual
+    llm().fail({ model: 'gpt-4o-mini', status: 400, body: { error: { message: 'bad request' } } })
     const { finished } = await runThroughEvents(c, text)
     expect(finished.status).toBe('failed')
     const saved = await c.enhance.output(finished.id)

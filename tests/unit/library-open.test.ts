@@ -6,20 +6,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { Records } from '../../src/core/store/library-db'
 import { useTempDirs } from '../helpers/temp-dir'
+import { newTranscriptMeta } from '../helpers/transcript-meta'
 
 const tempDir = useTempDirs()
 const segments = [{ id: 0, start: 0, end: 2, text: 'merhaba İstanbul' }]
-const meta = (i: number, mediaPath: string) => ({
-  jobId: `j-${i}`,
-  fileName: `toplantı.${i}.mp4`,
-  mediaPath,
-  hasVideo: false,
-  createdAt: new Date().toISOString(),
-  updatedAt: new Date().toISOString(),
-  durationSec: 2,
-  language: 'tr',
-  model: 'base',
-})
+const meta = (i: number, mediaPath: string) => newTranscriptMeta(`toplantı.${i}.mp4`, { mediaPath })
 const open = (dir: string) => openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'tr' })
 
 describe('opening the core on a library', () => {

@@ -1,7 +1,6 @@
 // The engines' failures (whisper-server, speaker detection, ffmpeg) and the update
 // feed's carry a key and values too, so a Turkish page words them itself. Each is reached through
 // the core function the app calls; a native child that fails is a stand-in launched in its place.
-import { randomUUID } from 'node:crypto'
 import { chmodSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -22,6 +21,7 @@ import { useMessages } from './use-messages'
 import { installSpeakerModels } from '../helpers/speaker-models'
 import { voicedSpeech, writeWav } from '../helpers/speech-audio'
 import { useTempDirs } from '../helpers/temp-dir'
+import { newTranscriptMeta } from '../helpers/transcript-meta'
 
 const tempDir = useTempDirs()
 
@@ -77,21 +77,9 @@ describe('engine, detection and feed failures carry a key, and read in Turkish',
       const models = installSpeakerModels(modelsDirOf(dir, core.store.data.settings))
       writeFileSync(models.embedding, 'bu bir model değil')
       const media = writeWav(path.join(dir, 'toplantı.wav'), voicedSpeech(2))
-      const now = new Date().toISOString()
-      const meta = await core.transcripts.save(
-        {
-          jobId: `job-${randomUUID()}`,
-          fileName: 'toplantı.wav',
-          mediaPath: media,
-          hasVideo: false,
-          createdAt: now,
-          updatedAt: now,
-          durationSec: 2,
-          language: 'tr',
-          model: 'base',
-        },
-        [{ id: 0, start: 0, end: 2, text: 'Günaydın.' }],
-      )
+      const meta = await core.transcripts.save(newTranscriptMeta('toplantı.wav', { mediaPath: media }), [
+        { id: 0, start: 0, end: 2, text: 'Günaydın.' },
+      ])
       const env = await dispatch(core.handlers, 'speakers.detect', { id: meta.id, speakers: 2 })
       expectKeyed(refusal(env), 'speaker-model-unusable')
       const turns = (stage?: string) => {

@@ -59,6 +59,8 @@ const migrations: string[] = [
   CREATE TABLE IF NOT EXISTS enhancements (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, changed INTEGER NOT NULL, data TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS enhancements_by_status ON enhancements (status);
   CREATE INDEX IF NOT EXISTS enhancements_by_changed ON enhancements (changed);
+  -- a transcript's versions are its done runs: found by this index, not by reading every run
+  CREATE INDEX IF NOT EXISTS enhancements_by_transcript ON enhancements (json_extract(data, '$.transcriptId'));
   `,
 ]
 export const LIBRARY_SCHEMA_VERSION = migrations.length

@@ -268,3 +268,36 @@ it('the waveform strip draws the audio’s peaks; a click seeks the player, a dr
   await page.getByRole('button', { name: 'Tools for the segment at 0:03' }).click()
   expect(Number(await page.getByTestId('segment-tools').locator('input[name=end]').inputValue())).toBeCloseTo(5.2, 1)
 })
+
+it('a time typed while the last nudge is still being saved is kept, not reset when the answer comes', async () => {
+  const app = await open()
+  const { page, core } = app
+  const meta = await saveTranscript(app, [
+    { id: 0, start: 0, end: 4, text: 'alpha beta gamma delta' },
+    { id: 1, start: 5, end: 6, text: 'epsilon' },
+  ])
+  await go(page, `transcript/${meta.id}`)
+  // the nudge's answer is held until the user has typed
+  let release = () => {}
+  const held = new Promise<void>((r) => (release = r))
+  let answered = false
+  await page.route('**/api/call/transcripts.setTimes', async (route) => {
+    const res = await route.fetch()
+    await held
+    await route.fulfill({ response: res })
+    answered = true
+  })
+  await page.getByRole('button', { name: 'Tools for the segment at 0:00' }).click()
+  const tools = page.getByTestId('segment-tools')
+  await tools.getByRole('button', { name: 'End earlier' }).click()
+  await tools.locator('input[name=start]').fill('5')
+  release()
+  await expect.poll(() => answered).toBe(true)
+  await expect.poll(() => core.transcripts.get(meta.id).then((t) => t.segments[0]!.end)).toBe(3.9)
+  // the answer has been applied (the saved end shows) and the typed start is still there
+  await expect.poll(() => tools.locator('input[name=end]').inputValue()).toBe('3.9')
+  expect(await tools.locator('input[name=start]').inputValue()).toBe('5')
+  await page.unroute('**/api/call/transcripts.setTimes')
+  await tools.getByRole('button', { name: 'Set times' }).click()
+  await expect.poll(() => tools.getByRole('alert').textContent()).toBe('A segment must start before it ends, at 0 s or later.')
+})

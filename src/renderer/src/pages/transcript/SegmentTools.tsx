@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Segment } from '../../../../shared/transcribe-types'
 import { useFormat } from '../../i18n/format'
@@ -25,9 +25,14 @@ export function SegmentTools({ segment }: { segment: Segment }) {
   const [end, setEnd] = useState(segment.end)
   const [problem, setProblem] = useState<string | null>(null)
   const action = useAction()
+  // A saved change (this tab's answer, another tab's edit) shows in a field the user has not
+  // changed since the last one; a value typed meanwhile is kept, not reset under their fingers.
+  const synced = useRef({ start: segment.start, end: segment.end })
   useEffect(() => {
-    setStart(segment.start)
-    setEnd(segment.end)
+    const was = synced.current
+    setStart((cur) => (cur === was.start ? segment.start : cur))
+    setEnd((cur) => (cur === was.end ? segment.end : cur))
+    synced.current = { start: segment.start, end: segment.end }
   }, [segment.start, segment.end])
   const time = f.duration(segment.start)
   const ref = { id: ed.id, segmentId: segment.id }

@@ -172,14 +172,19 @@ it('tr: the word list is saved with the transcript and used when it is transcrib
   expect(await page.getByTestId('word-list').getByRole('textbox').inputValue()).toBe('Ayşe Yılmaz, MP4toText')
 })
 
-it('split, merge, nudge and delete segments from the editor; each is saved', { timeout: 120_000 }, async () => {
+/** The editor on a transcript of two segments: 0–4 s of four words, and 5–6 s of one. */
+async function openTwoSegments() {
   const app = await open()
-  const { page, core } = app
   const meta = await saveTranscript(app, [
     { id: 0, start: 0, end: 4, text: 'alpha beta gamma delta' },
     { id: 1, start: 5, end: 6, text: 'epsilon' },
   ])
-  await go(page, `transcript/${meta.id}`)
+  await go(app.page, `transcript/${meta.id}`)
+  return { ...app, meta }
+}
+
+it('split, merge, nudge and delete segments from the editor; each is saved', { timeout: 120_000 }, async () => {
+  const { page, core, meta } = await openTwoSegments()
   const saved = () => core.transcripts.get(meta.id).then((t) => t.segments.map((s) => [s.start, s.end, s.text]))
   await page.getByRole('button', { name: 'Tools for the segment at 0:00' }).click()
   await page.getByRole('button', { name: 'Split', exact: true }).click()
@@ -270,13 +275,7 @@ it('the waveform strip draws the audio’s peaks; a click seeks the player, a dr
 })
 
 it('a time typed while the last nudge is still being saved is kept, not reset when the answer comes', async () => {
-  const app = await open()
-  const { page, core } = app
-  const meta = await saveTranscript(app, [
-    { id: 0, start: 0, end: 4, text: 'alpha beta gamma delta' },
-    { id: 1, start: 5, end: 6, text: 'epsilon' },
-  ])
-  await go(page, `transcript/${meta.id}`)
+  const { page, core, meta } = await openTwoSegments()
   // the nudge's answer is held until the user has typed
   let release = () => {}
   const held = new Promise<void>((r) => (release = r))

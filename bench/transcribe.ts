@@ -3,7 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { decodeWindows, wavFile } from '../src/core/media/decode'
+import { decodeWindows, SAMPLE_RATE, wavFile } from '../src/core/media/decode'
+import { monoAudioArgs } from '../src/core/media/ffmpeg-input'
 import { ffmpegPath } from '../src/core/media/ffmpeg-path'
 import { whisperServerPath } from '../src/core/transcribe/engine-paths'
 import { transcribeFile } from '../src/core/transcribe/transcriber'
@@ -73,6 +74,31 @@ function peakRss(file: string, model: string): { rssMiB: number; engineRssMiB: n
   return { rssMiB: r.rss / 1024, engineRssMiB: r.engine / 1024 }
 }
 
+/**
+ * CPU seconds the children that `fn` started and this process reaped took (Linux: the
+ * cutime + cstime fields of /proc/self/stat), or null where that is not readable.
+ */
+function childrenCpu(): number | null {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')
+    // fields[0] is the state (field 3): cutime and cstime are fields 16 and 17
+    return (Number(fields[13]) + Number(fields[14])) / 100
+  } catch {
+    return null
+  }
+}
+function childCpuSec(fn: () => void): number | null {
+  const before = childrenCpu()
+  fn()
+  const after = childrenCpu()
+  return before === null || after === null ? null : after - before
+}
+async function childCpuSecAsync(fn: () => Promise<void>): Promise<number> {
+  const before = childrenCpu() ?? 0
+  await fn()
+  return (childrenCpu() ?? 0) - before
+}
+
 async function main() {
   const model = await timingModel()
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mp4totext-bench-'))
@@ -105,11 +131,21 @@ async function main() {
     }
     engine.kill()
 
-    // (c) decode throughput
+    // (c) decode throughput, and what it costs in CPU against ffmpeg decoding alone: on a machine
+    // whose cores all run the engine, every CPU second spent decoding is taken from the engine
     const long = makeAudio(dir, 'long.m4a', 1800)
-    const decodeSec = await time(async () => {
-      for await (const w of decodeWindows(long, 600)) void w
+    const ffmpegAloneCpu = childCpuSec(() => {
+      spawnSync(ffmpegPath(), [...monoAudioArgs(long, undefined, SAMPLE_RATE), '-f', 's16le', '-y', os.devNull])
     })
+    let decodeSec = 0
+    const cpu0 = process.cpuUsage()
+    const decodeCpu = await childCpuSecAsync(async () => {
+      decodeSec = await time(async () => {
+        for await (const w of decodeWindows(long, 600)) void w
+      })
+    })
+    const ownCpu = process.cpuUsage(cpu0)
+    const decodeCpuSec = decodeCpu + (ownCpu.user + ownCpu.system) / 1e6
 
     // (d) peak RSS, 3 vs 30 minutes
     const short = makeAudio(dir, 'short.m4a', 180)
@@ -140,6 +176,13 @@ async function main() {
           `${decodeSec.toFixed(1)} s`,
           `${Math.round(1800 / decodeSec)}× realtime`,
           '',
+        ],
+        [
+          '(c) CPU to decode 30 min: ffmpeg alone → the app (ffmpeg + reading its output)',
+          ffmpegAloneCpu === null ? 'n/a' : `${ffmpegAloneCpu.toFixed(2)} s`,
+          ffmpegAloneCpu === null ? 'n/a' : `${decodeCpuSec.toFixed(2)} s`,
+          ffmpegAloneCpu === null ? 'n/a' : `${(decodeCpuSec / ffmpegAloneCpu).toFixed(2)}×`,
+          '≤ 1.25×',
         ],
         [
           '(d) peak RSS of the app process: 3 min → 30 min',

@@ -16,6 +16,8 @@ export interface MediaInfo {
   channels: number | null
   /** ffmpeg's index of the audio stream that is transcribed (the default one, else the first) */
   audioStreamIndex: number
+  /** how many audio streams the file has: with one, ffmpeg's own pick is that one */
+  audioStreamCount: number
   /**
    * Where that audio starts on the file's timeline, in seconds after the file's first frame (as
    * players count: they start their clock at the earliest stream). An audio delay makes it > 0.
@@ -240,6 +242,7 @@ export function parseProbe(lines: string[], name: string): MediaInfo {
     sampleRate: a ? Number(a[2]) : null,
     channels: channels === 'mono' ? 1 : channels === 'stereo' ? 2 : Number(/(\d+)/.exec(channels)?.[1] ?? 0) || null,
     audioStreamIndex: audio.index,
+    audioStreamCount: audios.length,
     audioStartSec,
     audioDurationSec,
     frameRate: video ? frameRateOf(video.desc) : null,

@@ -80,7 +80,39 @@ export async function transcribeFile(
   params: InferenceParams,
   hooks: TranscribeHooks = {},
 ): Promise<TranscribeOutcome> {
-  const info = await probe(file, hooks.env)
+  // The probe (ffmpeg at trace level) takes a tenth of a second in which the engine would wait:
+  // decoding starts beside it on ffmpeg's own pick of audio stream, which is the probe's whenever
+  // the file has one (nearly every file); for a file with several it starts again on the probe's.
+  const windowSec = hooks.windowSec ?? WINDOW_SEC
+  const decodeFrom = (streamIndex: number | undefined) => {
+    const stop = new AbortController()
+    const windows = decodeWindows(file, windowSec, {
+      firstWindowSec: Math.min(FIRST_WINDOW_SEC, windowSec),
+      signal: hooks.signal ? AbortSignal.any([hooks.signal, stop.signal]) : stop.signal,
+      env: hooks.env,
+      streamIndex,
+    })
+    const first = windows.next()
+    first.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
+    const drop = async () => {
+      stop.abort()
+      await first.catch(() => undefined)
+      await windows.return({ decodedSec: 0, readError: null })
+    }
+    return { windows, first, drop }
+  }
+  let decoding = decodeFrom(undefined)
+  let info: MediaInfo
+  try {
+    info = await probe(file, hooks.env)
+  } catch (err) {
+    await decoding.drop()
+    throw err
+  }
+  if (info.audioStreamCount !== 1) {
+    await decoding.drop()
+    decoding = decodeFrom(info.audioStreamIndex)
+  }
   const offset = info.audioStartSec
   // the audio's length, for progress and completeness: its own if declared, else what remains
   // of the container's after the audio starts
@@ -101,14 +133,8 @@ export async function transcribeFile(
   report(0)
   // Decode the next window while the engine works on this one, so decoding costs no wall time
   // after the first window.
-  const windowSec = hooks.windowSec ?? WINDOW_SEC
-  const windows = decodeWindows(file, windowSec, {
-    firstWindowSec: Math.min(FIRST_WINDOW_SEC, windowSec),
-    signal: hooks.signal,
-    env: hooks.env,
-    streamIndex: info.audioStreamIndex,
-  })
-  let pending = windows.next()
+  const { windows } = decoding
+  let pending = decoding.first
   let summary: DecodeSummary | null = null
   let engineError: string | null = null
   // The decoder removes its folder once it is asked for the window after the last, which happens

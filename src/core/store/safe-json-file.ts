@@ -39,6 +39,7 @@ export class SafeJsonFile {
       await fs.rm(tmp, { force: true })
       throw err
     }
+    await syncFolder(path.dirname(this.filePath))
   }
 
   /** Best effort: a full disk or an odd file in the way must not stop the real write. */
@@ -127,4 +128,20 @@ export async function atomicWrite(file: string, text: string, beforeReplace?: ()
     await fs.rm(tmp, { force: true })
     throw err
   }
+  await syncFolder(path.dirname(file))
+}
+
+/**
+ * A rename is an entry in the folder, on disk only once the folder is: without this a power cut
+ * soon after can bring back the old file, while what was done after it (a charge committed)
+ * stands. Windows cannot open a folder to sync it (and its rename is journaled by NTFS): skipped.
+ * It cannot fail the write: the file is already replaced, and an error must mean it was not.
+ */
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const handle = await fs.open(dir, 'r').catch(() => null)
+  await handle
+    ?.sync()
+    .catch(() => undefined)
+    .finally(() => handle.close().catch(() => undefined))
 }

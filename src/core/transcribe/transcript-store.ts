@@ -148,23 +148,22 @@ export class TranscriptStore {
   private async catchUpIndex(): Promise<void> {
     const index = this.index!
     const { stale, orphans } = index.behind()
-    let batch: Parameters<LibraryIndex['putAll']>[0] = []
-    for (const id of stale) {
+    for (let i = 0; i < stale.length; i += INDEX_BATCH) {
+      // between batches the process answers calls (a library of thousands takes seconds), and a close stops it
+      await new Promise((resolve) => setImmediate(resolve))
       if (this.closing) return
-      const t = this.library.transcripts.get(id)
-      const row = t ? this.library.segments.get(id) : undefined
-      if (t && row) batch.push({ meta: t, segments: row.segments, revision: row.revision })
-      if (batch.length >= INDEX_BATCH) {
-        index.putAll(batch)
-        batch = []
+      const batch: Parameters<LibraryIndex['putAll']>[0] = []
+      for (const id of stale.slice(i, i + INDEX_BATCH)) {
+        const t = this.library.transcripts.get(id)
+        const row = t ? this.library.segments.get(id) : undefined
+        if (t && row) batch.push({ meta: t, segments: row.segments, revision: row.revision })
       }
+      index.putAll(batch)
     }
-    if (batch.length) index.putAll(batch)
     for (const id of orphans) index.remove(id)
   }
 
   async get(id: string): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
-    await this.ready
     await this.importIfMissing(id)
     const found = this.library.segments.withEntry(id)
     if (!found) throw notFound(id)
@@ -308,7 +307,6 @@ export class TranscriptStore {
    * release's copy of its segments, and its own uploaded media copy.
    */
   async delete(id: string): Promise<void> {
-    await this.ready
     const meta = await this.metaOf(id)
     // in the transcript's queue: a change of this process under way lands first
     await this.serial(id, async () => {
@@ -397,7 +395,6 @@ export class TranscriptStore {
     fn: (row: SegmentsRow) => Change<T>,
   ): Promise<{ result: T; meta: TranscriptMeta; segments: Segment[] }> {
     return this.serial(id, async () => {
-      await this.ready
       await this.importIfMissing(id)
       const lib = this.library
       const outcome = lib.transaction(() => {
@@ -448,7 +445,10 @@ export class TranscriptStore {
     return path.join(this.dataDir, 'transcripts', `${id}.json`)
   }
 
-  /** A transcript listed without segments: its earlier release's file, if it is there (again) now. */
+  /**
+   * A transcript listed without segments: its earlier release's file, if it is there (again)
+   * now. Opening or changing one does not wait for start-up's import of the whole library.
+   */
   private async importIfMissing(id: string): Promise<void> {
     if (this.library.segments.get(id) || !this.library.transcripts.get(id)) return
     const row = await this.readOldFile(id)

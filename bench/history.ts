@@ -1,7 +1,7 @@
 // npm run bench:history — what the library's size costs: a data folder with N past files (each a
 // finished job, its transcript of 60 segments, and a watched-file record, as the release before
-// library.db left them in db.json), real core calls. The first open moves the rows to library.db
-// and indexes them; then a fresh process per N opens the core again and measures a top-up, a
+// library.db left them in db.json, and its segments in transcripts/<id>.json), real core calls. The
+// first open moves the rows to library.db, imports the segment files and indexes them; then a fresh process per N opens the core again and measures a top-up, a
 // search and its own memory, so one size's garbage does not count against the next. Times are
 // medians; the ratio column compares with the empty folder measured in the same run.
 import { spawnSync } from 'node:child_process'
@@ -147,7 +147,7 @@ const rows: string[][] = [
     'N past files',
     'db.json',
     'library.db',
-    'first open (moves, indexes)',
+    'first open (moves, imports, indexes)',
     'open core',
     'one top-up',
     'search "hello 7"',
@@ -161,7 +161,7 @@ for (const n of SIZES) {
   try {
     const t0 = performance.now()
     const core = await open(dir)
-    await core.transcripts.search('warm') // the first start indexes the library
+    await core.transcripts.search('warm') // the first start imports the segment files and indexes the library
     const first = performance.now() - t0
     await core.close()
     const child = spawnSync(

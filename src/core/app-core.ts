@@ -292,6 +292,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     await watch.close()
     await api.close()
     await transcription.shutdown()
+    await transcripts.close()
     library.close()
     store.close()
     await self.close()

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import { audit } from '../helpers/axe-audit'
@@ -42,8 +42,6 @@ it('every page, in both themes and both languages, has no serious or critical ax
     { id: 0, start: 0, end: 2, text: 'Bugün sürümü cuma günü çıkarmaya karar verdik.', speaker: 'S1' },
     { id: 1, start: 2, end: 4, text: 'Ayşe notları yazacak, Mehmet derlemeyi kontrol edecek.', speaker: 'S2' },
   ]
-  mkdirSync(path.join(dataDir, 'transcripts'), { recursive: true })
-  writeFileSync(path.join(dataDir, 'transcripts', `${transcriptId}.json`), JSON.stringify({ segments }))
   const now = new Date().toISOString()
   core.library.transaction(() => {
     // more than a page of history (older, so written first: the list is newest first), so the
@@ -78,6 +76,7 @@ it('every page, in both themes and both languages, has no serious or critical ax
       preview: segments[0]!.text,
       speakers: { S1: 'Ayşe', S2: 'Mehmet' },
     })
+    core.library.segments.put(transcriptId, { revision: 0, segments })
   })
   mkdirSync(reviewDir, { recursive: true })
 

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, truncateSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/core/app-core'
@@ -102,7 +102,8 @@ describe('local transcription with the real whisper.cpp engine', () => {
     expect(done.progress).toBeLessThan(1)
     expect(done).toMatchObject({ status: 'cancelled', transcriptId: null })
     expect((await core.transcripts.list()).items).toEqual([])
-    expect(existsSync(path.join(dir, 'transcripts')) ? readdirSync(path.join(dir, 'transcripts')) : []).toEqual([])
+    const rows = core.library.db.prepare('SELECT count(*) AS n FROM transcript_segments').get() as { n: number }
+    expect(rows.n).toBe(0)
     await core.close()
   })
 
@@ -222,7 +223,7 @@ describe('local transcription with the real whisper.cpp engine', () => {
 })
 
 describe('deleting', () => {
-  it('a transcript goes with its segments file and an uploaded media copy, never the user’s own file', async () => {
+  it('a transcript goes with its segments and an uploaded media copy, never the user’s own file', async () => {
     const { core, dir, model } = await setup()
     const own = makeMedia(dir, 'mine.wav', { seconds: 2, noise: true })
     const uploadDir = path.join(dir, 'uploads', 'abc123')
@@ -236,7 +237,9 @@ describe('deleting', () => {
     core.events.subscribe((name, p) => name === 'transcripts.changed' && events.push(p))
     for (const j of done) await core.transcripts.delete(j.transcriptId!)
     expect((await core.transcripts.list()).items).toEqual([])
-    expect(readdirSync(path.join(dir, 'transcripts'))).toEqual([])
+    // their segments went with them (library.db holds them; no file was written for them)
+    for (const j of done) expect(core.library.segments.get(j.transcriptId!)).toBeUndefined()
+    expect(existsSync(path.join(dir, 'transcripts'))).toBe(false)
     expect(existsSync(own)).toBe(true)
     expect(existsSync(uploadDir)).toBe(false)
     expect(events).toHaveLength(2)

@@ -150,3 +150,41 @@ describe('transcript edits that overlap', { timeout: 120_000 }, () => {
     expect(meta.revision).toBe(seen + 2)
   })
 })
+
+describe('an edit is one change of the segments, the entry and the search index', () => {
+  it('leaves all three agreeing after an edit', async () => {
+    const { core, id } = await withTranscript(3)
+    const before = await call(core, 'transcripts.get', { id })
+    const meta = await call(core, 'transcripts.updateSegment', { id, segmentId: 0, text: 'Üsküdar vapuru geç kaldı' })
+    const { segments, meta: read } = await call(core, 'transcripts.get', { id })
+    expect(segments[0]!.text).toBe('Üsküdar vapuru geç kaldı')
+    const entry = core.library.transcripts.get(id)!
+    expect(entry).toMatchObject({
+      revision: before.meta.revision! + 1,
+      segmentCount: 3,
+      preview: 'Üsküdar vapuru geç kaldı original 1 original 2',
+    })
+    expect(read.revision).toBe(entry.revision)
+    expect(meta.revision).toBe(entry.revision)
+    expect((await call(core, 'library.search', { query: 'uskudar' })).map((r) => r.transcript.id)).toEqual([id])
+    expect(await call(core, 'library.search', { query: 'original 0' })).toEqual([])
+  })
+
+  it('changes none of them when the search index cannot be written (the edit is refused, nothing is half saved)', async () => {
+    const { core, dataDir, id } = await withTranscript(3)
+    const before = await call(core, 'transcripts.get', { id })
+    // another connection makes every write to the search rows fail, as a full disk would
+    const { DatabaseSync } = await import('node:sqlite')
+    const raw = new DatabaseSync(path.join(dataDir, 'library.db'))
+    raw.exec(`CREATE TRIGGER no_index BEFORE INSERT ON entries BEGIN SELECT RAISE(ABORT, 'disk is full'); END`)
+    raw.close()
+    await expect(call(core, 'transcripts.updateSegment', { id, segmentId: 1, text: 'lost or not' })).rejects.toMatchObject({
+      code: 'store-failed',
+    })
+    const after = await call(core, 'transcripts.get', { id })
+    expect(after).toEqual(before)
+    expect(core.library.transcripts.get(id)).toEqual(before.meta)
+    expect(await call(core, 'library.search', { query: 'lost' })).toEqual([])
+    expect((await call(core, 'library.search', { query: 'original 1' })).map((r) => r.transcript.id)).toEqual([id])
+  })
+})

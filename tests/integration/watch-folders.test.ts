@@ -414,7 +414,7 @@ describe('outputs the user asked for follow the user’s umask; the data folder 
       .filter((e) => e.isFile() && !e.name.endsWith('.bin'))
       .map((e) => path.join(e.parentPath, e.name))
 
-  it('transcribe --out DIR and a folder run give 0644 under umask 022 (0600 under 077); db.json and transcripts are 0600', async () => {
+  it('transcribe --out DIR and a folder run give 0644 under umask 022 (0600 under 077); db.json and library.db (the transcripts) are 0600', async () => {
     const dataDir = tempDir()
     const model = await quickModel(dataDir)
     const media = tempDir()
@@ -459,7 +459,8 @@ describe('outputs the user asked for follow the user’s umask; the data folder 
 
     const written = dataFiles(dataDir)
     expect(written).toContain(path.join(dataDir, 'db.json'))
-    expect(written.some((f) => f.includes(`${path.sep}transcripts${path.sep}`))).toBe(true)
+    // the transcripts (their segments too) are in library.db
+    expect(written).toContain(path.join(dataDir, 'library.db'))
     for (const f of written) expect(modeOf(f).toString(8), f).toBe('600')
   }, 120_000)
 })

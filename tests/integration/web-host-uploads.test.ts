@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
@@ -58,11 +58,10 @@ function job(id: string, file: string, status: Job['status'], transcriptId: stri
 
 /** A finished transcript of an uploaded file, as the queue leaves it. */
 async function transcriptOf(core: Core, id: string, mediaPath: string): Promise<void> {
-  mkdirSync(path.join(core.dataDirPath, 'transcripts'), { recursive: true })
-  writeFileSync(path.join(core.dataDirPath, 'transcripts', `${id}.json`), '{"segments":[]}')
   core.library.transaction(() => {
     core.library.jobs.put(job(`job-${id}`, mediaPath, 'done', id))
     core.library.transcripts.put(transcriptMeta(id, mediaPath))
+    core.library.segments.put(id, { revision: 0, segments: [] })
   })
 }
 

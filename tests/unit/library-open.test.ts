@@ -1,6 +1,5 @@
 // Opening the core must not read whole tables: at 50,000 past files each full read costs a
 // second and hundreds of MB (npm run bench:history). Start-up asks SQLite for what it needs.
-import { rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
@@ -27,8 +26,8 @@ describe('opening the core on a library', () => {
     const db = new DatabaseSync(path.join(dir, 'library.db'))
     db.prepare('DELETE FROM indexed WHERE transcript_id = ?').run(kept.id)
     db.prepare('DELETE FROM transcripts WHERE id = ?').run(gone.id)
+    db.prepare('DELETE FROM transcript_segments WHERE id = ?').run(gone.id)
     db.close()
-    rmSync(path.join(dir, 'transcripts', `${gone.id}.json`), { force: true })
 
     const all = vi.spyOn(Records.prototype, 'all')
     core = await open(dir)

@@ -5,7 +5,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { WatchedFile } from '../../shared/calls/watch-calls'
 import type { EnhancementRecord } from '../../shared/enhance-types'
 import { AppError, keyedError } from '../../shared/errors'
-import type { Job, TranscriptMeta } from '../../shared/transcribe-types'
+import type { Job, Segment, TranscriptMeta } from '../../shared/transcribe-types'
 import type { Owner } from './db-schema'
 import { PRIVATE_FILE_MODE } from './safe-json-file'
 
@@ -15,7 +15,8 @@ import { PRIVATE_FILE_MODE } from './safe-json-file'
  * Version 1 is the search index as the previous release left it (`IF NOT EXISTS`: such a file
  * is adopted as it is); version 2 adds the records that left db.json; version 3 a text index per
  * transcript beside the one per segment; version 4 the enhancement index, the last growing list
- * db.json held.
+ * db.json held; version 5 each transcript's segments, which lived in `transcripts/<id>.json`
+ * (the files are imported by TranscriptStore as it opens, and left where they are).
  */
 const migrations: string[] = [
   `
@@ -61,6 +62,13 @@ const migrations: string[] = [
   CREATE INDEX IF NOT EXISTS enhancements_by_changed ON enhancements (changed);
   -- a transcript's versions are its done runs: found by this index, not by reading every run
   CREATE INDEX IF NOT EXISTS enhancements_by_transcript ON enhancements (json_extract(data, '$.transcriptId'));
+  `,
+  `
+  -- each transcript's segments (their words included) as one JSON array, and how many changes
+  -- made them what they are: an edit is one row update, in the transaction that also updates the
+  -- transcript's row in transcripts and its search rows, so the three never disagree.
+  -- IF NOT EXISTS: a file whose version was set back by hand still holds them, kept as they are
+  CREATE TABLE IF NOT EXISTS transcript_segments (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, data TEXT NOT NULL);
   `,
 ]
 export const LIBRARY_SCHEMA_VERSION = migrations.length
@@ -219,6 +227,78 @@ export class Owners {
   }
 }
 
+/** A transcript's segments and their revision, as `transcript_segments` holds them. */
+export interface SegmentsRow {
+  revision: number
+  segments: Segment[]
+}
+
+/** Each transcript's segments, one row per transcript (see migration 5). */
+export class TranscriptSegments {
+  private readonly sGet: StatementSync
+  private readonly sPut: StatementSync
+  private readonly sAdopt: StatementSync
+  private readonly sDelete: StatementSync
+  private readonly sMissing: StatementSync
+  private readonly sWithEntry: StatementSync
+
+  constructor(db: DatabaseSync) {
+    this.sGet = db.prepare('SELECT revision, data FROM transcript_segments WHERE id = ?')
+    this.sWithEntry = db.prepare(
+      'SELECT t.data AS meta, s.revision AS revision, s.data AS data FROM transcripts t LEFT JOIN transcript_segments s ON s.id = t.id WHERE t.id = ?',
+    )
+    this.sPut = db.prepare(
+      'INSERT INTO transcript_segments (id, revision, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, data = excluded.data',
+    )
+    // only beside an index entry, and never over a row another process imported or changed first
+    this.sAdopt = db.prepare(
+      `INSERT INTO transcript_segments (id, revision, data) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM transcripts WHERE id = ?1)
+       ON CONFLICT (id) DO NOTHING`,
+    )
+    this.sDelete = db.prepare('DELETE FROM transcript_segments WHERE id = ?')
+    this.sMissing = db.prepare(
+      'SELECT t.id AS id FROM transcripts t LEFT JOIN transcript_segments s ON s.id = t.id WHERE s.id IS NULL ORDER BY t.seq',
+    )
+  }
+
+  get(id: string): SegmentsRow | undefined {
+    const row = this.sGet.get(id) as { revision: number; data: string } | undefined
+    return row ? { revision: row.revision, segments: JSON.parse(row.data) as Segment[] } : undefined
+  }
+
+  /**
+   * A transcript's index entry and its segments (undefined when it has none here), read by one
+   * statement: as one commit left them, whatever another process writes meanwhile.
+   */
+  withEntry(id: string): { meta: TranscriptMeta; row: SegmentsRow | undefined } | undefined {
+    const r = this.sWithEntry.get(id) as { meta: string; revision: number | null; data: string | null } | undefined
+    if (!r) return undefined
+    const row = r.data === null ? undefined : { revision: r.revision!, segments: JSON.parse(r.data) as Segment[] }
+    return { meta: JSON.parse(r.meta) as TranscriptMeta, row }
+  }
+
+  put(id: string, row: SegmentsRow): void {
+    this.sPut.run(id, row.revision, JSON.stringify(row.segments))
+  }
+
+  /**
+   * Take a transcript's segments as an earlier release's file held them: only while its index
+   * entry exists and no row is there yet. True when this call added the row.
+   */
+  adopt(id: string, row: SegmentsRow): boolean {
+    return this.sAdopt.run(id, row.revision, JSON.stringify(row.segments)).changes > 0
+  }
+
+  delete(id: string): void {
+    this.sDelete.run(id)
+  }
+
+  /** The transcripts whose segments are not here (still only in an earlier release's file), oldest first. */
+  missing(): string[] {
+    return (this.sMissing.all() as { id: string }[]).map((r) => r.id)
+  }
+}
+
 /** The rows an older db.json held (jobs and the rest up to schema 7, enhancements up to 8), as they move here. */
 export interface CarriedRows {
   /** 7: a db.json from before library.db held any records (it held only the derived search index); 8: from before the enhancements moved */
@@ -233,8 +313,9 @@ export interface CarriedRows {
 
 /**
  * The library database, `library.db` in the data folder (SQLite through Node's built-in
- * `node:sqlite`): the collections that grow with every file — jobs, the transcript index,
- * watched files, the enhancement index, the owners of that work — and the full-text search index. A change is one
+ * `node:sqlite`): the collections that grow with every file — jobs, the transcript index and
+ * each transcript's segments, watched files, the enhancement index, the owners of that work — and
+ * the full-text search index. A change is one
  * row, not a rewrite of everything; several processes share the file (WAL, one writer at a
  * time, each waiting up to `BUSY_TIMEOUT_MS` for the other rather than failing).
  *
@@ -247,6 +328,7 @@ export class LibraryDb {
   readonly watchedFiles: Records<WatchedFile>
   readonly enhancements: Records<EnhancementRecord>
   readonly owners: Owners
+  readonly segments: TranscriptSegments
   private readonly sDataVersion: StatementSync
   private depth = 0
   private poll: NodeJS.Timeout | null = null
@@ -276,6 +358,7 @@ export class LibraryDb {
       (e) => e.status,
     )
     this.owners = new Owners(db)
+    this.segments = new TranscriptSegments(db)
     this.sDataVersion = db.prepare('PRAGMA data_version')
   }
 

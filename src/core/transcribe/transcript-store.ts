@@ -15,22 +15,14 @@ import {
 } from '../../shared/transcribe-types'
 import type { EventBus } from '../event-bus'
 import type { LibraryIndex, LibraryResult } from '../library/library-index'
-import { signatureOf, underLock } from '../store/file-lock'
-import type { LibraryDb } from '../store/library-db'
-import { atomicWrite } from '../store/safe-json-file'
+import type { LibraryDb, SegmentsRow } from '../store/library-db'
 import { removeUploadIfUnused } from '../uploads/upload-store'
 import { exportFileName, renderExport, sanitizeFileName, type ExportContent } from './exports'
 import { peaksPath } from '../media/peaks'
 import * as edits from './segment-edits'
 
-/** Transcripts indexed per transaction while start-up catches up. */
+/** Transcripts indexed (or imported from their old files) per transaction while start-up catches up. */
 const INDEX_BATCH = 200
-
-/** `transcripts/<id>.json`: the segments, and how many changes made them what they are. */
-interface SegmentsFile {
-  revision: number
-  segments: Segment[]
-}
 
 /** What one change of a transcript does to its segments (and its index entry). */
 interface Change<T> {
@@ -40,19 +32,26 @@ interface Change<T> {
 }
 
 /**
- * Finished transcripts: the index in the library database and each transcript's segments in
- * `transcripts/<id>.json` in the data folder; search, edits, exports and deletion (with the uploaded
- * media copy the web host received, never a file the user picked from their own disk).
+ * Finished transcripts: the index entry and the segments of each, in the library database;
+ * search, edits, exports and deletion (with the uploaded media copy the web host received, never
+ * a file the user picked from their own disk).
  *
- * Every change goes through `change`: serialized per transcript in this process and across
- * processes (a lock beside the file), it reads the segments as they are on disk, applies one
- * edit to them and writes them back with the next revision — so two saves that overlap (two
- * tabs, an edit while a speaker merge saves, the app and the CLI) both land.
+ * Every change goes through `change`: one write transaction (SQLite lets one process write at a
+ * time, the others wait) that reads the segments as they are now, applies one edit and writes
+ * them, the entry and the search rows with the next revision — so two saves that overlap (two
+ * tabs, an edit while a speaker merge saves, the app and the CLI) both land, and the segments,
+ * the entry and the index never disagree.
+ *
+ * Earlier releases kept the segments in `transcripts/<id>.json`. Opening imports those files (a
+ * transcript without a row); they are left as they are, the previous release's copy, never read
+ * again once imported, and removed with their transcript.
  */
 export class TranscriptStore {
   private readonly queues = new Map<string, Promise<unknown>>()
-  /** the search index caught up with every transcript (start-up indexes what it lacks) */
-  private indexReady: Promise<void> = Promise.resolve()
+  /** the old segment files imported, then the search index caught up with every transcript */
+  private readonly ready: Promise<void>
+  /** set by close: the start-up work stops after the batch it is in (the next start goes on from there) */
+  private closing = false
 
   constructor(
     private readonly library: LibraryDb,
@@ -60,17 +59,37 @@ export class TranscriptStore {
     private readonly dataDir: string,
     private readonly index: LibraryIndex | null = null,
   ) {
-    if (index) this.indexReady = this.catchUpIndex().catch(() => undefined)
+    // neither may stop the start: a file not imported is tried again when its transcript is
+    // opened (and at the next start), an index not caught up at the next start
+    this.ready = this.importFiles()
+      .catch(() => undefined)
+      .then(() => (index ? this.catchUpIndex() : undefined))
+      .catch(() => undefined)
   }
 
-  /** Save a finished transcript: its segments file is complete before the index names it. */
+  /** Save a finished transcript: its segments, its entry and its search rows in one transaction. */
   async save(meta: Omit<TranscriptMeta, 'id' | 'segmentCount' | 'preview'>, segments: Segment[]): Promise<TranscriptMeta> {
-    const full: TranscriptMeta = { ...meta, id: randomUUID(), segmentCount: segments.length, preview: preview(segments) }
-    await atomicWrite(this.segmentsPath(full.id), JSON.stringify({ revision: 0, segments } satisfies SegmentsFile))
-    this.library.transcripts.put({ ...full, revision: 0 })
-    this.indexOne(full, segments, 0)
+    const full: TranscriptMeta = {
+      ...meta,
+      id: randomUUID(),
+      segmentCount: segments.length,
+      preview: preview(segments),
+      revision: 0,
+    }
+    const lib = this.library
+    lib.transaction(() => {
+      lib.segments.put(full.id, { revision: 0, segments })
+      lib.transcripts.put(full)
+      this.index?.put(full, segments, 0)
+    })
     this.events.emit('transcripts.changed', { id: full.id, deleted: false })
-    return { ...full, revision: 0 }
+    return full
+  }
+
+  /** Stop the start-up work after its current batch, and wait for it, before the database closes. */
+  async close(): Promise<void> {
+    this.closing = true
+    await this.ready
   }
 
   /** A page of transcripts, newest first; the query matches file names, speakers and the transcript text. */
@@ -85,44 +104,71 @@ export class TranscriptStore {
   /** The library's full-text search, best first (see LibraryIndex). */
   async search(query: string, limit = 50): Promise<LibraryResult[]> {
     if (!this.index) return []
-    await this.indexReady
+    await this.ready
     return this.index.search(query, limit).filter((r) => this.library.transcripts.get(r.transcriptId) !== undefined)
   }
 
   /**
+   * Bring the segments of transcripts an earlier release saved (`transcripts/<id>.json`) into
+   * library.db, a batch per transaction. Each row is taken only where none is yet, so two
+   * processes starting at once, or a start after one killed mid-way, import each file once and
+   * never over a newer edit. A file missing or unreadable is skipped: opening that transcript
+   * says so, and a file put back is imported then.
+   */
+  private async importFiles(): Promise<void> {
+    const missing = this.library.segments.missing()
+    for (let i = 0; i < missing.length && !this.closing; i += INDEX_BATCH) {
+      const batch: { id: string; row: SegmentsRow }[] = []
+      for (const id of missing.slice(i, i + INDEX_BATCH)) {
+        const row = await this.readOldFile(id)
+        if (row) batch.push({ id, row })
+      }
+      this.library.transaction(() => {
+        for (const { id, row } of batch) this.library.segments.adopt(id, row)
+      })
+    }
+  }
+
+  /** A transcript's segments as an earlier release's file holds them; null when it cannot be read. */
+  private async readOldFile(id: string): Promise<SegmentsRow | null> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(this.oldFilePath(id), 'utf8')) as { revision?: unknown; segments?: unknown }
+      if (!Array.isArray(parsed.segments)) return null
+      // files written before revisions were counted start at 0
+      return { revision: typeof parsed.revision === 'number' ? parsed.revision : 0, segments: parsed.segments as Segment[] }
+    } catch {
+      return null
+    }
+  }
+
+  /**
    * Index what the index lacks or holds at another revision (transcripts saved before it
-   * existed, or by a process that could not index), and drop what was deleted.
+   * existed, or imported from an earlier release's file), and drop what was deleted.
    */
   private async catchUpIndex(): Promise<void> {
     const index = this.index!
     const { stale, orphans } = index.behind()
-    let batch: Parameters<LibraryIndex['putAll']>[0] = []
-    for (const id of stale) {
-      const t = this.library.transcripts.get(id)
-      const file = t ? await this.readFile(id).catch(() => null) : null
-      if (t && file) batch.push({ meta: t, segments: file.segments, revision: file.revision })
-      if (batch.length >= INDEX_BATCH) {
-        index.putAll(batch)
-        batch = []
+    for (let i = 0; i < stale.length; i += INDEX_BATCH) {
+      // between batches the process answers calls (a library of thousands takes seconds), and a close stops it
+      await new Promise((resolve) => setImmediate(resolve))
+      if (this.closing) return
+      const batch: Parameters<LibraryIndex['putAll']>[0] = []
+      for (const id of stale.slice(i, i + INDEX_BATCH)) {
+        const t = this.library.transcripts.get(id)
+        const row = t ? this.library.segments.get(id) : undefined
+        if (t && row) batch.push({ meta: t, segments: row.segments, revision: row.revision })
       }
+      index.putAll(batch)
     }
-    if (batch.length) index.putAll(batch)
     for (const id of orphans) index.remove(id)
   }
 
-  /** The index follows each change; if it cannot (a locked or full disk), start-up catches up. */
-  private indexOne(meta: TranscriptMeta, segments: Segment[], revision: number): void {
-    try {
-      this.index?.put(meta, segments, revision)
-    } catch {
-      // the transcript itself is saved; the index is derived and caught up at the next start
-    }
-  }
-
   async get(id: string): Promise<{ meta: TranscriptMeta; segments: Segment[] }> {
-    const meta = await this.metaOf(id)
-    const file = await this.readFile(id)
-    return { meta: { ...meta, revision: file.revision }, segments: file.segments }
+    await this.importIfMissing(id)
+    const found = this.library.segments.withEntry(id)
+    if (!found) throw notFound(id)
+    const row = found.row ?? this.segmentsOf(id)
+    return { meta: { ...found.meta, revision: row.revision }, segments: row.segments }
   }
 
   /**
@@ -256,26 +302,25 @@ export class TranscriptStore {
     this.events.emit('transcripts.changed', { id, deleted: false })
   }
 
-  /** Delete a transcript: its index entry, its segments file, and its own uploaded media copy. */
+  /**
+   * Delete a transcript: its entry, segments and search rows (one transaction), the earlier
+   * release's copy of its segments, and its own uploaded media copy.
+   */
   async delete(id: string): Promise<void> {
     const meta = await this.metaOf(id)
-    // under the transcript's lock: a change under way lands first, none writes the file back after
-    await this.serial(id, () =>
-      underLock(this.segmentsPath(id), async () => {
-        const lib = this.library
-        lib.transaction(() => {
-          lib.transcripts.delete(id)
-          for (const j of lib.jobs.where('transcriptId', id)) lib.jobs.put({ ...j, transcriptId: null })
-        })
-        await fs.rm(this.segmentsPath(id), { force: true })
-        await fs.rm(peaksPath(this.dataDir, id), { force: true })
-        try {
-          this.index?.remove(id)
-        } catch {
-          // start-up drops what was deleted
-        }
-      }),
-    )
+    // in the transcript's queue: a change of this process under way lands first
+    await this.serial(id, async () => {
+      const lib = this.library
+      lib.transaction(() => {
+        lib.transcripts.delete(id)
+        lib.segments.delete(id)
+        for (const j of lib.jobs.where('transcriptId', id)) lib.jobs.put({ ...j, transcriptId: null })
+        this.index?.remove(id)
+      })
+      // after the commit: a transcript still listed never loses the copy it could be restored from
+      await fs.rm(this.oldFilePath(id), { force: true })
+      await fs.rm(peaksPath(this.dataDir, id), { force: true })
+    })
     // only its own per-upload folder, and only when no other job or transcript needs it
     await removeUploadIfUnused(this.dataDir, meta.mediaPath, this.library)
     this.events.emit('transcripts.changed', { id, deleted: true })
@@ -341,40 +386,39 @@ export class TranscriptStore {
   }
 
   /**
-   * One change of a transcript, serialized with every other (in this process, then across
-   * processes by the lock beside its file): `fn` gets the segments as they are on disk now.
+   * One change of a transcript, one write transaction: `fn` gets the segments as they are now
+   * (no other process writes between this read and the write), and the segments, the entry and
+   * the search rows are written together, or — if any of them fails — none is.
    */
   private change<T>(
     id: string,
-    fn: (file: SegmentsFile) => Change<T>,
+    fn: (row: SegmentsRow) => Change<T>,
   ): Promise<{ result: T; meta: TranscriptMeta; segments: Segment[] }> {
-    const file = this.segmentsPath(id)
     return this.serial(id, async () => {
-      await this.metaOf(id)
-      const outcome = await underLock(file, async (lock) => {
-        const basedOn = await signatureOf(file)
-        const current = await this.readFile(id)
+      await this.importIfMissing(id)
+      const lib = this.library
+      const outcome = lib.transaction(() => {
+        this.indexEntry(id)
+        const current = this.segmentsOf(id)
         const change = fn(current)
         const revision = current.revision + 1
-        await atomicWrite(file, JSON.stringify({ revision, segments: change.segments } satisfies SegmentsFile), () =>
-          lock.stillOurs(basedOn),
-        )
-        this.library.transcripts.update(id, (m) => {
+        lib.segments.put(id, { revision, segments: change.segments })
+        const meta = lib.transcripts.update(id, (m) => {
           m.updatedAt = new Date().toISOString()
           m.segmentCount = change.segments.length
           m.preview = preview(change.segments)
           m.revision = revision
           change.meta?.(m)
-        })
-        this.indexOne(this.indexEntry(id), change.segments, revision)
-        return { result: change.result, segments: change.segments, revision }
+        })!
+        this.index?.put(meta, change.segments, revision)
+        return { result: change.result, segments: change.segments, meta }
       })
       this.events.emit('transcripts.changed', { id, deleted: false })
-      return { result: outcome.result, segments: outcome.segments, meta: { ...this.indexEntry(id), revision: outcome.revision } }
+      return outcome
     })
   }
 
-  /** One queue per transcript in this process, so its changes take the file lock in turn. */
+  /** One queue per transcript in this process: its changes (and its deletion) in the order they were asked for. */
   private serial<T>(id: string, task: () => Promise<T>): Promise<T> {
     const run = (this.queues.get(id) ?? Promise.resolve()).then(task)
     const tail = run.catch(() => undefined)
@@ -388,7 +432,7 @@ export class TranscriptStore {
   /** The index entry as it is now. */
   private indexEntry(id: string): TranscriptMeta {
     const m = this.library.transcripts.get(id)
-    if (!m) throw keyedError('not-found', 'transcript-not-found', {}, `No transcript ${id}`)
+    if (!m) throw notFound(id)
     return m
   }
 
@@ -396,22 +440,32 @@ export class TranscriptStore {
     return this.indexEntry(id)
   }
 
-  private segmentsPath(id: string): string {
+  /** Where an earlier release kept this transcript's segments. */
+  private oldFilePath(id: string): string {
     return path.join(this.dataDir, 'transcripts', `${id}.json`)
   }
 
-  private async readFile(id: string): Promise<SegmentsFile> {
-    const text = await fs.readFile(this.segmentsPath(id), 'utf8').catch(() => {
-      throw keyedError(
-        'not-found',
-        'transcript-file-missing',
-        { folder: path.dirname(this.segmentsPath(id)) },
-        `The transcript file for ${id} is missing from ${path.dirname(this.segmentsPath(id))}`,
-      )
-    })
-    const parsed = JSON.parse(text) as { revision?: number; segments: Segment[] }
-    // files written before revisions were counted start at 0
-    return { revision: parsed.revision ?? 0, segments: parsed.segments }
+  /**
+   * A transcript listed without segments: its earlier release's file, if it is there (again)
+   * now. Opening or changing one does not wait for start-up's import of the whole library.
+   */
+  private async importIfMissing(id: string): Promise<void> {
+    if (this.library.segments.get(id) || !this.library.transcripts.get(id)) return
+    const row = await this.readOldFile(id)
+    if (row) this.library.transaction(() => this.library.segments.adopt(id, row))
+  }
+
+  /** The segments as they are now; a transcript listed without them was never imported from its file. */
+  private segmentsOf(id: string): SegmentsRow {
+    const row = this.library.segments.get(id)
+    if (row) return row
+    const folder = path.dirname(this.oldFilePath(id))
+    throw keyedError(
+      'not-found',
+      'transcript-file-missing',
+      { folder },
+      `The transcript file for ${id} is missing from ${folder}`,
+    )
   }
 }
 
@@ -428,6 +482,10 @@ export interface SegmentRun {
 export function sameSegments(a: Segment[], b: Segment[]): boolean {
   const plain = (list: Segment[]) => JSON.parse(JSON.stringify(list.map((s) => ({ ...s, id: 0 })))) as unknown
   return a.length === b.length && isDeepStrictEqual(plain(a), plain(b))
+}
+
+function notFound(id: string): Error {
+  return keyedError('not-found', 'transcript-not-found', {}, `No transcript ${id}`)
 }
 
 function preview(segments: Segment[]): string {

@@ -18,6 +18,16 @@ export function readLibrary(dataDir: string) {
   }
 }
 
+/** One enhancement run's texts as library.db holds them (undefined: none saved). */
+export function readTexts(dataDir: string, id: string) {
+  const lib = LibraryDb.open(dataDir)
+  try {
+    return lib.enhancementTexts.get(id)
+  } finally {
+    lib.close()
+  }
+}
+
 /**
  * Turn a data folder back into what the release before library.db left: db.json at schema 7
  * holding the jobs, transcript index, watched files and enhancements, and no library.db at all.

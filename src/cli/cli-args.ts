@@ -175,7 +175,7 @@ export const COMMANDS = {
     },
   },
   search: {
-    forms: [['search QUERY [--json] [--limit N]', 'find words in every transcript: names, speakers, text']],
+    forms: [['search QUERY [--json] [--limit N]', 'find words in every transcript: names, speakers, text, enhanced versions']],
     options: {
       json,
       limit: { type: 'string', value: 'N', help: 'how many transcripts at most (default 20)' },

@@ -192,7 +192,12 @@ export async function run(argv: string[], out: Out): Promise<number> {
             for (const r of results) {
               out.stdout(`${r.transcript.fileName}  (${r.transcript.id})\n`)
               for (const h of r.hits) {
-                const at = h.start === null ? '' : `${timestamp(h.start, '.').slice(0, 8)}  `
+                const at =
+                  h.kind === 'enhanced'
+                    ? `Enhanced · ${h.enhancement?.model ?? ''}  `
+                    : h.start === null
+                      ? ''
+                      : `${timestamp(h.start, '.').slice(0, 8)}  `
                 out.stdout(`  ${at}${h.parts.map((p) => (p.hit ? `[${p.text}]` : p.text)).join('')}\n`)
               }
             }

@@ -23,6 +23,7 @@ import { CreditsService } from './credits/credits-service'
 import { EventBus } from './event-bus'
 import { createInitialDb } from './initial-db'
 import { EnhanceService, type RetryPolicy } from './enhance/enhance-service'
+import { importEnhancementFiles } from './enhance/enhancement-files'
 import { PricingService } from './pricing/pricing-service'
 import { EnvKeyStore, type KeyStore } from './providers/key-store'
 import { fileOnlySealer, SealedKeyStore } from './providers/sealed-key-store'
@@ -126,7 +127,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     throw err
   }
   const self = await ProcessOwner.start(opts.dataDir)
+  // before recovery, which decides "paid and delivered" by a run's text row
+  await importEnhancementFiles(library, opts.dataDir)
   const events = new EventBus()
+  const index = new LibraryIndex(library)
   const localLlm = openLocalLlm(() => modelsDirOf(opts.dataDir, store.data.settings), events, {
     fetchImpl: opts.fetch,
     ...opts.localLlm,
@@ -154,10 +158,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     retry: opts.retry,
     owner: self.owner,
     builtin: localLlm.builtin,
+    index,
   })
   const providers = new ProvidersService(store, keys, events, env)
   const models = new ModelManager(() => modelsDirOf(opts.dataDir, store.data.settings), undefined, undefined, opts.fetch)
-  const transcripts = new TranscriptStore(library, events, opts.dataDir, new LibraryIndex(library))
+  const transcripts = new TranscriptStore(library, events, opts.dataDir, index)
   const speakers = new SpeakerService({
     store,
     events,
@@ -196,6 +201,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   })
   // only work whose process is gone; the app and a CLI run side by side leave each other's alone
   await recoverInterruptedWork(store, self, library)
+  // done runs the search lacks (recovery may just have marked one done): SQL only, so before any search
+  try {
+    index.catchUpEnhancements()
+  } catch {
+    // derived: the next start tries again
+  }
   await self.sweep()
   // temp audio and engine processes that belonged to processes that are gone
   await cleanStaleRuntime({ dataDir: opts.dataDir })
@@ -287,6 +298,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const close = async () => {
     downloads.cancelAll()
     urlImports.cancelAll()
+    // its runs settled (refunded, recorded) while the files and the built-in engine are still open
+    await enhance.shutdown()
     await localLlm.close()
     await recording.shutdown()
     await watch.close()

@@ -28,6 +28,16 @@ export function readSegments(dataDir: string): Map<string, SegmentsRow | undefin
   }
 }
 
+/** One enhancement run's texts as library.db holds them (undefined: none saved). */
+export function readTexts(dataDir: string, id: string) {
+  const lib = LibraryDb.open(dataDir)
+  try {
+    return lib.enhancementTexts.get(id)
+  } finally {
+    lib.close()
+  }
+}
+
 /**
  * Turn a data folder back into what the release before library.db left: db.json at schema 7
  * holding the jobs, transcript index, watched files and enhancements, each transcript's segments

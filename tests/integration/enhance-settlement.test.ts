@@ -4,7 +4,7 @@
 // "running" or "pending". Real lowdb files, the real SDK against a local llm(), a real full
 // file system (a small tmpfs).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
+import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
@@ -13,7 +13,7 @@ import type { EnhanceRequest } from '../../src/shared/enhance-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer } from '../helpers/fake-llm-server'
 import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
-import { readLibrary } from '../helpers/library-rows'
+import { readLibrary, readTexts } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 import { until } from '../helpers/until'
 
@@ -129,9 +129,7 @@ describe('an enhancement settles once, whatever write fails', { timeout: 120_000
       const db = readDb(dataDir)
       expectSettled(db, before)
       expect(db.credits.ledger.filter((e) => e.type === 'charge')).toHaveLength(1)
-      const texts = path.join(dataDir, 'enhancements', `${id}.json`)
-      expect(existsSync(texts)).toBe(true)
-      expect(JSON.parse(readFileSync(texts, 'utf8'))).toMatchObject({ output: req.text.toUpperCase(), partial: false })
+      expect(readTexts(dataDir, id)).toMatchObject({ output: req.text.toUpperCase(), partial: false })
     },
   )
 
@@ -172,9 +170,7 @@ describe('an enhancement settles once, whatever write fails', { timeout: 120_000
         expect(core.credits.state().balance).toBe(before)
         const rec = db.enhancements[0]!
         expect(rec.status).toBe('failed')
-        expect(JSON.parse(readFileSync(path.join(dir, 'enhancements', `${rec.id}.json`), 'utf8'))).toMatchObject({
-          partial: true,
-        })
+        expect(readTexts(dir, rec.id)).toMatchObject({ partial: true })
       } finally {
         await limited.close()
       }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
@@ -7,9 +8,12 @@ import { hasSpeakerLabels, newFence, reducePrompt, systemPrompt, wrapTranscript 
 import type { EnhanceRequest } from '../../src/shared/enhance-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
+import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
+const root = path.resolve(import.meta.dirname, '../..')
 let server: FakeLlmServer
 beforeAll(async () => {
   server = await startFakeLlmServer({ apiKey: TEST_KEY })
@@ -294,24 +298,43 @@ describe('enhancement through every provider, with the ledger after each outcome
   it('a reservation whose process is gone is refunded at the next start and the run marked interrupted; a live one is left alone', async () => {
     const dir = tempDir()
     const env = envFor(server)
-    const a = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env })
-    server.fail({ model: 'gpt-4.1', firstTokenDelayMs: 5000 })
-    const { id } = await a.enhance.start(req({ provider: 'openai', modelId: 'gpt-4.1' }))
-    expect(a.credits.state().balance).toBe(1000 - 228)
-    // a second process opening the same data dir while A still runs leaves A's work alone
-    const b = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env })
-    expect(b.credits.state().balance).toBe(1000 - 228)
-    expect(b.enhance.history()[0]).toMatchObject({ status: 'running' })
-    // A's process ends without finishing (its claim on the data folder goes, as at a crash)
-    await a.close()
+    // A: a real process whose run waits for its answer (a closed core settles its own runs, so
+    // only a process that dies can leave one behind)
+    let release!: () => void
+    server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (release = r)) })
+    const a = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'tests/helpers/enhance-child.ts'), dir, 'after-refund'],
+      {
+        cwd: root,
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      },
+    )
+    const aGone = new Promise<void>((resolve) => a.on('close', () => resolve()))
+    try {
+      await until('A’s run to be recorded as running', () => {
+        try {
+          return existsSync(path.join(dir, 'library.db')) && readLibrary(dir).enhancements[0]?.status === 'running'
+        } catch {
+          return false
+        }
+      })
+      // a second process opening the same data dir while A still runs leaves A's work alone
+      const b = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env })
+      expect(b.credits.state().balance).toBe(1000 - 4)
+      expect(b.enhance.history()[0]).toMatchObject({ status: 'running' })
+      await b.close()
+      // A's process ends without finishing (killed, as at a crash)
+      a.kill('SIGKILL')
+      await aGone
+    } finally {
+      a.kill('SIGKILL')
+      release()
+    }
     const c = await openCore({ dataDir: dir, shell: 'cli', version: 't', systemLocale: 'en', env })
     expect(c.credits.state().balance).toBe(1000)
     expect(c.enhance.history()[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('Interrupted') })
-    // A's run (still waiting for its first token) ends before the test does: it writes its log into the folder
-    const aDone = new Promise((resolve) => a.events.subscribe((name) => name === 'enhance.finished' && resolve(null)))
-    a.enhance.cancel(id)
-    await aDone
-    await b.close()
     await c.close()
   })
 

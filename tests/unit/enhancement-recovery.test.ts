@@ -1,21 +1,22 @@
 // The enhancement's credits (db.json) and its record (library.db) are two writes: a failed
 // record write gives the credits back, a failed "done" write is retried, and start-up recovery
 // brings every record of a gone process in line with its reservation (work-recovery's table).
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { CreditsService } from '../../src/core/credits/credits-service'
-import { enhancementTextPath } from '../../src/core/enhance/enhancement-log'
 import { createInitialDb } from '../../src/core/initial-db'
 import { ProcessOwner } from '../../src/core/runtime/process-owner'
 import { ownedBy, recoverInterruptedWork } from '../../src/core/runtime/work-recovery'
+import type { Db } from '../../src/core/store/db-schema'
 import { LibraryDb } from '../../src/core/store/library-db'
 import { Store } from '../../src/core/store/store'
 import type { EnhanceRequest, EnhancementRecord } from '../../src/shared/enhance-types'
 import { AppError } from '../../src/shared/errors'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server'
+import { readLibrary } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
 import { until } from '../helpers/until'
 
@@ -52,8 +53,8 @@ describe('the record in library.db, the credits in db.json', () => {
     const real = core.library.transaction.bind(core.library)
     let calls = 0
     vi.spyOn(core.library, 'transaction').mockImplementation(<T>(fn: () => T): T => {
-      // the second write of the record is its "done"
-      if (++calls === 2) throw new AppError('store-failed', 'Could not save library.db: disk full')
+      // the writes of a run: its running record, its texts, then its "done"
+      if (++calls === 3) throw new AppError('store-failed', 'Could not save library.db: disk full')
       return real(fn)
     })
     const result = await core.enhance.run(req)
@@ -62,6 +63,35 @@ describe('the record in library.db, the credits in db.json', () => {
     expect(core.store.data.credits.reservations.map((r) => r.status)).toEqual(['committed'])
     expect(core.store.data.credits.ledger.filter((e) => e.type === 'charge')).toHaveLength(1)
     await core.close()
+  })
+
+  it('closing the core with a run in flight settles it first: refunded, recorded failed (interrupted), nothing left running', async () => {
+    const dir = tempDir()
+    const core = await open(dir)
+    const before = core.credits.state().balance
+    let release!: () => void
+    server.fail({ model: 'llama-3.1-8b-instant', holdUntil: new Promise<void>((r) => (release = r)) })
+    try {
+      const requests = server.requests.length
+      await core.enhance.start(req)
+      await until('the request to reach the provider', () => server.requests.length > requests)
+      await core.close()
+    } finally {
+      release()
+    }
+    // read as the next process would, with the core's files closed
+    const db = JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
+    expect(db.credits.reservations.map((r) => r.status)).toEqual(['refunded'])
+    expect(db.credits.ledger.reduce((a, e) => a + e.amount, 0)).toBe(before)
+    expect(db.credits.ledger.at(-1)).toMatchObject({ type: 'refund', reason: 'Refund: work interrupted before it finished' })
+    const lib = readLibrary(dir)
+    expect(lib.enhancements).toMatchObject([{ status: 'failed', error: 'Interrupted: the app stopped before it finished' }])
+    expect(lib.owners).toEqual({})
+    // the next start finds nothing left to settle
+    const next = await open(dir)
+    expect(next.credits.state().balance).toBe(before)
+    expect(next.enhance.history()).toMatchObject([{ status: 'failed' }])
+    await next.close()
   })
 })
 
@@ -88,10 +118,8 @@ describe('start-up recovery of enhancements', () => {
       compareId: null,
       transcriptId: null,
     })
-    const texts = (id: string, partial: boolean) => {
-      mkdirSync(path.join(dir, 'enhancements'), { recursive: true })
-      writeFileSync(enhancementTextPath(dir, id), JSON.stringify({ input: 'x', output: `OUT ${id}`, partial }))
-    }
+    const texts = (id: string, partial: boolean) =>
+      library.transaction(() => library.enhancementTexts.put(id, { input: 'x', output: `OUT ${id}`, partial }))
     const goneCredits = new CreditsService(store, undefined, gone.owner)
     const liveCredits = new CreditsService(store, undefined, live.owner)
     // what a gone process left at each point of its run

@@ -5,10 +5,12 @@ import { HISTORY_PAGE_SIZE } from '../../shared/transcribe-types'
 import type { CatalogService } from '../catalog/catalog-service'
 import type { CreditsService } from '../credits/credits-service'
 import type { EventBus } from '../event-bus'
+import type { LibraryIndex } from '../library/library-index'
 import { redact, type KeyStore } from '../providers/key-store'
 import { createLlmClient, type LlmClient } from '../providers/llm-client'
 import { errorCodeOf, ProviderFailure } from '../providers/provider-errors'
 import { RateLimiter } from '../providers/rate-limiter'
+import { INTERRUPTED } from '../runtime/work-recovery'
 import type { Owner } from '../store/db-schema'
 import type { LibraryDb } from '../store/library-db'
 import type { Store } from '../store/store'
@@ -41,6 +43,8 @@ export interface EnhanceDeps {
   owner?: Owner | null
   /** the built-in engine: its client and its admission check */
   builtin?: { client: LlmClient; resolve: (modelId: string) => unknown }
+  /** the library's search: a done run of a transcript is found under it */
+  index?: LibraryIndex | null
 }
 
 export interface RunHooks extends ChunkHooks {
@@ -66,7 +70,7 @@ interface Job extends Admitted {
  *   1. reserve: the charge and a pending reservation owned by this process (db.json)
  *   2. the running record, owned by this process (library.db)
  *   3. the provider call
- *   4. the texts file (enhancements/<id>.json)
+ *   4. the texts (a row of library.db's enhancement_texts)
  *   5. commit: the charge stands (db.json)
  *   6. the record marked done (library.db)
  * and on any failure or cancel after 1: refund (db.json), then the record marked failed or
@@ -77,9 +81,11 @@ interface Job extends Admitted {
  *     whether or not its record was written (after 1, after 2, during 3 or 4);
  *   - a running record of a dead owner is marked failed when its reservation was refunded (just
  *     now, or by a failure before the crash) or never existed;
- *   - it is marked done when its reservation was committed and its texts file exists (killed
+ *   - it is marked done when its reservation was committed and its texts row exists (killed
  *     between 5 and 6): the user paid, so the result is kept and shown as delivered.
  * So a charge never stands without its text saved, and a saved, paid result is never lost.
+ * Closing the core (shutdown) ends its runs the way recovery would after a crash, while it still
+ * can write: each is stopped, refunded and marked failed (interrupted) before the files close.
  */
 export class EnhanceService {
   private readonly running = new Map<string, AbortController>()
@@ -90,10 +96,13 @@ export class EnhanceService {
   private readonly unsettled = new Map<string, () => Promise<void>>()
   private settleTimer: NodeJS.Timeout | null = null
   private settling: Promise<void> | null = null
+  /** every run from admission to its last write: shutdown waits for them */
+  private readonly inFlight = new Set<Promise<unknown>>()
+  private closing = false
 
   constructor(private readonly deps: EnhanceDeps) {
     this.stream = new RetryingStream(deps.limiter ?? new RateLimiter(), { ...defaultRetryPolicy, ...deps.retry })
-    this.log = new EnhancementLog(deps.library, deps.dataDir, deps.owner ?? null)
+    this.log = new EnhancementLog(deps.library, deps.owner ?? null)
     this.health = new ModelHealth(deps.store, deps.events)
   }
 
@@ -102,23 +111,25 @@ export class EnhanceService {
    * caller, before any request), then run in the background; the rest arrives as events.
    */
   async start(req: EnhanceRequest): Promise<{ id: string }> {
-    const job = await this.prepare(req, randomUUID())
+    const job = await this.track(this.prepare(req, randomUUID()))
     const { events } = this.deps
     const id = job.id
     // Tokens go out as events at most every DELTA_INTERVAL_MS per part (see coalesceDeltas); the
     // text pending is flushed before anything that must follow it.
     const deltas = coalesceDeltas((d) => events.emit('enhance.delta', { id, ...d }))
-    void this.execute(job, {
-      onDelta: deltas.push,
-      onProgress: (p) => {
-        deltas.flush()
-        events.emit('enhance.progress', { id, ...p })
-      },
-      onRetry: (r) => {
-        deltas.flush()
-        events.emit('enhance.retry', { id, ...r })
-      },
-    }).then(
+    void this.track(
+      this.execute(job, {
+        onDelta: deltas.push,
+        onProgress: (p) => {
+          deltas.flush()
+          events.emit('enhance.progress', { id, ...p })
+        },
+        onRetry: (r) => {
+          deltas.flush()
+          events.emit('enhance.retry', { id, ...r })
+        },
+      }),
+    ).then(
       (result) => {
         deltas.flush()
         events.emit('enhance.finished', { id, status: 'done', result, error: null })
@@ -228,9 +239,35 @@ export class EnhanceService {
 
   /** Run to the end and return the result (the CLI's way); errors are thrown, credits refunded. */
   async run(req: EnhanceRequest, hooks: RunHooks = {}): Promise<EnhanceResult> {
-    const job = await this.prepare(req, randomUUID())
+    const job = await this.track(this.prepare(req, randomUUID()))
     hooks.signal?.addEventListener('abort', () => this.cancel(job.id), { once: true })
-    return this.execute(job, hooks)
+    return this.track(this.execute(job, hooks))
+  }
+
+  /**
+   * Before the core closes its files: every run still going is stopped, refunded and recorded as
+   * interrupted, and this waits until those writes landed (or, on a full disk, were tried once
+   * more) — no record is left running, and nothing writes after the files are closed. What could
+   * still not be written is what a crash leaves: the next start's recovery settles it.
+   */
+  async shutdown(): Promise<void> {
+    this.closing = true
+    for (const ac of this.running.values()) ac.abort(new ProviderFailure('cancelled', 'Interrupted'))
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
+    if (this.settleTimer) clearInterval(this.settleTimer)
+    this.settleTimer = null
+    await this.settling
+    for (const steps of this.unsettled.values()) await steps().catch(() => undefined)
+    this.unsettled.clear()
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work)
+    void work.then(
+      () => this.inFlight.delete(work),
+      () => this.inFlight.delete(work),
+    )
+    return work
   }
 
   private async prepare(req: EnhanceRequest, id: string): Promise<Job> {
@@ -260,7 +297,18 @@ export class EnhanceService {
     }
     const ac = new AbortController()
     this.running.set(id, ac)
+    // admitted while the core closes: it stops at once, settled like the others
+    if (this.closing) ac.abort(new ProviderFailure('cancelled', 'Interrupted'))
     return { id, req, ...admitted, signal: ac.signal }
+  }
+
+  /** A done run of a transcript goes into the search; when it cannot now, start-up catches up. */
+  private indexDone(id: string): void {
+    try {
+      this.deps.index?.putEnhancement(id)
+    } catch {
+      // derived: LibraryIndex.catchUpEnhancements finds it at the next start
+    }
   }
 
   private async execute(job: Job, hooks: RunHooks): Promise<EnhanceResult> {
@@ -305,6 +353,7 @@ export class EnhanceService {
           durationMs: Math.round(durationMs),
         })
         await this.log.record(id, req, model, { status: 'done', stats, preview: outcome.text.slice(0, 200) })
+        this.indexDone(id)
       })
       if (outcome.ttftMs !== null && outcome.tokensPerSec !== null)
         await this.health
@@ -327,18 +376,26 @@ export class EnhanceService {
           ? err
           : new AppError('internal', redact((err as Error).message ?? String(err), [key]))
       const delivered = partial.text()
+      // stopped because the core closes, not by the user: recorded as recovery records a crash
+      const interrupted = this.closing && failure?.kind === 'cancelled'
       await this.settle(id, async () => {
         const { message: _english, ...error } = appErr.toShape()
-        await this.deps.credits.refund(job.reservationId, {
-          text: `Refund: ${appErr.message}`,
-          wording: { key: 'refund-error', params: {}, error },
-        })
+        await this.deps.credits.refund(
+          job.reservationId,
+          interrupted
+            ? INTERRUPTED.refund
+            : { text: `Refund: ${appErr.message}`, wording: { key: 'refund-error', params: {}, error } },
+        )
         // What arrived before the failure is kept for the user, marked partial — never as a result.
         await this.log.saveTexts(id, { input: req.text, output: delivered, partial: true }).catch(() => undefined)
-        await this.log.record(id, req, model, {
-          status: appErr.code === 'cancelled' ? 'cancelled' : 'failed',
-          error: appErr.message,
-        })
+        await this.log.record(
+          id,
+          req,
+          model,
+          interrupted
+            ? { status: 'failed', error: INTERRUPTED.enhancement }
+            : { status: appErr.code === 'cancelled' ? 'cancelled' : 'failed', error: appErr.message },
+        )
       })
       if (failure?.kind === 'model-unavailable' && !model.local)
         await this.health.markUnavailable(model, appErr.message).catch(() => undefined)

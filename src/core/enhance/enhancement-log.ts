@@ -1,27 +1,15 @@
-import { promises as fs } from 'node:fs'
-import path from 'node:path'
 import type { ModelView } from '../../shared/catalog-types'
 import type { EnhanceRequest, EnhancementRecord } from '../../shared/enhance-types'
 import { AppError } from '../../shared/errors'
 import { ownedBy } from '../runtime/work-recovery'
 import type { Owner } from '../store/db-schema'
-import type { LibraryDb } from '../store/library-db'
-import { atomicWrite } from '../store/safe-json-file'
+import type { EnhancementTexts, LibraryDb } from '../store/library-db'
 
-export interface EnhancementTexts {
-  input: string
-  output: string
-  partial: boolean
-}
-
-/** Where a run's full texts are kept, beside the data folder's databases. */
-export function enhancementTextPath(dataDir: string, id: string): string {
-  return path.join(dataDir, 'enhancements', `${id}.json`)
-}
+export type { EnhancementTexts }
 
 /**
  * The run log: one record per enhancement in library.db (status, stats, a preview) and its full
- * texts in `enhancements/<id>.json` beside it. A running record names the process that runs it
+ * texts in a row beside it (enhancement_texts). A running record names the process that runs it
  * (library.db's owners, `enhancement:<id>`), so start-up recovery elsewhere leaves it alone.
  *
  * The record and the credits are in two files now (the reservation is in db.json), so they are
@@ -31,7 +19,6 @@ export function enhancementTextPath(dataDir: string, id: string): string {
 export class EnhancementLog {
   constructor(
     private readonly library: LibraryDb,
-    private readonly dataDir: string,
     private readonly owner: Owner | null = null,
   ) {}
 
@@ -47,11 +34,15 @@ export class EnhancementLog {
 
   async texts(id: string): Promise<EnhancementTexts> {
     if (!this.library.enhancements.get(id)) throw new AppError('not-found', `No enhancement ${id}`)
-    return JSON.parse(await fs.readFile(enhancementTextPath(this.dataDir, id), 'utf8')) as EnhancementTexts
+    const texts = this.library.enhancementTexts.get(id)
+    // a run that saved none (it failed before a word arrived, or its file of an earlier release was lost)
+    if (!texts) throw new AppError('not-found', `No text was saved for enhancement ${id}`)
+    return texts
   }
 
+  /** Async like the other settling writes it is chained with: a failed write rejects. */
   async saveTexts(id: string, texts: EnhancementTexts): Promise<void> {
-    await atomicWrite(enhancementTextPath(this.dataDir, id), JSON.stringify(texts))
+    this.library.transaction(() => this.library.enhancementTexts.put(id, texts))
   }
 
   /**

@@ -1,8 +1,5 @@
-import { promises as fs } from 'node:fs'
-import path from 'node:path'
 import type { EnhancementRecord } from '../../shared/enhance-types'
 import { refundIn } from '../credits/credits-service'
-import { enhancementTextPath, type EnhancementTexts } from '../enhance/enhancement-log'
 import type { Owner } from '../store/db-schema'
 import type { LibraryDb } from '../store/library-db'
 import type { Store } from '../store/store'
@@ -12,6 +9,12 @@ import { ownerKey, type ProcessOwner } from './process-owner'
 export const ownedBy = {
   enhancement: (id: string) => `enhancement:${id}`,
   job: (id: string) => `job:${id}`,
+}
+
+/** Why a run whose process stopped (killed, or the app closed under it) was given back. */
+export const INTERRUPTED = {
+  refund: 'Refund: work interrupted before it finished',
+  enhancement: 'Interrupted: the app stopped before it finished',
 }
 
 export interface Recovered {
@@ -34,8 +37,8 @@ export interface Recovered {
  *   pending                           none                       refunded; nothing else (killed after reserve)
  *   pending                           running                    refunded; record failed
  *   refunded, or none at all          running                    record failed
- *   committed, its texts file saved   running                    record done (killed after commit)
- *   committed, no texts file          running                    record failed (cannot happen in that order)
+ *   committed, its texts saved        running                    record done (killed after commit)
+ *   committed, no texts row           running                    record failed (cannot happen in that order)
  *
  * Each write is its own transaction; a crash between them leaves work whose owner is gone,
  * which the next start finishes the same way.
@@ -80,19 +83,18 @@ export async function recoverInterruptedWork(
     for (const r of draft.credits.reservations) {
       // liveness was checked before the lock: a reservation settled since is no longer pending
       if (r.status !== 'pending' || !gone(r.owner)) continue
-      refundIn(draft, r, 'Refund: work interrupted before it finished')
+      refundIn(draft, r, INTERRUPTED.refund)
       n++
     }
     for (const [key, o] of Object.entries(draft.owners)) if (gone(o)) delete draft.owners[key]
     return n
   })
-  const enhancements = lib ? await settleEnhancements(lib, store, gone) : 0
+  const enhancements = lib ? settleEnhancements(lib, store, gone) : 0
   return { refunded, enhancements, jobs }
 }
 
 /** The running records of gone owners, brought in line with their reservations (the table above). */
-async function settleEnhancements(lib: LibraryDb, store: Store, gone: (o: Owner | null | undefined) => boolean): Promise<number> {
-  const dataDir = path.dirname(lib.filePath)
+function settleEnhancements(lib: LibraryDb, store: Store, gone: (o: Owner | null | undefined) => boolean): number {
   const outcomes = new Map<string, Partial<EnhancementRecord>>()
   for (const e of lib.enhancements.withStatus('running')) {
     if (!gone(lib.owners.get(ownedBy.enhancement(e.id)))) continue
@@ -100,12 +102,14 @@ async function settleEnhancements(lib: LibraryDb, store: Store, gone: (o: Owner 
     const r = store.data.credits.reservations.find((x) => x.ref === e.id)
     // a pending one here belongs to a live process: that process settles both
     if (r?.status === 'pending') continue
-    const texts = r?.status === 'committed' ? await savedTexts(enhancementTextPath(dataDir, e.id)) : null
+    // its texts as saved before the commit (a partial text is what a failed run kept, never a result)
+    const saved = r?.status === 'committed' ? lib.enhancementTexts.get(e.id) : undefined
+    const texts = saved?.partial === false ? saved : null
     outcomes.set(
       e.id,
       texts
         ? { status: 'done', error: null, preview: texts.output.slice(0, 200) }
-        : { status: 'failed', error: 'Interrupted: the app stopped before it finished' },
+        : { status: 'failed', error: INTERRUPTED.enhancement },
     )
   }
   return lib.transaction(() => {
@@ -120,14 +124,4 @@ async function settleEnhancements(lib: LibraryDb, store: Store, gone: (o: Owner 
     for (const [key, o] of Object.entries(lib.owners.all())) if (gone(o)) lib.owners.delete(key)
     return n
   })
-}
-
-/** The texts a run saved before it was committed; null when there are none whole. */
-async function savedTexts(file: string): Promise<EnhancementTexts | null> {
-  try {
-    const texts = JSON.parse(await fs.readFile(file, 'utf8')) as EnhancementTexts
-    return texts.partial === false && typeof texts.output === 'string' ? texts : null
-  } catch {
-    return null
-  }
 }

@@ -16,7 +16,8 @@ import { PRIVATE_FILE_MODE } from './safe-json-file'
  * is adopted as it is); version 2 adds the records that left db.json; version 3 a text index per
  * transcript beside the one per segment; version 4 the enhancement index, the last growing list
  * db.json held; version 5 each transcript's segments, which lived in `transcripts/<id>.json`
- * (the files are imported by TranscriptStore as it opens, and left where they are).
+ * (the files are imported by TranscriptStore as it opens, and left where they are); version 6
+ * the enhancement runs' texts (until then one file each) and their place in the search index.
  */
 const migrations: string[] = [
   `
@@ -54,7 +55,7 @@ const migrations: string[] = [
     FROM indexed i;
   `,
   `
-  -- the enhancement runs (their texts stay in enhancements/<id>.json), laid out as jobs are; a
+  -- the enhancement runs (their texts were in enhancements/<id>.json until version 5), laid out as jobs are; a
   -- running one's owner is in owners under enhancement:<id>. IF NOT EXISTS: a file whose version
   -- was set back by hand still holds them, and they are kept as they are
   CREATE TABLE IF NOT EXISTS enhancements (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, changed INTEGER NOT NULL, data TEXT NOT NULL);
@@ -69,6 +70,23 @@ const migrations: string[] = [
   -- transcript's row in transcripts and its search rows, so the three never disagree.
   -- IF NOT EXISTS: a file whose version was set back by hand still holds them, kept as they are
   CREATE TABLE IF NOT EXISTS transcript_segments (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, data TEXT NOT NULL);
+  `,
+  `
+  -- IF NOT EXISTS, as version 4: a file whose version was set back by hand keeps what it holds.
+  -- each run's texts, one row (they were enhancements/<id>.json): saved before its charge is
+  -- committed, so recovery finds "paid and delivered" by this row. partial: 1 for what a failed
+  -- or cancelled run wrote before it stopped
+  CREATE TABLE IF NOT EXISTS enhancement_texts (id TEXT PRIMARY KEY, input TEXT NOT NULL, output TEXT NOT NULL, partial INTEGER NOT NULL);
+  -- 1 until the enhancements/*.json files an earlier release wrote were read in (once, at a start)
+  CREATE TABLE IF NOT EXISTS enhancement_files_import (pending INTEGER NOT NULL);
+  INSERT INTO enhancement_files_import (pending) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM enhancement_files_import);
+  -- the search index's pieces of done runs' texts (entries of kind 'enhanced'): which run each
+  -- is, so one run's are found and dropped by key; and the runs indexed (a run whose text is empty
+  -- has no piece, and is still indexed)
+  CREATE TABLE IF NOT EXISTS enhanced_entries (entry_id INTEGER PRIMARY KEY, enhancement_id TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS enhanced_entries_by_enhancement ON enhanced_entries (enhancement_id);
+  CREATE TABLE IF NOT EXISTS indexed_enhancements (id TEXT PRIMARY KEY, transcript_id TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS indexed_enhancements_by_transcript ON indexed_enhancements (transcript_id);
   `,
 ]
 export const LIBRARY_SCHEMA_VERSION = migrations.length
@@ -299,6 +317,41 @@ export class TranscriptSegments {
   }
 }
 
+export interface EnhancementTexts {
+  input: string
+  output: string
+  /** what a failed or cancelled run wrote before it stopped: kept for the user, never a result */
+  partial: boolean
+}
+
+/** Each enhancement run's texts, one row per run, by its id. */
+export class TextRows {
+  private readonly sGet: StatementSync
+  private readonly sPut: StatementSync
+  private readonly sAdd: StatementSync
+
+  constructor(db: DatabaseSync) {
+    this.sGet = db.prepare('SELECT input, output, partial FROM enhancement_texts WHERE id = ?')
+    this.sPut = db.prepare('INSERT OR REPLACE INTO enhancement_texts (id, input, output, partial) VALUES (?, ?, ?, ?)')
+    this.sAdd = db.prepare('INSERT OR IGNORE INTO enhancement_texts (id, input, output, partial) VALUES (?, ?, ?, ?)')
+  }
+
+  get(id: string): EnhancementTexts | undefined {
+    const row = this.sGet.get(id) as { input: string; output: string; partial: number } | undefined
+    return row ? { input: row.input, output: row.output, partial: row.partial === 1 } : undefined
+  }
+
+  /** Save a run's texts (a retried settle saves the same again). */
+  put(id: string, t: EnhancementTexts): void {
+    this.sPut.run(id, t.input, t.output, t.partial ? 1 : 0)
+  }
+
+  /** Add texts unless the run already has some (what an import brings never replaces a row). */
+  add(id: string, t: EnhancementTexts): void {
+    this.sAdd.run(id, t.input, t.output, t.partial ? 1 : 0)
+  }
+}
+
 /** The rows an older db.json held (jobs and the rest up to schema 7, enhancements up to 8), as they move here. */
 export interface CarriedRows {
   /** 7: a db.json from before library.db held any records (it held only the derived search index); 8: from before the enhancements moved */
@@ -314,9 +367,9 @@ export interface CarriedRows {
 /**
  * The library database, `library.db` in the data folder (SQLite through Node's built-in
  * `node:sqlite`): the collections that grow with every file — jobs, the transcript index and
- * each transcript's segments, watched files, the enhancement index, the owners of that work — and
- * the full-text search index. A change is one
- * row, not a rewrite of everything; several processes share the file (WAL, one writer at a
+ * each transcript's segments, watched files, the enhancement runs and their texts, the owners of
+ * that work — and the full-text search index. A change is one row, not a rewrite of everything;
+ * several processes share the file (WAL, one writer at a
  * time, each waiting up to `BUSY_TIMEOUT_MS` for the other rather than failing).
  *
  * Unlike the search index it now also holds, this file is a record: a damaged file or one from
@@ -327,6 +380,8 @@ export class LibraryDb {
   readonly transcripts: Records<TranscriptMeta>
   readonly watchedFiles: Records<WatchedFile>
   readonly enhancements: Records<EnhancementRecord>
+  /** the runs' texts, beside their records */
+  readonly enhancementTexts: TextRows
   readonly owners: Owners
   readonly segments: TranscriptSegments
   private readonly sDataVersion: StatementSync
@@ -357,6 +412,7 @@ export class LibraryDb {
       (e) => e.id,
       (e) => e.status,
     )
+    this.enhancementTexts = new TextRows(db)
     this.owners = new Owners(db)
     this.segments = new TranscriptSegments(db)
     this.sDataVersion = db.prepare('PRAGMA data_version')

@@ -68,15 +68,37 @@ function ignoreMissing(err: NodeJS.ErrnoException): void {
  * loss). Each temp name carries its writer's pid; a live writer's copy is left to it.
  */
 export async function removeDeadWritersTemps(file: string): Promise<void> {
-  const prefix = `${path.basename(file)}.tmp-`
-  const names = await fs.readdir(path.dirname(file)).catch(() => [] as string[])
+  await removeTemps(path.dirname(file), `${path.basename(file)}.tmp-`)
+}
+
+/** The same for every file in `dir` (a folder of one file per record). */
+export async function removeDeadWritersTempsIn(dir: string): Promise<void> {
+  await removeTemps(dir, '')
+}
+
+/** How many temp copies in `dir` a live writer (another process) is writing now. */
+export async function liveWritersTemps(dir: string): Promise<number> {
+  return (await tempsIn(dir, '')).filter((t) => t.pid !== process.pid && isAlive(t.pid)).length
+}
+
+async function removeTemps(dir: string, prefix: string): Promise<void> {
+  for (const t of await tempsIn(dir, prefix)) {
+    // a live writer (this one included) keeps its copy
+    if (t.pid === process.pid || isAlive(t.pid)) continue
+    await fs.rm(path.join(dir, t.name), { force: true }).catch(() => undefined)
+  }
+}
+
+/** The temp copies (`<name>.tmp-<pid>-…`) in `dir` whose name starts with `prefix`; a name without a pid is not ours to judge. */
+async function tempsIn(dir: string, prefix: string): Promise<{ name: string; pid: number }[]> {
+  const names = await fs.readdir(dir).catch(() => [] as string[])
+  const temps: { name: string; pid: number }[] = []
   for (const name of names) {
     if (!name.startsWith(prefix)) continue
-    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1])
-    // a name without a pid is not ours to judge; a live writer (this one included) keeps its copy
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue
-    await fs.rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined)
+    const pid = Number(/\.tmp-(\d+)-/.exec(name)?.[1])
+    if (Number.isInteger(pid) && pid > 0) temps.push({ name, pid })
   }
+  return temps
 }
 
 function isAlive(pid: number): boolean {

@@ -21,13 +21,25 @@ export interface Location {
   param: string | null
   /** a segment to open the transcript at: #/transcript/<id>/<segment id> */
   at: number | null
+  /** an enhanced version to open the transcript with: #/transcript/<id>/version/<enhancement id> */
+  version: string | null
 }
 
 const parse = (hash: string): Location => {
-  const [name, param, at] = hash.replace(/^#\/?/, '').split('/')
+  const [name, param, at, version] = hash.replace(/^#\/?/, '').split('/')
   if (name === 'transcript' && param)
-    return { route: 'transcript', param: decodeURIComponent(param), at: at && /^\d+$/.test(at) ? Number(at) : null }
-  return { route: (routes as readonly string[]).includes(name ?? '') ? (name as Route) : 'transcribe', param: null, at: null }
+    return {
+      route: 'transcript',
+      param: decodeURIComponent(param),
+      at: at && /^\d+$/.test(at) ? Number(at) : null,
+      version: at === 'version' && version ? decodeURIComponent(version) : null,
+    }
+  return {
+    route: (routes as readonly string[]).includes(name ?? '') ? (name as Route) : 'transcribe',
+    param: null,
+    at: null,
+    version: null,
+  }
 }
 
 /** Hash routing: works from file:// in Electron and from the web host alike. */

@@ -4,7 +4,10 @@ import { AsyncView } from '../../components/AsyncView'
 import { useFormat } from '../../i18n/format'
 import { useCall } from '../../lib/use-call'
 
-/** The library's search results: each transcript with its best hits, each hit opening it at that segment. */
+/**
+ * The library's search results: each transcript with its best hits, each hit opening it at that
+ * segment, or — a hit in an enhanced text — with that enhanced version shown.
+ */
 export function LibraryResults({ query }: { query: string }) {
   const { t } = useTranslation()
   const f = useFormat()
@@ -29,7 +32,14 @@ export function LibraryResults({ query }: { query: string }) {
                   <div className="search-hits">
                     {hits.map((h, i) => (
                       <p key={i}>
-                        {h.kind === 'segment' && h.start !== null ? (
+                        {h.kind === 'enhanced' && h.enhancement ? (
+                          <a
+                            href={`#/transcript/${m.id}/version/${encodeURIComponent(h.enhancement.id)}`}
+                            aria-label={t('library.openVersion', { file: m.fileName, model: h.enhancement.model })}
+                          >
+                            {t('library.inEnhanced', { model: h.enhancement.model })}
+                          </a>
+                        ) : h.kind === 'segment' && h.start !== null ? (
                           <a
                             href={`#/transcript/${m.id}/${h.segmentId}`}
                             aria-label={t('library.openAt', { file: m.fileName, time: f.duration(h.start) })}

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useRoute } from '../../lib/use-route'
 import type { Segment, TranscriptMeta } from '../../../../shared/transcribe-types'
 import { FindReplace } from './FindReplace'
 import { TranscriptVersions } from './TranscriptVersions'
@@ -10,7 +11,9 @@ type Panel = 'find' | 'words' | 'versions'
 /** One row of toggles for the editor's panels, so the first screen keeps its room for the transcript. */
 export function EditorTools({ meta, segments }: { meta: TranscriptMeta; segments: Segment[] }) {
   const { t } = useTranslation()
-  const [open, setOpen] = useState<Panel | null>(null)
+  // opened from a search hit in an enhanced text: its versions, with that one shown
+  const { version } = useRoute()
+  const [open, setOpen] = useState<Panel | null>(version ? 'versions' : null)
   const toggle = (p: Panel) => setOpen((o) => (o === p ? null : p))
   return (
     <>
@@ -27,7 +30,7 @@ export function EditorTools({ meta, segments }: { meta: TranscriptMeta; segments
       </div>
       {open === 'find' ? <FindReplace segments={segments} language={meta.language} /> : null}
       {open === 'words' ? <WordList prompt={meta.prompt ?? ''} /> : null}
-      {open === 'versions' ? <TranscriptVersions /> : null}
+      {open === 'versions' ? <TranscriptVersions initial={version} /> : null}
     </>
   )
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useFormat } from '../../i18n/format'
 import { api } from '../../lib/api'
@@ -7,8 +7,11 @@ import { useCall } from '../../lib/use-call'
 import { useEditor } from './editor-context'
 import { ErrorBox } from '../../components/ErrorBox'
 
-/** The transcript's versions: as transcribed, then each enhancement of it with its model and credits. */
-export function TranscriptVersions() {
+/**
+ * The transcript's versions: as transcribed, then each enhancement of it with its model and
+ * credits. `initial`: the one to show at once (opened from a search hit in its text).
+ */
+export function TranscriptVersions({ initial = null }: { initial?: string | null }) {
   const { t } = useTranslation()
   const f = useFormat()
   const ed = useEditor()
@@ -17,6 +20,11 @@ export function TranscriptVersions() {
   const action = useAction()
   const show = (id: string) =>
     void action.run(async () => setShown({ id, text: (await api.invoke('enhance.output', { id })).output }))
+  useEffect(() => {
+    if (initial) show(initial)
+    // once per version asked for in the address
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initial])
   return (
     <div className="card editor-panel" data-testid="versions">
       <ol className="versions">
@@ -26,7 +34,7 @@ export function TranscriptVersions() {
               {t('editor.versionOriginal', { model: v.model, date: f.dateTime(v.at) })}
             </li>
           ) : (
-            <li key={v.id} data-testid="version">
+            <li key={v.id} data-testid="version" aria-current={shown?.id === v.id ? 'true' : undefined}>
               {t('editor.versionEnhanced', {
                 preset: t(`enhance.presets.${v.preset}`),
                 model: v.displayName,

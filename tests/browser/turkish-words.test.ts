@@ -110,3 +110,14 @@ it('a whisper model download the mirror refuses says so once in Turkish, naming 
     await mirror.close()
   }
 })
+
+it('the speaker models’ training language is worded in Turkish, not “English-trained” in the model’s name', async () => {
+  const { page } = await open()
+  await go(page, 'models')
+  const section = page.getByTestId('speaker-models')
+  await section.locator('li').first().waitFor()
+  const text = (await section.textContent())!
+  expect(text).toContain('3D-Speaker CAM++ (VoxCeleb)')
+  expect(text).toContain('İngilizce konuşmayla eğitildi')
+  expect(text).not.toContain('English')
+})

@@ -60,7 +60,7 @@ export async function benchCommand(core: Core, args: Parsed, out: Write, err: Wr
 }
 
 function describe(s: HardwareStatus): string {
-  const lines = [`CPU: ${s.cpu.model}`]
+  const lines = [`CPU: ${s.cpu.model} (${s.cpu.cores} threads)`]
   for (const p of s.probes) {
     if (p.backend === 'cpu') continue
     const devices = p.devices.map((d) => `${d.name} (${d.kind === 'software' ? 'CPU implementation, not a GPU' : d.kind})`)

@@ -181,6 +181,8 @@ export const errorKeys = {
   // the same from one of the transcription servers (Settings), whichever took the piece
   'server-piece-too-large': ['size', 'limit'],
   'server-bad-reply': [],
+  /** no transcription server (Settings) took the audio; `servers` are their addresses */
+  'servers-none-left': ['servers'],
   'cloud-unexpected': [],
 } as const satisfies Record<string, readonly string[]>
 export type ErrorKey = keyof typeof errorKeys

@@ -125,6 +125,8 @@ export const Job = z.object({
   stage: JobStage.nullable().optional(),
   /** the user's own servers this job was meant for did not answer: it ran on this computer */
   fallbackFrom: z.array(z.string()).nullable().optional(),
+  /** of those servers, the ones that answered with an HTTP error, and its status (the others were not reachable) */
+  fallbackStatus: z.record(z.string(), z.number().int()).nullable().optional(),
   etaSec: z.number().nullable(),
   /** processing time / audio time; below 1 is faster than real time */
   realtimeFactor: z.number().nullable(),

@@ -73,7 +73,7 @@ it('why speaker detection left a transcript unlabelled is kept with its key and 
   await notice.waitFor()
   const text = (await notice.textContent())!
   expect(text).toContain('Konuşmacı algılama için')
-  // the models are named by their titles ("3D-Speaker CAM++ (VoxCeleb, English-trained)"); the sentence is Turkish
+  // the models are named by their titles ("3D-Speaker CAM++ (VoxCeleb)"); the sentence is Turkish
   expect(text).not.toMatch(/\b(detection|needs|which|installed|kept|without)\b/)
 
   // a notice written by an older version has only its English: shown as it was written

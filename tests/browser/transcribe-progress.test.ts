@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import type { Page } from 'playwright-core'
 import { expect, it } from 'vitest'
@@ -50,52 +52,136 @@ for (const locale of ['en', 'tr'] as const) {
   })
 }
 
-it('the queue puts running work first, and “Clear finished” empties it of finished work while the transcripts stay in the history', async () => {
-  const { page, dataDir } = await open()
-  await go(page, 'transcribe')
-  const files = ['bir.wav', 'iki.wav', 'üç.wav'].map((n) => makeMedia(dataDir, n, { seconds: 20, noise: true }))
-  await page.getByTestId('media-input').setInputFiles(files)
-  const statuses = () => page.getByTestId('job').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
-  // a moment with work running and work waiting: the running one is at the top
-  const snapshot = await until('work running and work waiting', async () => {
-    const s = await statuses()
-    return s.includes('running') && s.includes('queued') ? s : null
+for (const locale of ['en', 'tr'] as const) {
+  const w = {
+    en: { clear: 'Clear finished', empty: 'No jobs yet. Add a file to start.' },
+    tr: { clear: 'Bitenleri temizle', empty: 'Henüz iş yok. Başlamak için bir dosya ekleyin.' },
+  }[locale]
+  it(`the queue puts running work first, and “Clear finished” empties it of finished work while the transcripts stay in the history (${locale})`, async () => {
+    const { page: first, dataDir, newPage } = await open()
+    const page = locale === 'en' ? first : await newPage({ locale })
+    await go(page, 'transcribe')
+    const files = ['bir.wav', 'iki.wav', 'üç.wav'].map((n) => makeMedia(dataDir, n, { seconds: 20, noise: true }))
+    await page.getByTestId('media-input').setInputFiles(files)
+    const statuses = () => page.getByTestId('job').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
+    // a moment with work running and work waiting: the running one is at the top
+    const snapshot = await until('work running and work waiting', async () => {
+      const s = await statuses()
+      return s.includes('running') && s.includes('queued') ? s : null
+    })
+    expect(snapshot[0]).toBe('running')
+    await expect.poll(statuses, { timeout: 90_000 }).toEqual(['done', 'done', 'done'])
+    const notMedia = makeMedia(dataDir, 'notlar.wav', { seconds: 1 })
+    await import('node:fs').then((fs) => fs.writeFileSync(notMedia, 'not audio at all'))
+    await page.getByTestId('media-input').setInputFiles(notMedia)
+    await expect.poll(statuses).toEqual(['failed', 'done', 'done', 'done'])
+
+    await page.getByRole('button', { name: w.clear }).click()
+    await expect.poll(() => page.getByTestId('job').count()).toBe(0)
+    expect(await page.getByText(w.empty).count()).toBe(1)
+    await expect.poll(() => page.getByTestId('transcripts').locator('li').count()).toBe(3)
   })
-  expect(snapshot[0]).toBe('running')
-  await expect.poll(statuses, { timeout: 90_000 }).toEqual(['done', 'done', 'done'])
-  const notMedia = makeMedia(dataDir, 'notlar.wav', { seconds: 1 })
-  await import('node:fs').then((fs) => fs.writeFileSync(notMedia, 'not audio at all'))
-  await page.getByTestId('media-input').setInputFiles(notMedia)
-  await expect.poll(statuses).toEqual(['failed', 'done', 'done', 'done'])
+}
 
-  await page.getByRole('button', { name: 'Clear finished' }).click()
-  await expect.poll(() => page.getByTestId('job').count()).toBe(0)
-  expect(await page.getByText('No jobs yet. Add a file to start.').count()).toBe(1)
-  await expect.poll(() => page.getByTestId('transcripts').locator('li').count()).toBe(3)
-})
-
-it('a job meant for the user’s own server that did not answer says it was done on this computer', async () => {
-  // a port with nothing listening: the server "does not answer"
-  const port = await new Promise<number>((resolve) => {
+/** A port with nothing listening: a server that "does not answer". */
+const deadPort = () =>
+  new Promise<number>((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const p = (s.address() as net.AddressInfo).port
       s.close(() => resolve(p))
     })
   })
-  const url = `http://127.0.0.1:${port}`
-  const { page, core, dataDir } = await open()
-  await core.store.mutate((db) => {
-    db.settings.transcriptionServers = [{ url, concurrency: 1 }]
-    db.settings.cloudNoticeAcknowledged = [url]
+
+/** A server that is there (its health check answers) but fails every transcription with HTTP 500. */
+async function failingServer(): Promise<{ url: string; posts: () => number; close: () => Promise<void> }> {
+  let posts = 0
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST') posts++
+    req.resume()
+    res.writeHead(req.method === 'POST' ? 500 : 200, { 'content-type': 'application/json' })
+    res.end(req.method === 'POST' ? JSON.stringify({ error: { message: 'CUDA out of memory' } }) : '{}')
   })
-  await go(page, 'transcribe')
-  await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'uzak.wav', { seconds: 5, noise: true }))
-  const job = page.getByTestId('job').first()
-  await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
-  expect(await job.getByTestId('job-fallback').textContent()).toBe(
-    `Server 127.0.0.1:${port} did not answer: done on this computer.`,
-  )
-})
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    posts: () => posts,
+    close: () => new Promise((r) => server.close(() => r())),
+  }
+}
+
+/** The job's own servers, acknowledged, as Settings leaves them. */
+const useServers = (core: Awaited<ReturnType<typeof open>>['core'], urls: string[]) =>
+  core.store.mutate((db) => {
+    db.settings.transcriptionServers = urls.map((url) => ({ url, concurrency: 1 }))
+    db.settings.cloudNoticeAcknowledged = urls
+  })
+
+const fallbackWords = {
+  en: {
+    done: (server: string) => `Server ${server} did not answer: done on this computer.`,
+    failed: (server: string) => `Server ${server} did not answer, so this computer tried instead.`,
+    http: (server: string) => `Details: ${server} answered HTTP 500.`,
+  },
+  tr: {
+    done: (server: string) => `${server} sunucusu yanıt vermedi: bu bilgisayarda yapıldı.`,
+    failed: (server: string) => `${server} sunucusu yanıt vermedi; bu yüzden bu bilgisayarda denendi.`,
+    http: (server: string) => `Ayrıntı: ${server} HTTP 500 ile yanıt verdi.`,
+  },
+}
+
+for (const locale of ['en', 'tr'] as const) {
+  const w = fallbackWords[locale]
+
+  it(`a job meant for the user’s own server that did not answer says it was done on this computer (${locale})`, async () => {
+    const port = await deadPort()
+    const { page: first, core, dataDir, newPage } = await open()
+    await useServers(core, [`http://127.0.0.1:${port}`])
+    const page = locale === 'en' ? first : await newPage({ locale })
+    await go(page, 'transcribe')
+    await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'uzak.wav', { seconds: 5, noise: true }))
+    const job = page.getByTestId('job').first()
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
+    expect(await job.getByTestId('job-fallback').textContent()).toBe(w.done(`127.0.0.1:${port}`))
+    // nothing answered: no detail to give
+    expect(await job.getByTestId('job-fallback-detail').count()).toBe(0)
+  })
+
+  it(`a server that is there but fails the audio (HTTP 500) hands the job to this computer at once, and its answer is a details line (${locale})`, async () => {
+    const server = await failingServer()
+    try {
+      const { page: first, core, dataDir, newPage } = await open()
+      await useServers(core, [server.url])
+      const page = locale === 'en' ? first : await newPage({ locale })
+      await go(page, 'transcribe')
+      await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'uzak.wav', { seconds: 5, noise: true }))
+      const job = page.getByTestId('job').first()
+      await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
+      const host = server.url.slice('http://'.length)
+      expect(await job.getByTestId('job-fallback').textContent()).toBe(w.done(host))
+      expect(await job.getByTestId('job-fallback-detail').textContent()).toBe(w.http(host))
+      // the server's own words are not put into the sentence
+      expect(await job.textContent()).not.toContain('CUDA')
+      // every server was asked once: the pool's "none left" is the fallback, not a reason to ask again
+      expect(server.posts()).toBe(1)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it(`a job whose server did not answer and that this computer could not do either never says it is “running on this computer” (${locale})`, async () => {
+    const port = await deadPort()
+    const { page: first, core, dataDir, newPage } = await open()
+    await useServers(core, [`http://127.0.0.1:${port}`])
+    const page = locale === 'en' ? first : await newPage({ locale })
+    await go(page, 'transcribe')
+    const notMedia = makeMedia(dataDir, 'notlar.wav', { seconds: 1 })
+    writeFileSync(notMedia, 'not audio at all')
+    await page.getByTestId('media-input').setInputFiles(notMedia)
+    const job = page.getByTestId('job').first()
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed')
+    expect(await job.getByTestId('job-fallback').textContent()).toBe(w.failed(`127.0.0.1:${port}`))
+  })
+}
 
 it('a job that ends while the page is still asking for the queue shows as done, never again as the older answer said', async () => {
   const { page, core, dataDir } = await open()

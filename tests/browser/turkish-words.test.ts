@@ -71,6 +71,9 @@ it('the language lists name every language in Turkish: no raw code, no English n
   expect(raw).toEqual([])
   expect(options.find(([c]) => c === 'bo')?.[1]).toBe('Tibetçe')
   expect(options.find(([c]) => c === 'ba')?.[1]).toBe('Başkırtça')
+  // the Enhance page's transcript language too: “English” is not a Turkish word
+  await go(page, 'enhance')
+  expect(await page.locator('select[name=lang] option').allTextContents()).toEqual(['Algıla', 'Türkçe', 'İngilizce'])
 })
 
 it('the built-in LLMs’ language badges are in Turkish', async () => {
@@ -82,6 +85,8 @@ it('the built-in LLMs’ language badges are in Turkish', async () => {
   const languages = badges.filter((b) => /Türkçe|İngilizce/.test(b))
   expect(languages.length).toBeGreaterThan(0)
   expect(badges.filter((b) => english.test(b))).toEqual([])
+  // a list in Turkish has its commas: never “Türkçe İngilizce ve 27 dil daha”
+  expect(languages).toContain('Türkçe, İngilizce ve 27 dil daha')
 })
 
 it('a whisper model download the mirror refuses says so once in Turkish, naming the mirror, not “the provider”', async () => {
@@ -104,4 +109,15 @@ it('a whisper model download the mirror refuses says so once in Turkish, naming 
   } finally {
     await mirror.close()
   }
+})
+
+it('the speaker models’ training language is worded in Turkish, not “English-trained” in the model’s name', async () => {
+  const { page } = await open()
+  await go(page, 'models')
+  const section = page.getByTestId('speaker-models')
+  await section.locator('li').first().waitFor()
+  const text = (await section.textContent())!
+  expect(text).toContain('3D-Speaker CAM++ (VoxCeleb)')
+  expect(text).toContain('İngilizce konuşmayla eğitildi')
+  expect(text).not.toContain('English')
 })

@@ -70,6 +70,8 @@ describe('engine backends: what a device is, and which build runs the work', () 
     const slow = chooseBackend(probes, 'auto', [row('base', 'vulkan', 0.9), row('base', 'cpu', 0.4)])
     expect(slow.backend).toBe('cpu')
     expect(slow.fallbackReason).toMatch(/measured slower than the CPU/)
+    // the page words it from the figures, in its own language
+    expect(slow.fallbackWhy).toEqual([{ backend: 'vulkan', key: 'slower', rtf: 0.9, cpuRtf: 0.4 }])
   })
 
   it('recommends the most accurate model fast enough on the backend in use, from measured speed only', () => {

@@ -18,6 +18,7 @@ export const speakerModelCatalog = [
   {
     role: 'segmentation',
     title: 'pyannote segmentation-3.0',
+    trainedOn: null,
     license: 'MIT',
     sizeMiB: 5.7,
     file: 'segmentation.onnx',
@@ -25,7 +26,9 @@ export const speakerModelCatalog = [
   },
   {
     role: 'embedding',
-    title: '3D-Speaker CAM++ (VoxCeleb, English-trained)',
+    title: '3D-Speaker CAM++ (VoxCeleb)',
+    // its training speech is English: the page says so in its own language, apart from the name
+    trainedOn: 'en',
     license: 'Apache-2.0',
     sizeMiB: 27.0,
     file: 'embedding.onnx',
@@ -53,6 +56,7 @@ export function listSpeakerModels(modelsDir: string, baseUrl: string | null): Sp
     return {
       role: m.role,
       title: m.title,
+      trainedOn: m.trainedOn,
       license: m.license,
       sizeMiB: m.sizeMiB,
       url: `${(baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '')}/${m.repoPath}`,

@@ -7,6 +7,7 @@ import type {
   BenchResult,
   EngineBackend,
   EngineBackendSetting,
+  GpuWhy,
   HardwareDevice,
 } from '../../shared/calls/hardware-calls'
 import { engineDir, exe } from '../transcribe/engine-paths'
@@ -20,6 +21,8 @@ export interface EngineChoice {
   env: Record<string, string>
   /** a GPU backend was wanted but the CPU runs the work: why (English) */
   fallbackReason: string | null
+  /** the same, per backend, for the page to word */
+  fallbackWhy: GpuWhy[]
 }
 
 /** Without measurements: the backends that are usually fastest first. */
@@ -33,8 +36,16 @@ export function cpuDevice(): HardwareDevice {
 }
 
 export function cpuName(): string {
-  const cpus = os.cpus()
-  return `${cpus[0]?.model.trim() || os.arch()} (${os.availableParallelism?.() ?? cpus.length} threads)`
+  return `${cpuModel()} (${cpuThreads()} threads)`
+}
+
+/** The processor as the system names it (the page words its threads itself). */
+export function cpuModel(): string {
+  return os.cpus()[0]?.model.trim() || os.arch()
+}
+
+export function cpuThreads(): number {
+  return os.availableParallelism?.() ?? os.cpus().length
 }
 
 /** A machine's name for its benchmark figures: a shared data folder holds several machines'. */
@@ -105,14 +116,21 @@ async function probeBuild(backend: Exclude<EngineBackend, 'cpu'>, dir: string, e
   if (backend === 'vulkan') {
     const lister = path.join(dir, exe(VK_PROBE))
     if (!existsSync(lister))
-      return { ...base, usable: false, devices: [], reason: `the device lister ${VK_PROBE} is missing from ${dir}` }
+      return {
+        ...base,
+        usable: false,
+        devices: [],
+        reason: `the device lister ${VK_PROBE} is missing from ${dir}`,
+        why: { key: 'lister-missing', detail: path.join(dir, exe(VK_PROBE)) },
+      }
     const r = await run(lister, [], env)
     if (r.code !== 0) {
       const why = /^error\t(.+)$/m.exec(r.out)?.[1] ?? (r.err.trim().split('\n')[0] || `exit ${r.code}`)
-      return { ...base, usable: false, devices: [], reason: `no Vulkan driver: ${why}` }
+      return { ...base, usable: false, devices: [], reason: `no Vulkan driver: ${why}`, why: { key: 'no-driver', detail: why } }
     }
     const devices = parseVulkanDevices(r.out)
-    if (devices.length === 0) return { ...base, usable: false, devices, reason: 'no Vulkan device found' }
+    if (devices.length === 0)
+      return { ...base, usable: false, devices, reason: 'no Vulkan device found', why: { key: 'no-device' } }
     const gpu = devices.some((d) => d.kind === 'gpu')
     return {
       ...base,
@@ -121,6 +139,7 @@ async function probeBuild(backend: Exclude<EngineBackend, 'cpu'>, dir: string, e
       reason: gpu
         ? null
         : `the only Vulkan device${devices.length > 1 ? 's are CPU implementations' : ` (${devices[0]!.name}) is a CPU implementation`}, not a GPU`,
+      ...(gpu ? {} : { why: { key: 'software-only' as const } }),
     }
   }
   if (backend === 'cuda') {
@@ -132,7 +151,13 @@ async function probeBuild(backend: Exclude<EngineBackend, 'cpu'>, dir: string, e
       kind: 'gpu',
     }))
     if (devices.length === 0)
-      return { ...base, usable: false, devices, reason: 'no NVIDIA GPU or driver found (nvidia-smi lists none)' }
+      return {
+        ...base,
+        usable: false,
+        devices,
+        reason: 'no NVIDIA GPU or driver found (nvidia-smi lists none)',
+        why: { key: 'no-nvidia' },
+      }
     return { ...base, usable: true, devices, reason: null }
   }
   return { ...base, usable: true, devices: [{ backend, index: 0, name: 'Apple GPU (Metal)', kind: 'gpu' }], reason: null }
@@ -158,22 +183,29 @@ export function chooseBackend(
   bench: BenchResult[] = [],
   failed: Partial<Record<EngineBackend, string>> = {},
 ): EngineChoice {
-  const cpu: EngineChoice = { backend: 'cpu', device: cpuName(), kind: 'cpu', env: {}, fallbackReason: null }
+  const cpu: EngineChoice = { backend: 'cpu', device: cpuName(), kind: 'cpu', env: {}, fallbackReason: null, fallbackWhy: [] }
   const on = (p: BackendProbe, software: boolean): EngineChoice | null => {
     const d = p.devices.find((x) => x.kind === 'gpu') ?? (software ? p.devices.find((x) => x.kind === 'software') : undefined)
     if (!d) return null
     const env: Record<string, string> =
       p.backend === 'vulkan' && d.index !== null ? { GGML_VK_VISIBLE_DEVICES: String(d.index) } : {}
-    return { backend: p.backend, device: d.name, kind: d.kind, env, fallbackReason: null }
+    return { backend: p.backend, device: d.name, kind: d.kind, env, fallbackReason: null, fallbackWhy: [] }
   }
   const why = (b: EngineBackend) => {
     const p = probes.find((x) => x.backend === b)
     return failed[b] ?? p?.reason ?? `the ${b} build cannot run here`
   }
+  // the same reason for the page: a failure this session, the probe's, or a build not here
+  const keyed = (b: EngineBackend): GpuWhy => {
+    const f = failed[b]
+    if (f !== undefined) return { backend: b, key: 'start-failed', detail: f }
+    const p = probes.find((x) => x.backend === b)
+    return { backend: b, ...(p?.installed && p.why ? p.why : { key: 'not-built' as const }) }
+  }
   if (setting !== 'auto' && setting !== 'cpu') {
     const p = probes.find((x) => x.backend === setting)
     const choice = p?.usable && !failed[setting] ? on(p, true) : null
-    return choice ?? { ...cpu, fallbackReason: `${setting}: ${why(setting)}` }
+    return choice ?? { ...cpu, fallbackReason: `${setting}: ${why(setting)}`, fallbackWhy: [keyed(setting)] }
   }
   if (setting === 'cpu') return cpu
   const candidates = probes
@@ -186,6 +218,7 @@ export function chooseBackend(
     return {
       ...cpu,
       fallbackReason: installed.length ? installed.map((p) => `${p.backend}: ${why(p.backend)}`).join('; ') : null,
+      fallbackWhy: installed.map((p) => keyed(p.backend)),
     }
   }
   const cpuRtf = measured(bench, 'cpu')
@@ -205,6 +238,7 @@ export function chooseBackend(
     return {
       ...cpu,
       fallbackReason: `${best.c.backend} measured slower than the CPU on this machine (${best.rtf.toFixed(2)}× vs ${cpuRtf.toFixed(2)}×)`,
+      fallbackWhy: [{ backend: best.c.backend, key: 'slower', rtf: best.rtf, cpuRtf }],
     }
   return best.c
 }

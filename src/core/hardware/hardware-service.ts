@@ -1,7 +1,6 @@
-import os from 'node:os'
 import type { BackendProbe, BenchResult, EngineBackend, HardwareStatus } from '../../shared/calls/hardware-calls'
 import type { Store } from '../store/store'
-import { chooseBackend, cpuName, machineKey, probeBackends, type EngineChoice } from './backends'
+import { chooseBackend, cpuModel, cpuThreads, machineKey, probeBackends, type EngineChoice } from './backends'
 import { recommendFromBench } from './recommend'
 
 /**
@@ -45,11 +44,12 @@ export class HardwareService {
     const realGpu = probes.some((p) => p.usable && p.devices.some((d) => d.kind === 'gpu'))
     return {
       machine: machineKey(),
-      cpu: { model: cpuName(), cores: os.availableParallelism?.() ?? os.cpus().length },
+      cpu: { model: cpuModel(), cores: cpuThreads() },
       setting: this.deps.store.data.settings.engineBackend,
       probes: probes.map((p) => (this.failed[p.backend] ? { ...p, reason: this.failed[p.backend]! } : p)),
       chosen: { backend: chosen.backend, device: chosen.device, kind: chosen.kind },
       fallbackReason: chosen.fallbackReason,
+      fallbackWhy: chosen.fallbackWhy,
       gpuUnused: realGpu && chosen.kind !== 'gpu',
       bench,
       recommendedModel: recommendFromBench(bench, chosen.backend),

@@ -21,7 +21,7 @@ import {
 import { FIXED_OVERHEAD_BYTES, WORST_BYTES_PER_SEC } from './cloud/cloud-audio'
 import { startedMinutes, transcriptionCreditsForRow } from './cloud/transcription-cost'
 import { serverKeyRefusedMessage, serverKeysFor } from './servers/server-key'
-import { NoServerLeftError, ServerPool, type ServerEndpoint } from './servers/server-pool'
+import { NoServerLeftError, ServerPool, type ServerEndpoint, type ServerProblem } from './servers/server-pool'
 
 /** Where a job's audio goes when not (only) to this machine's engine. */
 export type RemoteRoute =
@@ -104,6 +104,11 @@ export interface RemoteOutcome {
   settle?: { commit: () => Promise<void>; refund: (outcome: 'cancelled' | 'failed') => Promise<void> }
 }
 
+/** Every server of a servers route failed: the local engine runs the job, and the job says which and how. */
+export interface ServersFellBack {
+  fallback: ServerProblem[]
+}
+
 export interface RemoteDeps {
   store: Store
   credits: CreditsService
@@ -182,14 +187,14 @@ export class RemoteTranscriber {
   }
 
   /**
-   * Run one job on its route. Null: every server of a servers route is down, and the local engine
-   * is to run the job instead (it is the last endpoint).
+   * Run one job on its route. `fallback`: no server of a servers route took the audio, and the
+   * local engine is to run the job instead (it is the last endpoint).
    */
   async run(
     job: Job,
     route: RemoteRoute,
     hooks: { signal: AbortSignal; onProgress: (p: CloudProgress) => void },
-  ): Promise<RemoteOutcome | null> {
+  ): Promise<RemoteOutcome | ServersFellBack> {
     return route.kind === 'cloud' ? this.runCloud(job, route, hooks) : this.runServers(job, route, hooks)
   }
 
@@ -253,11 +258,12 @@ export class RemoteTranscriber {
     job: Job,
     route: Extract<RemoteRoute, { kind: 'servers' }>,
     hooks: { signal: AbortSignal; onProgress: (p: CloudProgress) => void },
-  ): Promise<RemoteOutcome | null> {
+  ): Promise<RemoteOutcome | ServersFellBack> {
     const pool = await this.poolFor(route.endpoints)
     await pool.checkHealth()
     const capacity = pool.capacity()
-    if (capacity === 0) return null
+    const unreachable = { fallback: route.endpoints.map((e) => ({ url: e.url, status: null })) }
+    if (capacity === 0) return unreachable
     const info = await probe(job.file, this.deps.env)
     const durationSec = info.audioDurationSec ?? info.durationSec
     // pieces short enough that a long file spreads over every slot, never shorter than 30 s
@@ -282,8 +288,13 @@ export class RemoteTranscriber {
         frameRate: info.frameRate,
       }
     } catch (err) {
-      // the local engine is the last endpoint
-      if (err instanceof NoServerLeftError || (err as { kind?: string }).kind === 'network') return null
+      // the local engine is the last endpoint; a server that answered with an error is named with
+      // its answer (the servers not asked were down at the health check)
+      if (err instanceof NoServerLeftError)
+        return {
+          fallback: route.endpoints.map((e) => err.problems.find((p) => p.url === e.url) ?? { url: e.url, status: null }),
+        }
+      if ((err as { kind?: string }).kind === 'network') return unreachable
       throw err
     }
   }

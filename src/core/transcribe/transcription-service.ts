@@ -256,6 +256,7 @@ export class TranscriptionService {
         retryable: true,
         partial: null,
         fallbackFrom: null,
+        fallbackStatus: null,
       })
       // a cancel may have come while "running" was being saved
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled')
@@ -270,9 +271,14 @@ export class TranscriptionService {
             this.emitThrottled(job.id)
           },
         })
-        if (remote) return await this.finishRemote(job, remote, signal)
-        // the user's own servers did not answer: this computer does the work, and the job says so
-        if (route.kind === 'servers') await this.update(job.id, { fallbackFrom: route.endpoints.map((e) => e.url) })
+        if (!('fallback' in remote)) return await this.finishRemote(job, remote, signal)
+        // the user's own servers did not take the audio: this computer does the work, and the job
+        // says so (with the HTTP answer of a server that gave one)
+        const answered = remote.fallback.filter((p) => p.status !== null)
+        await this.update(job.id, {
+          fallbackFrom: remote.fallback.map((p) => p.url),
+          fallbackStatus: answered.length ? Object.fromEntries(answered.map((p) => [p.url, p.status!])) : null,
+        })
       }
       const modelPath = await this.deps.models.resolve(job.options.model)
       const threads = job.options.threads ?? this.defaultThreads()

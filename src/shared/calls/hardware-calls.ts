@@ -22,6 +22,32 @@ export const HardwareDevice = z.object({
 })
 export type HardwareDevice = z.infer<typeof HardwareDevice>
 
+/**
+ * Why a GPU build does not run the work, for the page to word in its language: software-only (its
+ * only devices are CPU implementations), no-driver, no-device, lister-missing, no-nvidia,
+ * start-failed (this session), not-built, slower (measured). `detail` is the driver's or the
+ * engine's own words, shown apart from the sentence.
+ */
+export const GpuWhyKey = z.enum([
+  'software-only',
+  'no-driver',
+  'no-device',
+  'lister-missing',
+  'no-nvidia',
+  'start-failed',
+  'not-built',
+  'slower',
+])
+export const GpuWhy = z.object({
+  backend: EngineBackend,
+  key: GpuWhyKey,
+  detail: z.string().optional(),
+  /** slower: the measured real-time factors of the backend and of the CPU */
+  rtf: z.number().optional(),
+  cpuRtf: z.number().optional(),
+})
+export type GpuWhy = z.infer<typeof GpuWhy>
+
 export const BackendProbe = z.object({
   backend: EngineBackend,
   /** the build is installed (engine/<platform>-<arch>[-<backend>]) */
@@ -29,8 +55,10 @@ export const BackendProbe = z.object({
   /** it can run here on a real device, or (software) on a CPU implementation */
   usable: z.boolean(),
   devices: z.array(HardwareDevice),
-  /** why it is not used, in English (the UI shows a translated summary and this detail) */
+  /** why it is not used, in English (the CLI) */
   reason: z.string().nullable(),
+  /** the same for the page to word (absent where nothing stops it) */
+  why: GpuWhy.omit({ backend: true }).optional(),
 })
 export type BackendProbe = z.infer<typeof BackendProbe>
 
@@ -49,13 +77,16 @@ export type BenchResult = z.infer<typeof BenchResult>
 export const HardwareStatus = z.object({
   /** the machine these figures are for (data folders can be shared between machines) */
   machine: z.string(),
+  /** the processor's model as the system names it, and its threads */
   cpu: z.object({ model: z.string(), cores: z.number().int() }),
   setting: EngineBackendSetting,
   probes: z.array(BackendProbe),
   /** what transcription uses now */
   chosen: z.object({ backend: EngineBackend, device: z.string(), kind: z.enum(['cpu', 'gpu', 'software']) }),
-  /** set when a GPU backend was wanted (auto or forced) but the CPU runs the work: why */
+  /** set when a GPU backend was wanted (auto or forced) but the CPU runs the work: why (English, the CLI) */
   fallbackReason: z.string().nullable(),
+  /** the same, per backend, for the page to word */
+  fallbackWhy: z.array(GpuWhy),
   /** a real GPU exists here, but the work runs on the CPU */
   gpuUnused: z.boolean(),
   bench: z.array(BenchResult),

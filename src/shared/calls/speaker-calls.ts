@@ -6,6 +6,8 @@ export const SpeakerModelInfo = z.object({
   role: z.enum(['segmentation', 'embedding']),
   /** what it is, e.g. "pyannote segmentation-3.0" */
   title: z.string(),
+  /** the language of the speech it was trained on, where that limits it (a language code); null: any */
+  trainedOn: z.string().nullable(),
   license: z.string(),
   sizeMiB: z.number(),
   url: z.string(),

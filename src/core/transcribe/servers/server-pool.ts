@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors'
+import { AppError, type ErrorDetail } from '../../../shared/errors'
 import { CloudTranscribeError } from '../cloud/cloud-transcriber'
 import { createSttClient, type SttAnswer, type SttClient, type SttRequest } from '../cloud/stt-client'
 
@@ -9,10 +9,32 @@ export interface ServerEndpoint {
   concurrency: number
 }
 
-/** Every endpoint is down or refused: the caller falls back to the local engine. */
-export class NoServerLeftError extends AppError {
-  constructor(detail: string) {
-    super('provider-error', `No transcription server could take the audio (${detail}).`)
+/** A server that could not take a request: its HTTP status where it answered with one, else null (not reachable). */
+export interface ServerProblem {
+  url: string
+  status: number | null
+}
+
+/**
+ * Every endpoint is down or refused: the caller falls back to the local engine and the job says
+ * which servers did not take the audio (the HTTP answers as a details line). A transcription error
+ * of kind "network", so the cloud transcriber hands it on as it is: asking the same servers again
+ * with a backoff only delays the local engine, which is the last endpoint.
+ */
+export class NoServerLeftError extends CloudTranscribeError {
+  constructor(readonly problems: ServerProblem[]) {
+    const said = problems.map((p) => `${p.url}: ${p.status === null ? 'not reachable' : `HTTP ${p.status}`}`).join('; ')
+    const detail: ErrorDetail<'servers-none-left'> = {
+      key: 'servers-none-left',
+      params: { servers: problems.map((p) => p.url).join(', ') },
+    }
+    super(
+      'provider-error',
+      `No transcription server could take the audio (${said || 'every server is down'}).`,
+      'network',
+      undefined,
+      detail as ErrorDetail,
+    )
     this.name = 'NoServerLeftError'
   }
 }
@@ -113,10 +135,10 @@ export class ServerPool {
 
   private async transcribe(req: SttRequest): Promise<SttAnswer> {
     const tried = new Set<Slot>()
-    const problems: string[] = []
+    const problems: ServerProblem[] = []
     for (;;) {
       const slot = await this.take(tried, req.signal)
-      if (!slot) throw new NoServerLeftError(problems.join('; ') || 'every server is down')
+      if (!slot) throw new NoServerLeftError(problems)
       tried.add(slot)
       try {
         const answer = await slot.client.transcribe(req)
@@ -130,7 +152,7 @@ export class ServerPool {
         // a 4xx is about the request (the next server would say the same): the caller's to handle
         if (typeof status === 'number' && status < 500 && status !== 429) throw err
         if (typeof status !== 'number') slot.down = true
-        problems.push(`${slot.url}: ${typeof status === 'number' ? `HTTP ${status}` : 'not reachable'}`)
+        problems.push({ url: slot.url, status: typeof status === 'number' ? status : null })
       } finally {
         slot.busy--
         this.wake()

@@ -8,9 +8,10 @@ import { useFormat } from '../../i18n/format'
 import { RunPanel } from './RunPanel'
 import { useEnhance } from './use-enhance'
 import { providerName } from '../../lib/provider-name'
+import { languageName } from '../../../../shared/languages'
 
 export function EnhancePage() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const f = useFormat()
   const e = useEnhance()
   const { form } = e
@@ -73,8 +74,9 @@ export function EnhancePage() {
             <span>{t('enhance.lang')}</span>
             <select value={form.lang} onChange={(ev) => form.setLang(ev.target.value)} name="lang">
               <option value="">{t('enhance.langAuto')}</option>
-              <option value="tr">{'Türkçe'}</option>
-              <option value="en">{'English'}</option>
+              {/* named in the page's language, as every other language list is */}
+              <option value="tr">{languageName('tr', i18n.language)}</option>
+              <option value="en">{languageName('en', i18n.language)}</option>
             </select>
           </label>
           {form.preset === 'translate' ? (

@@ -10,7 +10,10 @@ import { ModelCard } from './ModelCard'
 
 /** "Türkçe, İngilizce ve 27 dil daha": the languages named in the UI's language. */
 function languageSetText(set: LanguageSet, t: TFunction, lng: string): string {
-  const names = new Intl.ListFormat(lng, { type: 'unit' }).format(set.codes.map((c) => languageName(c, lng) ?? c))
+  const named = set.codes.map((c) => languageName(c, lng) ?? c)
+  // "and N more" ends the list itself: the names before it take commas (Turkish's "unit" list has
+  // none: "Türkçe İngilizce ve 27 dil daha"); a list that is whole takes the language's "and"
+  const names = set.more > 0 ? named.join(', ') : new Intl.ListFormat(lng, { type: 'conjunction' }).format(named)
   const languages =
     set.more > 0 ? t('localLlm.languageSetMore', { names, count: set.more }) : t('localLlm.languageSet', { names })
   return set.turkishUsable ? t('localLlm.turkishUsable', { languages }) : languages

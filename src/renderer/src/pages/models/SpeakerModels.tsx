@@ -6,10 +6,11 @@ import { api } from '../../lib/api'
 import { useAction } from '../../lib/use-action'
 import { useCall } from '../../lib/use-call'
 import { ErrorBox } from '../../components/ErrorBox'
+import { languageName } from '../../../../shared/languages'
 
 /** The two speaker-detection models: what they are, their licence and size, and one download. */
 export function SpeakerModels() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const f = useFormat()
   const list = useCall('speakers.models', {})
   const { error, run } = useAction()
@@ -39,6 +40,7 @@ export function SpeakerModels() {
                     {m.installed ? t('speakers.installed') : t('speakers.notInstalled')}
                   </span>
                   <div className="muted">
+                    {m.trainedOn ? `${t('speakers.trainedOn', { language: languageName(m.trainedOn, i18n.language) })} · ` : null}
                     {t('speakers.license', { license: m.license })}
                     {' · '}
                     {t('speakers.size', { size: f.fixed1(m.sizeMiB) })}

@@ -39,6 +39,9 @@ export function HardwareSection({ settings, save }: { settings: Settings; save: 
       }
     })
   const rows = report?.results ?? s?.bench ?? []
+  // the processor as the system names it, its threads in the page's words (the core's "(2 threads)" is the CLI's)
+  const cpuDevice = s ? t('hardware.cpuDevice', { model: s.cpu.model, count: s.cpu.cores }) : ''
+  const deviceOf = (backend: string, device: string) => (backend === 'cpu' && s ? cpuDevice : device)
   return (
     <div className="card settings" aria-labelledby="hardware-title" role="region">
       <h2 id="hardware-title">{t('hardware.title')}</h2>
@@ -54,7 +57,7 @@ export function HardwareSection({ settings, save }: { settings: Settings; save: 
           <p data-testid="hardware-chosen">
             {t('hardware.chosen', {
               backend: t(`hardware.backend.${s.chosen.backend}`),
-              device: s.chosen.device,
+              device: deviceOf(s.chosen.backend, s.chosen.device),
               kind: kindText(s.chosen.kind),
             })}
           </p>
@@ -73,10 +76,29 @@ export function HardwareSection({ settings, save }: { settings: Settings; save: 
               ))}
             {s.probes.every((p) => p.backend === 'cpu' || !p.installed) ? <li>{t('hardware.cpuOnlyBuild')}</li> : null}
           </ul>
-          {s.fallbackReason ? (
-            <p role="status" data-testid="hardware-fallback">
-              {t('hardware.fallback', { reason: s.fallbackReason })}
-            </p>
+          {s.fallbackWhy.length ? (
+            <>
+              <p role="status" data-testid="hardware-fallback">
+                {t('hardware.fallback', {
+                  reason: s.fallbackWhy
+                    .map((w) =>
+                      t('hardware.whyItem', {
+                        backend: t(`hardware.backend.${w.backend}`),
+                        why: t(`hardware.why.${w.key}`, { rtf: f.fixed2(w.rtf ?? 0), cpuRtf: f.fixed2(w.cpuRtf ?? 0) }),
+                      }),
+                    )
+                    .join('; '),
+                })}
+              </p>
+              {/* the driver's or the engine's own words: a detail, apart from the sentence */}
+              {s.fallbackWhy
+                .filter((w) => w.detail)
+                .map((w) => (
+                  <p key={w.backend} className="muted" data-testid="hardware-fallback-detail">
+                    {t('hardware.whyDetail', { backend: t(`hardware.backend.${w.backend}`), detail: w.detail })}
+                  </p>
+                ))}
+            </>
           ) : null}
           {s.gpuUnused ? (
             <p role="alert" className="error-box" data-testid="hardware-gpu-unused">
@@ -118,7 +140,7 @@ export function HardwareSection({ settings, save }: { settings: Settings; save: 
             {rows.map((r) => (
               <tr key={`${r.model}|${r.backend}`}>
                 <td>{r.model}</td>
-                <td>{`${t(`hardware.backend.${r.backend}`)} — ${r.device}`}</td>
+                <td>{`${t(`hardware.backend.${r.backend}`)} — ${deviceOf(r.backend, r.device)}`}</td>
                 <td>{t('hardware.rtf', { rtf: f.fixed2(r.rtf) })}</td>
               </tr>
             ))}

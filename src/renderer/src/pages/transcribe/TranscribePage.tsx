@@ -198,12 +198,25 @@ export function TranscribePage() {
                 </div>
               ) : null}
               {j.fallbackFrom?.length ? (
-                <p className="notice" role="status" data-testid="job-fallback">
-                  {t(j.status === 'done' ? 'queue.fallbackDone' : 'queue.fallbackRunning', {
-                    count: j.fallbackFrom.length,
-                    servers: j.fallbackFrom.map(hostOf).join(', '),
-                  })}
-                </p>
+                <>
+                  <p className="notice" role="status" data-testid="job-fallback">
+                    {/* a job that ended otherwise than done was tried here, never "running" here */}
+                    {t(
+                      j.status === 'done'
+                        ? 'queue.fallbackDone'
+                        : isJobActive(j.status)
+                          ? 'queue.fallbackRunning'
+                          : 'queue.fallbackFailed',
+                      { count: j.fallbackFrom.length, servers: j.fallbackFrom.map(hostOf).join(', ') },
+                    )}
+                  </p>
+                  {/* a server's own answer is a detail, apart from the sentence */}
+                  {Object.entries(j.fallbackStatus ?? {}).map(([url, status]) => (
+                    <p key={url} className="muted" data-testid="job-fallback-detail">
+                      {t('queue.fallbackDetail', { server: hostOf(url), status })}
+                    </p>
+                  ))}
+                </>
               ) : null}
               {j.error ? (
                 <p className="negative">

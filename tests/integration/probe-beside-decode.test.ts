@@ -1,9 +1,10 @@
-// Decoding starts while the file is still being probed (the probe's tenth of a second was the
-// engine's to wait). That early decode takes ffmpeg's own pick of audio stream: right for a file
-// with one, wrong for a file whose default stream is not the one ffmpeg would pick. These pin
-// what the user gets either way, with the real ffmpeg and an engine that only listens.
+// The engine does not wait for the file's timing probe: ffmpeg at trace level, a tenth of a second
+// for ten minutes of mp4 and more the longer the file (it logs every index entry). Which stream to
+// decode comes from a quick look at the streams; the timing (an audio delay, the declared length)
+// is needed only once the first window's segments are placed. These pin what the user gets, with
+// the real ffmpeg and an engine that only listens.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -12,6 +13,7 @@ import { ffmpegPath } from '../../src/core/media/ffmpeg-path'
 import { MediaError } from '../../src/core/media/probe'
 import { transcribeFile } from '../../src/core/transcribe/transcriber'
 import type { WhisperServer } from '../../src/core/transcribe/whisper-server'
+import { makeMismatchedVideo } from '../helpers/media'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -67,7 +69,44 @@ describe('decoding beside the probe', () => {
     expect(ours()).toEqual([])
   })
 
-  it("a file the probe refuses keeps the probe's reason, and the early decode leaves nothing behind", async () => {
+  it('the first window reaches the engine while the timing probe is still running', async () => {
+    // sound that starts 2 s into the picture: the timing probe is what says so
+    const file = makeMismatchedVideo(tempDir(), 'gecikmeli.ses.mp4', { videoSec: 40, audioSec: 38, audioDelaySec: 2 })
+    // ffmpeg as the app runs it, except that the timing probe (trace level) waits until the
+    // engine has had its first window, and marks when it is done
+    const dir = tempDir()
+    const heard = path.join(dir, 'engine-heard')
+    const probed = path.join(dir, 'trace-probe-done')
+    const wrapper = path.join(dir, 'ffmpeg')
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh
+case " $* " in
+  *" trace "*) i=0; while [ ! -e '${heard}' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+    '${ffmpegPath()}' "$@"; code=$?; : > '${probed}'; exit $code ;;
+esac
+exec '${ffmpegPath()}' "$@"
+`,
+    )
+    chmodSync(wrapper, 0o755)
+    const order: string[] = []
+    const engine = {
+      transcribe: async () => {
+        order.push(existsSync(probed) ? 'window after the timing probe' : 'window before the timing probe')
+        writeFileSync(heard, '')
+        return { segments: [{ start: 0.5, end: 1, text: 'ses' }], language: 'tr' }
+      },
+    } as unknown as WhisperServer
+    const out = await transcribeFile(file, engine, params, { env: { ...process.env, MP4TOTEXT_FFMPEG: wrapper } })
+    expect(order[0]).toBe('window before the timing probe')
+    // and the timing still places the segments on the file's timeline
+    expect(out.info.audioStartSec).toBeCloseTo(2, 1)
+    expect(out.segments[0]!.start).toBeCloseTo(2.5, 1)
+    expect(out.partial).toBeNull()
+    expect(ours()).toEqual([])
+  })
+
+  it("a file the probe refuses keeps the probe's reason and leaves nothing behind", async () => {
     const noAudio = path.join(tempDir(), 'sessiz.mp4')
     execFileSync(ffmpegPath(), [
       ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5:duration=2'],

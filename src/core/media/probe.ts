@@ -16,8 +16,6 @@ export interface MediaInfo {
   channels: number | null
   /** ffmpeg's index of the audio stream that is transcribed (the default one, else the first) */
   audioStreamIndex: number
-  /** how many audio streams the file has: with one, ffmpeg's own pick is that one */
-  audioStreamCount: number
   /**
    * Where that audio starts on the file's timeline, in seconds after the file's first frame (as
    * players count: they start their clock at the earliest stream). An audio delay makes it > 0.
@@ -65,7 +63,22 @@ const REFERENCE_FORMATS = /^(hls|applehttp|concat|dash|image2|sdp|rtsp|rtp|webm_
  * per-stream start and duration are only printed at trace level (libavformat's
  * estimate_timings); Matroska keeps each track's length in a DURATION tag instead.
  */
-export async function probe(file: string, env?: NodeJS.ProcessEnv): Promise<MediaInfo> {
+export function probe(file: string, env?: NodeJS.ProcessEnv): Promise<MediaInfo> {
+  return probeAt('trace', file, env)
+}
+
+/**
+ * The streams alone, at ffmpeg's normal log level: the same refusals and the same choice of
+ * audio stream as `probe`, in a few milliseconds however long the file (trace level logs every
+ * index entry: a tenth of a second for ten minutes of mp4, more for longer). Its timing fields
+ * are what the container says outright: no per-stream start (`audioStartSec` is 0) and no
+ * per-stream length but Matroska's tag.
+ */
+export function probeStreams(file: string, env?: NodeJS.ProcessEnv): Promise<MediaInfo> {
+  return probeAt('info', file, env)
+}
+
+async function probeAt(level: 'trace' | 'info', file: string, env?: NodeJS.ProcessEnv): Promise<MediaInfo> {
   const name = path.basename(file)
   let stat
   try {
@@ -94,7 +107,7 @@ export async function probe(file: string, env?: NodeJS.ProcessEnv): Promise<Medi
   if (stat.size === 0) throw new MediaError('empty', `${name} is empty (0 bytes): nothing to transcribe.`, name)
 
   const lines = await new Promise<string[]>((resolve, reject) => {
-    const p = spawn(ffmpegPath(env), ['-hide_banner', '-nostdin', '-loglevel', 'trace', ...ffmpegInputArgs(file)], {
+    const p = spawn(ffmpegPath(env), ['-hide_banner', '-nostdin', '-loglevel', level, ...ffmpegInputArgs(file)], {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     // trace level also logs every index entry (a long MP4 has ~10^5): keep only what is parsed
@@ -242,7 +255,6 @@ export function parseProbe(lines: string[], name: string): MediaInfo {
     sampleRate: a ? Number(a[2]) : null,
     channels: channels === 'mono' ? 1 : channels === 'stereo' ? 2 : Number(/(\d+)/.exec(channels)?.[1] ?? 0) || null,
     audioStreamIndex: audio.index,
-    audioStreamCount: audios.length,
     audioStartSec,
     audioDurationSec,
     frameRate: video ? frameRateOf(video.desc) : null,

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { PartialAudio, Segment } from '../../shared/transcribe-types'
 import { AppError } from '../../shared/errors'
 import { decodeWindows, PCM_DIR_PREFIX, type DecodeSummary } from '../media/decode'
-import { probe, type MediaInfo } from '../media/probe'
+import { probe, probeStreams, type MediaInfo } from '../media/probe'
 import { mapBack, type PackedLayout } from '../vad/speech-pieces'
 import type { VadOptions } from '../vad/speech-regions'
 import { speechOnlyWav } from '../vad/speech-wav'
@@ -80,45 +80,26 @@ export async function transcribeFile(
   params: InferenceParams,
   hooks: TranscribeHooks = {},
 ): Promise<TranscribeOutcome> {
-  // The probe (ffmpeg at trace level) takes a tenth of a second in which the engine would wait:
-  // decoding starts beside it on ffmpeg's own pick of audio stream, which is the probe's whenever
-  // the file has one (nearly every file); for a file with several it starts again on the probe's.
+  // Which stream to decode, or a refusal, comes from a quick look at the streams (milliseconds);
+  // the timing probe (ffmpeg at trace level: a tenth of a second for ten minutes of mp4, more the
+  // longer the file) runs beside the decoding and the first window's transcription, and is
+  // awaited only where its answer is needed: placing that window's segments on the timeline.
+  const streams = await probeStreams(file, hooks.env)
+  const probing = probe(file, hooks.env)
+  probing.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
+  // Decode the next window while the engine works on this one, so decoding costs no wall time
+  // after the first window.
   const windowSec = hooks.windowSec ?? WINDOW_SEC
-  const decodeFrom = (streamIndex: number | undefined) => {
-    const stop = new AbortController()
-    const windows = decodeWindows(file, windowSec, {
-      firstWindowSec: Math.min(FIRST_WINDOW_SEC, windowSec),
-      signal: hooks.signal ? AbortSignal.any([hooks.signal, stop.signal]) : stop.signal,
-      env: hooks.env,
-      streamIndex,
-    })
-    const first = windows.next()
-    first.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
-    const drop = async () => {
-      stop.abort()
-      await first.catch(() => undefined)
-      await windows.return({ decodedSec: 0, readError: null })
-    }
-    return { windows, first, drop }
-  }
-  let decoding = decodeFrom(undefined)
-  let info: MediaInfo
-  try {
-    info = await probe(file, hooks.env)
-  } catch (err) {
-    await decoding.drop()
-    throw err
-  }
-  if (info.audioStreamCount !== 1) {
-    await decoding.drop()
-    decoding = decodeFrom(info.audioStreamIndex)
-  }
-  const offset = info.audioStartSec
-  // the audio's length, for progress and completeness: its own if declared, else what remains
-  // of the container's after the audio starts
-  const fallbackSec = info.durationSec > 0 ? Math.max(0, info.durationSec - offset) : null
-  const expectedSec = info.audioDurationSec ?? fallbackSec
-  const total = Math.max(expectedSec ?? 0, 0.001)
+  const windows = decodeWindows(file, windowSec, {
+    firstWindowSec: Math.min(FIRST_WINDOW_SEC, windowSec),
+    signal: hooks.signal,
+    env: hooks.env,
+    streamIndex: streams.audioStreamIndex,
+  })
+  let pending = windows.next()
+  pending.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
+  let timing: Timing | null = null
+  const timed = async (): Promise<Timing> => (timing ??= timingOf(await probing))
   const started = performance.now()
   const segments: Segment[] = []
   let language: string | null = null
@@ -126,15 +107,13 @@ export async function transcribeFile(
   let speechFound = false
   const report = (audioDoneSec: number) => {
     const elapsed = (performance.now() - started) / 1000
+    // until the timing probe answers, the length the container states outright
+    const total = (timing ?? timingOf(streams)).total
     const fraction = Math.min(1, audioDoneSec / total)
     const rtf = audioDoneSec > 0 ? elapsed / audioDoneSec : null
     hooks.onProgress?.({ fraction, etaSec: rtf === null ? null : Math.max(0, (total - audioDoneSec) * rtf), realtimeFactor: rtf })
   }
   report(0)
-  // Decode the next window while the engine works on this one, so decoding costs no wall time
-  // after the first window.
-  const { windows } = decoding
-  let pending = decoding.first
   let summary: DecodeSummary | null = null
   let engineError: string | null = null
   // The decoder removes its folder once it is asked for the window after the last, which happens
@@ -195,6 +174,7 @@ export async function transcribeFile(
         }
         language ??= r.language
         // window times are in the audio stream; the transcript's are on the file's timeline
+        const { offset } = await timed()
         const lo = offset + w.startSec
         const hi = offset + windowEnd
         for (const raw of r.segments) {
@@ -235,6 +215,8 @@ export async function transcribeFile(
     await fs.rm(work, { recursive: true, force: true })
   }
   if (hooks.signal?.aborted) throw new AppError('cancelled', 'Cancelled')
+  // a file with no window to place (silence, speech detection found none) still gets its timing
+  const { info, expectedSec } = await timed()
   return {
     segments,
     info,
@@ -270,6 +252,24 @@ async function speechOnly(wav: string, out: string, hooks: TranscribeHooks) {
     if (hooks.signal?.aborted || (err instanceof AppError && err.code === 'cancelled')) throw err
     return null
   }
+}
+
+/** What the probe says of where the audio sits and how long it is, as the transcriber uses it. */
+interface Timing {
+  info: MediaInfo
+  /** where the audio starts on the file's timeline */
+  offset: number
+  /** the audio's length, for progress and completeness: its own if declared, else what remains of the container's after it starts */
+  expectedSec: number | null
+  /** the same for progress, never 0 */
+  total: number
+}
+
+function timingOf(info: MediaInfo): Timing {
+  const offset = info.audioStartSec
+  const fallbackSec = info.durationSec > 0 ? Math.max(0, info.durationSec - offset) : null
+  const expectedSec = info.audioDurationSec ?? fallbackSec
+  return { info, offset, expectedSec, total: Math.max(expectedSec ?? 0, 0.001) }
 }
 
 /**

@@ -109,6 +109,23 @@ async function main() {
     writeFileSync(wavPath, await pcmWav(clip))
     const windows = clipSec / 30
 
+    // (c) decode throughput, and what it costs in CPU against ffmpeg decoding alone: on a machine
+    // whose cores all run the engine, every CPU second spent decoding is taken from the engine.
+    // Measured before any engine runs: the children's CPU counts every child this process reaped
+    const long = makeAudio(dir, 'long.m4a', 1800)
+    const ffmpegAloneCpu = childCpuSec(() => {
+      spawnSync(ffmpegPath(), [...monoAudioArgs(long, undefined, SAMPLE_RATE), '-f', 's16le', '-y', os.devNull])
+    })
+    let decodeSec = 0
+    const cpu0 = process.cpuUsage()
+    const decodeCpu = await childCpuSecAsync(async () => {
+      decodeSec = await time(async () => {
+        for await (const w of decodeWindows(long, 600)) void w
+      })
+    })
+    const ownCpu = process.cpuUsage(cpu0)
+    const decodeCpuSec = decodeCpu + (ownCpu.user + ownCpu.system) / 1e6
+
     // (a) whisper.cpp's own CLI, built natively from the same source, same model and threads:
     // its wall time less the model-load time it reports, against the app's warm engine
     const cli = path.join(path.dirname(whisperServerPath()), process.platform === 'win32' ? 'whisper-cli.exe' : 'whisper-cli')
@@ -130,22 +147,6 @@ async function main() {
       pipelineSec = Math.min(pipelineSec, await time(() => transcribeFile(clip, engine, params)))
     }
     engine.kill()
-
-    // (c) decode throughput, and what it costs in CPU against ffmpeg decoding alone: on a machine
-    // whose cores all run the engine, every CPU second spent decoding is taken from the engine
-    const long = makeAudio(dir, 'long.m4a', 1800)
-    const ffmpegAloneCpu = childCpuSec(() => {
-      spawnSync(ffmpegPath(), [...monoAudioArgs(long, undefined, SAMPLE_RATE), '-f', 's16le', '-y', os.devNull])
-    })
-    let decodeSec = 0
-    const cpu0 = process.cpuUsage()
-    const decodeCpu = await childCpuSecAsync(async () => {
-      decodeSec = await time(async () => {
-        for await (const w of decodeWindows(long, 600)) void w
-      })
-    })
-    const ownCpu = process.cpuUsage(cpu0)
-    const decodeCpuSec = decodeCpu + (ownCpu.user + ownCpu.system) / 1e6
 
     // (d) peak RSS, 3 vs 30 minutes
     const short = makeAudio(dir, 'short.m4a', 180)

@@ -39,6 +39,37 @@ export class NoServerLeftError extends CloudTranscribeError {
   }
 }
 
+/** Requests a busy server (429, 503) gets in all before the next endpoint is tried. */
+const BUSY_TRIES = 3
+/** The longest wait a busy server's Retry-After is followed for; beyond it, the next endpoint. */
+const BUSY_WAIT_MAX_MS = 10_000
+
+/** How long a busy answer asks to wait (Retry-After in seconds, or a date), else 1 s, 2 s… capped. */
+function retryAfterMs(err: unknown, tries: number): number {
+  const headers = (err as { headers?: unknown }).headers
+  const raw =
+    headers instanceof Headers
+      ? headers.get('retry-after')
+      : typeof headers === 'object' && headers !== null
+        ? (headers as Record<string, string | undefined>)['retry-after']
+        : undefined
+  const sec = raw === undefined || raw === null ? NaN : Number(raw)
+  const asked = Number.isFinite(sec) ? sec * 1000 : raw ? Date.parse(raw) - Date.now() : NaN
+  return Math.min(BUSY_WAIT_MAX_MS, Math.max(0, Number.isFinite(asked) ? asked : tries * 1000))
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
 /** A server's address as the OpenAI SDK wants it: a bare host gets /v1 (whisper.cpp, speaches, vLLM). */
 export function serverBaseUrl(url: string): string {
   const u = new URL(url)
@@ -62,8 +93,9 @@ interface Slot {
 /**
  * A work queue over the user's own transcription servers: each request goes to the first healthy
  * endpoint with a free slot (in the list's order), waits when all are busy, and moves on to the
- * next endpoint when one cannot be reached or answers 5xx (that endpoint is marked down until the
- * next health check). Shared by every job of the process, so the pieces of one long file and the
+ * next endpoint when one cannot be reached (marked down until the next health check) or answers
+ * 5xx — after a few tries when the answer says it is busy (429, 503, waited out as Retry-After
+ * asks, up to 10 s). Shared by every job of the process, so the pieces of one long file and the
  * files of a batch spread over the same slots.
  */
 export class ServerPool {
@@ -136,7 +168,11 @@ export class ServerPool {
   private async transcribe(req: SttRequest): Promise<SttAnswer> {
     const tried = new Set<Slot>()
     const problems: ServerProblem[] = []
+    const busyTries = new Map<Slot, number>()
+    let waitMs = 0
     for (;;) {
+      if (waitMs > 0) await abortableSleep(waitMs, req.signal)
+      waitMs = 0
       const slot = await this.take(tried, req.signal)
       if (!slot) throw new NoServerLeftError(problems)
       tried.add(slot)
@@ -151,6 +187,15 @@ export class ServerPool {
           throw new CloudTranscribeError('provider-auth', this.opts.refusedMessage(slot.url, slot.keySent), 'auth', status)
         // a 4xx is about the request (the next server would say the same): the caller's to handle
         if (typeof status === 'number' && status < 500 && status !== 429) throw err
+        // busy (429, 503): asked again after the wait it names, a few times, before moving on —
+        // with one server, moving on means this computer redoes the whole file
+        const tries = (busyTries.get(slot) ?? 0) + 1
+        if ((status === 429 || status === 503) && tries < BUSY_TRIES) {
+          busyTries.set(slot, tries)
+          tried.delete(slot)
+          waitMs = retryAfterMs(err, tries)
+          continue
+        }
         if (typeof status !== 'number') slot.down = true
         problems.push({ url: slot.url, status: typeof status === 'number' ? status : null })
       } finally {

@@ -93,6 +93,20 @@ describe('the record in library.db, the credits in db.json', () => {
     expect(next.enhance.history()).toMatchObject([{ status: 'failed' }])
     await next.close()
   })
+
+  it('a run asked for while the core closes is refused before anything is reserved', async () => {
+    const dir = tempDir()
+    const core = await open(dir)
+    const ledger = (JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db).credits.ledger.length
+    await core.enhance.shutdown()
+    const err = await core.enhance.start(req).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'cancelled' })
+    await core.close()
+    const db = JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8')) as Db
+    expect(db.credits.reservations).toEqual([])
+    expect(db.credits.ledger).toHaveLength(ledger)
+    expect(readLibrary(dir).enhancements).toEqual([])
+  })
 })
 
 describe('start-up recovery of enhancements', () => {

@@ -271,6 +271,8 @@ export class EnhanceService {
   }
 
   private async prepare(req: EnhanceRequest, id: string): Promise<Job> {
+    // the core is closing: nothing new is reserved only to be refunded (or left to the next start)
+    if (this.closing) throw new AppError('cancelled', 'The app is closing: start the enhancement again after it restarts')
     const admitted = await admit(req, id, {
       catalog: this.deps.catalog,
       credits: this.deps.credits,

@@ -30,7 +30,7 @@ import {
   leaveWhileRecordingDialog,
   openFolderSafely,
 } from './shell-guards'
-import { startMain } from './start-main'
+import { closeBeforeQuit, startMain } from './start-main'
 import { loadBounds, mediaFilesFromArgv, saveBounds } from './window-state'
 import type { Core } from '../core/app-core'
 import type { ProviderId } from '../shared/catalog-types'
@@ -179,7 +179,7 @@ function onReady(ready: Core): void {
       return new Response('Not found', { status: 404 })
     }
   })
-  app.on('before-quit', () => void ready.close())
+  closeBeforeQuit(app, () => ready.close())
   // the transcription API's own port, open while Settings → Transcription API says so
   ready.api.serveFromSettings()
   ready.events.subscribe((name, payload) => {

@@ -40,3 +40,37 @@ export async function startMain<C>(app: MainAppLike, steps: MainSteps<C>): Promi
   steps.onReady(core)
   return core
 }
+
+/** The slice of Electron's `app` that quitting needs. */
+export interface QuitAppLike {
+  on(event: 'before-quit', fn: (e: { preventDefault(): void }) => void): void
+  quit(): void
+}
+
+/** How long quitting waits for the core to close before the app ends anyway. */
+export const CLOSE_LIMIT_MS = 10_000
+
+/**
+ * Quitting waits for the core to close: enhancement runs in flight are stopped, refunded and
+ * recorded, and the files closed, before the process ends. Electron does not wait for a
+ * `before-quit` listener's promise, so the first quit is held (preventDefault) and asked again
+ * once the core is closed, or after `limitMs` if closing hangs (a frozen disk: what is left then
+ * is what a crash leaves, and the next start's recovery settles it). The second quit goes through
+ * Electron's whole sequence (will-quit, quit), which the updater's install-on-quit listens to.
+ */
+export function closeBeforeQuit(app: QuitAppLike, close: () => Promise<void>, limitMs = CLOSE_LIMIT_MS): void {
+  let state: 'open' | 'closing' | 'closed' = 'open'
+  app.on('before-quit', (e) => {
+    if (state === 'closed') return
+    e.preventDefault()
+    if (state === 'closing') return
+    state = 'closing'
+    let timer: NodeJS.Timeout | undefined
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)))
+    void Promise.race([close().catch(() => undefined), limit]).then(() => {
+      clearTimeout(timer)
+      state = 'closed'
+      app.quit()
+    })
+  })
+}

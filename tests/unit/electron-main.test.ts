@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import {
   devServerUrl,
@@ -11,7 +11,7 @@ import {
   openFolderSafely,
   type FolderShell,
 } from '../../src/main/shell-guards'
-import { startMain, type MainAppLike } from '../../src/main/start-main'
+import { closeBeforeQuit, startMain, type MainAppLike, type QuitAppLike } from '../../src/main/start-main'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -85,6 +85,60 @@ describe('start-up (single instance)', () => {
     expect(core).toBeNull()
     expect(reported).toEqual(['db.json was written by a newer version'])
     expect(app.calls).toEqual(['lock', 'ready', 'quit'])
+  })
+})
+
+describe('quitting', () => {
+  class QuittingApp implements QuitAppLike {
+    listener: ((e: { preventDefault(): void }) => void) | null = null
+    /** quits that went through (nothing held them) */
+    ended = 0
+    on(_event: 'before-quit', fn: (e: { preventDefault(): void }) => void) {
+      this.listener = fn
+    }
+    /** Electron's quit: the listeners run, and unless one prevented it the app ends */
+    quit(): 'prevented' | 'quits' {
+      let prevented = false
+      this.listener?.({ preventDefault: () => (prevented = true) })
+      if (prevented) return 'prevented'
+      this.ended++
+      return 'quits'
+    }
+  }
+
+  it('waits for the core to close (runs settled, files closed) before the app ends', async () => {
+    const app = new QuittingApp()
+    let closed!: () => void
+    const close = vi.fn(() => new Promise<void>((r) => (closed = r)))
+    closeBeforeQuit(app, close)
+    expect(app.quit()).toBe('prevented')
+    // a second Cmd+Q while closing does not close twice, nor end the app early
+    expect(app.quit()).toBe('prevented')
+    expect(close).toHaveBeenCalledTimes(1)
+    await Promise.resolve()
+    expect(app.ended).toBe(0)
+    closed()
+    await vi.waitFor(() => expect(app.ended).toBe(1))
+  })
+
+  it('ends the app after a time limit when closing hangs, and when it fails', async () => {
+    vi.useFakeTimers()
+    try {
+      const hung = new QuittingApp()
+      closeBeforeQuit(hung, () => new Promise<void>(() => undefined), 10_000)
+      hung.quit()
+      await vi.advanceTimersByTimeAsync(9_999)
+      expect(hung.ended).toBe(0)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(hung.ended).toBe(1)
+      const failing = new QuittingApp()
+      closeBeforeQuit(failing, () => Promise.reject(new Error('disk gone')))
+      failing.quit()
+      await vi.advanceTimersByTimeAsync(0)
+      expect(failing.ended).toBe(1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

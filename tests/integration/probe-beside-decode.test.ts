@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { AppError } from '../../src/shared/errors'
 import { PCM_DIR_PREFIX } from '../../src/core/media/decode'
 import { ffmpegPath } from '../../src/core/media/ffmpeg-path'
 import { MediaError } from '../../src/core/media/probe'
@@ -105,6 +106,48 @@ exec '${ffmpegPath()}' "$@"
     expect(out.partial).toBeNull()
     expect(ours()).toEqual([])
   })
+
+  it('a cancel during the first window also stops the timing probe', async () => {
+    const file = makeMismatchedVideo(tempDir(), 'iptal.mp4', { videoSec: 40, audioSec: 40 })
+    // the timing probe never finishes by itself here (as on a huge file), and says who it is
+    const dir = tempDir()
+    const pidFile = path.join(dir, 'trace-probe.pid')
+    const wrapper = path.join(dir, 'ffmpeg')
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh
+case " $* " in
+  *" trace "*) echo $$ > '${pidFile}'; i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done ;;
+esac
+exec '${ffmpegPath()}' "$@"
+`,
+    )
+    chmodSync(wrapper, 0o755)
+    const ac = new AbortController()
+    const engine = {
+      transcribe: async () => {
+        await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 20_000 })
+        ac.abort()
+        throw new AppError('cancelled', 'Cancelled')
+      },
+    } as unknown as WhisperServer
+    const err = await transcribeFile(file, engine, params, {
+      env: { ...process.env, MP4TOTEXT_FFMPEG: wrapper },
+      signal: ac.signal,
+    }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'cancelled' })
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    const alive = () => {
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    await vi.waitFor(() => expect(alive()).toBe(false), { timeout: 20_000 })
+    expect(ours()).toEqual([])
+  }, 60_000)
 
   it("a file the probe refuses keeps the probe's reason and leaves nothing behind", async () => {
     const noAudio = path.join(tempDir(), 'sessiz.mp4')

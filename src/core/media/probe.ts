@@ -63,8 +63,8 @@ const REFERENCE_FORMATS = /^(hls|applehttp|concat|dash|image2|sdp|rtsp|rtp|webm_
  * per-stream start and duration are only printed at trace level (libavformat's
  * estimate_timings); Matroska keeps each track's length in a DURATION tag instead.
  */
-export function probe(file: string, env?: NodeJS.ProcessEnv): Promise<MediaInfo> {
-  return probeAt('trace', file, env)
+export function probe(file: string, env?: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<MediaInfo> {
+  return probeAt('trace', file, env, signal)
 }
 
 /**
@@ -78,7 +78,8 @@ export function probeStreams(file: string, env?: NodeJS.ProcessEnv): Promise<Med
   return probeAt('info', file, env)
 }
 
-async function probeAt(level: 'trace' | 'info', file: string, env?: NodeJS.ProcessEnv): Promise<MediaInfo> {
+/** `signal` stops ffmpeg (a long file's trace probe reads on for seconds after a cancel); the probe then rejects. */
+async function probeAt(level: 'trace' | 'info', file: string, env?: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<MediaInfo> {
   const name = path.basename(file)
   let stat
   try {
@@ -118,8 +119,14 @@ async function probeAt(level: 'trace' | 'info', file: string, env?: NodeJS.Proce
       rest = parts.pop() ?? ''
       for (const l of parts) if (keep(l)) kept.push(l)
     })
+    const onAbort = () => p.kill('SIGKILL')
+    signal?.addEventListener('abort', onAbort, { once: true })
     p.on('error', reject)
-    p.on('close', () => resolve(keep(rest) ? [...kept, rest] : kept))
+    p.on('close', () => {
+      signal?.removeEventListener('abort', onAbort)
+      if (signal?.aborted) reject(new AppError('cancelled', 'Cancelled'))
+      else resolve(keep(rest) ? [...kept, rest] : kept)
+    })
   })
   const info = parseProbe(lines, name)
   // ffmpeg measures a WAV by what is in the file, so a copy cut short looks whole to it: the

@@ -85,7 +85,7 @@ export async function transcribeFile(
   // longer the file) runs beside the decoding and the first window's transcription, and is
   // awaited only where its answer is needed: placing that window's segments on the timeline.
   const streams = await probeStreams(file, hooks.env)
-  const probing = probe(file, hooks.env)
+  const probing = probe(file, hooks.env, hooks.signal)
   probing.catch(() => undefined) // surfaced when awaited; never unhandled meanwhile
   // Decode the next window while the engine works on this one, so decoding costs no wall time
   // after the first window.

@@ -4,7 +4,7 @@
 // db.json is written without them (the old file kept first), and the run whose process is gone
 // is recovered as every start does: its credits refunded, the run marked failed.
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { call } from '../../src/cli/cli-call'
@@ -152,5 +152,22 @@ describe('a data folder whose db.json still holds the enhancements', { timeout: 
     renameSync(path.join(folder, liveTemp), path.join(folder, 'late.json'))
     await open(dir)
     expect(readTexts(dir, 'late')).toEqual({ input: 'a', output: 'b', partial: false })
+  })
+
+  it('a temp copy left long ago under a pid that now belongs to another process does not keep the import pending', async () => {
+    const { dir } = previousRelease()
+    const folder = path.join(dir, 'enhancements')
+    // after a reboot the pid in its name is some live process; nothing has written it for an hour
+    const stale = path.join(folder, `old.json.tmp-${process.ppid}-1-abc`)
+    writeFileSync(stale, '{"input"')
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    utimesSync(stale, hourAgo, hourAgo)
+    await open(dir)
+    const lib = LibraryDb.open(dir)
+    try {
+      expect(lib.db.prepare('SELECT pending FROM enhancement_files_import').all()).toEqual([{ pending: 0 }])
+    } finally {
+      lib.close()
+    }
   })
 })

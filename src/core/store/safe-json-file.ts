@@ -76,9 +76,21 @@ export async function removeDeadWritersTempsIn(dir: string): Promise<void> {
   await removeTemps(dir, '')
 }
 
+/**
+ * A writer writes its temp copy and renames it within moments: one untouched for this long, under
+ * a pid that is alive, is a dead writer's whose pid another process has since taken (a reboot).
+ */
+const LIVE_TEMP_MS = 10 * 60_000
+
 /** How many temp copies in `dir` a live writer (another process) is writing now. */
 export async function liveWritersTemps(dir: string): Promise<number> {
-  return (await tempsIn(dir, '')).filter((t) => t.pid !== process.pid && isAlive(t.pid)).length
+  let live = 0
+  for (const t of await tempsIn(dir, '')) {
+    if (t.pid === process.pid || !isAlive(t.pid)) continue
+    const st = await fs.stat(path.join(dir, t.name)).catch(() => null)
+    if (st && Date.now() - st.mtimeMs < LIVE_TEMP_MS) live++
+  }
+  return live
 }
 
 async function removeTemps(dir: string, prefix: string): Promise<void> {

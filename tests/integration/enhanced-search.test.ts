@@ -231,4 +231,12 @@ describe('an enhanced text in pieces', () => {
     expect(cut.length).toBeGreaterThan(1)
     expect(cut.join(' ')).toBe(words)
   })
+
+  it('cuts text written without spaces (Japanese, Chinese) too, so a hit shows a snippet, not the whole text', () => {
+    const line = '今日は天気がいいので公園に行きました'.repeat(100)
+    const pieces = piecesOf(line)
+    expect(pieces.length).toBeGreaterThan(1)
+    for (const p of pieces) expect(p.length).toBeLessThanOrEqual(450)
+    expect(pieces.join('')).toBe(line)
+  })
 })

@@ -356,7 +356,12 @@ export function piecesOf(text: string): string[] {
   const pieces: string[] = []
   for (const line of text.split(/\n+/)) {
     let piece = ''
-    for (const word of line.split(/(?<=\s)/)) {
+    // a run with no space in it (Japanese, Chinese) is cut at the longest piece's length
+    const max = PIECE_CHARS * 1.5
+    const words = line
+      .split(/(?<=\s)/)
+      .flatMap((w) => (w.length <= max ? [w] : (w.match(new RegExp(`[^]{1,${max}}`, 'gu')) ?? [])))
+    for (const word of words) {
       piece += word
       const sentenceEnd = /[.!?…]\s*$/.test(piece)
       if (piece.length >= PIECE_CHARS * 1.5 || (piece.length >= PIECE_CHARS && sentenceEnd)) {

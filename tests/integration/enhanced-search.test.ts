@@ -10,11 +10,11 @@ import { openCore, type Core } from '../../src/core/app-core'
 import { piecesOf } from '../../src/core/library/library-index'
 import { LibraryDb } from '../../src/core/store/library-db'
 import type { EnhancementRecord } from '../../src/shared/enhance-types'
-import type { Segment } from '../../src/shared/transcribe-types'
 import { envFor, TEST_KEY } from '../helpers/enhance-env'
 import { readLibrary } from '../helpers/library-rows'
 import { useFakeLlmServer } from '../helpers/use-fake-llm-server'
 import { useTempDirs } from '../helpers/temp-dir'
+import { saveTextTranscript } from '../helpers/transcript-meta'
 import { until } from '../helpers/until'
 
 const tempDir = useTempDirs()
@@ -31,25 +31,7 @@ async function open(dataDir: string): Promise<Core> {
   return core
 }
 
-async function add(core: Core, fileName: string, texts: string[]): Promise<string> {
-  const segments: Segment[] = texts.map((text, i) => ({ id: i, start: i * 3, end: i * 3 + 2.5, text }))
-  const now = new Date().toISOString()
-  const meta = await core.transcripts.save(
-    {
-      jobId: 'job',
-      fileName,
-      mediaPath: path.join(core.dataDirPath, fileName),
-      hasVideo: false,
-      createdAt: now,
-      updatedAt: now,
-      durationSec: texts.length * 3,
-      language: 'tr',
-      model: 'base',
-    },
-    segments,
-  )
-  return meta.id
-}
+const add = saveTextTranscript
 
 /** Enhance a transcript's text (the fake model writes it in capitals) and return the run's id. */
 async function enhance(core: Core, transcriptId: string, text: string): Promise<string> {

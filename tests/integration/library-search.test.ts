@@ -6,13 +6,13 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/core/app-core'
 import { call } from '../../src/cli/cli-call'
-import type { Segment } from '../../src/shared/transcribe-types'
 import { DatabaseSync } from 'node:sqlite'
 import { LibraryDb } from '../../src/core/store/library-db'
 import { LibraryIndex } from '../../src/core/library/library-index'
 import type { TranscriptMeta } from '../../src/shared/transcribe-types'
 import { asPreviousRelease } from '../helpers/library-rows'
 import { useTempDirs } from '../helpers/temp-dir'
+import { saveTextTranscript } from '../helpers/transcript-meta'
 
 const tempDir = useTempDirs()
 const root = path.resolve(import.meta.dirname, '../..')
@@ -27,25 +27,7 @@ async function open(dataDir: string): Promise<Core> {
   return core
 }
 
-async function add(core: Core, fileName: string, texts: string[]): Promise<string> {
-  const segments: Segment[] = texts.map((text, i) => ({ id: i, start: i * 3, end: i * 3 + 2.5, text }))
-  const now = new Date().toISOString()
-  const meta = await core.transcripts.save(
-    {
-      jobId: 'job',
-      fileName,
-      mediaPath: path.join(core.dataDirPath, fileName),
-      hasVideo: false,
-      createdAt: now,
-      updatedAt: now,
-      durationSec: texts.length * 3,
-      language: 'tr',
-      model: 'base',
-    },
-    segments,
-  )
-  return meta.id
-}
+const add = saveTextTranscript
 
 const text = (parts: { text: string; hit: boolean }[]) => parts.map((p) => (p.hit ? `[${p.text}]` : p.text)).join('')
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type FakeSttServer, startFakeSttServer } from '../helpers/fake-stt-server'
 import { audit } from '../helpers/axe-audit'
-import { go, useApp } from '../helpers/browser'
+import { chooseMedia, go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
 
@@ -26,7 +26,7 @@ it('pick a cloud model, see the cost, acknowledge the notice, transcribe; the ba
   expect(await page.getByTestId('cloud-rate').textContent()).toBe('1 credit per started minute')
 
   // 90 s: two started minutes, 2 credits
-  await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'ders.wav', { seconds: 90, sampleRate: 16_000 }))
+  await chooseMedia(page, makeMedia(dataDir, 'ders.wav', { seconds: 90, sampleRate: 16_000 }))
   const confirm = page.getByTestId('cloud-confirm')
   await confirm.waitFor()
   expect(await confirm.getByTestId('cloud-estimate').textContent()).toContain('2 min → 2 credits')
@@ -48,7 +48,7 @@ it('pick a cloud model, see the cost, acknowledge the notice, transcribe; the ba
   expect(core.store.data.settings.cloudNoticeAcknowledged).toEqual(['groq'])
 
   // acknowledged once per receiver: the next file asks only for the cost
-  await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'kısa.wav', { seconds: 20, sampleRate: 16_000 }))
+  await chooseMedia(page, makeMedia(dataDir, 'kısa.wav', { seconds: 20, sampleRate: 16_000 }))
   await confirm.waitFor()
   expect(await confirm.getByTestId('cloud-notice').count()).toBe(0)
   await confirm.getByRole('button', { name: 'Start' }).click()
@@ -86,7 +86,7 @@ it("a server added in Settings (after its notice, asked only for a valid address
   await go(page, 'transcribe')
   const before = core.credits.state().balance
   const requests = fake.requests.length
-  await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'sunucu.wav', { seconds: 15, sampleRate: 16_000 }))
+  await chooseMedia(page, makeMedia(dataDir, 'sunucu.wav', { seconds: 15, sampleRate: 16_000 }))
   const job = page.getByTestId('job').first()
   await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('done')
   expect(fake.requests.length).toBe(requests + 1)

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
-import { go, useApp } from '../helpers/browser'
+import { chooseMedia, go, useApp } from '../helpers/browser'
 import { TEST_KEY } from '../helpers/enhance-env'
 import { startFakeLlmServer } from '../helpers/fake-llm-server'
 import { MINI, writeGgmlModel } from '../helpers/ggml-model'
@@ -92,7 +92,7 @@ for (const locale of ['en', 'tr'] as const) {
     const p = locale === 'en' ? page : await newPage({ locale })
     await go(p, 'transcribe')
     await p.locator('select[name=whisperModel]').selectOption('groq/whisper-large-v3-turbo')
-    await p.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'toplantı.wav', { seconds: 3 }))
+    await chooseMedia(p, makeMedia(dataDir, 'toplantı.wav', { seconds: 3 }))
     const confirm = p.getByTestId('cloud-confirm')
     await confirm.waitFor()
     const alert = confirm.getByRole('alert')

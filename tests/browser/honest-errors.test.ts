@@ -5,7 +5,7 @@ import { rename } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { expect, it } from 'vitest'
-import { go, useApp } from '../helpers/browser'
+import { chooseMedia, go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { silence, writeWav } from '../helpers/speech-audio'
 import { installMiniModel } from '../helpers/transcribe-env'
@@ -50,7 +50,7 @@ it('a file a cloud model cannot price (empty) is refused in Turkish, naming the 
   await page.locator('select[name=whisperModel]').selectOption('groq/whisper-large-v3-turbo')
   const empty = path.join(dataDir, 'boş.wav')
   writeFileSync(empty, '')
-  await page.getByTestId('media-input').setInputFiles(empty)
+  await chooseMedia(page, empty)
   const alert = page.locator('p.error-box[role=alert]')
   await alert.waitFor()
   const text = (await alert.textContent())!

@@ -3,7 +3,7 @@ import http from 'node:http'
 import net from 'node:net'
 import type { Page } from 'playwright-core'
 import { expect, it } from 'vitest'
-import { go, useApp } from '../helpers/browser'
+import { chooseMedia, go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
 import { until } from '../helpers/until'
@@ -35,7 +35,7 @@ for (const locale of ['en', 'tr'] as const) {
     const page = locale === 'en' ? first : await newPage({ locale })
     await go(page, 'transcribe')
     const stages = await recordStages(page)
-    await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'toplantı.wav', { seconds: 8, noise: true }))
+    await chooseMedia(page, makeMedia(dataDir, 'toplantı.wav', { seconds: 8, noise: true }))
     const job = page.getByTestId('job').first()
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
     const seen = await stages()
@@ -62,7 +62,7 @@ for (const locale of ['en', 'tr'] as const) {
     const page = locale === 'en' ? first : await newPage({ locale })
     await go(page, 'transcribe')
     const files = ['bir.wav', 'iki.wav', 'üç.wav'].map((n) => makeMedia(dataDir, n, { seconds: 20, noise: true }))
-    await page.getByTestId('media-input').setInputFiles(files)
+    await chooseMedia(page, files)
     const statuses = () => page.getByTestId('job').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
     // a moment with work running and work waiting: the running one is at the top
     const snapshot = await until('work running and work waiting', async () => {
@@ -73,7 +73,7 @@ for (const locale of ['en', 'tr'] as const) {
     await expect.poll(statuses, { timeout: 90_000 }).toEqual(['done', 'done', 'done'])
     const notMedia = makeMedia(dataDir, 'notlar.wav', { seconds: 1 })
     await import('node:fs').then((fs) => fs.writeFileSync(notMedia, 'not audio at all'))
-    await page.getByTestId('media-input').setInputFiles(notMedia)
+    await chooseMedia(page, notMedia)
     await expect.poll(statuses).toEqual(['failed', 'done', 'done', 'done'])
 
     await page.getByRole('button', { name: w.clear }).click()
@@ -138,7 +138,7 @@ for (const locale of ['en', 'tr'] as const) {
     await useServers(core, [`http://127.0.0.1:${port}`])
     const page = locale === 'en' ? first : await newPage({ locale })
     await go(page, 'transcribe')
-    await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'uzak.wav', { seconds: 5, noise: true }))
+    await chooseMedia(page, makeMedia(dataDir, 'uzak.wav', { seconds: 5, noise: true }))
     const job = page.getByTestId('job').first()
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
     expect(await job.getByTestId('job-fallback').textContent()).toBe(w.done(`127.0.0.1:${port}`))
@@ -153,7 +153,7 @@ for (const locale of ['en', 'tr'] as const) {
       await useServers(core, [server.url])
       const page = locale === 'en' ? first : await newPage({ locale })
       await go(page, 'transcribe')
-      await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'uzak.wav', { seconds: 5, noise: true }))
+      await chooseMedia(page, makeMedia(dataDir, 'uzak.wav', { seconds: 5, noise: true }))
       const job = page.getByTestId('job').first()
       await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
       const host = server.url.slice('http://'.length)
@@ -176,7 +176,7 @@ for (const locale of ['en', 'tr'] as const) {
     await go(page, 'transcribe')
     const notMedia = makeMedia(dataDir, 'notlar.wav', { seconds: 1 })
     writeFileSync(notMedia, 'not audio at all')
-    await page.getByTestId('media-input').setInputFiles(notMedia)
+    await chooseMedia(page, notMedia)
     const job = page.getByTestId('job').first()
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed')
     expect(await job.getByTestId('job-fallback').textContent()).toBe(w.failed(`127.0.0.1:${port}`))

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
-import { go, useApp } from '../helpers/browser'
+import { chooseMedia, go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
 
@@ -10,7 +10,7 @@ it('add a file, watch progress, open the transcript, click a segment, edit it, e
   const { page, dataDir, shot } = await open()
   await go(page, 'transcribe')
   const media = makeMedia(dataDir, 'görüşme.wav', { seconds: 12, noise: true })
-  await page.getByTestId('media-input').setInputFiles(media)
+  await chooseMedia(page, media)
   const job = page.getByTestId('job').first()
   await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
   expect(await job.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100')
@@ -84,7 +84,7 @@ it('a file that is not media fails with its own name, no internal path or tool n
   const path = await import('node:path')
   const notMedia = path.join(dataDir, 'notlar.mp4')
   writeFileSync(notMedia, 'bu bir video değil, düz metin.\n'.repeat(50))
-  await page.getByTestId('media-input').setInputFiles(notMedia)
+  await chooseMedia(page, notMedia)
   const job = page.getByTestId('job').first()
   await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed')
   const text = (await job.textContent()) ?? ''

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { go, useApp } from '../helpers/browser'
+import { chooseMedia, go, useApp } from '../helpers/browser'
 import { makeMedia } from '../helpers/media'
 import { installMiniModel } from '../helpers/transcribe-env'
 
@@ -14,7 +14,7 @@ it('the main pages read in Turkish, with Turkish number and date formats', async
   const { page, dataDir, shot } = await open()
   await go(page, 'transcribe')
   expect(await page.locator('h1').textContent()).toBe('Transkript oluştur')
-  await page.getByTestId('media-input').setInputFiles(makeMedia(dataDir, 'toplantı.wav', { seconds: 6, noise: true }))
+  await chooseMedia(page, makeMedia(dataDir, 'toplantı.wav', { seconds: 6, noise: true }))
   await expect.poll(() => page.getByTestId('job').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
   expect(await page.getByTestId('job').first().textContent()).toContain('Tamamlandı')
   expect(await page.getByTestId('job').first().textContent()).toMatch(/%100/)

@@ -137,3 +137,18 @@ export async function go(page: Page, route: string): Promise<void> {
   }, route)
   await page.locator('main h1').first().waitFor()
 }
+
+/**
+ * Choose files on the Transcribe page as a user can: once its file button is enabled. The page
+ * shows the button while the model list loads, disabled until a model is chosen, and a file set
+ * on it then is dropped (a user cannot pick one); a test that set files at once lost its job
+ * now and then on a loaded machine.
+ */
+export async function chooseMedia(page: Page, files: string | string[]): Promise<void> {
+  const input = page.getByTestId('media-input')
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid=media-input]')
+    return el instanceof HTMLInputElement && !el.disabled
+  })
+  await input.setInputFiles(files)
+}

@@ -146,9 +146,11 @@ export async function go(page: Page, route: string): Promise<void> {
  */
 export async function chooseMedia(page: Page, files: string | string[]): Promise<void> {
   const input = page.getByTestId('media-input')
+  // run in the page (this file is type-checked without the DOM's types, hence the cast)
   await page.waitForFunction(() => {
-    const el = document.querySelector('[data-testid=media-input]')
-    return el instanceof HTMLInputElement && !el.disabled
+    type Doc = { querySelector(sel: string): { disabled?: boolean } | null }
+    const el = (globalThis as unknown as { document: Doc }).document.querySelector('[data-testid=media-input]')
+    return el !== null && el.disabled === false
   })
   await input.setInputFiles(files)
 }
